@@ -1,0 +1,149 @@
+// Configuration: connections, databases per type, collection maps; builder, presets, JSON files.
+// Thread-safety: plain values; ConfigBuilder is not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "xronox/status.h"
+#include "xronox/types.h"
+
+namespace xronox {
+
+/// Bucket name per bucket kind. Empty means "not set here".
+struct BucketNames {
+  std::string records;
+  std::string versions;
+  std::string content;
+  std::string backups;
+};
+
+/// Key prefix per bucket kind (seed: folderPrefixes). Defaults are the kind names.
+struct FolderPrefixes {
+  std::string records = "records";
+  std::string versions = "versions";
+  std::string content = "content";
+  std::string backups = "backups";
+};
+
+/// A MongoDB deployment (hot store). JSON: {"uri": "mongodb://..."}.
+struct MongoConnection {
+  std::string uri;
+};
+
+/// An S3-compatible service (object store).
+struct S3Connection {
+  std::string endpoint;  ///< e.g. "https://s3.amazonaws.com".
+  std::string region = "us-east-1";
+  std::string access_key;  ///< Empty: taken from AWS_ACCESS_KEY_ID.
+  std::string secret_key;  ///< Empty: taken from AWS_SECRET_ACCESS_KEY.
+  BucketNames buckets;     ///< Connection-wide defaults (strategies A and B).
+  FolderPrefixes folder_prefixes;
+  bool force_path_style = true;
+};
+
+/// An embedded SQLite hot store: one database file.
+struct SqliteConnection {
+  std::string path;  ///< File path; created when missing.
+};
+
+/// An embedded object store: one directory per bucket under `path`.
+struct FolderConnection {
+  std::string path;  ///< Root directory; created when missing.
+  FolderPrefixes folder_prefixes;
+};
+
+/// One database: a database type on a tier (and tenant), bound to a hot and an object store.
+struct DatabaseConfig {
+  DatabaseType type = DatabaseType::kKnowledge;
+  Tier tier = Tier::kGeneric;
+  std::string tenant_id;  ///< Runtime (and tenant-tier messaging): the tenant; may hold
+                          ///< "{tenant}" in a tenant template.
+  std::string mongo_ref;   ///< Hot store: name of a MongoDB connection, or
+  std::string sqlite_ref;  ///< name of a SQLite connection (exactly one of the two).
+  std::string s3_ref;      ///< Object store: name of an S3 connection, or
+  std::string folder_ref;  ///< name of a folder connection (at most one of the two).
+  std::string db_name;     ///< Hot store database name; "{tenant}" allowed in templates.
+  std::string analytics_db_name;
+  BucketNames buckets;  ///< recordsBucket, versionsBucket, contentBucket, backupsBucket.
+  std::optional<bool> enable_versioning;  ///< Runtime: must be true or unset.
+  bool capture_deliveries = false;        ///< Messaging only.
+};
+
+/// Move records older than a number of days to the object store (seed: s3Offload).
+struct OffloadPolicy {
+  bool enabled = false;
+  int older_than_days = 30;
+};
+
+/// Per-collection settings (seed: addCollectionMap).
+struct CollectionMap {
+  std::vector<std::string> indexed_props;  ///< Top-level or dotted fields indexed for Query.
+  OffloadPolicy s3_offload;
+};
+
+/// Engine tuning.
+struct EngineOptions {
+  /// Payloads up to this many bytes are kept in the hot store beside the head (default 16 KiB);
+  /// larger ones live only in the object store.
+  int64_t inline_max_bytes = 16 * 1024;
+  /// Seconds after which an unfinished write's claim may be recovered by another writer.
+  int64_t claim_lease_seconds = 30;
+};
+
+/// A complete, validated configuration. Build it with ConfigBuilder, a preset or LoadConfig*.
+struct Config {
+  std::map<std::string, MongoConnection> mongo_connections;
+  std::map<std::string, S3Connection> s3_connections;
+  std::map<std::string, SqliteConnection> sqlite_connections;
+  std::map<std::string, FolderConnection> folder_connections;
+  std::vector<DatabaseConfig> databases;
+  /// Runtime database used for any tenant not listed in `databases` ("{tenant}" in names).
+  std::optional<DatabaseConfig> runtime_tenant_template;
+  std::map<std::string, CollectionMap> collection_maps;
+  EngineOptions engine;
+};
+
+/// Assembles a Config; Build() checks it against the database matrix.
+class ConfigBuilder {
+ public:
+  ConfigBuilder& AddMongoConnection(const std::string& name, const std::string& uri);
+  ConfigBuilder& AddS3Connection(const std::string& name, const S3Connection& connection);
+  ConfigBuilder& AddSqliteConnection(const std::string& name, const std::string& path);
+  ConfigBuilder& AddFolderConnection(const std::string& name, const std::string& path);
+  ConfigBuilder& AddKnowledgeDatabase(DatabaseConfig database);
+  ConfigBuilder& AddMetadataDatabase(DatabaseConfig database);
+  /// Add a runtime database for one tenant; "{tenant}" in tenant_id makes it the template.
+  ConfigBuilder& AddRuntimeDatabase(DatabaseConfig database);
+  ConfigBuilder& AddMessagingDatabase(DatabaseConfig database);
+  ConfigBuilder& AddIdentitiesDatabase(DatabaseConfig database);
+  ConfigBuilder& AddLogsDatabase(DatabaseConfig database);
+  ConfigBuilder& AddCollectionMap(const std::string& collection, CollectionMap map);
+  ConfigBuilder& SetEngineOptions(EngineOptions options);
+
+  /// Validate and return the config, or one InvalidArgument listing every violation.
+  Result<Config> Build() const;
+
+ private:
+  ConfigBuilder& AddDatabase(DatabaseType type, DatabaseConfig database);
+  Config config_;
+};
+
+/// Check a config against the database matrix and references; one error lists every problem.
+Status ValidateConfig(const Config& config);
+
+/// Embedded default: SQLite file and local folder under `base_path`; all six database types
+/// enabled; runtime accepts any valid tenant id.
+Result<Config> CreateEmbeddedConfig(const std::string& base_path);
+
+/// Parse a config from JSON text with the seed's field names; unknown keys are an error.
+Result<Config> ParseConfigJson(const std::string& text);
+/// Read and parse a config file.
+Result<Config> LoadConfigFile(const std::string& path);
+/// Serialize a config to JSON (secrets included as given; callers must not log it).
+Json ConfigToJson(const Config& config);
+
+}  // namespace xronox

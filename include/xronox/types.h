@@ -1,0 +1,107 @@
+// Value types of the public API: records, versions, pages and the options of each call.
+// Thread-safety: plain values.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace xronox {
+
+using Json = nlohmann::json;
+
+/// Microseconds since the Unix epoch, UTC.
+using TimestampMicros = int64_t;
+
+/// The six database types of the seed's matrix.
+enum class DatabaseType { kKnowledge, kMetadata, kRuntime, kMessaging, kIdentities, kLogs };
+
+/// Return "knowledge", "metadata", "runtime", "messaging", "identities" or "logs".
+const char* DatabaseTypeName(DatabaseType type);
+/// Parse a database type name; nullopt when it is not one of the six.
+std::optional<DatabaseType> ParseDatabaseType(const std::string& name);
+
+/// Generic (shared) tier or per-tenant tier.
+enum class Tier { kGeneric, kTenant };
+
+/// Which collection an operation addresses.
+struct Target {
+  DatabaseType database_type = DatabaseType::kKnowledge;
+  Tier tier = Tier::kGeneric;
+  std::string tenant_id;   ///< Required for the tenant tier; empty for generic.
+  std::string collection;  ///< Collection name (safe charset, 1-128 bytes).
+};
+
+/// The operation that produced a version.
+enum class Operation { kCreate, kUpdate, kDelete, kRestore };
+const char* OperationName(Operation op);
+
+/// A record as read: identity, version, payload and audit metadata of its latest write.
+struct Record {
+  std::string id;
+  int64_t version = 0;  ///< 0 for the first version; +1 per write.
+  Json data;            ///< The record's JSON object (null when deleted).
+  bool deleted = false;
+  TimestampMicros created_at = 0;
+  TimestampMicros updated_at = 0;
+  std::string actor;   ///< Who wrote this version (empty on non-versioned types).
+  std::string reason;  ///< Why (empty on non-versioned types).
+};
+
+/// One entry of a record's audit trail, without its payload.
+struct VersionInfo {
+  int64_t version = 0;
+  Operation op = Operation::kCreate;
+  std::string actor;
+  std::string reason;
+  TimestampMicros at = 0;
+  std::vector<std::string> changed_fields;  ///< Top-level field names this version changed.
+};
+
+/// Options of every write.
+struct WriteOptions {
+  std::string actor;   ///< Required on runtime writes.
+  std::string reason;  ///< Required on runtime writes.
+  std::optional<int64_t> expected_version;  ///< Fail with FailedPrecondition unless current.
+  bool create_only = false;                 ///< Put: fail with AlreadyExists if the id exists.
+  std::string idempotency_key;  ///< Retries with the same key return the first result.
+};
+
+/// Which state of a record Get returns: current (default), a version, or as of a time.
+struct GetOptions {
+  std::optional<int64_t> version;
+  std::optional<TimestampMicros> as_of;  ///< Latest version written at or before this time.
+};
+
+struct HistoryOptions {
+  int limit = 50;           ///< 1..1000.
+  std::string cursor;       ///< Opaque; from the previous page's `next`.
+  bool newest_first = true;
+};
+
+struct HistoryPage {
+  std::vector<VersionInfo> versions;
+  std::optional<std::string> next;  ///< Cursor of the next page; nullopt at the end.
+};
+
+struct QueryOptions {
+  int limit = 100;      ///< 1..1000.
+  std::string cursor;   ///< Opaque; from the previous page's `next`.
+};
+
+struct QueryPage {
+  std::vector<Record> records;  ///< Ordered by id; deleted records excluded.
+  std::optional<std::string> next;
+};
+
+/// Result of a write: the record's id and the version it now has.
+struct WriteResult {
+  std::string id;
+  int64_t version = 0;
+  bool created = false;  ///< True when this write created the record.
+};
+
+}  // namespace xronox

@@ -1,0 +1,84 @@
+// Xronox: open a configured store and operate on its collections.
+// Thread-safety: Xronox and Collection are safe to use from many threads at once.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "xronox/config.h"
+#include "xronox/status.h"
+#include "xronox/types.h"
+
+namespace xronox {
+
+class Engine;  // Internal.
+
+/// Findings of a consistency check over a collection or a whole store.
+struct VerifyReport {
+  int64_t records_checked = 0;
+  int64_t versions_checked = 0;
+  std::vector<std::string> problems;  ///< Inconsistencies: each fails verification.
+  std::vector<std::string> garbage;   ///< Leftovers of unacknowledged writes (not failures).
+  int64_t garbage_removed = 0;        ///< With repair: leftovers removed or rolled forward.
+  bool ok() const { return problems.empty(); }
+};
+
+/// The operations on one collection, bound by Xronox::With.
+class Collection {
+ public:
+  /// Create a record with a new id; returns the id and version 0.
+  Result<WriteResult> Create(const Json& data, const WriteOptions& options);
+  /// Create (id absent) or replace (id present) a record by id.
+  Result<WriteResult> Put(const std::string& id, const Json& data, const WriteOptions& options);
+  /// Merge `patch` into the record (RFC 7396 merge patch).
+  Result<WriteResult> Update(const std::string& id, const Json& patch,
+                             const WriteOptions& options);
+  /// Delete a record: on runtime, a soft delete recorded as a version.
+  Result<WriteResult> Delete(const std::string& id, const WriteOptions& options);
+  /// Read a record: current, at a version, or as of a time.
+  Result<Record> Get(const std::string& id, const GetOptions& options = {});
+  /// Page through a record's audit trail (runtime only).
+  Result<HistoryPage> History(const std::string& id, const HistoryOptions& options = {});
+  /// RFC 6902 JSON Patch from version `from` to version `to` (runtime only).
+  Result<Json> Diff(const std::string& id, int64_t from, int64_t to);
+  /// Write a new version equal to `version` (runtime only; history only grows).
+  Result<WriteResult> Restore(const std::string& id, int64_t version,
+                              const WriteOptions& options);
+  /// Records matching a filter ({"field": value, "a.b": {"$gt": 1}, ...}), ordered by id.
+  Result<QueryPage> Query(const Json& filter, const QueryOptions& options = {});
+  /// Check every record of this collection; with `repair`, remove or roll forward leftovers.
+  Result<VerifyReport> Verify(bool repair);
+
+  const Target& target() const { return target_; }
+
+ private:
+  friend class Xronox;
+  Collection(std::shared_ptr<Engine> engine, Target target, int binding);
+  // Shared with the Xronox that made it: a Collection may outlive neither, by contract,
+  // but copies of it are cheap handles.
+  std::shared_ptr<Engine> engine_;
+  Target target_;
+  int binding_;
+};
+
+/// An open store.
+class Xronox {
+ public:
+  /// Open every backend the config names; fails if one cannot be reached or created.
+  static Result<std::unique_ptr<Xronox>> Open(const Config& config);
+  ~Xronox();
+
+  /// Bind a target; fails for unknown database types, tenants, or invalid names.
+  Result<Collection> With(const Target& target);
+
+  /// List the collections that exist for a target's database.
+  Result<std::vector<std::string>> ListCollections(const Target& target);
+
+  const Config& config() const;
+
+ private:
+  explicit Xronox(std::shared_ptr<Engine> engine);
+  std::shared_ptr<Engine> engine_;
+};
+
+}  // namespace xronox

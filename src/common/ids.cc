@@ -1,0 +1,54 @@
+#include "common/ids.h"
+
+#include <openssl/rand.h>
+
+#include <cstdint>
+#include <stdexcept>
+#include <vector>
+
+namespace xronox {
+
+namespace {
+
+std::vector<unsigned char> RandomBytes(int count) {
+  std::vector<unsigned char> bytes(count);
+  if (RAND_bytes(bytes.data(), count) != 1) throw std::runtime_error("RAND_bytes failed");
+  return bytes;
+}
+
+}  // namespace
+
+std::string NewRecordId(TimestampMicros now) {
+  static constexpr char kAlphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";
+  uint64_t millis = static_cast<uint64_t>(now / 1000);
+  std::string id(26, '0');
+  for (int i = 9; i >= 0; --i) {  // 10 characters: 50 bits of milliseconds.
+    id[i] = kAlphabet[millis & 31];
+    millis >>= 5;
+  }
+  std::vector<unsigned char> random = RandomBytes(10);  // 80 bits: 16 characters.
+  uint64_t bits = 0;
+  int available = 0;
+  size_t next_byte = 0;
+  for (int i = 10; i < 26; ++i) {
+    if (available < 5) {
+      bits = (bits << 8) | random[next_byte++];
+      available += 8;
+    }
+    id[i] = kAlphabet[(bits >> (available - 5)) & 31];
+    available -= 5;
+  }
+  return id;
+}
+
+std::string RandomHex(int bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : RandomBytes(bytes)) {
+    out += kHex[b >> 4];
+    out += kHex[b & 15];
+  }
+  return out;
+}
+
+}  // namespace xronox

@@ -1,0 +1,30 @@
+// Validation of names that come from outside: record ids, tenant ids, collection and
+// database names, property paths. Thread-safety: pure functions.
+#pragma once
+
+#include <string>
+
+#include "xronox/status.h"
+
+namespace xronox {
+
+/// Longest accepted id, tenant id, collection or database name, in bytes.
+inline constexpr size_t kMaxNameBytes = 128;
+
+/// A record id: 1-128 bytes of [A-Za-z0-9_.:-], not starting with '.'.
+Status ValidateRecordId(const std::string& id);
+/// A tenant id: 1-128 bytes of [A-Za-z0-9_-].
+Status ValidateTenantId(const std::string& tenant);
+/// A collection name: 1-128 bytes of [A-Za-z0-9_-], starting with a letter, digit or '_'.
+Status ValidateCollectionName(const std::string& collection);
+/// A hot-store database name: 1-200 bytes of [A-Za-z0-9_-] (MongoDB allows at most 63).
+Status ValidateDatabaseName(const std::string& db_name);
+/// An S3 bucket name: 3-63 bytes of [a-z0-9.-], starting and ending with a letter or digit.
+Status ValidateBucketName(const std::string& bucket);
+/// A local-folder bucket (a directory name): 1-255 bytes of [A-Za-z0-9_.-], not starting
+/// with '.'.
+Status ValidateFolderBucketName(const std::string& bucket);
+/// A property path: dot-separated segments of 1-128 bytes, none starting with '$'.
+Status ValidatePropertyPath(const std::string& path);
+
+}  // namespace xronox

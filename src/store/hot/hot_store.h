@@ -1,0 +1,141 @@
+// HotStore: the contract every hot-store backend (SQLite, MongoDB, memory) implements.
+// Thread-safety: every implementation is safe to call from many threads at once.
+//
+// Per database (`db`) and collection `{c}` a backend keeps four stores (DESIGN section 4):
+//   {c}_head     one row per record: current state, pointers, indexed property values
+//   {c}_ver      one row per (record, version): the version index (runtime only)
+//   {c}_counter  named counters of the collection
+//   {c}_locks    claims: unique keys whose insert is the only mutual exclusion we rely on
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "xronox/status.h"
+#include "xronox/types.h"
+
+namespace xronox::store {
+
+/// A collection of one hot-store database.
+struct CollectionRef {
+  std::string db;          ///< Hot-store database name (config dbName).
+  std::string collection;  ///< Collection name, already validated.
+};
+
+/// The current state of one record.
+struct HeadRow {
+  std::string id;
+  int64_t version = 0;
+  bool deleted = false;
+  std::string data;          ///< Payload JSON text when inline; empty when it lives elsewhere.
+  std::string payload_key;   ///< Object key of the payload when not inline; else empty.
+  std::string payload_hash;  ///< sha256 hex of the payload JSON text.
+  std::string entry_hash;    ///< Runtime: sha256 hex of the latest version object; else empty.
+  TimestampMicros created_at = 0;
+  TimestampMicros updated_at = 0;
+  std::string actor;
+  std::string reason;
+  std::string indexed;  ///< JSON object: {"prop.path": value} for the collection's indexed props.
+};
+
+/// One entry of the version index; the payload is in the version object, never here.
+struct VersionRow {
+  std::string id;
+  int64_t version = 0;
+  std::string op;  ///< "create", "update", "delete", "restore".
+  std::string actor;
+  std::string reason;
+  TimestampMicros at = 0;
+  std::string changed_fields;  ///< JSON array of top-level field names.
+  std::string payload_key;     ///< Object key of the version object.
+  std::string entry_hash;      ///< sha256 hex of the version object bytes.
+  std::string prev_hash;       ///< entry_hash of the previous version; empty for version 0.
+  bool deleted = false;
+  std::string idempotency_key;
+};
+
+/// A claim: a row whose unique key grants its owner exclusive right to some work.
+struct ClaimRow {
+  std::string key;
+  std::string owner;  ///< Random id of the claiming attempt.
+  TimestampMicros at = 0;
+  std::string body;  ///< JSON text: what the owner intends or achieved.
+};
+
+/// A predicate on one indexed property, pushed down to the backend.
+struct Condition {
+  enum class Op { kEq, kNe, kGt, kGte, kLt, kLte, kIn };
+  std::string path;  ///< Indexed property path, e.g. "status" or "address.city".
+  Op op = Op::kEq;
+  Json value;  ///< A scalar, or an array for kIn.
+};
+
+enum class Order { kAscending, kDescending };
+
+class HotStore {
+ public:
+  virtual ~HotStore() = default;
+
+  /// Create the collection's four stores and its indexes if missing (idempotent).
+  virtual Status EnsureCollection(const CollectionRef& ref,
+                                  const std::vector<std::string>& indexed_props) = 0;
+  /// Names of the collections that exist in `db`, sorted.
+  virtual Result<std::vector<std::string>> ListCollections(const std::string& db) = 0;
+
+  virtual Result<std::optional<HeadRow>> GetHead(const CollectionRef& ref,
+                                                 const std::string& id) = 0;
+  /// Insert (expected_version empty: AlreadyExists when present) or replace the head
+  /// (only if its version equals expected_version: Conflict otherwise, NotFound if absent).
+  virtual Status WriteHead(const CollectionRef& ref, const HeadRow& head,
+                           std::optional<int64_t> expected_version) = 0;
+  /// Insert a version row and write the head as WriteHead does, atomically where the backend
+  /// can (SQLite) and version row first where it cannot. AlreadyExists if the version exists.
+  virtual Status CommitVersion(const CollectionRef& ref, const VersionRow& version,
+                               const HeadRow& head, std::optional<int64_t> expected_version) = 0;
+  /// Insert a version row alone (roll-forward); AlreadyExists if present.
+  virtual Status InsertVersion(const CollectionRef& ref, const VersionRow& version) = 0;
+
+  virtual Result<std::optional<VersionRow>> GetVersion(const CollectionRef& ref,
+                                                       const std::string& id,
+                                                       int64_t version) = 0;
+  /// The latest version of `id` written at or before `at` (ties: the highest version).
+  virtual Result<std::optional<VersionRow>> GetVersionAsOf(const CollectionRef& ref,
+                                                           const std::string& id,
+                                                           TimestampMicros at) = 0;
+  /// Versions of `id` in `order`, starting after version `start_after` when given.
+  virtual Result<std::vector<VersionRow>> ListVersions(const CollectionRef& ref,
+                                                       const std::string& id,
+                                                       std::optional<int64_t> start_after,
+                                                       int limit, Order order) = 0;
+
+  /// Heads with id > after_id in id order, at most `limit`, matching every condition
+  /// (conditions name indexed properties only). Deleted heads only when include_deleted.
+  virtual Result<std::vector<HeadRow>> ScanHeads(const CollectionRef& ref,
+                                                 const std::string& after_id, int limit,
+                                                 const std::vector<Condition>& conditions,
+                                                 bool include_deleted) = 0;
+
+  /// Insert a claim; AlreadyExists when the key is taken.
+  virtual Status InsertClaim(const CollectionRef& ref, const ClaimRow& claim) = 0;
+  virtual Result<std::optional<ClaimRow>> GetClaim(const CollectionRef& ref,
+                                                   const std::string& key) = 0;
+  /// Replace the body of a claim held by `claim.owner`; NotFound if not held by that owner.
+  virtual Status UpdateClaim(const CollectionRef& ref, const ClaimRow& claim) = 0;
+  /// Delete a claim if `owner` holds it (ok when absent or held by another owner: no-op).
+  virtual Status DeleteClaim(const CollectionRef& ref, const std::string& key,
+                             const std::string& owner) = 0;
+  /// Claims whose key starts with `prefix`, in key order.
+  virtual Result<std::vector<ClaimRow>> ListClaims(const CollectionRef& ref,
+                                                   const std::string& prefix) = 0;
+
+  /// Add `delta` to a named counter (created at 0) and return the new value.
+  virtual Result<int64_t> IncrementCounter(const CollectionRef& ref, const std::string& name,
+                                           int64_t delta) = 0;
+};
+
+/// Return the text form of a condition operator ("$eq", "$gt", ...).
+const char* ConditionOpName(Condition::Op op);
+
+}  // namespace xronox::store
