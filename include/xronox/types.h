@@ -104,4 +104,11 @@ struct WriteResult {
   bool created = false;  ///< True when this write created the record.
 };
 
+/// The JSON form of a record used by the HTTP API and the CLI:
+/// {"id","version","data","deleted"(only when true),"createdAt","updatedAt","actor","reason"},
+/// times as RFC 3339 UTC with microseconds.
+Json RecordToJson(const Record& record);
+/// {"version","op","actor","reason","at","changedFields"}.
+Json VersionInfoToJson(const VersionInfo& info);
+
 }  // namespace xronox

@@ -11,7 +11,8 @@
 
 namespace xronox {
 
-class Engine;  // Internal.
+struct XronoxState;  // Internal: backends and engine.
+struct Binding;      // Internal: a resolved target.
 
 /// Findings of a consistency check over a collection or a whole store.
 struct VerifyReport {
@@ -53,12 +54,11 @@ class Collection {
 
  private:
   friend class Xronox;
-  Collection(std::shared_ptr<Engine> engine, Target target, int binding);
-  // Shared with the Xronox that made it: a Collection may outlive neither, by contract,
-  // but copies of it are cheap handles.
-  std::shared_ptr<Engine> engine_;
+  Collection(std::shared_ptr<XronoxState> state, std::shared_ptr<const Binding> binding);
+  // Shared: a Collection keeps the store open even after its Xronox is destroyed.
+  std::shared_ptr<XronoxState> state_;
+  std::shared_ptr<const Binding> binding_;
   Target target_;
-  int binding_;
 };
 
 /// An open store.
@@ -71,14 +71,18 @@ class Xronox {
   /// Bind a target; fails for unknown database types, tenants, or invalid names.
   Result<Collection> With(const Target& target);
 
-  /// List the collections that exist for a target's database.
+  /// List the collections that exist for a target's database (its collection is ignored).
   Result<std::vector<std::string>> ListCollections(const Target& target);
+
+  /// List the tenants of a tenant-tier database type: those configured and, with a tenant
+  /// template, those whose database exists in the hot store. Sorted.
+  Result<std::vector<std::string>> ListTenants(DatabaseType type);
 
   const Config& config() const;
 
  private:
-  explicit Xronox(std::shared_ptr<Engine> engine);
-  std::shared_ptr<Engine> engine_;
+  explicit Xronox(std::shared_ptr<XronoxState> state);
+  std::shared_ptr<XronoxState> state_;
 };
 
 }  // namespace xronox

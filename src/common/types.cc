@@ -1,5 +1,7 @@
 #include "xronox/types.h"
 
+#include "common/clock.h"
+
 namespace xronox {
 
 namespace {
@@ -26,6 +28,24 @@ const char* OperationName(Operation op) {
     case Operation::kRestore: return "restore";
   }
   return "update";
+}
+
+Json RecordToJson(const Record& record) {
+  Json j = {{"id", record.id},
+            {"version", record.version},
+            {"data", record.data},
+            {"createdAt", FormatRfc3339(record.created_at)},
+            {"updatedAt", FormatRfc3339(record.updated_at)}};
+  if (record.deleted) j["deleted"] = true;
+  if (!record.actor.empty()) j["actor"] = record.actor;
+  if (!record.reason.empty()) j["reason"] = record.reason;
+  return j;
+}
+
+Json VersionInfoToJson(const VersionInfo& info) {
+  return {{"version", info.version},     {"op", OperationName(info.op)},
+          {"actor", info.actor},         {"reason", info.reason},
+          {"at", FormatRfc3339(info.at)}, {"changedFields", info.changed_fields}};
 }
 
 }  // namespace xronox

@@ -81,6 +81,8 @@ class HotStore {
   /// Create the collection's four stores and its indexes if missing (idempotent).
   virtual Status EnsureCollection(const CollectionRef& ref,
                                   const std::vector<std::string>& indexed_props) = 0;
+  /// Names of the databases that hold at least one collection, sorted.
+  virtual Result<std::vector<std::string>> ListDatabases() = 0;
   /// Names of the collections that exist in `db`, sorted.
   virtual Result<std::vector<std::string>> ListCollections(const std::string& db) = 0;
 

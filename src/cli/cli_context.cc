@@ -1,0 +1,50 @@
+#include "cli/cli_context.h"
+
+#include <iostream>
+
+namespace xronox::cli {
+
+Result<std::unique_ptr<Xronox>> OpenStore(const StoreOptions& options) {
+  if (options.data_dir.empty() == options.config_file.empty()) {
+    return InvalidArgument("give exactly one of --data DIR or --config FILE");
+  }
+  Result<Config> config = options.data_dir.empty() ? LoadConfigFile(options.config_file)
+                                                   : CreateEmbeddedConfig(options.data_dir);
+  if (!config.ok()) return config.status();
+  return Xronox::Open(*config);
+}
+
+Result<Target> MakeTarget(const TargetArgs& args) {
+  auto type = ParseDatabaseType(args.db);
+  if (!type) {
+    return InvalidArgument("unknown database type '" + args.db +
+                           "' (knowledge, metadata, runtime, messaging, identities, logs)");
+  }
+  Target target;
+  target.database_type = *type;
+  target.tier = args.tenant == "_" ? Tier::kGeneric : Tier::kTenant;
+  target.tenant_id = args.tenant == "_" ? "" : args.tenant;
+  target.collection = args.collection;
+  return target;
+}
+
+Result<Collection> OpenCollection(const StoreOptions& options, const TargetArgs& args) {
+  XRONOX_ASSIGN_OR_RETURN(Target target, MakeTarget(args));
+  XRONOX_ASSIGN_OR_RETURN(std::unique_ptr<Xronox> store, OpenStore(options));
+  return store->With(target);  // The collection keeps the store open.
+}
+
+void AddTargetArgs(CLI::App& command, TargetArgs& args, bool with_id) {
+  command.add_option("db", args.db, "Database type: knowledge, metadata, runtime, ...")
+      ->required();
+  command.add_option("tenant", args.tenant, "Tenant id, or _ for the generic tier")->required();
+  command.add_option("collection", args.collection, "Collection name")->required();
+  if (with_id) command.add_option("id", args.id, "Record id")->required();
+}
+
+int Fail(const Status& status) {
+  std::cerr << "error: " << status.ToString() << "\n";
+  return 1;
+}
+
+}  // namespace xronox::cli

@@ -1,0 +1,45 @@
+// Shared state of the xronox CLI: the opened store and the target named on the command line.
+// Thread-safety: single-threaded (one command per process).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "xronox/xronox.h"
+
+namespace xronox::cli {
+
+/// Global options: where the store is.
+struct StoreOptions {
+  std::string data_dir;     ///< --data: the embedded store that `xronoxd --data` serves.
+  std::string config_file;  ///< --config: any configured store.
+};
+
+/// Positional <db> <tenant> <collection> [id] of record commands.
+struct TargetArgs {
+  std::string db;
+  std::string tenant;
+  std::string collection;
+  std::string id;
+};
+
+/// Open the store named by the global options.
+Result<std::unique_ptr<Xronox>> OpenStore(const StoreOptions& options);
+/// Build a Target from positional arguments ("_" tenant: the generic tier).
+Result<Target> MakeTarget(const TargetArgs& args);
+/// Open the store and bind the target's collection.
+Result<Collection> OpenCollection(const StoreOptions& options, const TargetArgs& args);
+/// Add <db> <tenant> <collection> (and <id> when with_id) positionals to a command.
+void AddTargetArgs(CLI::App& command, TargetArgs& args, bool with_id);
+/// Print a status as "error: ..." on stderr; return the exit code for it (1).
+int Fail(const Status& status);
+
+/// Register each command group on the app; each sets the command's callback.
+void AddRecordCommands(CLI::App& app, StoreOptions& store, int& exit_code);
+void AddHistoryCommands(CLI::App& app, StoreOptions& store, int& exit_code);
+void AddAdminCommands(CLI::App& app, StoreOptions& store, int& exit_code);
+
+}  // namespace xronox::cli

@@ -1,0 +1,26 @@
+// xronox: the operators' command-line tool over the public API.
+#include <iostream>
+
+#include "cli/cli_context.h"
+
+int main(int argc, char** argv) {
+  using namespace xronox::cli;
+  CLI::App app{"xronox: inspect, change and verify a Xronox store"};
+  app.require_subcommand(1);
+  StoreOptions store;
+  app.add_option("--data", store.data_dir, "Embedded store directory (as served by xronoxd --data)");
+  app.add_option("--config", store.config_file, "Config file (JSON) of any configured store");
+  int exit_code = 0;
+  AddRecordCommands(app, store, exit_code);
+  AddHistoryCommands(app, store, exit_code);
+  AddAdminCommands(app, store, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+  return exit_code;
+}

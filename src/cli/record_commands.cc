@@ -1,0 +1,106 @@
+// get and put.
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli/cli_context.h"
+#include "common/clock.h"
+#include "common/json_codec.h"
+
+namespace xronox::cli {
+
+namespace {
+
+struct GetArgs {
+  TargetArgs target;
+  std::optional<int64_t> version;
+  std::string as_of;
+};
+
+struct PutArgs {
+  TargetArgs target;
+  std::string json;
+  std::string file;
+  std::string actor;
+  std::string reason;
+  std::optional<int64_t> if_version;
+  bool create_only = false;
+  bool merge = false;
+};
+
+Result<std::string> ReadBody(const PutArgs& args) {
+  if (args.json.empty() == args.file.empty()) {
+    return InvalidArgument("give the record as a JSON argument or with --file (- for stdin)");
+  }
+  if (!args.json.empty()) return args.json;
+  std::stringstream buffer;
+  if (args.file == "-") {
+    buffer << std::cin.rdbuf();
+  } else {
+    std::ifstream in(args.file, std::ios::binary);
+    if (!in) return NotFound("cannot read " + args.file);
+    buffer << in.rdbuf();
+  }
+  return buffer.str();
+}
+
+int RunGet(const StoreOptions& store, const GetArgs& args) {
+  auto collection = OpenCollection(store, args.target);
+  if (!collection.ok()) return Fail(collection.status());
+  GetOptions options;
+  options.version = args.version;
+  if (!args.as_of.empty()) {
+    options.as_of = ParseRfc3339(args.as_of);
+    if (!options.as_of) return Fail(InvalidArgument("--as-of needs an RFC 3339 time"));
+  }
+  auto record = collection->Get(args.target.id, options);
+  if (!record.ok()) return Fail(record.status());
+  std::cout << RecordToJson(*record).dump(2) << "\n";
+  return 0;
+}
+
+int RunPut(const StoreOptions& store, const PutArgs& args) {
+  auto text = ReadBody(args);
+  if (!text.ok()) return Fail(text.status());
+  auto body = ParseJsonObject(*text, "record");
+  if (!body.ok()) return Fail(body.status());
+  auto collection = OpenCollection(store, args.target);
+  if (!collection.ok()) return Fail(collection.status());
+  WriteOptions options;
+  options.actor = args.actor;
+  options.reason = args.reason;
+  options.expected_version = args.if_version;
+  options.create_only = args.create_only;
+  auto written = args.merge ? collection->Update(args.target.id, *body, options)
+                            : collection->Put(args.target.id, *body, options);
+  if (!written.ok()) return Fail(written.status());
+  std::cout << Json{{"id", written->id}, {"version", written->version},
+                    {"created", written->created}}.dump()
+            << "\n";
+  return 0;
+}
+
+}  // namespace
+
+void AddRecordCommands(CLI::App& app, StoreOptions& store, int& exit_code) {
+  auto get_args = std::make_shared<GetArgs>();
+  CLI::App* get = app.add_subcommand("get", "Print a record: current, at a version, or as of a time");
+  AddTargetArgs(*get, get_args->target, true);
+  get->add_option("--version", get_args->version, "Version number to read (runtime)");
+  get->add_option("--as-of", get_args->as_of, "RFC 3339 time: the version current then (runtime)");
+  get->callback([&store, &exit_code, get_args] { exit_code = RunGet(store, *get_args); });
+
+  auto put_args = std::make_shared<PutArgs>();
+  CLI::App* put = app.add_subcommand("put", "Create or replace a record (--merge: merge patch)");
+  AddTargetArgs(*put, put_args->target, true);
+  put->add_option("json", put_args->json, "The record as a JSON object");
+  put->add_option("--file", put_args->file, "Read the record from a file (- for stdin)");
+  put->add_option("--actor", put_args->actor, "Who writes (required on runtime)");
+  put->add_option("--reason", put_args->reason, "Why (required on runtime)");
+  put->add_option("--if-version", put_args->if_version, "Fail unless this is the current version");
+  put->add_flag("--create-only", put_args->create_only, "Fail if the record exists");
+  put->add_flag("--merge", put_args->merge, "Merge the JSON into the record (RFC 7396)");
+  put->callback([&store, &exit_code, put_args] { exit_code = RunPut(store, *put_args); });
+}
+
+}  // namespace xronox::cli

@@ -1,0 +1,117 @@
+// ConfigToJson: writes the format ParseConfigJson reads, so that a config round-trips.
+#include "config/resolve.h"
+#include "xronox/config.h"
+
+namespace xronox {
+
+namespace {
+
+const char* TierName(Tier tier) { return tier == Tier::kTenant ? "tenant" : "generic"; }
+
+void PutIfSet(Json& object, const char* key, const std::string& value) {
+  if (!value.empty()) object[key] = value;
+}
+
+Json BucketsJson(const BucketNames& buckets) {
+  Json object = Json::object();
+  for (BucketKind kind : kAllBucketKinds) {
+    PutIfSet(object, BucketKindName(kind), BucketName(buckets, kind));
+  }
+  return object;
+}
+
+Json PrefixesJson(const FolderPrefixes& prefixes) {
+  Json object = Json::object();
+  for (BucketKind kind : kAllBucketKinds)
+    object[BucketKindName(kind)] = FolderPrefix(prefixes, kind);
+  return object;
+}
+
+Json S3Json(const S3Connection& s3) {
+  return Json{{"endpoint", s3.endpoint},
+              {"region", s3.region},
+              {"accessKey", s3.access_key},
+              {"secretKey", s3.secret_key},
+              {"buckets", BucketsJson(s3.buckets)},
+              {"folderPrefixes", PrefixesJson(s3.folder_prefixes)},
+              {"forcePathStyle", s3.force_path_style}};
+}
+
+Json ConnectionsJson(const Config& config) {
+  Json connections = Json::object();
+  for (const auto& [name, mongo] : config.mongo_connections) {
+    connections["mongo"][name] = Json{{"uri", mongo.uri}};
+  }
+  for (const auto& [name, s3] : config.s3_connections) connections["s3"][name] = S3Json(s3);
+  for (const auto& [name, sqlite] : config.sqlite_connections) {
+    connections["sqlite"][name] = Json{{"path", sqlite.path}};
+  }
+  for (const auto& [name, folder] : config.folder_connections) {
+    connections["folder"][name] =
+        Json{{"path", folder.path}, {"folderPrefixes", PrefixesJson(folder.folder_prefixes)}};
+  }
+  return connections;
+}
+
+Json DatabaseJson(const DatabaseConfig& db) {
+  Json object = Json::object();
+  if (db.type == DatabaseType::kMessaging) {
+    object["tier"] = TierName(db.tier);
+  } else if (db.type != DatabaseType::kRuntime) {
+    object["type"] = TierName(db.tier);  // The seed's spelling for generic databases.
+  }
+  PutIfSet(object, "tenantId", db.tenant_id);
+  PutIfSet(object, "mongoRef", db.mongo_ref);
+  PutIfSet(object, "sqliteRef", db.sqlite_ref);
+  PutIfSet(object, "s3Ref", db.s3_ref);
+  PutIfSet(object, "folderRef", db.folder_ref);
+  PutIfSet(object, "dbName", db.db_name);
+  PutIfSet(object, "analyticsDbName", db.analytics_db_name);
+  for (BucketKind kind : kAllBucketKinds) {
+    PutIfSet(object, (std::string(BucketKindName(kind)) + "Bucket").c_str(), BucketFor(db, kind));
+  }
+  if (db.enable_versioning) object["enableVersioning"] = *db.enable_versioning;
+  if (db.type == DatabaseType::kMessaging || db.capture_deliveries) {
+    object["captureDeliveries"] = db.capture_deliveries;
+  }
+  return object;
+}
+
+Json DatabasesJson(const Config& config) {
+  Json databases = Json::object();
+  for (const DatabaseConfig& db : config.databases) {
+    if (db.type == DatabaseType::kRuntime) {
+      databases["runtime"]["tenantDatabases"].push_back(DatabaseJson(db));
+    } else {
+      databases[DatabaseTypeName(db.type)] = DatabaseJson(db);
+    }
+  }
+  if (config.runtime_tenant_template) {
+    databases["runtime"]["tenantTemplate"] = DatabaseJson(*config.runtime_tenant_template);
+  }
+  return databases;
+}
+
+Json CollectionMapsJson(const Config& config) {
+  Json maps = Json::object();
+  for (const auto& [collection, map] : config.collection_maps) {
+    maps[collection] = Json{
+        {"indexedProps", map.indexed_props},
+        {"s3Offload",
+         {{"enabled", map.s3_offload.enabled}, {"olderThan", map.s3_offload.older_than_days}}}};
+  }
+  return maps;
+}
+
+}  // namespace
+
+Json ConfigToJson(const Config& config) {
+  return Json{{"connections", ConnectionsJson(config)},
+              {"databases", DatabasesJson(config)},
+              {"collectionMaps", CollectionMapsJson(config)},
+              {"engine",
+               {{"inlineMaxBytes", config.engine.inline_max_bytes},
+                {"claimLeaseSeconds", config.engine.claim_lease_seconds}}}};
+}
+
+}  // namespace xronox

@@ -1,0 +1,157 @@
+// ValidateConfig: connections, collection maps and engine options; databases live in
+// validate_databases.cc.
+#include <set>
+
+#include "common/names.h"
+#include "config/resolve.h"
+#include "config/validate_internal.h"
+
+namespace xronox {
+
+namespace config_internal {
+
+namespace {
+
+constexpr int64_t kMaxInlineBytes = 16 * 1024 * 1024;
+
+bool StartsWith(const std::string& text, const std::string& prefix) {
+  return text.compare(0, prefix.size(), prefix) == 0;
+}
+
+// Connection names are referenced from databases and appear in error messages.
+void CheckConnectionName(const std::string& path, const std::string& name, Problems* problems) {
+  bool ok = !name.empty() && name.size() <= kMaxNameBytes;
+  for (char c : name) {
+    bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                   c == '_' || c == '-' || c == '.';
+    ok = ok && allowed;
+  }
+  if (!ok) problems->Add(path, "connection name must be 1-128 bytes of [A-Za-z0-9_.-]");
+}
+
+// A prefix becomes the first part of every object key of its kind: keep it a plain relative
+// path so it can never escape a folder bucket or collide with another kind's prefix syntax.
+void CheckPrefix(const std::string& path, const std::string& prefix, Problems* problems) {
+  if (prefix.size() > 256) return problems->Add(path, "folder prefix is longer than 256 bytes");
+  if (prefix.empty()) return;
+  size_t start = 0;
+  while (true) {
+    size_t end = prefix.find('/', start);
+    std::string segment = prefix.substr(start, end == std::string::npos ? end : end - start);
+    if (!ValidateFolderBucketName(segment).ok()) {
+      return problems->Add(path, "folder prefix '" + prefix +
+                                     "' needs '/'-separated segments of [A-Za-z0-9_.-] not "
+                                     "starting with '.'");
+    }
+    if (end == std::string::npos) return;
+    start = end + 1;
+  }
+}
+
+void CheckPrefixes(const std::string& path, const FolderPrefixes& prefixes, Problems* problems) {
+  for (BucketKind kind : kAllBucketKinds) {
+    CheckPrefix(JoinPath(path, BucketKindName(kind)), FolderPrefix(prefixes, kind), problems);
+  }
+}
+
+void CheckS3(const std::string& path, const S3Connection& s3, Problems* problems) {
+  if (!StartsWith(s3.endpoint, "http://") && !StartsWith(s3.endpoint, "https://")) {
+    problems->Add(JoinPath(path, "endpoint"), "must start with http:// or https://");
+  }
+  if (s3.region.empty()) problems->Add(JoinPath(path, "region"), "must not be empty");
+  if (s3.access_key.empty() != s3.secret_key.empty()) {
+    problems->Add(JoinPath(path, "secretKey"),
+                  "accessKey and secretKey are set together or both left empty");
+  }
+  for (BucketKind kind : kAllBucketKinds) {
+    const std::string& bucket = BucketName(s3.buckets, kind);
+    if (bucket.empty()) continue;
+    if (Status s = ValidateBucketName(bucket); !s.ok()) {
+      problems->Add(JoinPath(JoinPath(path, "buckets"), BucketKindName(kind)), s.message());
+    }
+  }
+  CheckPrefixes(JoinPath(path, "folderPrefixes"), s3.folder_prefixes, problems);
+}
+
+void CheckMongo(const std::string& path, const MongoConnection& mongo, Problems* problems) {
+  if (!StartsWith(mongo.uri, "mongodb://") && !StartsWith(mongo.uri, "mongodb+srv://")) {
+    problems->Add(JoinPath(path, "uri"), "must start with mongodb:// or mongodb+srv://");
+  }
+}
+
+void CheckPath(const std::string& path, const std::string& file_path, Problems* problems) {
+  if (file_path.empty()) problems->Add(JoinPath(path, "path"), "must not be empty");
+}
+
+// Runs `check` on every connection of one kind under connections.<kind>.<name>.
+template <typename Map, typename Check>
+void ForEachConnection(const char* kind, const Map& connections, Check check, Problems* problems) {
+  for (const auto& [name, connection] : connections) {
+    std::string path = "connections." + std::string(kind) + "." + name;
+    CheckConnectionName(path, name, problems);
+    check(path, connection, problems);
+  }
+}
+
+void CheckCollectionMap(const std::string& path, const CollectionMap& map, Problems* problems) {
+  std::set<std::string> seen;
+  for (size_t i = 0; i < map.indexed_props.size(); ++i) {
+    const std::string& prop = map.indexed_props[i];
+    std::string prop_path = IndexPath(JoinPath(path, "indexedProps"), i);
+    if (Status s = ValidatePropertyPath(prop); !s.ok()) problems->Add(prop_path, s.message());
+    if (!seen.insert(prop).second) problems->Add(prop_path, "'" + prop + "' is listed twice");
+  }
+  if (map.s3_offload.older_than_days < 1) {
+    problems->Add(JoinPath(path, "s3Offload.olderThan"), "must be at least 1 (days)");
+  }
+}
+
+void ValidateCollectionMaps(const Config& config, Problems* problems) {
+  for (const auto& [collection, map] : config.collection_maps) {
+    std::string path = "collectionMaps." + collection;
+    if (Status s = ValidateCollectionName(collection); !s.ok()) problems->Add(path, s.message());
+    CheckCollectionMap(path, map, problems);
+  }
+}
+
+void ValidateEngine(const EngineOptions& engine, Problems* problems) {
+  if (engine.inline_max_bytes < 0 || engine.inline_max_bytes > kMaxInlineBytes) {
+    problems->Add("engine.inlineMaxBytes", "must be between 0 and 16777216 (16 MiB)");
+  }
+  if (engine.claim_lease_seconds < 1) {
+    problems->Add("engine.claimLeaseSeconds", "must be at least 1 (seconds)");
+  }
+}
+
+}  // namespace
+
+void ValidateConnections(const Config& config, Problems* problems) {
+  ForEachConnection("mongo", config.mongo_connections, CheckMongo, problems);
+  ForEachConnection("s3", config.s3_connections, CheckS3, problems);
+  ForEachConnection(
+      "sqlite", config.sqlite_connections,
+      [](const std::string& path, const SqliteConnection& c, Problems* p) {
+        CheckPath(path, c.path, p);
+      },
+      problems);
+  ForEachConnection(
+      "folder", config.folder_connections,
+      [](const std::string& path, const FolderConnection& c, Problems* p) {
+        CheckPath(path, c.path, p);
+        CheckPrefixes(JoinPath(path, "folderPrefixes"), c.folder_prefixes, p);
+      },
+      problems);
+}
+
+}  // namespace config_internal
+
+Status ValidateConfig(const Config& config) {
+  config_internal::Problems problems;
+  config_internal::ValidateConnections(config, &problems);
+  config_internal::ValidateDatabases(config, &problems);
+  config_internal::ValidateCollectionMaps(config, &problems);
+  config_internal::ValidateEngine(config.engine, &problems);
+  return problems.ToStatus("invalid config");
+}
+
+}  // namespace xronox

@@ -1,0 +1,254 @@
+// ValidateConfig's database checks: the matrix of DESIGN section 3, store references, names,
+// buckets and tenant isolation.
+#include <map>
+#include <vector>
+
+#include "common/names.h"
+#include "config/resolve.h"
+#include "config/validate_internal.h"
+
+namespace xronox::config_internal {
+
+namespace {
+
+// One database to check, with the field path its problems are reported under.
+struct DatabaseRef {
+  const DatabaseConfig* db;
+  std::string path;
+  bool is_template;
+};
+
+bool HasPlaceholder(const std::string& text) {
+  return text.find(kTenantPlaceholder) != std::string::npos;
+}
+
+std::string Quote(const std::string& text) { return "'" + text + "'"; }
+
+std::vector<DatabaseRef> ListDatabases(const Config& config) {
+  std::vector<DatabaseRef> refs;
+  size_t runtime_index = 0;
+  for (const DatabaseConfig& db : config.databases) {
+    std::string path = std::string("databases.") + DatabaseTypeName(db.type);
+    if (db.type == DatabaseType::kRuntime) {
+      path = IndexPath(path + ".tenantDatabases", runtime_index++);
+    }
+    refs.push_back({&db, path, false});
+  }
+  if (config.runtime_tenant_template) {
+    refs.push_back({&*config.runtime_tenant_template, "databases.runtime.tenantTemplate", true});
+  }
+  return refs;
+}
+
+void CheckTenantId(const std::string& path, const std::string& tenant_id, Problems* problems) {
+  if (HasPlaceholder(tenant_id)) {
+    return problems->Add(path,
+                         "'{tenant}' belongs only in databases.runtime.tenantTemplate "
+                         "(a config has one tenant template)");
+  }
+  if (Status s = ValidateTenantId(tenant_id); !s.ok()) problems->Add(path, s.message());
+}
+
+void CheckTemplateTier(const DatabaseRef& ref, Problems* problems) {
+  const DatabaseConfig& db = *ref.db;
+  if (db.type != DatabaseType::kRuntime) {
+    problems->Add(ref.path, "a tenant template must be a runtime database");
+  }
+  if (db.tier != Tier::kTenant) problems->Add(ref.path, "runtime is tenant tier");
+  if (db.tenant_id != kTenantPlaceholder) {
+    problems->Add(JoinPath(ref.path, "tenantId"),
+                  "a tenant template's tenantId must be '{tenant}'");
+  }
+}
+
+// The matrix's tier column: runtime per tenant, messaging either, the rest generic.
+void CheckTier(const DatabaseRef& ref, Problems* problems) {
+  if (ref.is_template) return CheckTemplateTier(ref, problems);
+  const DatabaseConfig& db = *ref.db;
+  const std::string tenant_path = JoinPath(ref.path, "tenantId");
+  if (db.type == DatabaseType::kRuntime) {
+    if (db.tier != Tier::kTenant) problems->Add(ref.path, "runtime is tenant tier");
+    return CheckTenantId(tenant_path, db.tenant_id, problems);
+  }
+  if (db.type == DatabaseType::kMessaging && db.tier == Tier::kTenant) {
+    return CheckTenantId(tenant_path, db.tenant_id, problems);
+  }
+  if (db.tier != Tier::kGeneric) {
+    problems->Add(JoinPath(ref.path, "type"),
+                  std::string(DatabaseTypeName(db.type)) + " is generic tier (shared by tenants)");
+  } else if (!db.tenant_id.empty()) {
+    problems->Add(tenant_path, "only a tenant-tier database names a tenant");
+  }
+}
+
+// Fields that only some database types have.
+void CheckTypeFields(const DatabaseRef& ref, Problems* problems) {
+  const DatabaseConfig& db = *ref.db;
+  const bool runtime = db.type == DatabaseType::kRuntime;
+  const std::string versioning_path = JoinPath(ref.path, "enableVersioning");
+  if (runtime && db.enable_versioning == false) {
+    problems->Add(versioning_path, "runtime is always versioned; remove it or set it to true");
+  }
+  if (!runtime && db.enable_versioning == true) {
+    problems->Add(versioning_path, "only runtime is versioned; " +
+                                       std::string(DatabaseTypeName(db.type)) +
+                                       " keeps no versions");
+  }
+  if (db.capture_deliveries && db.type != DatabaseType::kMessaging) {
+    problems->Add(JoinPath(ref.path, "captureDeliveries"), "only messaging captures deliveries");
+  }
+  if (!runtime && !db.analytics_db_name.empty()) {
+    problems->Add(JoinPath(ref.path, "analyticsDbName"), "only runtime has an analytics database");
+  }
+}
+
+template <typename Map>
+void CheckRef(const std::string& path, const char* kind, const std::string& ref, const Map& map,
+              Problems* problems) {
+  if (!ref.empty() && map.find(ref) == map.end()) {
+    problems->Add(path, std::string("no ") + kind + " connection named " + Quote(ref));
+  }
+}
+
+// Exactly one hot store and at most one object store, each an existing connection.
+void CheckStores(const Config& config, const DatabaseRef& ref, Problems* problems) {
+  const DatabaseConfig& db = *ref.db;
+  if (db.mongo_ref.empty() && db.sqlite_ref.empty()) {
+    problems->Add(ref.path, "needs a hot store: set mongoRef or sqliteRef");
+  } else if (!db.mongo_ref.empty() && !db.sqlite_ref.empty()) {
+    problems->Add(ref.path, "names two hot stores: set only one of mongoRef and sqliteRef");
+  }
+  if (!db.s3_ref.empty() && !db.folder_ref.empty()) {
+    problems->Add(ref.path, "names two object stores: set at most one of s3Ref and folderRef");
+  }
+  CheckRef(JoinPath(ref.path, "mongoRef"), "mongo", db.mongo_ref, config.mongo_connections,
+           problems);
+  CheckRef(JoinPath(ref.path, "sqliteRef"), "sqlite", db.sqlite_ref, config.sqlite_connections,
+           problems);
+  CheckRef(JoinPath(ref.path, "s3Ref"), "s3", db.s3_ref, config.s3_connections, problems);
+  CheckRef(JoinPath(ref.path, "folderRef"), "folder", db.folder_ref, config.folder_connections,
+           problems);
+}
+
+void CheckIsolated(const std::string& path, const std::string& name, const char* what,
+                   Problems* problems) {
+  if (!HasPlaceholder(name)) {
+    problems->Add(path, "must contain '{tenant}', or every tenant would share " +
+                            std::string(what) + " " + Quote(name) + " (tenant isolation)");
+  }
+}
+
+void CheckDbName(const DatabaseRef& ref, const char* field, const std::string& name,
+                 Problems* problems) {
+  const std::string path = JoinPath(ref.path, field);
+  const std::string concrete = ref.is_template ? SubstituteTenant(name, kSampleTenant) : name;
+  if (Status s = ValidateDatabaseName(concrete); !s.ok()) problems->Add(path, s.message());
+  if (ref.is_template) CheckIsolated(path, name, "database", problems);
+}
+
+void CheckNames(const DatabaseRef& ref, Problems* problems) {
+  const DatabaseConfig& db = *ref.db;
+  if (db.db_name.empty()) {
+    problems->Add(JoinPath(ref.path, "dbName"), "is required");
+  } else {
+    CheckDbName(ref, "dbName", db.db_name, problems);
+  }
+  if (!db.analytics_db_name.empty()) {
+    CheckDbName(ref, "analyticsDbName", db.analytics_db_name, problems);
+  }
+}
+
+// A bucket the type does not use: the matrix's bucket column.
+void CheckUnusedBucket(const DatabaseRef& ref, BucketKind kind, const std::string& path,
+                       Problems* problems) {
+  if (BucketFor(*ref.db, kind).empty()) return;
+  if (kind == BucketKind::kVersions) {
+    problems->Add(path, "only runtime keeps versions; a " +
+                            std::string(DatabaseTypeName(ref.db->type)) +
+                            " database has no versions bucket");
+  } else {
+    problems->Add(path, "logs keep no backups (retention deletes them)");
+  }
+}
+
+void CheckBucket(const Config& config, const DatabaseRef& ref, BucketKind kind,
+                 Problems* problems) {
+  const DatabaseConfig& db = *ref.db;
+  const std::string kind_name = BucketKindName(kind);
+  const std::string path = JoinPath(ref.path, kind_name + "Bucket");
+  if (!UsesBucketKind(db.type, kind)) return CheckUnusedBucket(ref, kind, path, problems);
+  const std::string& own = BucketFor(db, kind);
+  if (!HasObjectStore(db)) {
+    if (!own.empty()) problems->Add(path, "set without an object store (s3Ref or folderRef)");
+    return;
+  }
+  if (ObjectStorePrefixes(config, db) == nullptr) return;  // Unknown connection: reported.
+  const std::string resolved = ResolveBucket(config, db, kind);
+  if (resolved.empty()) {
+    problems->Add(path,
+                  "no " + kind_name + " bucket: set " + kind_name + "Bucket" +
+                      (db.s3_ref.empty() ? "" : " or the s3 connection's buckets." + kind_name));
+    return;
+  }
+  // Connection defaults are checked once, under connections.
+  if (!own.empty()) {
+    const std::string concrete = ref.is_template ? SubstituteTenant(own, kSampleTenant) : own;
+    if (Status s = ValidateBucketNameFor(db, concrete); !s.ok()) {
+      problems->Add(path, s.message());
+    }
+  }
+  if (ref.is_template) CheckIsolated(path, resolved, "bucket", problems);
+}
+
+// No two databases share a hot-store database name (analytics names included).
+void CheckUniqueNames(const std::vector<DatabaseRef>& refs, Problems* problems) {
+  std::map<std::string, std::string> owners;
+  for (const DatabaseRef& ref : refs) {
+    const std::pair<const char*, const std::string*> names[] = {
+        {"dbName", &ref.db->db_name}, {"analyticsDbName", &ref.db->analytics_db_name}};
+    for (const auto& [field, name] : names) {
+      if (name->empty()) continue;
+      const std::string path = JoinPath(ref.path, field);
+      auto [it, fresh] = owners.emplace(*name, path);
+      if (!fresh) problems->Add(path, Quote(*name) + " is already used by " + it->second);
+    }
+  }
+}
+
+// One database per type; runtime has one per tenant.
+void CheckOnePerType(const std::vector<DatabaseRef>& refs, Problems* problems) {
+  std::map<DatabaseType, std::string> type_owners;
+  std::map<std::string, std::string> tenant_owners;
+  for (const DatabaseRef& ref : refs) {
+    if (ref.is_template) continue;
+    if (ref.db->type != DatabaseType::kRuntime) {
+      if (!type_owners.emplace(ref.db->type, ref.path).second) {
+        problems->Add(ref.path, std::string("more than one ") + DatabaseTypeName(ref.db->type) +
+                                    " database (one per type; runtime has one per tenant)");
+      }
+      continue;
+    }
+    auto [it, fresh] = tenant_owners.emplace(ref.db->tenant_id, ref.path);
+    if (!fresh) {
+      problems->Add(JoinPath(ref.path, "tenantId"), "tenant " + Quote(ref.db->tenant_id) +
+                                                        " is already configured at " + it->second);
+    }
+  }
+}
+
+}  // namespace
+
+void ValidateDatabases(const Config& config, Problems* problems) {
+  const std::vector<DatabaseRef> refs = ListDatabases(config);
+  for (const DatabaseRef& ref : refs) {
+    CheckTier(ref, problems);
+    CheckTypeFields(ref, problems);
+    CheckStores(config, ref, problems);
+    CheckNames(ref, problems);
+    for (BucketKind kind : kAllBucketKinds) CheckBucket(config, ref, kind, problems);
+  }
+  CheckUniqueNames(refs, problems);
+  CheckOnePerType(refs, problems);
+}
+
+}  // namespace xronox::config_internal

@@ -1,0 +1,18 @@
+// Parts of ValidateConfig, split by concept. Each appends what it finds to `problems`.
+// Thread-safety: pure functions.
+#pragma once
+
+#include "config/problems.h"
+#include "xronox/config.h"
+
+namespace xronox::config_internal {
+
+/// Tenant id substituted for "{tenant}" when checking a template's names.
+inline constexpr char kSampleTenant[] = "tenant1";
+
+/// Connection names, URIs, endpoints, paths, default buckets and folder prefixes.
+void ValidateConnections(const Config& config, Problems* problems);
+/// The database matrix, store references, names, buckets and tenant isolation.
+void ValidateDatabases(const Config& config, Problems* problems);
+
+}  // namespace xronox::config_internal

@@ -1,0 +1,87 @@
+// Engine: the write protocol, reads, history, diff, restore, query and verify over the two
+// store contracts. It sees only HotStore and ObjectStore, never a concrete backend.
+// Thread-safety: safe from many threads and processes; all coordination goes through the
+// stores (unique inserts, create-only objects, conditional head writes).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "common/clock.h"
+#include "engine/version_object.h"
+#include "router/binding.h"
+#include "xronox/config.h"
+#include "xronox/status.h"
+#include "xronox/types.h"
+#include "xronox/xronox.h"
+
+namespace xronox {
+
+/// What a write asks for.
+struct WriteIntent {
+  enum class Kind { kCreate, kPut, kMerge, kDelete, kRestore };
+  Kind kind = Kind::kPut;
+  Json body;                     ///< Data (create, put) or merge patch.
+  int64_t restore_version = 0;   ///< kRestore: the version to copy.
+};
+
+class Engine {
+ public:
+  Engine(EngineOptions options, Clock* clock) : options_(options), clock_(clock) {}
+
+  Result<WriteResult> Write(const Binding& b, const std::string& id, const WriteIntent& intent,
+                            const WriteOptions& options);
+  Result<Record> Get(const Binding& b, const std::string& id, const GetOptions& options);
+  Result<HistoryPage> History(const Binding& b, const std::string& id,
+                              const HistoryOptions& options);
+  Result<Json> Diff(const Binding& b, const std::string& id, int64_t from, int64_t to);
+  Result<QueryPage> Query(const Binding& b, const Json& filter, const QueryOptions& options);
+  Result<VerifyReport> Verify(const Binding& b, bool repair);
+
+  const EngineOptions& options() const { return options_; }
+  Clock* clock() const { return clock_; }
+
+ // Entry points for the verifier (verify.cc).
+  Result<VersionObject> ReadVersionForVerify(const Binding& b, const store::VersionRow& row) {
+    return ReadVersion(b, row);
+  }
+  Result<int> RollForwardForVerify(const Binding& b, const std::string& id) {
+    return RollForward(b, id);
+  }
+  Status RecoverLargeClaimForVerify(const Binding& b, const std::string& id) {
+    return RecoverLargeClaim(b, id);
+  }
+
+  struct Plan;  // The next state of a record, computed from its head (engine_internal.h).
+
+ private:
+
+  Result<WriteResult> WriteIdempotent(const Binding& b, const std::string& id,
+                                      const WriteIntent& intent, const WriteOptions& options);
+  Result<WriteResult> WriteWithRetries(const Binding& b, const std::string& id,
+                                       const WriteIntent& intent, const WriteOptions& options);
+  Result<Plan> PlanWrite(const Binding& b, const std::string& id,
+                         const std::optional<store::HeadRow>& head, const WriteIntent& intent,
+                         const WriteOptions& options);
+  Status CommitVersioned(const Binding& b, const std::optional<store::HeadRow>& head,
+                         const Plan& plan);
+  Status CommitPlain(const Binding& b, const std::optional<store::HeadRow>& head,
+                     const Plan& plan);
+  Status CommitLargePlain(const Binding& b, const std::optional<store::HeadRow>& head,
+                          const store::HeadRow& next, const std::string& object_text);
+  /// Commit version objects that were written but not indexed (a writer died between the
+  /// two steps). Returns how many versions were rolled forward.
+  Result<int> RollForward(const Binding& b, const std::string& id);
+  Status RecoverLargeClaim(const Binding& b, const std::string& id);
+
+  Result<Json> ReadCurrentData(const Binding& b, const store::HeadRow& head);
+  Result<VersionObject> ReadVersion(const Binding& b, const store::VersionRow& row);
+  Result<store::VersionRow> FindVersion(const Binding& b, const std::string& id,
+                                        const GetOptions& options);
+  Result<Record> RecordFromHead(const Binding& b, const store::HeadRow& head);
+
+  EngineOptions options_;
+  Clock* clock_;
+};
+
+}  // namespace xronox

@@ -1,0 +1,44 @@
+// Declarations shared by the engine's translation units only.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/engine.h"
+
+namespace xronox {
+
+/// The next state of a record, computed from its head by PlanWrite.
+struct Engine::Plan {
+  std::string id;
+  std::optional<int64_t> base_version;  ///< The head's version; nullopt for a new record.
+  int64_t version = 0;                  ///< The version this write creates.
+  Operation op = Operation::kCreate;
+  Json data;  ///< The record's data after the write (null when deleted).
+  bool deleted = false;
+  std::vector<std::string> changed_fields;
+  TimestampMicros at = 0;
+  TimestampMicros created_at = 0;
+  std::string actor;
+  std::string reason;
+  std::string idempotency_key;
+  std::string prev_hash;  ///< Entry hash of the base version (runtime).
+};
+
+/// Refuse writes that the database type, the audit rules or the body shape forbid.
+Status CheckWriteAllowed(const Binding& b, const WriteIntent& intent,
+                         const WriteOptions& options);
+
+/// Reason attached to a Status when a writer lost a race and should re-read and retry.
+inline constexpr const char* kLostRace = "lost_race";
+
+/// Build the head row that a committed plan leaves behind.
+store::HeadRow HeadFromPlan(const Binding& b, const Engine::Plan& plan, std::string data_text,
+                            std::string payload_key, std::string payload_hash,
+                            std::string entry_hash);
+
+/// Claim key that guards a large non-versioned record's object while it is rewritten.
+std::string LargeWriteClaimKey(const std::string& id);
+
+}  // namespace xronox

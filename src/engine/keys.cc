@@ -1,0 +1,29 @@
+#include "engine/keys.h"
+
+namespace xronox {
+
+namespace {
+
+std::string Join(const std::string& prefix, const std::string& rest) {
+  return prefix.empty() ? rest : prefix + "/" + rest;
+}
+
+}  // namespace
+
+std::string RecordsPrefix(const Binding& b) {
+  return Join(b.prefixes.records, b.ref.collection + "/");
+}
+
+std::string VersionsPrefix(const Binding& b) {
+  return Join(b.prefixes.versions, b.ref.collection + "/");
+}
+
+std::string RecordKey(const Binding& b, const std::string& id) {
+  return RecordsPrefix(b) + id + "/current.json";
+}
+
+std::string VersionKey(const Binding& b, const std::string& id, int64_t version) {
+  return VersionsPrefix(b) + id + "/v" + std::to_string(version) + ".json";
+}
+
+}  // namespace xronox

@@ -1,0 +1,130 @@
+// Non-versioned records whose payload exceeds the inline limit live in
+// records/{c}/{id}/current.json. That object is overwritten in place, so every writer that
+// touches it holds the per-record claim "write:{id}", whose body is the head it will commit.
+// A crash after the overwrite is rolled forward from the claim (the object's hash matches
+// the claim); a crash before it leaves a claim that expires after the lease.
+#include <chrono>
+#include <thread>
+
+#include "common/hash.h"
+#include "common/ids.h"
+#include "engine/engine.h"
+#include "engine/engine_internal.h"
+#include "engine/keys.h"
+
+namespace xronox {
+
+namespace {
+
+Json HeadToJson(const store::HeadRow& h) {
+  return {{"id", h.id},           {"version", h.version},       {"deleted", h.deleted},
+          {"data", h.data},       {"payloadKey", h.payload_key}, {"payloadHash", h.payload_hash},
+          {"createdAt", h.created_at}, {"updatedAt", h.updated_at}, {"actor", h.actor},
+          {"reason", h.reason},   {"indexed", h.indexed}};
+}
+
+Result<store::HeadRow> HeadFromJson(const Json& j) {
+  try {
+    store::HeadRow h;
+    h.id = j.at("id").get<std::string>();
+    h.version = j.at("version").get<int64_t>();
+    h.deleted = j.at("deleted").get<bool>();
+    h.data = j.at("data").get<std::string>();
+    h.payload_key = j.at("payloadKey").get<std::string>();
+    h.payload_hash = j.at("payloadHash").get<std::string>();
+    h.created_at = j.at("createdAt").get<int64_t>();
+    h.updated_at = j.at("updatedAt").get<int64_t>();
+    h.actor = j.at("actor").get<std::string>();
+    h.reason = j.at("reason").get<std::string>();
+    h.indexed = j.at("indexed").get<std::string>();
+    return h;
+  } catch (const Json::exception& e) {
+    return Corruption(std::string("malformed write claim: ") + e.what());
+  }
+}
+
+Status LostRace(const std::string& what) { return Conflict(what).WithReason(kLostRace); }
+
+void Backoff() { std::this_thread::sleep_for(std::chrono::milliseconds(2)); }
+
+}  // namespace
+
+Status Engine::CommitLargePlain(const Binding& b, const std::optional<store::HeadRow>& head,
+                                const store::HeadRow& next, const std::string& object_text) {
+  std::optional<int64_t> base = head ? std::optional<int64_t>(head->version) : std::nullopt;
+  store::ClaimRow claim{LargeWriteClaimKey(next.id), RandomHex(8), clock_->NowMicros(),
+                        Json{{"head", HeadToJson(next)}, {"base", base ? Json(*base) : Json()}}
+                            .dump()};
+  Status claimed = b.hot->InsertClaim(b.ref, claim);
+  if (claimed.code() == StatusCode::kAlreadyExists) {
+    XRONOX_RETURN_IF_ERROR(RecoverLargeClaim(b, next.id));
+    Backoff();
+    return LostRace("record '" + next.id + "' is being written");
+  }
+  XRONOX_RETURN_IF_ERROR(claimed);
+  auto release = [&]() { return b.hot->DeleteClaim(b.ref, claim.key, claim.owner); };
+  // Holding the claim, the head may still have moved (inline writers take no claim).
+  XRONOX_ASSIGN_OR_RETURN(auto now_head, b.hot->GetHead(b.ref, next.id));
+  if ((now_head ? std::optional<int64_t>(now_head->version) : std::nullopt) != base) {
+    XRONOX_RETURN_IF_ERROR(release());
+    return LostRace("record '" + next.id + "' changed during the write");
+  }
+  const std::string& bucket = b.database.buckets.records;
+  if (!object_text.empty()) {
+    Status put = b.objects->Put(bucket, RecordKey(b, next.id), object_text,
+                                store::PutMode::kOverwrite);
+    if (!put.ok()) {
+      XRONOX_RETURN_IF_ERROR(release());
+      return put;
+    }
+  }
+  Status written = b.hot->WriteHead(b.ref, next, base);
+  if (written.code() == StatusCode::kConflict || written.code() == StatusCode::kAlreadyExists) {
+    // A reader may have rolled this very write forward from the claim.
+    XRONOX_ASSIGN_OR_RETURN(auto after, b.hot->GetHead(b.ref, next.id));
+    bool ours = after && after->version == next.version &&
+                after->payload_hash == next.payload_hash;
+    if (!ours) {
+      XRONOX_RETURN_IF_ERROR(release());
+      return LostRace("record '" + next.id + "' changed during the write");
+    }
+    written = Status::Ok();
+  }
+  XRONOX_RETURN_IF_ERROR(written);
+  if (next.payload_key.empty() && head && !head->payload_key.empty()) {
+    XRONOX_RETURN_IF_ERROR(b.objects->Delete(bucket, head->payload_key));
+  }
+  return release();
+}
+
+Status Engine::RecoverLargeClaim(const Binding& b, const std::string& id) {
+  XRONOX_ASSIGN_OR_RETURN(auto claim, b.hot->GetClaim(b.ref, LargeWriteClaimKey(id)));
+  if (!claim) return Status::Ok();
+  Json body = Json::parse(claim->body, nullptr, false);
+  if (!body.is_object() || !body.contains("head")) {
+    return Corruption("write claim of '" + id + "' is malformed");
+  }
+  XRONOX_ASSIGN_OR_RETURN(store::HeadRow next, HeadFromJson(body["head"]));
+  bool object_written = false;
+  if (!next.payload_key.empty()) {
+    auto bytes = b.objects->Get(b.database.buckets.records, next.payload_key);
+    if (!bytes.ok() && bytes.status().code() != StatusCode::kNotFound) return bytes.status();
+    object_written = bytes.ok() && Sha256Hex(*bytes) == next.payload_hash;
+  }
+  bool stale = claim->at < clock_->NowMicros() - options_.claim_lease_seconds * 1'000'000;
+  if (object_written) {
+    // The object already holds the claimed state: committing it is the only consistent end.
+    std::optional<int64_t> base;
+    if (body["base"].is_number_integer()) base = body["base"].get<int64_t>();
+    Status written = b.hot->WriteHead(b.ref, next, base);
+    if (!written.ok() && written.code() != StatusCode::kConflict &&
+        written.code() != StatusCode::kAlreadyExists) {
+      return written;
+    }
+  } else if (!stale) {
+    return Status::Ok();  // Its owner is still at work.
+  }
+  return b.hot->DeleteClaim(b.ref, claim->key, claim->owner);
+}
+
+}  // namespace xronox

@@ -1,0 +1,230 @@
+// Reads: current state, versions, as-of, history, diff; and rolling forward version
+// objects that a dead writer left unindexed.
+#include "common/hash.h"
+#include "common/json_codec.h"
+#include "common/names.h"
+#include "engine/engine.h"
+#include "engine/engine_internal.h"
+#include "engine/keys.h"
+
+namespace xronox {
+
+namespace {
+
+constexpr int kMaxReadAttempts = 8;
+
+Status NotVersioned(const Binding& b, const std::string& what) {
+  return InvalidArgument(what + " needs a versioned database type (runtime); " +
+                         DatabaseTypeName(b.target.database_type) + " keeps only the current "
+                         "record")
+      .WithReason("not_versioned");
+}
+
+Result<Json> ParseStoredData(const std::string& text, const std::string& id) {
+  Json data = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (data.is_discarded()) return Corruption("stored data of '" + id + "' is not JSON");
+  return data;
+}
+
+VersionInfo InfoFromRow(const store::VersionRow& row) {
+  VersionInfo info;
+  info.version = row.version;
+  info.op = ParseOperation(row.op).value_or(Operation::kUpdate);
+  info.actor = row.actor;
+  info.reason = row.reason;
+  info.at = row.at;
+  Json fields = Json::parse(row.changed_fields, nullptr, false);
+  if (fields.is_array()) {
+    for (const auto& f : fields) {
+      if (f.is_string()) info.changed_fields.push_back(f.get<std::string>());
+    }
+  }
+  return info;
+}
+
+Result<int64_t> ParseCursor(const std::string& cursor) {
+  if (cursor.size() < 2 || cursor[0] != 'v' || cursor.size() > 20) {
+    return InvalidArgument("invalid history cursor");
+  }
+  int64_t value = 0;
+  for (size_t i = 1; i < cursor.size(); ++i) {
+    if (cursor[i] < '0' || cursor[i] > '9') return InvalidArgument("invalid history cursor");
+    value = value * 10 + (cursor[i] - '0');
+  }
+  return value;
+}
+
+}  // namespace
+
+Result<Json> Engine::ReadCurrentData(const Binding& b, const store::HeadRow& head) {
+  if (head.deleted) return Json(nullptr);
+  if (head.payload_key.empty() || !head.data.empty()) return ParseStoredData(head.data, head.id);
+  if (b.versioned) {
+    XRONOX_ASSIGN_OR_RETURN(auto row, b.hot->GetVersion(b.ref, head.id, head.version));
+    if (!row) return Corruption("head of '" + head.id + "' names a version that is not indexed");
+    XRONOX_ASSIGN_OR_RETURN(VersionObject object, ReadVersion(b, *row));
+    return object.data;
+  }
+  XRONOX_ASSIGN_OR_RETURN(std::string text,
+                          b.objects->Get(b.database.buckets.records, head.payload_key));
+  if (Sha256Hex(text) != head.payload_hash) {
+    // A writer overwrote the object and has not moved the head yet (or died doing so).
+    XRONOX_RETURN_IF_ERROR(RecoverLargeClaim(b, head.id));
+    return Conflict("record '" + head.id + "' is being written").WithReason(kLostRace);
+  }
+  return ParseStoredData(text, head.id);
+}
+
+Result<VersionObject> Engine::ReadVersion(const Binding& b, const store::VersionRow& row) {
+  auto bytes = b.objects->Get(b.database.buckets.versions, row.payload_key);
+  if (!bytes.ok()) {
+    if (bytes.status().code() != StatusCode::kNotFound) return bytes.status();
+    return Corruption("version " + std::to_string(row.version) + " of '" + row.id +
+                      "' is indexed but its object " + row.payload_key + " is missing");
+  }
+  if (Sha256Hex(*bytes) != row.entry_hash) {
+    return Corruption("version object " + row.payload_key + " does not match its hash");
+  }
+  return DecodeVersionObject(*bytes);
+}
+
+Result<store::VersionRow> Engine::FindVersion(const Binding& b, const std::string& id,
+                                              const GetOptions& options) {
+  std::optional<store::VersionRow> row;
+  if (options.version) {
+    XRONOX_ASSIGN_OR_RETURN(row, b.hot->GetVersion(b.ref, id, *options.version));
+    if (!row) return NotFound("record '" + id + "' has no version " +
+                              std::to_string(*options.version));
+  } else {
+    XRONOX_ASSIGN_OR_RETURN(row, b.hot->GetVersionAsOf(b.ref, id, *options.as_of));
+    if (!row) return NotFound("record '" + id + "' did not exist at that time");
+  }
+  return *row;
+}
+
+Result<Record> Engine::RecordFromHead(const Binding& b, const store::HeadRow& head) {
+  XRONOX_ASSIGN_OR_RETURN(Json data, ReadCurrentData(b, head));
+  Record record;
+  record.id = head.id;
+  record.version = head.version;
+  record.data = std::move(data);
+  record.deleted = head.deleted;
+  record.created_at = head.created_at;
+  record.updated_at = head.updated_at;
+  record.actor = head.actor;
+  record.reason = head.reason;
+  return record;
+}
+
+Result<Record> Engine::Get(const Binding& b, const std::string& id, const GetOptions& options) {
+  XRONOX_RETURN_IF_ERROR(ValidateRecordId(id));
+  if (options.version || options.as_of) {
+    if (!b.versioned) return NotVersioned(b, "reading a version or as of a time");
+    XRONOX_ASSIGN_OR_RETURN(store::VersionRow row, FindVersion(b, id, options));
+    XRONOX_ASSIGN_OR_RETURN(VersionObject object, ReadVersion(b, row));
+    XRONOX_ASSIGN_OR_RETURN(auto head, b.hot->GetHead(b.ref, id));
+    Record record{id, object.version, object.data, object.deleted,
+                  head ? head->created_at : object.at, object.at, object.actor, object.reason};
+    return record;
+  }
+  for (int attempt = 0; attempt < kMaxReadAttempts; ++attempt) {
+    XRONOX_ASSIGN_OR_RETURN(auto head, b.hot->GetHead(b.ref, id));
+    if (!head || head->deleted) {
+      return NotFound("record '" + id + "' not found" + (head ? " (deleted)" : ""));
+    }
+    auto record = RecordFromHead(b, *head);
+    if (record.ok() || record.status().reason() != kLostRace) return record;
+  }
+  return Unavailable("record '" + id + "' is being rewritten; retry");
+}
+
+Result<HistoryPage> Engine::History(const Binding& b, const std::string& id,
+                                    const HistoryOptions& options) {
+  XRONOX_RETURN_IF_ERROR(ValidateRecordId(id));
+  if (!b.versioned) return NotVersioned(b, "history");
+  if (options.limit < 1 || options.limit > 1000) {
+    return InvalidArgument("history limit must be between 1 and 1000");
+  }
+  std::optional<int64_t> start_after;
+  if (!options.cursor.empty()) {
+    XRONOX_ASSIGN_OR_RETURN(start_after, ParseCursor(options.cursor));
+  }
+  auto order = options.newest_first ? store::Order::kDescending : store::Order::kAscending;
+  XRONOX_ASSIGN_OR_RETURN(auto rows,
+                          b.hot->ListVersions(b.ref, id, start_after, options.limit + 1, order));
+  if (rows.empty() && !start_after) {
+    XRONOX_ASSIGN_OR_RETURN(auto head, b.hot->GetHead(b.ref, id));
+    if (!head) return NotFound("record '" + id + "' not found");
+  }
+  HistoryPage page;
+  for (size_t i = 0; i < rows.size() && static_cast<int>(i) < options.limit; ++i) {
+    page.versions.push_back(InfoFromRow(rows[i]));
+  }
+  if (static_cast<int>(rows.size()) > options.limit) {
+    page.next = "v" + std::to_string(page.versions.back().version);
+  }
+  return page;
+}
+
+Result<Json> Engine::Diff(const Binding& b, const std::string& id, int64_t from, int64_t to) {
+  XRONOX_RETURN_IF_ERROR(ValidateRecordId(id));
+  if (!b.versioned) return NotVersioned(b, "diff");
+  GetOptions from_options, to_options;
+  from_options.version = from;
+  to_options.version = to;
+  XRONOX_ASSIGN_OR_RETURN(store::VersionRow from_row, FindVersion(b, id, from_options));
+  XRONOX_ASSIGN_OR_RETURN(store::VersionRow to_row, FindVersion(b, id, to_options));
+  XRONOX_ASSIGN_OR_RETURN(VersionObject before, ReadVersion(b, from_row));
+  XRONOX_ASSIGN_OR_RETURN(VersionObject after, ReadVersion(b, to_row));
+  return Json::diff(before.data, after.data);
+}
+
+Result<int> Engine::RollForward(const Binding& b, const std::string& id) {
+  int rolled = 0;
+  while (true) {
+    XRONOX_ASSIGN_OR_RETURN(auto head, b.hot->GetHead(b.ref, id));
+    int64_t next = head ? head->version + 1 : 0;
+    std::string key = VersionKey(b, id, next);
+    auto bytes = b.objects->Get(b.database.buckets.versions, key);
+    if (!bytes.ok()) {
+      if (bytes.status().code() == StatusCode::kNotFound) return rolled;
+      return bytes.status();
+    }
+    XRONOX_ASSIGN_OR_RETURN(VersionObject object, DecodeVersionObject(*bytes));
+    std::string prev = head ? head->entry_hash : "";
+    if (object.id != id || object.version != next || object.prev_hash != prev) {
+      return Corruption("version object " + key + " does not continue the chain of '" + id + "'");
+    }
+    Plan plan;
+    plan.id = id;
+    plan.version = next;
+    plan.op = object.op;
+    plan.data = object.data;
+    plan.deleted = object.deleted;
+    plan.at = object.at;
+    plan.created_at = head ? head->created_at : object.at;
+    plan.actor = object.actor;
+    plan.reason = object.reason;
+    std::string entry_hash = Sha256Hex(*bytes);
+    std::string data_text, payload_hash;
+    if (!object.deleted) {
+      XRONOX_ASSIGN_OR_RETURN(std::string text, DumpJson(object.data));
+      payload_hash = Sha256Hex(text);
+      if (static_cast<int64_t>(text.size()) <= options_.inline_max_bytes) data_text = text;
+    }
+    store::HeadRow next_head = HeadFromPlan(b, plan, data_text, key, payload_hash, entry_hash);
+    store::VersionRow row{id, next, OperationName(object.op), object.actor, object.reason,
+                          object.at, Json(object.changed_fields).dump(), key, entry_hash,
+                          object.prev_hash, object.deleted, object.idempotency_key};
+    std::optional<int64_t> base = head ? std::optional<int64_t>(head->version) : std::nullopt;
+    Status commit = b.hot->CommitVersion(b.ref, row, next_head, base);
+    if (commit.code() == StatusCode::kAlreadyExists) {
+      // Indexed already (another process, or a backend that commits the row first).
+      commit = b.hot->WriteHead(b.ref, next_head, base);
+    }
+    if (!commit.ok() && commit.code() != StatusCode::kConflict) return commit;
+    ++rolled;
+  }
+}
+
+}  // namespace xronox

@@ -1,0 +1,219 @@
+// Verify: every head, version row, version object and hash chain agree. Leftovers of writes
+// that were never acknowledged (unindexed version objects, stale claims, unreferenced record
+// objects) are garbage, reported apart from problems; repair rolls complete versions forward
+// and removes the rest.
+#include "common/hash.h"
+#include "common/json_codec.h"
+#include "engine/engine.h"
+#include "engine/engine_internal.h"
+#include "engine/keys.h"
+
+namespace xronox {
+
+namespace {
+
+constexpr int kPage = 500;
+
+std::string Where(const std::string& id, int64_t version) {
+  return "record '" + id + "' v" + std::to_string(version) + ": ";
+}
+
+// Compares a version row with the object it indexes; returns what differs.
+std::string RowMismatch(const store::VersionRow& row, const VersionObject& o) {
+  if (o.id != row.id || o.version != row.version) return "object names another record/version";
+  if (OperationName(o.op) != row.op || o.actor != row.actor || o.reason != row.reason ||
+      o.at != row.at || o.deleted != row.deleted) {
+    return "index entry differs from the version object";
+  }
+  if (o.prev_hash != row.prev_hash) return "index entry's previous hash differs from the object";
+  return "";
+}
+
+// Splits "{prefix}{id}/v{n}.json" into id and n.
+bool ParseVersionKey(const std::string& key, const std::string& prefix, std::string& id,
+                     int64_t& version) {
+  if (!key.starts_with(prefix) || !key.ends_with(".json")) return false;
+  std::string rest = key.substr(prefix.size(), key.size() - prefix.size() - 5);
+  size_t slash = rest.rfind("/v");
+  if (slash == std::string::npos || slash == 0 || slash + 2 >= rest.size()) return false;
+  id = rest.substr(0, slash);
+  try {
+    version = std::stoll(rest.substr(slash + 2));
+  } catch (...) {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+class Verifier {
+ public:
+  Verifier(Engine& engine, const Binding& b, bool repair, VerifyReport& report)
+      : engine_(engine), b_(b), repair_(repair), report_(report) {}
+
+  Status CheckHeads() {
+    std::string after;
+    while (true) {
+      XRONOX_ASSIGN_OR_RETURN(auto heads, b_.hot->ScanHeads(b_.ref, after, kPage, {}, true));
+      for (const auto& head : heads) {
+        ++report_.records_checked;
+        XRONOX_RETURN_IF_ERROR(b_.versioned ? CheckChain(head) : CheckPlain(head));
+        after = head.id;
+      }
+      if (static_cast<int>(heads.size()) < kPage) return Status::Ok();
+    }
+  }
+
+  Status CheckChain(const store::HeadRow& head) {
+    std::optional<int64_t> after;
+    int64_t expected = 0;
+    std::string prev;
+    std::optional<VersionObject> last;
+    while (true) {
+      XRONOX_ASSIGN_OR_RETURN(auto rows, b_.hot->ListVersions(b_.ref, head.id, after, kPage,
+                                                               store::Order::kAscending));
+      for (const auto& row : rows) {
+        ++report_.versions_checked;
+        if (!CheckRow(row, expected, prev, last)) return Status::Ok();
+        prev = row.entry_hash;
+        after = expected = row.version + 1;
+      }
+      if (static_cast<int>(rows.size()) < kPage) break;
+    }
+    return CheckHeadAgainstChain(head, expected - 1, prev, last);
+  }
+
+  bool CheckRow(const store::VersionRow& row, int64_t expected, const std::string& prev,
+                std::optional<VersionObject>& last) {
+    if (row.version != expected) {
+      return Problem(Where(row.id, expected) + "missing from the version index (gap)");
+    }
+    if (row.prev_hash != prev) {
+      return Problem(Where(row.id, row.version) + "previous hash breaks the chain");
+    }
+    auto object = engine_.ReadVersionForVerify(b_, row);
+    if (!object.ok()) return Problem(Where(row.id, row.version) + object.status().message());
+    if (object->prev_hash != prev) {
+      return Problem(Where(row.id, row.version) + "object's previous hash breaks the chain");
+    }
+    std::string mismatch = RowMismatch(row, *object);
+    if (!mismatch.empty()) return Problem(Where(row.id, row.version) + mismatch);
+    last = std::move(object).value();
+    return true;
+  }
+
+  Status CheckHeadAgainstChain(const store::HeadRow& head, int64_t last_version,
+                               const std::string& last_hash,
+                               const std::optional<VersionObject>& last) {
+    std::string where = "record '" + head.id + "' head: ";
+    if (!last) return Status::Ok();  // Problems were reported while walking the chain.
+    if (head.version != last_version || head.entry_hash != last_hash) {
+      Problem(where + "does not point at the latest indexed version");
+      return Status::Ok();
+    }
+    if (head.deleted != last->deleted) Problem(where + "deleted flag differs from its version");
+    if (!head.deleted) {
+      XRONOX_ASSIGN_OR_RETURN(std::string text, DumpJson(last->data));
+      if (Sha256Hex(text) != head.payload_hash) Problem(where + "payload hash differs");
+      if (!head.data.empty() && head.data != text) Problem(where + "inline data differs");
+    }
+    return Status::Ok();
+  }
+
+  Status CheckPlain(const store::HeadRow& head) {
+    if (head.deleted) return Status::Ok();
+    std::string where = "record '" + head.id + "': ";
+    std::string text = head.data;
+    if (!head.payload_key.empty()) {
+      auto bytes = b_.objects->Get(b_.database.buckets.records, head.payload_key);
+      if (!bytes.ok()) return Problem(where + bytes.status().message()), Status::Ok();
+      text = *bytes;
+    }
+    if (Sha256Hex(text) != head.payload_hash) {
+      XRONOX_ASSIGN_OR_RETURN(auto claim, b_.hot->GetClaim(b_.ref, LargeWriteClaimKey(head.id)));
+      if (claim) return Garbage(where + "unfinished write", [&] {
+        return engine_.RecoverLargeClaimForVerify(b_, head.id);
+      });
+      Problem(where + "payload does not match its hash");
+    }
+    return Status::Ok();
+  }
+
+  Status CheckClaims() {
+    XRONOX_ASSIGN_OR_RETURN(auto claims, b_.hot->ListClaims(b_.ref, ""));
+    TimestampMicros cutoff = engine_.clock()->NowMicros() -
+                             engine_.options().claim_lease_seconds * 1'000'000;
+    for (const auto& claim : claims) {
+      Json body = Json::parse(claim.body, nullptr, false);
+      bool done = body.is_object() && body.value("state", "") == "done";
+      if (done || claim.at >= cutoff) continue;
+      std::string id = claim.key.substr(claim.key.find(':') + 1);
+      XRONOX_RETURN_IF_ERROR(Garbage("stale claim '" + claim.key + "'", [&] {
+        if (claim.key.starts_with("write:")) return engine_.RecoverLargeClaimForVerify(b_, id);
+        return b_.hot->DeleteClaim(b_.ref, claim.key, claim.owner);
+      }));
+    }
+    return Status::Ok();
+  }
+
+  Status CheckVersionObjects() {
+    std::string prefix = VersionsPrefix(b_);
+    std::string continuation;
+    while (true) {
+      XRONOX_ASSIGN_OR_RETURN(auto page, b_.objects->List(b_.database.buckets.versions, prefix,
+                                                           continuation, 1000));
+      for (const auto& object : page.objects) XRONOX_RETURN_IF_ERROR(CheckVersionObject(object));
+      if (!page.next) return Status::Ok();
+      continuation = *page.next;
+    }
+  }
+
+  Status CheckVersionObject(const store::ObjectInfo& object) {
+    std::string id;
+    int64_t version = 0;
+    if (!ParseVersionKey(object.key, VersionsPrefix(b_), id, version)) {
+      return Garbage("unexpected object " + object.key, [&] {
+        return b_.objects->Delete(b_.database.buckets.versions, object.key);
+      });
+    }
+    XRONOX_ASSIGN_OR_RETURN(auto row, b_.hot->GetVersion(b_.ref, id, version));
+    if (row) return Status::Ok();
+    return Garbage("unindexed version object " + object.key, [&]() -> Status {
+      auto rolled = engine_.RollForwardForVerify(b_, id);
+      if (!rolled.ok()) Problem("record '" + id + "': " + rolled.status().message());
+      return Status::Ok();
+    });
+  }
+
+ private:
+  bool Problem(std::string text) {
+    report_.problems.push_back(std::move(text));
+    return false;
+  }
+
+  template <typename Fix>
+  Status Garbage(std::string text, Fix fix) {
+    report_.garbage.push_back(std::move(text));
+    if (!repair_) return Status::Ok();
+    XRONOX_RETURN_IF_ERROR(fix());
+    ++report_.garbage_removed;
+    return Status::Ok();
+  }
+
+  Engine& engine_;
+  const Binding& b_;
+  bool repair_;
+  VerifyReport& report_;
+};
+
+Result<VerifyReport> Engine::Verify(const Binding& b, bool repair) {
+  VerifyReport report;
+  Verifier verifier(*this, b, repair, report);
+  XRONOX_RETURN_IF_ERROR(verifier.CheckClaims());
+  if (b.versioned && b.objects) XRONOX_RETURN_IF_ERROR(verifier.CheckVersionObjects());
+  XRONOX_RETURN_IF_ERROR(verifier.CheckHeads());
+  return report;
+}
+
+}  // namespace xronox

@@ -1,0 +1,103 @@
+#include "engine/version_object.h"
+
+#include <algorithm>
+#include <set>
+
+#include "common/clock.h"
+#include "common/json_codec.h"
+
+namespace xronox {
+
+Result<std::string> EncodeVersionObject(const VersionObject& o) {
+  Json j = {{"format", kVersionObjectFormat},
+            {"collection", o.collection},
+            {"id", o.id},
+            {"version", o.version},
+            {"op", OperationName(o.op)},
+            {"actor", o.actor},
+            {"reason", o.reason},
+            {"at", FormatRfc3339(o.at)},
+            {"atMicros", o.at},
+            {"changedFields", o.changed_fields},
+            {"deleted", o.deleted},
+            {"data", o.data},
+            {"prevHash", o.prev_hash.empty() ? Json(nullptr) : Json(o.prev_hash)}};
+  if (!o.idempotency_key.empty()) j["idempotencyKey"] = o.idempotency_key;
+  return DumpJson(j);
+}
+
+std::optional<Operation> ParseOperation(const std::string& name) {
+  for (Operation op : {Operation::kCreate, Operation::kUpdate, Operation::kDelete,
+                       Operation::kRestore}) {
+    if (name == OperationName(op)) return op;
+  }
+  return std::nullopt;
+}
+
+Result<VersionObject> DecodeVersionObject(std::string_view bytes) {
+  Json j = Json::parse(bytes, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || j.value("format", "") != kVersionObjectFormat) {
+    return Corruption("not a version object (format tag missing)");
+  }
+  try {
+    VersionObject o;
+    o.collection = j.at("collection").get<std::string>();
+    o.id = j.at("id").get<std::string>();
+    o.version = j.at("version").get<int64_t>();
+    auto op = ParseOperation(j.at("op").get<std::string>());
+    if (!op) return Corruption("version object has an unknown op");
+    o.op = *op;
+    o.actor = j.at("actor").get<std::string>();
+    o.reason = j.at("reason").get<std::string>();
+    o.at = j.at("atMicros").get<int64_t>();
+    o.changed_fields = j.at("changedFields").get<std::vector<std::string>>();
+    o.deleted = j.at("deleted").get<bool>();
+    o.data = j.at("data");
+    o.prev_hash = j.at("prevHash").is_null() ? "" : j.at("prevHash").get<std::string>();
+    o.idempotency_key = j.value("idempotencyKey", "");
+    return o;
+  } catch (const Json::exception& e) {
+    return Corruption(std::string("malformed version object: ") + e.what());
+  }
+}
+
+std::vector<std::string> ChangedFields(const Json& before, const Json& after) {
+  static const Json kEmpty = Json::object();
+  const Json& a = before.is_object() ? before : kEmpty;
+  const Json& b = after.is_object() ? after : kEmpty;
+  std::set<std::string> changed;
+  for (auto it = a.begin(); it != a.end(); ++it) {
+    auto other = b.find(it.key());
+    if (other == b.end() || *other != it.value()) changed.insert(it.key());
+  }
+  for (auto it = b.begin(); it != b.end(); ++it) {
+    if (!a.contains(it.key())) changed.insert(it.key());
+  }
+  return {changed.begin(), changed.end()};
+}
+
+const Json* FindPath(const Json& data, const std::string& path) {
+  const Json* node = &data;
+  size_t start = 0;
+  while (true) {
+    size_t end = path.find('.', start);
+    std::string segment = path.substr(start, end == std::string::npos ? end : end - start);
+    if (!node->is_object()) return nullptr;
+    auto it = node->find(segment);
+    if (it == node->end()) return nullptr;
+    node = &*it;
+    if (end == std::string::npos) return node;
+    start = end + 1;
+  }
+}
+
+Json ExtractIndexed(const Json& data, const std::vector<std::string>& indexed_props) {
+  Json indexed = Json::object();
+  for (const auto& path : indexed_props) {
+    const Json* value = FindPath(data, path);
+    if (value && value->is_primitive() && !value->is_null()) indexed[path] = *value;
+  }
+  return indexed;
+}
+
+}  // namespace xronox

@@ -1,0 +1,47 @@
+// The immutable version object stored at versions/{c}/{id}/v{n}.json (runtime), and the
+// values derived from record data: changed fields, indexed properties.
+// Thread-safety: pure functions.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "xronox/status.h"
+#include "xronox/types.h"
+
+namespace xronox {
+
+/// Format tag of version objects; docs/formats/version-object.md.
+inline constexpr const char* kVersionObjectFormat = "xronox.version/1";
+
+struct VersionObject {
+  std::string collection;
+  std::string id;
+  int64_t version = 0;
+  Operation op = Operation::kCreate;
+  std::string actor;
+  std::string reason;
+  TimestampMicros at = 0;
+  std::vector<std::string> changed_fields;
+  bool deleted = false;
+  Json data;              ///< The record's state after this version (null when deleted).
+  std::string prev_hash;  ///< sha256 hex of the previous version object; empty for v0.
+  std::string idempotency_key;
+};
+
+/// Serialize; the exact bytes are hashed into the chain.
+Result<std::string> EncodeVersionObject(const VersionObject& object);
+/// Parse and check the shape; Corruption when the bytes are not a version object.
+Result<VersionObject> DecodeVersionObject(std::string_view bytes);
+
+/// Top-level field names whose values differ between `before` and `after`, sorted.
+std::vector<std::string> ChangedFields(const Json& before, const Json& after);
+/// The value at a dotted path, or nullptr when absent.
+const Json* FindPath(const Json& data, const std::string& path);
+/// {"path": scalar} for each indexed path that holds a scalar in `data`.
+Json ExtractIndexed(const Json& data, const std::vector<std::string>& indexed_props);
+/// Parse an operation name written by OperationName.
+std::optional<Operation> ParseOperation(const std::string& name);
+
+}  // namespace xronox

@@ -1,0 +1,171 @@
+// The write protocol (DESIGN section 5; docs/formats/write-protocol.md).
+//
+// Runtime: the create-only write of versions/{c}/{id}/v{n}.json is the commit point and the
+// mutual exclusion: of two writers on base version n-1 only one creates the object. The
+// version row and head follow (one transaction on SQLite). A writer that dies between the
+// two leaves a complete object whose prevHash continues the chain; the next writer, reader
+// of history or verify rolls it forward. A losing writer never touches a key it did not
+// create.
+//
+// Non-versioned: the head row (with the payload inline) is replaced conditionally on its
+// version. Payloads over the inline limit go to records/{c}/{id}/current.json under a
+// per-record claim whose body holds the next head, so a crash after the overwrite is
+// rolled forward from the claim.
+#include "common/hash.h"
+#include "common/json_codec.h"
+#include "common/names.h"
+#include "engine/engine.h"
+#include "engine/engine_internal.h"
+#include "engine/keys.h"
+
+namespace xronox {
+
+namespace {
+
+constexpr int kMaxAttempts = 64;
+
+bool IsLostRace(const Status& s) { return s.reason() == kLostRace; }
+
+Status LostRace(const std::string& what) { return Conflict(what).WithReason(kLostRace); }
+
+store::VersionRow VersionRowFromObject(const VersionObject& o, const std::string& key,
+                                       const std::string& entry_hash) {
+  store::VersionRow row;
+  row.id = o.id;
+  row.version = o.version;
+  row.op = OperationName(o.op);
+  row.actor = o.actor;
+  row.reason = o.reason;
+  row.at = o.at;
+  row.changed_fields = Json(o.changed_fields).dump();
+  row.payload_key = key;
+  row.entry_hash = entry_hash;
+  row.prev_hash = o.prev_hash;
+  row.deleted = o.deleted;
+  row.idempotency_key = o.idempotency_key;
+  return row;
+}
+
+VersionObject ObjectFromPlan(const Binding& b, const Engine::Plan& plan) {
+  VersionObject o;
+  o.collection = b.ref.collection;
+  o.id = plan.id;
+  o.version = plan.version;
+  o.op = plan.op;
+  o.actor = plan.actor;
+  o.reason = plan.reason;
+  o.at = plan.at;
+  o.changed_fields = plan.changed_fields;
+  o.deleted = plan.deleted;
+  o.data = plan.deleted ? Json(nullptr) : plan.data;
+  o.prev_hash = plan.prev_hash;
+  o.idempotency_key = plan.idempotency_key;
+  return o;
+}
+
+}  // namespace
+
+std::string LargeWriteClaimKey(const std::string& id) { return "write:" + id; }
+
+store::HeadRow HeadFromPlan(const Binding& b, const Engine::Plan& plan, std::string data_text,
+                            std::string payload_key, std::string payload_hash,
+                            std::string entry_hash) {
+  store::HeadRow head;
+  head.id = plan.id;
+  head.version = plan.version;
+  head.deleted = plan.deleted;
+  head.data = std::move(data_text);
+  head.payload_key = std::move(payload_key);
+  head.payload_hash = std::move(payload_hash);
+  head.entry_hash = std::move(entry_hash);
+  head.created_at = plan.created_at;
+  head.updated_at = plan.at;
+  head.actor = plan.actor;
+  head.reason = plan.reason;
+  head.indexed = plan.deleted ? "{}" : ExtractIndexed(plan.data, b.indexed_props).dump();
+  return head;
+}
+
+Result<WriteResult> Engine::Write(const Binding& b, const std::string& id,
+                                  const WriteIntent& intent, const WriteOptions& options) {
+  XRONOX_RETURN_IF_ERROR(ValidateRecordId(id));
+  XRONOX_RETURN_IF_ERROR(CheckWriteAllowed(b, intent, options));
+  if (!options.idempotency_key.empty()) return WriteIdempotent(b, id, intent, options);
+  return WriteWithRetries(b, id, intent, options);
+}
+
+Result<WriteResult> Engine::WriteWithRetries(const Binding& b, const std::string& id,
+                                             const WriteIntent& intent,
+                                             const WriteOptions& options) {
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    XRONOX_ASSIGN_OR_RETURN(std::optional<store::HeadRow> head, b.hot->GetHead(b.ref, id));
+    Result<Plan> planned = PlanWrite(b, id, head, intent, options);
+    if (!planned.ok() && IsLostRace(planned.status())) continue;
+    XRONOX_ASSIGN_OR_RETURN(Plan plan, std::move(planned));
+    Status committed = b.versioned ? CommitVersioned(b, head, plan) : CommitPlain(b, head, plan);
+    if (committed.ok()) {
+      return WriteResult{id, plan.version, plan.op == Operation::kCreate};
+    }
+    if (!IsLostRace(committed)) return committed;
+  }
+  return Unavailable("write to record '" + id + "' lost " + std::to_string(kMaxAttempts) +
+                     " races in a row; retry later");
+}
+
+Status Engine::CommitVersioned(const Binding& b, const std::optional<store::HeadRow>& head,
+                               const Plan& plan) {
+  XRONOX_ASSIGN_OR_RETURN(std::string bytes, EncodeVersionObject(ObjectFromPlan(b, plan)));
+  std::string entry_hash = Sha256Hex(bytes);
+  std::string key = VersionKey(b, plan.id, plan.version);
+  Status put = b.objects->Put(b.database.buckets.versions, key, bytes, store::PutMode::kCreateOnly);
+  if (put.code() == StatusCode::kAlreadyExists) {
+    // Another writer committed this version, or died before indexing it: finish its work.
+    XRONOX_RETURN_IF_ERROR(RollForward(b, plan.id).status());
+    return LostRace("version " + std::to_string(plan.version) + " was taken");
+  }
+  XRONOX_RETURN_IF_ERROR(put);
+  std::string data_text;
+  std::string payload_hash;
+  if (!plan.deleted) {
+    XRONOX_ASSIGN_OR_RETURN(std::string text, DumpJson(plan.data));
+    payload_hash = Sha256Hex(text);
+    if (static_cast<int64_t>(text.size()) <= options_.inline_max_bytes) data_text = std::move(text);
+  }
+  VersionObject object = ObjectFromPlan(b, plan);
+  store::VersionRow row = VersionRowFromObject(object, key, entry_hash);
+  store::HeadRow next = HeadFromPlan(b, plan, std::move(data_text), key, payload_hash, entry_hash);
+  Status commit = b.hot->CommitVersion(b.ref, row, next, plan.base_version);
+  if (commit.code() == StatusCode::kAlreadyExists || commit.code() == StatusCode::kConflict) {
+    // Our object is the version (create-only); someone rolled it forward for us.
+    XRONOX_ASSIGN_OR_RETURN(auto indexed, b.hot->GetVersion(b.ref, plan.id, plan.version));
+    if (indexed && indexed->entry_hash == entry_hash) return RollForward(b, plan.id).status();
+    return Internal("version " + std::to_string(plan.version) + " of '" + plan.id +
+                    "' is indexed with another hash than the object this writer created");
+  }
+  return commit;
+}
+
+Status Engine::CommitPlain(const Binding& b, const std::optional<store::HeadRow>& head,
+                           const Plan& plan) {
+  std::string text;
+  std::string payload_hash;
+  if (!plan.deleted) {
+    XRONOX_ASSIGN_OR_RETURN(text, DumpJson(plan.data));
+    payload_hash = Sha256Hex(text);
+  }
+  bool large = static_cast<int64_t>(text.size()) > options_.inline_max_bytes;
+  bool had_object = head && !head->payload_key.empty();
+  if (large || had_object) {
+    store::HeadRow next = HeadFromPlan(b, plan, large ? "" : text,
+                                       large ? RecordKey(b, plan.id) : "", payload_hash, "");
+    return CommitLargePlain(b, head, next, large ? text : "");
+  }
+  store::HeadRow next = HeadFromPlan(b, plan, std::move(text), "", payload_hash, "");
+  Status written = b.hot->WriteHead(b.ref, next, plan.base_version);
+  if (written.code() == StatusCode::kAlreadyExists || written.code() == StatusCode::kConflict) {
+    return LostRace("record '" + plan.id + "' changed during the write");
+  }
+  return written;
+}
+
+}  // namespace xronox

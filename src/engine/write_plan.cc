@@ -1,0 +1,164 @@
+// Computing the next state of a record from its head: preconditions, merge, restore.
+#include <algorithm>
+
+#include "common/json_codec.h"
+#include "common/names.h"
+#include "engine/engine.h"
+#include "engine/engine_internal.h"
+
+namespace xronox {
+
+namespace {
+
+Status CheckExpectedVersion(const std::optional<store::HeadRow>& head,
+                            const WriteOptions& options) {
+  if (!options.expected_version) return Status::Ok();
+  if (!head) {
+    return FailedPrecondition("expected version " + std::to_string(*options.expected_version) +
+                              " but the record does not exist")
+        .WithReason("version_mismatch");
+  }
+  if (head->version != *options.expected_version) {
+    return FailedPrecondition("expected version " + std::to_string(*options.expected_version) +
+                              " but the current version is " + std::to_string(head->version))
+        .WithReason("version_mismatch")
+        .WithCurrentVersion(head->version);
+  }
+  return Status::Ok();
+}
+
+Status DeletedConflict(const store::HeadRow& head) {
+  return Conflict("record '" + head.id + "' is deleted; restore a version to bring it back")
+      .WithReason("record_deleted")
+      .WithCurrentVersion(head.version);
+}
+
+// Checks what the intent may do given whether and how the record exists.
+Status CheckState(const Binding& b, const std::optional<store::HeadRow>& head,
+                  const WriteIntent& intent, const WriteOptions& options) {
+  using Kind = WriteIntent::Kind;
+  bool live = head && !head->deleted;
+  bool tombstone = head && head->deleted;
+  bool exists_for_create = live || (tombstone && b.versioned);
+  switch (intent.kind) {
+    case Kind::kCreate:
+      if (head && exists_for_create) return AlreadyExists("record '" + head->id + "' exists");
+      return Status::Ok();
+    case Kind::kPut:
+      if (options.create_only && exists_for_create) {
+        return AlreadyExists("record '" + head->id + "' exists").WithReason("record_exists")
+            .WithCurrentVersion(head->version);
+      }
+      if (tombstone && b.versioned) return DeletedConflict(*head);
+      return Status::Ok();
+    case Kind::kMerge:
+      if (tombstone && b.versioned) return DeletedConflict(*head);
+      if (!live) return NotFound("record not found");
+      return Status::Ok();
+    case Kind::kDelete:
+      if (!live) return NotFound("record not found");
+      return Status::Ok();
+    case Kind::kRestore:
+      if (!head) return NotFound("record not found");
+      return Status::Ok();
+  }
+  return Status::Ok();
+}
+
+Operation OperationFor(const std::optional<store::HeadRow>& head, WriteIntent::Kind kind,
+                       bool versioned) {
+  if (kind == WriteIntent::Kind::kDelete) return Operation::kDelete;
+  if (kind == WriteIntent::Kind::kRestore) return Operation::kRestore;
+  bool live = head && (!head->deleted || versioned);
+  return live ? Operation::kUpdate : Operation::kCreate;
+}
+
+}  // namespace
+
+Status CheckWriteAllowed(const Binding& b, const WriteIntent& intent,
+                         const WriteOptions& options) {
+  using Kind = WriteIntent::Kind;
+  if (b.append_only && intent.kind != Kind::kCreate) {
+    return NotSupported(std::string(DatabaseTypeName(b.target.database_type)) +
+                        " is append-only: records are created, never replaced, updated or "
+                        "deleted")
+        .WithReason("append_only");
+  }
+  if (intent.kind == Kind::kRestore && !b.versioned) {
+    return InvalidArgument("restore needs a versioned database type (runtime)")
+        .WithReason("not_versioned");
+  }
+  if (b.versioned && (options.actor.empty() || options.reason.empty())) {
+    return InvalidArgument("runtime writes need an actor and a reason")
+        .WithReason("audit_required");
+  }
+  if (options.actor.size() > 1024 || options.reason.size() > 4096) {
+    return InvalidArgument("actor is limited to 1024 bytes and reason to 4096 bytes");
+  }
+  if (options.idempotency_key.size() > 256) {
+    return InvalidArgument("idempotency key is longer than 256 bytes");
+  }
+  bool has_body = intent.kind == Kind::kCreate || intent.kind == Kind::kPut ||
+                  intent.kind == Kind::kMerge;
+  if (has_body && !intent.body.is_object()) {
+    return InvalidArgument("record data must be a JSON object");
+  }
+  if (has_body && ExceedsDepth(intent.body, kMaxJsonDepth)) {
+    return InvalidArgument("record data nests deeper than " + std::to_string(kMaxJsonDepth) +
+                           " levels");
+  }
+  return Status::Ok();
+}
+
+Result<Engine::Plan> Engine::PlanWrite(const Binding& b, const std::string& id,
+                                       const std::optional<store::HeadRow>& head,
+                                       const WriteIntent& intent, const WriteOptions& options) {
+  XRONOX_RETURN_IF_ERROR(CheckExpectedVersion(head, options));
+  XRONOX_RETURN_IF_ERROR(CheckState(b, head, intent, options));
+  Plan plan;
+  plan.id = id;
+  plan.base_version = head ? std::optional<int64_t>(head->version) : std::nullopt;
+  plan.version = head ? head->version + 1 : 0;
+  plan.op = OperationFor(head, intent.kind, b.versioned);
+  plan.prev_hash = head ? head->entry_hash : "";
+  plan.created_at = head && !(head->deleted && !b.versioned) ? head->created_at : 0;
+  Json before = nullptr;
+  if (head && !head->deleted) {
+    XRONOX_ASSIGN_OR_RETURN(before, ReadCurrentData(b, *head));
+  }
+  switch (intent.kind) {
+    case WriteIntent::Kind::kCreate:
+    case WriteIntent::Kind::kPut:
+      plan.data = intent.body;
+      break;
+    case WriteIntent::Kind::kMerge:
+      plan.data = before;
+      plan.data.merge_patch(intent.body);
+      break;
+    case WriteIntent::Kind::kDelete:
+      plan.deleted = true;
+      break;
+    case WriteIntent::Kind::kRestore: {
+      GetOptions at_version;
+      at_version.version = intent.restore_version;
+      XRONOX_ASSIGN_OR_RETURN(store::VersionRow row, FindVersion(b, id, at_version));
+      XRONOX_ASSIGN_OR_RETURN(VersionObject old, ReadVersion(b, row));
+      if (old.deleted) {
+        return InvalidArgument("version " + std::to_string(intent.restore_version) +
+                               " is a deletion; restore a version that holds data");
+      }
+      plan.data = old.data;
+      break;
+    }
+  }
+  TimestampMicros now = clock_->NowMicros();
+  plan.at = head ? std::max(now, head->updated_at + 1) : now;
+  if (plan.created_at == 0) plan.created_at = plan.at;
+  plan.changed_fields = ChangedFields(before, plan.data);
+  plan.actor = options.actor;
+  plan.reason = options.reason;
+  plan.idempotency_key = options.idempotency_key;
+  return plan;
+}
+
+}  // namespace xronox

@@ -1,0 +1,26 @@
+// Binding: everything the engine needs to operate on one collection, resolved from config.
+// Thread-safety: immutable once built; shared by every Collection handle of the target.
+#pragma once
+
+#include <string>
+
+#include "store/hot/hot_store.h"
+#include "store/object/object_store.h"
+#include "xronox/config.h"
+#include "xronox/types.h"
+
+namespace xronox {
+
+struct Binding {
+  Target target;
+  DatabaseConfig database;          ///< Resolved: tenant substituted, buckets concrete.
+  store::HotStore* hot = nullptr;   ///< Borrowed from the router, which outlives bindings.
+  store::ObjectStore* objects = nullptr;  ///< Borrowed; null in hot-store-only mode.
+  store::CollectionRef ref;         ///< {dbName, collection}.
+  FolderPrefixes prefixes;          ///< Key prefixes of the object store.
+  std::vector<std::string> indexed_props;
+  bool versioned = false;     ///< Runtime: every write is a new immutable version.
+  bool append_only = false;   ///< Logs: update and delete are refused.
+};
+
+}  // namespace xronox

@@ -1,0 +1,293 @@
+#include "store/hot/sqlite/sqlite_hot_store.h"
+
+#include <algorithm>
+#include <set>
+#include <filesystem>
+#include <limits>
+#include <system_error>
+
+#include "common/names.h"
+#include "store/hot/hot_store_rules.h"
+#include "store/hot/sqlite/sqlite_rows.h"
+
+namespace xronox::store {
+
+namespace {
+
+std::string Target(const std::string& table, const std::string& id) {
+  return table + " id '" + id + "'";
+}
+
+Status CreateParentDirectory(const std::string& path) {
+  std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (parent.empty()) return Status::Ok();
+  std::error_code ec;
+  std::filesystem::create_directories(parent, ec);
+  if (ec) {
+    return Unavailable("open sqlite hot store " + path + ": cannot create directory " +
+                       parent.string() + ": " + ec.message());
+  }
+  return Status::Ok();
+}
+
+Status InsertHead(SqliteConnection& conn, const SqliteTables& t, const HeadRow& head,
+                  const std::string& indexed) {
+  XRONOX_ASSIGN_OR_RETURN(Statement insert,
+                          conn.Prepare(InsertHeadSql(t), "insert head " + Target(t.head, head.id)));
+  insert.BindText(head.id);
+  BindHeadFields(insert, head, indexed);
+  return insert.Run();
+}
+
+// Replaces the head only at `expected`; otherwise names why (absent or current version).
+Status ReplaceHead(SqliteConnection& conn, const SqliteTables& t, const HeadRow& head,
+                   const std::string& indexed, int64_t expected) {
+  std::string what = "replace head " + Target(t.head, head.id);
+  {
+    XRONOX_ASSIGN_OR_RETURN(Statement update, conn.Prepare(UpdateHeadSql(t), what));
+    BindHeadFields(update, head, indexed);
+    update.BindText(head.id).BindInt(expected);
+    XRONOX_RETURN_IF_ERROR(update.Run());
+  }
+  if (conn.Changes() == 1) return Status::Ok();
+  XRONOX_ASSIGN_OR_RETURN(Statement select, conn.Prepare(SelectHeadVersionSql(t), what));
+  select.BindText(head.id);
+  XRONOX_ASSIGN_OR_RETURN(bool found, select.Step());
+  if (!found) return HeadNotFound(t.head, head.id, expected);
+  return HeadConflict(t.head, head.id, expected, select.ColumnInt(0));
+}
+
+Status PutHead(SqliteConnection& conn, const SqliteTables& t, const HeadRow& head,
+               const std::string& indexed, std::optional<int64_t> expected_version) {
+  if (!expected_version.has_value()) return InsertHead(conn, t, head, indexed);
+  return ReplaceHead(conn, t, head, indexed, *expected_version);
+}
+
+Status PutVersion(SqliteConnection& conn, const SqliteTables& t, const VersionRow& version) {
+  XRONOX_ASSIGN_OR_RETURN(
+      Statement insert,
+      conn.Prepare(InsertVersionSql(t), "insert version " + Target(t.ver, version.id) +
+                                            " version " + std::to_string(version.version)));
+  BindVersion(insert, version);
+  return insert.Run();
+}
+
+// Returns the collection named by a table name in [db + ".", db + "/"), or "" for other
+// tables.
+std::string CollectionOfHeadTable(const std::string& db, const std::string& table) {
+  static constexpr std::string_view kSuffix = "_head";
+  size_t prefix = db.size() + 1;
+  if (table.size() <= prefix + kSuffix.size() || !table.ends_with(kSuffix)) return "";
+  std::string collection = table.substr(prefix, table.size() - prefix - kSuffix.size());
+  return ValidateCollectionName(collection).ok() ? collection : "";
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteHotStore>> SqliteHotStore::Open(const std::string& path) {
+  // Each pooled connection to ":memory:" or "" would see its own private database.
+  if (path.empty() || path == ":memory:") {
+    return InvalidArgument("open sqlite hot store: a file path is required, got '" + path + "'");
+  }
+  XRONOX_RETURN_IF_ERROR(CreateParentDirectory(path));
+  std::unique_ptr<SqliteHotStore> store(new SqliteHotStore(path));
+  {
+    // Open one connection now, so a bad path or file fails here rather than on first use.
+    XRONOX_ASSIGN_OR_RETURN(SqlitePool::Lease probe, store->pool_.Acquire());
+  }
+  return store;
+}
+
+Status SqliteHotStore::Write(const std::string& what, const WriteBody& body) {
+  XRONOX_ASSIGN_OR_RETURN(SqlitePool::Lease conn, pool_.Acquire());
+  std::lock_guard writer(write_mu_);
+  {
+    XRONOX_ASSIGN_OR_RETURN(Statement begin, conn->Prepare("BEGIN IMMEDIATE", "begin " + what));
+    XRONOX_RETURN_IF_ERROR(begin.Run());
+  }
+  Status status = body(*conn);
+  if (status.ok()) {
+    Result<Statement> commit = conn->Prepare("COMMIT", "commit " + what);
+    status = commit.ok() ? commit->Run() : commit.status();
+  }
+  if (!status.ok() && conn->InTransaction()) {
+    // The pool drops the connection if this rollback fails too; `status` is what matters.
+    (void)conn->Exec("ROLLBACK", "roll back " + what);
+  }
+  return status;
+}
+
+bool SqliteHotStore::IsEnsured(const std::string& head_table,
+                               const std::vector<std::string>& props) {
+  std::lock_guard lock(ensured_mu_);
+  auto it = ensured_.find(head_table);
+  if (it == ensured_.end()) return false;
+  return std::all_of(props.begin(), props.end(),
+                     [&](const std::string& prop) { return it->second.count(prop) > 0; });
+}
+
+void SqliteHotStore::MarkEnsured(const std::string& head_table,
+                                 const std::vector<std::string>& props) {
+  std::lock_guard lock(ensured_mu_);
+  ensured_[head_table].insert(props.begin(), props.end());
+}
+
+Status SqliteHotStore::EnsureCollection(const CollectionRef& ref,
+                                        const std::vector<std::string>& indexed_props) {
+  XRONOX_ASSIGN_OR_RETURN(SqliteTables t, TablesFor(ref));
+  for (const std::string& prop : indexed_props) XRONOX_RETURN_IF_ERROR(ValidateIndexedPath(prop));
+  if (IsEnsured(t.head, indexed_props)) return Status::Ok();
+  std::string what = "ensure collection " + StoreName(ref, "");
+  XRONOX_RETURN_IF_ERROR(Write(what, [&](SqliteConnection& conn) {
+    XRONOX_RETURN_IF_ERROR(conn.Exec(CreateCollectionSql(t), "create tables " + t.head));
+    for (const std::string& prop : indexed_props) {
+      XRONOX_RETURN_IF_ERROR(
+          conn.Exec(CreateIndexSql(t, prop), "create index " + t.head + " '" + prop + "'"));
+    }
+    return Status::Ok();
+  }));
+  MarkEnsured(t.head, indexed_props);
+  return Status::Ok();
+}
+
+Result<std::vector<std::string>> SqliteHotStore::ListDatabases() {
+  XRONOX_ASSIGN_OR_RETURN(SqlitePool::Lease conn, pool_.Acquire());
+  XRONOX_ASSIGN_OR_RETURN(Statement list, conn->Prepare(ListHeadTablesSql(), "list databases"));
+  std::set<std::string> names;
+  while (true) {
+    XRONOX_ASSIGN_OR_RETURN(bool row, list.Step());
+    if (!row) break;
+    // Head tables are named "{db}.{c}_head" and database names hold no '.'.
+    std::string table = list.ColumnText(0);
+    size_t dot = table.find('.');
+    if (dot != std::string::npos && dot > 0) names.insert(table.substr(0, dot));
+  }
+  return std::vector<std::string>(names.begin(), names.end());
+}
+
+Result<std::vector<std::string>> SqliteHotStore::ListCollections(const std::string& db) {
+  XRONOX_RETURN_IF_ERROR(ValidateDatabaseName(db));
+  XRONOX_ASSIGN_OR_RETURN(SqlitePool::Lease conn, pool_.Acquire());
+  XRONOX_ASSIGN_OR_RETURN(Statement list,
+                          conn->Prepare(ListTablesSql(), "list collections of " + db));
+  // Database names hold no '.', so "{db}." prefixes exactly this database's tables.
+  list.BindText(db + ".").BindText(db + "/");
+  std::vector<std::string> names;
+  while (true) {
+    XRONOX_ASSIGN_OR_RETURN(bool row, list.Step());
+    if (!row) break;
+    std::string collection = CollectionOfHeadTable(db, list.ColumnText(0));
+    if (!collection.empty()) names.push_back(std::move(collection));
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+Result<std::optional<HeadRow>> SqliteHotStore::GetHead(const CollectionRef& ref,
+                                                       const std::string& id) {
+  XRONOX_ASSIGN_OR_RETURN(SqliteTables t, TablesFor(ref));
+  XRONOX_ASSIGN_OR_RETURN(SqlitePool::Lease conn, pool_.Acquire());
+  XRONOX_ASSIGN_OR_RETURN(Statement select,
+                          conn->Prepare(SelectHeadSql(t), "get head " + Target(t.head, id)));
+  select.BindText(id);
+  XRONOX_ASSIGN_OR_RETURN(bool found, select.Step());
+  if (!found) return std::optional<HeadRow>();
+  return std::optional<HeadRow>(ReadHead(select));
+}
+
+Status SqliteHotStore::WriteHead(const CollectionRef& ref, const HeadRow& head,
+                                 std::optional<int64_t> expected_version) {
+  XRONOX_ASSIGN_OR_RETURN(SqliteTables t, TablesFor(ref));
+  XRONOX_ASSIGN_OR_RETURN(IndexedValues indexed, ParseIndexed(head.indexed));
+  return Write("write head " + Target(t.head, head.id), [&](SqliteConnection& conn) {
+    return PutHead(conn, t, head, indexed.text, expected_version);
+  });
+}
+
+Status SqliteHotStore::CommitVersion(const CollectionRef& ref, const VersionRow& version,
+                                     const HeadRow& head, std::optional<int64_t> expected_version) {
+  XRONOX_ASSIGN_OR_RETURN(SqliteTables t, TablesFor(ref));
+  if (version.id != head.id) {
+    return InvalidArgument("commit version " + t.ver + ": version id '" + version.id +
+                           "' differs from head id '" + head.id + "'");
+  }
+  XRONOX_ASSIGN_OR_RETURN(IndexedValues indexed, ParseIndexed(head.indexed));
+  return Write("commit version " + Target(t.ver, version.id), [&](SqliteConnection& conn) {
+    XRONOX_RETURN_IF_ERROR(PutVersion(conn, t, version));
+    return PutHead(conn, t, head, indexed.text, expected_version);
+  });
+}
+
+Status SqliteHotStore::InsertVersion(const CollectionRef& ref, const VersionRow& version) {
+  XRONOX_ASSIGN_OR_RETURN(SqliteTables t, TablesFor(ref));
+  return Write("insert version " + Target(t.ver, version.id),
+               [&](SqliteConnection& conn) { return PutVersion(conn, t, version); });
+}
+
+Result<std::optional<VersionRow>> SqliteHotStore::GetVersion(const CollectionRef& ref,
+                                                             const std::string& id,
+                                                             int64_t version) {
+  XRONOX_ASSIGN_OR_RETURN(SqliteTables t, TablesFor(ref));
+  XRONOX_ASSIGN_OR_RETURN(SqlitePool::Lease conn, pool_.Acquire());
+  XRONOX_ASSIGN_OR_RETURN(Statement select,
+                          conn->Prepare(SelectVersionSql(t), "get version " + Target(t.ver, id)));
+  select.BindText(id).BindInt(version);
+  XRONOX_ASSIGN_OR_RETURN(bool found, select.Step());
+  if (!found) return std::optional<VersionRow>();
+  return std::optional<VersionRow>(ReadVersion(select));
+}
+
+Result<std::optional<VersionRow>> SqliteHotStore::GetVersionAsOf(const CollectionRef& ref,
+                                                                 const std::string& id,
+                                                                 TimestampMicros at) {
+  XRONOX_ASSIGN_OR_RETURN(SqliteTables t, TablesFor(ref));
+  XRONOX_ASSIGN_OR_RETURN(SqlitePool::Lease conn, pool_.Acquire());
+  XRONOX_ASSIGN_OR_RETURN(
+      Statement select, conn->Prepare(VersionAsOfSql(t), "get version as of " + Target(t.ver, id)));
+  select.BindText(id).BindInt(at);
+  XRONOX_ASSIGN_OR_RETURN(bool found, select.Step());
+  if (!found) return std::optional<VersionRow>();
+  return std::optional<VersionRow>(ReadVersion(select));
+}
+
+Result<std::vector<VersionRow>> SqliteHotStore::ListVersions(const CollectionRef& ref,
+                                                             const std::string& id,
+                                                             std::optional<int64_t> start_after,
+                                                             int limit, Order order) {
+  XRONOX_ASSIGN_OR_RETURN(SqliteTables t, TablesFor(ref));
+  XRONOX_RETURN_IF_ERROR(ValidateLimit(limit, "list versions"));
+  bool ascending = order == Order::kAscending;
+  int64_t after = start_after.value_or(ascending ? std::numeric_limits<int64_t>::min()
+                                                 : std::numeric_limits<int64_t>::max());
+  XRONOX_ASSIGN_OR_RETURN(SqlitePool::Lease conn, pool_.Acquire());
+  XRONOX_ASSIGN_OR_RETURN(Statement select, conn->Prepare(ListVersionsSql(t, order),
+                                                          "list versions " + Target(t.ver, id)));
+  select.BindText(id).BindInt(after).BindInt(limit);
+  std::vector<VersionRow> rows;
+  while (true) {
+    XRONOX_ASSIGN_OR_RETURN(bool found, select.Step());
+    if (!found) return rows;
+    rows.push_back(ReadVersion(select));
+  }
+}
+
+Result<std::vector<HeadRow>> SqliteHotStore::ScanHeads(const CollectionRef& ref,
+                                                       const std::string& after_id, int limit,
+                                                       const std::vector<Condition>& conditions,
+                                                       bool include_deleted) {
+  XRONOX_ASSIGN_OR_RETURN(SqliteTables t, TablesFor(ref));
+  XRONOX_RETURN_IF_ERROR(ValidateLimit(limit, "scan heads"));
+  XRONOX_RETURN_IF_ERROR(ValidateConditions(conditions));
+  SqlQuery query = ScanHeadsQuery(t, after_id, limit, conditions, include_deleted);
+  XRONOX_ASSIGN_OR_RETURN(SqlitePool::Lease conn, pool_.Acquire());
+  XRONOX_ASSIGN_OR_RETURN(Statement select, conn->Prepare(query.sql, "scan heads " + t.head));
+  BindParams(select, query.params);
+  std::vector<HeadRow> rows;
+  while (true) {
+    XRONOX_ASSIGN_OR_RETURN(bool found, select.Step());
+    if (!found) return rows;
+    rows.push_back(ReadHead(select));
+  }
+}
+
+}  // namespace xronox::store

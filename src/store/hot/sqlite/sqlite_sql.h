@@ -1,0 +1,84 @@
+// The SQL text of the SQLite hot store: table names, schema, and every query, built in one
+// place so tests can inspect the plans of exactly the statements the store runs.
+// Thread-safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "store/hot/hot_store.h"
+#include "xronox/status.h"
+
+namespace xronox::store {
+
+/// Quote `name` as an SQL identifier: "name", embedded '"' doubled.
+std::string QuoteIdentifier(std::string_view name);
+/// Quote `text` as an SQL string literal: 'text', embedded '\'' doubled.
+std::string QuoteLiteral(std::string_view text);
+/// Return `json_extract("indexed", '$."<path>"')`: the expression of a property's index and
+/// of every condition on it (the same text, so the planner can use the index).
+std::string IndexedExpression(const std::string& path);
+
+/// The four tables of one collection: names as stored (for messages) and quoted (for SQL).
+struct SqliteTables {
+  std::string head, ver, counter, locks;          ///< e.g. db.c_head
+  std::string q_head, q_ver, q_counter, q_locks;  ///< e.g. "db.c_head"
+};
+
+/// Validate `ref` and return its table names.
+Result<SqliteTables> TablesFor(const CollectionRef& ref);
+
+/// Statements that create the collection's tables and fixed indexes, if missing.
+std::string CreateCollectionSql(const SqliteTables& t);
+/// Statement that creates the expression index of one indexed property, if missing.
+std::string CreateIndexSql(const SqliteTables& t, const std::string& prop);
+/// Query listing the tables whose names fall in [?1, ?2).
+std::string ListTablesSql();
+/// Every collection head table of every database in the file.
+std::string ListHeadTablesSql();
+
+/// Head columns, in the order every head query selects and InsertHeadSql binds them:
+/// id, version, deleted, data, payload_key, payload_hash, entry_hash, created_at,
+/// updated_at, actor, reason, indexed.
+std::string InsertHeadSql(const SqliteTables& t);
+/// UPDATE of every column but id (bound in head-column order), then ?id, ?expected_version.
+std::string UpdateHeadSql(const SqliteTables& t);
+std::string SelectHeadSql(const SqliteTables& t);         ///< WHERE id = ?
+std::string SelectHeadVersionSql(const SqliteTables& t);  ///< version WHERE id = ?
+
+/// Version columns, in select and insert order: id, version, op, actor, reason, at,
+/// changed_fields, payload_key, entry_hash, prev_hash, deleted, idempotency_key.
+std::string InsertVersionSql(const SqliteTables& t);
+std::string SelectVersionSql(const SqliteTables& t);  ///< WHERE id = ? AND version = ?
+/// The as-of lookup (?id, ?at): one seek on the (id, at, version) index.
+std::string VersionAsOfSql(const SqliteTables& t);
+/// Versions of ?id after ?version in `order`, at most ?limit.
+std::string ListVersionsSql(const SqliteTables& t, Order order);
+
+std::string InsertClaimSql(const SqliteTables& t);  ///< ?key, ?owner, ?at, ?body
+std::string SelectClaimSql(const SqliteTables& t);  ///< key, owner, at, body WHERE key = ?
+std::string UpdateClaimSql(const SqliteTables& t);  ///< SET body = ? WHERE key = ? AND owner = ?
+std::string DeleteClaimSql(const SqliteTables& t);  ///< WHERE key = ? AND owner = ?
+std::string ListClaimsSql(const SqliteTables& t);   ///< key >= ? ORDER BY key
+
+std::string SelectCounterSql(const SqliteTables& t);  ///< value WHERE name = ?
+std::string UpsertCounterSql(const SqliteTables& t);  ///< ?name, ?value
+
+/// A value to bind to a query parameter.
+using SqlParam = std::variant<std::nullptr_t, int64_t, double, std::string>;
+
+/// A query's text and its parameters in binding order.
+struct SqlQuery {
+  std::string sql;
+  std::vector<SqlParam> params;
+};
+
+/// The ScanHeads query. Conditions must have passed ValidateConditions; each becomes an
+/// exact, type-aware predicate on IndexedExpression(path) with bound values.
+SqlQuery ScanHeadsQuery(const SqliteTables& t, const std::string& after_id, int limit,
+                        const std::vector<Condition>& conditions, bool include_deleted);
+
+}  // namespace xronox::store

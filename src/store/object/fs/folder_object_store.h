@@ -1,0 +1,76 @@
+// FolderObjectStore: an ObjectStore over a local directory, one subdirectory per bucket and
+// one file per object (layout: docs/formats/folder-object-store.md).
+// Thread-safety: safe to call from many threads at once, and from many processes sharing
+// one root.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/object/fs/posix_io.h"
+#include "store/object/object_store.h"
+
+namespace xronox::store {
+
+/// Objects as files under `root/<bucket>/<key>`. Writes go to a temp file in the key's
+/// directory, are fsynced, then renamed (overwrite) or hard-linked (create-only) into place
+/// and the directory is fsynced, so a crash leaves the old object, the whole new one, or a
+/// stray temp file; never a partial object. No symlink below a bucket directory is followed.
+/// Because keys are paths, a key cannot also be the folder of other keys ("a" and "a/b"
+/// cannot coexist): the second Put fails with FailedPrecondition.
+class FolderObjectStore final : public ObjectStore {
+ public:
+  /// Open the store rooted at `root`, creating the directory (and missing parents) if absent.
+  static Result<std::unique_ptr<FolderObjectStore>> Open(const std::string& root);
+
+  Status EnsureBucket(const std::string& bucket) override;
+  Status Put(const std::string& bucket, const std::string& key, std::string_view bytes,
+             PutMode mode) override;
+  Result<std::string> Get(const std::string& bucket, const std::string& key) override;
+  Result<std::optional<ObjectInfo>> Stat(const std::string& bucket,
+                                         const std::string& key) override;
+  Status Delete(const std::string& bucket, const std::string& key) override;
+  Result<ListPage> List(const std::string& bucket, const std::string& prefix,
+                        const std::string& continuation, int limit) override;
+
+  /// Return the temp files a crashed write left behind that were last modified before
+  /// `older_than` (microseconds since the epoch), as paths relative to the root.
+  Result<std::vector<std::string>> ListStrayTempFiles(TimestampMicros older_than);
+  /// Remove the files ListStrayTempFiles reports and the directories that become empty;
+  /// return how many files were removed. Pass a time well before any write still in flight.
+  Result<int64_t> RemoveStrayTempFiles(TimestampMicros older_than);
+
+  /// The root directory, as given to Open.
+  const std::string& root() const { return root_; }
+
+ private:
+  // A key split at '/': the folders leading to it, then its file name.
+  struct KeyPath {
+    std::vector<std::string> folders;
+    std::string name;
+  };
+
+  FolderObjectStore(std::string root, UniqueFd root_fd)
+      : root_(std::move(root)), root_fd_(std::move(root_fd)) {}
+
+  static KeyPath SplitKey(const std::string& key);
+  Result<std::optional<DirHandle>> OpenBucket(const std::string& bucket) const;
+  Result<std::vector<DirHandle>> OpenFolders(const std::string& bucket,
+                                             const std::vector<std::string>& folders) const;
+  Result<std::optional<DirHandle>> MakeFolders(DirHandle dir,
+                                               const std::vector<std::string>& folders) const;
+  Result<bool> PutOnce(const DirHandle& dir, const std::string& name, std::string_view bytes,
+                       PutMode mode) const;
+  Result<bool> Commit(const DirHandle& dir, const std::string& temp, const std::string& name,
+                      PutMode mode) const;
+  Result<int64_t> ScanStrayTempFiles(TimestampMicros older_than, bool remove,
+                                     std::vector<std::string>& found) const;
+
+  const std::string root_;
+  const UniqueFd root_fd_;
+};
+
+}  // namespace xronox::store

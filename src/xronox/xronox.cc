@@ -1,0 +1,128 @@
+// The public API over the router and the engine. Exceptions never cross it: the engine and
+// the stores report with Status; this layer adds the one guard for allocation failures.
+#include "xronox/xronox.h"
+
+#include <new>
+
+#include "common/ids.h"
+#include "engine/engine.h"
+#include "router/router.h"
+
+namespace xronox {
+
+struct XronoxState {
+  std::unique_ptr<Router> router;
+  std::unique_ptr<Engine> engine;
+};
+
+namespace {
+
+template <typename Fn>
+auto Guard(Fn fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const std::bad_alloc&) {
+    return ResourceExhausted("out of memory");
+  } catch (const std::exception& e) {
+    return Internal(std::string("unexpected error: ") + e.what());
+  }
+}
+
+WriteIntent Intent(WriteIntent::Kind kind, Json body = nullptr, int64_t restore_version = 0) {
+  WriteIntent intent;
+  intent.kind = kind;
+  intent.body = std::move(body);
+  intent.restore_version = restore_version;
+  return intent;
+}
+
+}  // namespace
+
+Collection::Collection(std::shared_ptr<XronoxState> state, std::shared_ptr<const Binding> binding)
+    : state_(std::move(state)), binding_(std::move(binding)), target_(binding_->target) {}
+
+Result<WriteResult> Collection::Create(const Json& data, const WriteOptions& options) {
+  return Guard([&]() -> Result<WriteResult> {
+    std::string id = NewRecordId(state_->engine->clock()->NowMicros());
+    return state_->engine->Write(*binding_, id, Intent(WriteIntent::Kind::kCreate, data), options);
+  });
+}
+
+Result<WriteResult> Collection::Put(const std::string& id, const Json& data,
+                                    const WriteOptions& options) {
+  return Guard([&] {
+    return state_->engine->Write(*binding_, id, Intent(WriteIntent::Kind::kPut, data), options);
+  });
+}
+
+Result<WriteResult> Collection::Update(const std::string& id, const Json& patch,
+                                       const WriteOptions& options) {
+  return Guard([&] {
+    return state_->engine->Write(*binding_, id, Intent(WriteIntent::Kind::kMerge, patch), options);
+  });
+}
+
+Result<WriteResult> Collection::Delete(const std::string& id, const WriteOptions& options) {
+  return Guard([&] {
+    return state_->engine->Write(*binding_, id, Intent(WriteIntent::Kind::kDelete), options);
+  });
+}
+
+Result<WriteResult> Collection::Restore(const std::string& id, int64_t version,
+                                        const WriteOptions& options) {
+  return Guard([&] {
+    return state_->engine->Write(*binding_, id,
+                                 Intent(WriteIntent::Kind::kRestore, nullptr, version), options);
+  });
+}
+
+Result<Record> Collection::Get(const std::string& id, const GetOptions& options) {
+  return Guard([&] { return state_->engine->Get(*binding_, id, options); });
+}
+
+Result<HistoryPage> Collection::History(const std::string& id, const HistoryOptions& options) {
+  return Guard([&] { return state_->engine->History(*binding_, id, options); });
+}
+
+Result<Json> Collection::Diff(const std::string& id, int64_t from, int64_t to) {
+  return Guard([&] { return state_->engine->Diff(*binding_, id, from, to); });
+}
+
+Result<QueryPage> Collection::Query(const Json& filter, const QueryOptions& options) {
+  return Guard([&] { return state_->engine->Query(*binding_, filter, options); });
+}
+
+Result<VerifyReport> Collection::Verify(bool repair) {
+  return Guard([&] { return state_->engine->Verify(*binding_, repair); });
+}
+
+Xronox::Xronox(std::shared_ptr<XronoxState> state) : state_(std::move(state)) {}
+Xronox::~Xronox() = default;
+
+Result<std::unique_ptr<Xronox>> Xronox::Open(const Config& config) {
+  return Guard([&]() -> Result<std::unique_ptr<Xronox>> {
+    auto state = std::make_shared<XronoxState>();
+    XRONOX_ASSIGN_OR_RETURN(state->router, Router::Open(config));
+    state->engine = std::make_unique<Engine>(config.engine, SystemClock::Default());
+    return std::unique_ptr<Xronox>(new Xronox(std::move(state)));
+  });
+}
+
+Result<Collection> Xronox::With(const Target& target) {
+  return Guard([&]() -> Result<Collection> {
+    XRONOX_ASSIGN_OR_RETURN(auto binding, state_->router->Bind(target));
+    return Collection(state_, std::move(binding));
+  });
+}
+
+Result<std::vector<std::string>> Xronox::ListCollections(const Target& target) {
+  return Guard([&] { return state_->router->ListCollections(target); });
+}
+
+Result<std::vector<std::string>> Xronox::ListTenants(DatabaseType type) {
+  return Guard([&] { return state_->router->ListTenants(type); });
+}
+
+const Config& Xronox::config() const { return state_->router->config(); }
+
+}  // namespace xronox

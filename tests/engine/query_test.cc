@@ -1,0 +1,90 @@
+// Query over indexed and unindexed fields, with paging; the same results whatever the
+// pushdown did.
+#include "engine/engine_fixture.h"
+#include "engine/engine_intents.h"
+
+namespace xronox::testing {
+namespace {
+
+using Kind = WriteIntent::Kind;
+
+class QueryTest : public EngineTest {
+ protected:
+  void SetUp() override {
+    EngineTest::SetUp();
+    b_ = Bind(DatabaseType::kKnowledge, "people", {"age", "address.city"});
+    Json rows[] = {
+        {{"name", "ann"}, {"age", 31}, {"address", {{"city", "Paris"}}}, {"tags", {"a"}}},
+        {{"name", "bob"}, {"age", 25}, {"address", {{"city", "Oslo"}}}},
+        {{"name", "cid"}, {"age", 40}, {"address", {{"city", "Paris"}}}},
+        {{"name", "dee"}, {"age", "unknown"}},
+        {{"name", "eve"}, {"age", 31.5}, {"vip", true}},
+    };
+    int i = 0;
+    for (auto& row : rows) {
+      clock_.Advance(10);
+      std::string id = "p" + std::to_string(i++);
+      ASSERT_TRUE(engine_.Write(b_, id, MakeIntent(Kind::kPut, row), {}).ok());
+    }
+    clock_.Advance(10);
+    ASSERT_TRUE(engine_.Write(b_, "p2", MakeIntent(Kind::kDelete), {}).ok());
+  }
+
+  std::vector<std::string> Find(const Json& filter, int limit = 100) {
+    std::vector<std::string> ids;
+    QueryOptions options;
+    options.limit = limit;
+    while (true) {
+      auto page = engine_.Query(b_, filter, options);
+      EXPECT_TRUE(page.ok()) << page.status().ToString();
+      if (!page.ok()) return ids;
+      for (const auto& r : page->records) ids.push_back(r.id);
+      if (!page->next) return ids;
+      options.cursor = *page->next;
+    }
+  }
+
+  Binding b_;
+};
+
+using Ids = std::vector<std::string>;
+
+TEST_P(QueryTest, EqualityOnIndexedAndPlainFields) {
+  EXPECT_EQ(Find({{"address.city", "Paris"}}), (Ids{"p0"}));  // p2 is deleted.
+  EXPECT_EQ(Find({{"name", "bob"}}), (Ids{"p1"}));
+  EXPECT_EQ(Find({{"vip", true}}), (Ids{"p4"}));
+  EXPECT_EQ(Find({{"age", 31}}), (Ids{"p0"}));
+  EXPECT_EQ(Find(Json::object()), (Ids{"p0", "p1", "p3", "p4"}));
+}
+
+TEST_P(QueryTest, RangeAndSetOperators) {
+  EXPECT_EQ(Find({{"age", {{"$gt", 30}}}}), (Ids{"p0", "p4"}));
+  EXPECT_EQ(Find({{"age", {{"$gte", 25}, {"$lt", 31.5}}}}), (Ids{"p0", "p1"}));
+  EXPECT_EQ(Find({{"age", {{"$lte", 25}}}}), (Ids{"p1"}));
+  EXPECT_EQ(Find({{"age", {{"$in", {25, "unknown"}}}}}), (Ids{"p1", "p3"}));
+  EXPECT_EQ(Find({{"address.city", {{"$ne", "Paris"}}}}), (Ids{"p1", "p3", "p4"}));
+  EXPECT_EQ(Find({{"name", {{"$gt", "bz"}}}}), (Ids{"p3", "p4"}));
+}
+
+TEST_P(QueryTest, PagesByCursorInIdOrder) {
+  EXPECT_EQ(Find(Json::object(), 1), (Ids{"p0", "p1", "p3", "p4"}));
+  EXPECT_EQ(Find({{"age", {{"$gte", 0}}}}, 2), (Ids{"p0", "p1", "p4"}));
+}
+
+TEST_P(QueryTest, RefusesUnsupportedOperatorsAndMalformedFilters) {
+  for (const Json& bad : {Json{{"$where", "1"}}, Json{{"age", {{"$regex", "x"}}}},
+                          Json{{"age", {{"$gt", Json::array()}}}}, Json{{"age", {{"$in", 3}}}},
+                          Json::array(), Json{{"", 1}}}) {
+    auto result = engine_.Query(b_, bad, {});
+    EXPECT_EQ(result.status().code(), StatusCode::kInvalidArgument) << bad.dump();
+  }
+  QueryOptions bad_cursor;
+  bad_cursor.cursor = "zz";
+  EXPECT_EQ(engine_.Query(b_, Json::object(), bad_cursor).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
+XRONOX_INSTANTIATE_ENGINE_SUITE(QueryTest);
+
+}  // namespace
+}  // namespace xronox::testing
