@@ -15,7 +15,10 @@ class CollectingReporter : public benchmark::ConsoleReporter {
   void ReportRuns(const std::vector<Run>& runs) override {
     for (const auto& run : runs) {
       double seconds = run.real_accumulated_time / static_cast<double>(run.iterations);
-      latency_us_[run.benchmark_name()] = seconds * 1e6;
+      std::string name = run.benchmark_name();
+      const std::string suffix = "/real_time";
+      if (name.ends_with(suffix)) name.resize(name.size() - suffix.size());
+      latency_us_[name] = seconds * 1e6;
     }
     ConsoleReporter::ReportRuns(runs);
   }

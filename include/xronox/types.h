@@ -43,7 +43,8 @@ const char* OperationName(Operation op);
 struct Record {
   std::string id;
   int64_t version = 0;  ///< 0 for the first version; +1 per write.
-  Json data;            ///< The record's JSON object (null when deleted).
+  Json data;            ///< The record's JSON object (null when deleted, or with raw_data).
+  std::string data_text;  ///< With GetOptions::raw_data: the data as compact JSON text.
   bool deleted = false;
   TimestampMicros created_at = 0;
   TimestampMicros updated_at = 0;
@@ -74,6 +75,9 @@ struct WriteOptions {
 struct GetOptions {
   std::optional<int64_t> version;
   std::optional<TimestampMicros> as_of;  ///< Latest version written at or before this time.
+  /// Return the data as JSON text in Record::data_text instead of parsed in Record::data
+  /// (saves a parse when the caller only forwards the bytes, as the HTTP server does).
+  bool raw_data = false;
 };
 
 struct HistoryOptions {
@@ -108,6 +112,8 @@ struct WriteResult {
 /// {"id","version","data","deleted"(only when true),"createdAt","updatedAt","actor","reason"},
 /// times as RFC 3339 UTC with microseconds.
 Json RecordToJson(const Record& record);
+/// RecordToJson serialized; splices Record::data_text in as is when it is set.
+std::string RecordToJsonText(const Record& record);
 /// {"version","op","actor","reason","at","changedFields"}.
 Json VersionInfoToJson(const VersionInfo& info);
 

@@ -1,7 +1,11 @@
 #include "common/json_codec.h"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
+#include <set>
 #include <string>
+#include <vector>
 
 namespace xronox {
 
@@ -29,11 +33,30 @@ class StrictSax {
   }
   bool string(std::string& v) { return dom_.string(v); }
   bool binary(Json::binary_t& v) { return dom_.binary(v); }
-  bool start_object(std::size_t n) { return Enter() && dom_.start_object(n); }
-  bool key(std::string& k) { return dom_.key(k); }
-  bool end_object() { --depth_; return dom_.end_object(); }
-  bool start_array(std::size_t n) { return Enter() && dom_.start_array(n); }
-  bool end_array() { --depth_; return dom_.end_array(); }
+  bool start_object(std::size_t n) {
+    if (!Enter()) return false;
+    frames_.push_back(Frame{true, {}, ""});
+    return dom_.start_object(n);
+  }
+  bool key(std::string& k) {
+    Frame& frame = frames_.back();
+    frame.key = k;
+    if (!frame.keys.insert(k).second) duplicates_.push_back("'" + k + "' at " + Path());
+    return dom_.key(k);
+  }
+  bool end_object() {
+    Leave();
+    return dom_.end_object();
+  }
+  bool start_array(std::size_t n) {
+    if (!Enter()) return false;
+    frames_.push_back(Frame{false, {}, ""});
+    return dom_.start_array(n);
+  }
+  bool end_array() {
+    Leave();
+    return dom_.end_array();
+  }
   bool parse_error(std::size_t position, const std::string&,
                    const nlohmann::detail::exception& ex) {
     error_ = ex.what();
@@ -42,8 +65,31 @@ class StrictSax {
   }
 
   const std::string& error() const { return error_; }
+  /// Keys that appear twice in one object ("'k' at a.b"); a parser would keep only the last.
+  const std::vector<std::string>& duplicates() const { return duplicates_; }
 
  private:
+  struct Frame {
+    bool is_object;
+    std::set<std::string> keys;
+    std::string key;  // The current key of an object frame.
+  };
+
+  void Leave() {
+    --depth_;
+    frames_.pop_back();
+  }
+
+  // Dotted path of the current key, e.g. "engine.claimLeaseSeconds" ("[]" for arrays).
+  std::string Path() const {
+    std::string path;
+    for (const Frame& frame : frames_) {
+      if (!path.empty() || !frame.is_object) path += frame.is_object ? "." : "[]";
+      if (frame.is_object) path += frame.key;
+    }
+    return path;
+  }
+
   bool Enter() {
     if (++depth_ > kMaxJsonDepth) {
       error_ = "JSON nests deeper than " + std::to_string(kMaxJsonDepth) + " levels";
@@ -55,6 +101,8 @@ class StrictSax {
   DomParser dom_;
   int depth_ = 0;
   std::string error_;
+  std::vector<Frame> frames_;
+  std::vector<std::string> duplicates_;
 };
 
 // A decimal number reduced to sign, significant digits and exponent, for comparison.
@@ -64,6 +112,9 @@ struct Decimal {
   long exponent = 0;   // Value = 0.digits * 10^exponent.
   bool operator==(const Decimal&) const = default;
 };
+
+// Bound on the written exponent, far above any text that fits in memory could offset.
+constexpr long kMaxExponent = std::numeric_limits<long>::max() / 4;
 
 Decimal Normalize(std::string_view text) {
   Decimal d;
@@ -81,6 +132,8 @@ Decimal Normalize(std::string_view text) {
   long exponent = (i < text.size()) ? std::strtol(std::string(text.substr(i + 1)).c_str(),
                                                   nullptr, 10)
                                     : 0;
+  // strtol saturates at LONG_MIN/MAX; clamp so the sum below cannot overflow.
+  exponent = std::clamp(exponent, -kMaxExponent, kMaxExponent);
   if (point < 0) point = static_cast<long>(digits.size());
   size_t first = digits.find_first_not_of('0');
   if (first == std::string::npos) return Decimal{};  // Zero: sign ignored.
@@ -98,6 +151,11 @@ bool NumberTextMatches(std::string_view text, double value) {
 }
 
 Result<Json> ParseJsonStrict(std::string_view text) {
+  // nlohmann treats a NUL byte as the end of input and would drop whatever follows it; no
+  // valid JSON text holds one (inside strings it must be escaped).
+  if (size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    return InvalidArgument("invalid JSON: NUL byte at offset " + std::to_string(nul));
+  }
   Json result;
   StrictSax sax(result);
   bool ok = Json::sax_parse(text.begin(), text.end(), &sax, Json::input_format_t::json,
@@ -105,6 +163,11 @@ Result<Json> ParseJsonStrict(std::string_view text) {
   if (!ok) {
     return InvalidArgument("invalid JSON: " +
                            (sax.error().empty() ? std::string("parse error") : sax.error()));
+  }
+  if (!sax.duplicates().empty()) {
+    std::string list;
+    for (const auto& duplicate : sax.duplicates()) list += (list.empty() ? "" : ", ") + duplicate;
+    return InvalidArgument("invalid JSON: duplicate keys (only the last would be kept): " + list);
   }
   return result;
 }

@@ -42,6 +42,15 @@ Json RecordToJson(const Record& record) {
   return j;
 }
 
+std::string RecordToJsonText(const Record& record) {
+  if (record.data_text.empty()) return RecordToJson(record).dump();
+  Json rest = RecordToJson(record);
+  rest.erase("data");
+  std::string text = rest.dump();  // Non-empty object: ends with '}'.
+  text.pop_back();
+  return text + ",\"data\":" + record.data_text + "}";
+}
+
 Json VersionInfoToJson(const VersionInfo& info) {
   return {{"version", info.version},     {"op", OperationName(info.op)},
           {"actor", info.actor},         {"reason", info.reason},

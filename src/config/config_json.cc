@@ -4,7 +4,6 @@
 #include <sstream>
 
 #include "common/json_codec.h"
-#include "config/duplicate_keys.h"
 #include "config/json_reader.h"
 #include "config/resolve.h"
 #include "xronox/config.h"
@@ -224,7 +223,6 @@ Result<Config> ParseUnvalidated(const std::string& text) {
   Result<Json> json = ParseJsonStrict(text);
   if (!json.ok()) return InvalidArgument("invalid config: " + json.status().message());
   Problems problems;
-  config_internal::FindDuplicateKeys(text, &problems);
   Config config;
   ObjectReader root(*json, "", &problems);
   ReadConnections(root, &config);

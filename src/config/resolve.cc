@@ -1,5 +1,9 @@
 #include "config/resolve.h"
 
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <optional>
 #include <vector>
 
 #include "common/names.h"
@@ -35,6 +39,51 @@ Status CheckNotShared(const Config& config, const DatabaseConfig& resolved) {
                                "', which the " + DatabaseTypeName(other.type) +
                                " database already uses");
       }
+    }
+  }
+  return Status::Ok();
+}
+
+// Returns the kind of `listed`'s objects in `bucket` of the store at `location` whose keys could
+// meet keys under `prefix`, if any.
+std::optional<BucketKind> KindSharingKeys(const Config& config, const DatabaseConfig& listed,
+                                          const std::string& location, const std::string& bucket,
+                                          const std::string& prefix) {
+  const FolderPrefixes* prefixes = ObjectStorePrefixes(config, listed);
+  if (prefixes == nullptr || ObjectStoreLocation(config, listed) != location) return std::nullopt;
+  for (BucketKind kind : kAllBucketKinds) {
+    if (ResolveBucket(config, listed, kind) == bucket &&
+        PrefixesOverlap(prefix, FolderPrefix(*prefixes, kind))) {
+      return kind;
+    }
+  }
+  return std::nullopt;
+}
+
+// Object keys name neither the database nor the tenant, so a bucket the template hands a tenant
+// must not be one where a listed database keeps objects under an overlapping prefix: their
+// objects would overwrite each other. ValidateConfig refuses the collisions it can foresee from
+// the template's patterns; this covers every tenant id at the moment it is used.
+Status CheckBucketsNotShared(const Config& config, const DatabaseConfig& resolved) {
+  const FolderPrefixes* prefixes = ObjectStorePrefixes(config, resolved);
+  if (prefixes == nullptr) return Status::Ok();
+  const std::string location = ObjectStoreLocation(config, resolved);
+  for (const DatabaseConfig& other : config.databases) {
+    for (BucketKind kind : kAllBucketKinds) {
+      const std::string& bucket = BucketFor(resolved, kind);
+      if (bucket.empty()) continue;
+      std::optional<BucketKind> theirs =
+          KindSharingKeys(config, other, location, bucket, FolderPrefix(*prefixes, kind));
+      if (!theirs) continue;
+      const std::string owner =
+          other.tenant_id.empty() ? "" : " of tenant '" + other.tenant_id + "'";
+      return InvalidArgument(
+          "tenant id '" + resolved.tenant_id + "': the runtime tenant template would give it " +
+          BucketKindName(kind) + " bucket '" + bucket + "' on " + ObjectStoreLabel(resolved) +
+          ", where the " + DatabaseTypeName(other.type) + " database" + owner + " keeps its " +
+          BucketKindName(*theirs) +
+          " (object keys name neither database nor tenant; each database "
+          "needs its own bucket for now)");
     }
   }
   return Status::Ok();
@@ -104,6 +153,7 @@ Result<DatabaseConfig> ResolveTenant(const Config& config, DatabaseType type,
   DatabaseConfig database = Instantiate(config, *config.runtime_tenant_template, tenant_id);
   XRONOX_RETURN_IF_ERROR(CheckResolvedNames(database));
   XRONOX_RETURN_IF_ERROR(CheckNotShared(config, database));
+  XRONOX_RETURN_IF_ERROR(CheckBucketsNotShared(config, database));
   return database;
 }
 
@@ -181,6 +231,60 @@ const FolderPrefixes* ObjectStorePrefixes(const Config& config, const DatabaseCo
     return it == config.folder_connections.end() ? nullptr : &it->second.folder_prefixes;
   }
   return nullptr;
+}
+
+std::string ObjectStoreLabel(const DatabaseConfig& database) {
+  if (!database.s3_ref.empty()) return "s3 connection '" + database.s3_ref + "'";
+  if (!database.folder_ref.empty()) return "folder connection '" + database.folder_ref + "'";
+  return "";
+}
+
+std::string ObjectStoreLocation(const Config& config, const DatabaseConfig& database) {
+  if (!database.s3_ref.empty()) {
+    auto it = config.s3_connections.find(database.s3_ref);
+    if (it == config.s3_connections.end()) return "";
+    std::string endpoint = it->second.endpoint;
+    while (endpoint.ends_with('/')) endpoint.pop_back();
+    std::transform(endpoint.begin(), endpoint.end(), endpoint.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return "s3 " + endpoint;
+  }
+  if (!database.folder_ref.empty()) {
+    auto it = config.folder_connections.find(database.folder_ref);
+    if (it == config.folder_connections.end()) return "";
+    std::string path = std::filesystem::path(it->second.path).lexically_normal().string();
+    while (path.size() > 1 && path.ends_with('/')) path.pop_back();
+    return "folder " + path;
+  }
+  return "";
+}
+
+bool PrefixesOverlap(const std::string& a, const std::string& b) {
+  auto leads = [](const std::string& shorter, const std::string& longer) {
+    return shorter.empty() || longer == shorter ||
+           (longer.size() > shorter.size() && longer.starts_with(shorter) &&
+            longer[shorter.size()] == '/');
+  };
+  return leads(a, b) || leads(b, a);
+}
+
+std::optional<std::string> TenantForName(const std::string& pattern, const std::string& name) {
+  const std::string placeholder = kTenantPlaceholder;
+  const size_t first = pattern.find(placeholder);
+  if (first == std::string::npos) return std::nullopt;
+  size_t count = 0;
+  for (size_t at = first; at != std::string::npos;
+       at = pattern.find(placeholder, at + placeholder.size())) {
+    ++count;
+  }
+  // Every placeholder takes the same tenant id, so its length and start are fixed by `name`.
+  const size_t literal = pattern.size() - count * placeholder.size();
+  if (name.size() <= literal || (name.size() - literal) % count != 0) return std::nullopt;
+  std::string tenant = name.substr(first, (name.size() - literal) / count);
+  if (!ValidateTenantId(tenant).ok() || SubstituteTenant(pattern, tenant) != name) {
+    return std::nullopt;
+  }
+  return tenant;
 }
 
 std::string ResolveBucket(const Config& config, const DatabaseConfig& database, BucketKind kind) {

@@ -3,6 +3,7 @@
 // Thread-safety: pure functions over a Config value.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "xronox/config.h"
@@ -51,6 +52,25 @@ Status ValidateBucketNameFor(const DatabaseConfig& database, const std::string& 
 /// none or the connection does not exist.
 const FolderPrefixes* ObjectStorePrefixes(const Config& config, const DatabaseConfig& database);
 
+/// Return the database's object-store connection for messages: "s3 connection 'name'" or
+/// "folder connection 'name'" (s3Ref wins when both are set, as in ResolveBucket); empty without
+/// an object store.
+std::string ObjectStoreLabel(const DatabaseConfig& database);
+
+/// Return where the database's objects live, to tell when two connections reach one store:
+/// "s3 " and the endpoint (lowercase, without trailing '/'), or "folder " and the path
+/// (lexically normal). Empty without an object store or when its connection does not exist.
+std::string ObjectStoreLocation(const Config& config, const DatabaseConfig& database);
+
+/// True when keys under folder prefixes `a` and `b` can meet in one bucket: the prefixes are
+/// equal, or one is a leading run of the other's '/'-separated segments (an empty prefix meets
+/// every prefix, since keys are "{prefix}/{collection}/..." or "{collection}/...").
+bool PrefixesOverlap(const std::string& a, const std::string& b);
+
+/// Return the valid tenant id `t` for which SubstituteTenant(pattern, t) == name, if any (there
+/// is at most one). A pattern without "{tenant}" gives none.
+std::optional<std::string> TenantForName(const std::string& pattern, const std::string& name);
+
 /// Return the bucket of `kind` for `database`: its own field, else its S3 connection's
 /// `buckets` default; empty when the type does not use the kind, there is no object store, or
 /// neither sets it. "{tenant}" is not substituted.
@@ -60,7 +80,9 @@ std::string ResolveBucket(const Config& config, const DatabaseConfig& database, 
 /// resolved to a concrete name. Tenant tier: the listed database of that tenant, else (runtime
 /// only) the tenant template with "{tenant}" replaced everywhere. Generic tier takes an empty
 /// tenant_id. NotFound when the type, tier or tenant is not configured; InvalidArgument for an
-/// invalid tenant id, or one that would give the template invalid or already used names.
+/// invalid tenant id, or one that would give the template invalid names, a listed database's
+/// dbName, or a bucket where a listed database keeps objects under an overlapping folder prefix
+/// in the same object store (object keys name neither database nor tenant).
 Result<DatabaseConfig> ResolveDatabase(const Config& config, DatabaseType type, Tier tier,
                                        const std::string& tenant_id);
 

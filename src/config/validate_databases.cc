@@ -1,6 +1,7 @@
 // ValidateConfig's database checks: the matrix of DESIGN section 3, store references, names,
 // buckets and tenant isolation.
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "common/names.h"
@@ -236,6 +237,113 @@ void CheckOnePerType(const std::vector<DatabaseRef>& refs, Problems* problems) {
   }
 }
 
+// ---- Shared buckets: object keys name neither the database nor the tenant. ----
+
+// Where a database keeps objects of one kind. A template's bucket keeps "{tenant}".
+struct ObjectUse {
+  BucketKind kind;
+  std::string bucket;
+  std::string prefix;
+};
+
+// A database's objects: the store (ObjectStoreLocation), its label for messages, and per kind.
+struct StoreUse {
+  std::string location;
+  std::string label;
+  std::vector<ObjectUse> objects;
+};
+
+StoreUse StoreUseOf(const Config& config, const DatabaseRef& ref) {
+  StoreUse use{ObjectStoreLocation(config, *ref.db), ObjectStoreLabel(*ref.db), {}};
+  const FolderPrefixes* prefixes = ObjectStorePrefixes(config, *ref.db);
+  // No object store, or an unknown connection (reported by CheckStores): nothing to share.
+  if (use.location.empty() || prefixes == nullptr) return use;
+  for (BucketKind kind : kAllBucketKinds) {
+    std::string bucket = ResolveBucket(config, *ref.db, kind);
+    // A template bucket without "{tenant}" is already reported by CheckIsolated.
+    if (bucket.empty() || (ref.is_template && !HasPlaceholder(bucket))) continue;
+    use.objects.push_back({kind, std::move(bucket), FolderPrefix(*prefixes, kind)});
+  }
+  return use;
+}
+
+bool IsListedRuntimeTenant(const Config& config, const std::string& tenant_id) {
+  for (const DatabaseConfig& db : config.databases) {
+    if (db.type == DatabaseType::kRuntime && db.tenant_id == tenant_id) return true;
+  }
+  return false;
+}
+
+std::string Describe(const DatabaseRef& ref) {
+  if (ref.is_template || ref.db->tenant_id.empty()) return ref.path;
+  return ref.path + " (tenant " + Quote(ref.db->tenant_id) + ")";
+}
+
+std::string KindsText(const ObjectUse& mine, const ObjectUse& theirs) {
+  if (mine.kind == theirs.kind && mine.prefix == theirs.prefix) return BucketKindName(mine.kind);
+  return std::string(BucketKindName(mine.kind)) + " here and " + BucketKindName(theirs.kind) +
+         " there (" +
+         (mine.prefix == theirs.prefix ? "same folder prefix " + Quote(mine.prefix)
+                                       : "folder prefixes " + Quote(mine.prefix) + " and " +
+                                             Quote(theirs.prefix) + " overlap") +
+         ")";
+}
+
+// Describes how the owner's `mine` and the other database's `theirs` share keys; empty when they
+// cannot. A template's bucket is a pattern: it collides with a listed bucket it produces for a
+// tenant that the template serves (a listed runtime tenant is never served by it).
+std::string SharedKeys(const Config& config, const DatabaseRef& owner, const ObjectUse& mine,
+                       const ObjectUse& theirs) {
+  if (!PrefixesOverlap(mine.prefix, theirs.prefix)) return "";
+  const std::string kinds = " for " + KindsText(mine, theirs);
+  if (!owner.is_template) return mine.bucket == theirs.bucket ? Quote(theirs.bucket) + kinds : "";
+  std::optional<std::string> tenant = TenantForName(mine.bucket, theirs.bucket);
+  if (!tenant || IsListedRuntimeTenant(config, *tenant)) return "";
+  return Quote(theirs.bucket) + " (tenant " + Quote(*tenant) + ")" + kinds;
+}
+
+std::string JoinList(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+void CheckPairBuckets(const Config& config, const DatabaseRef& owner, const StoreUse& owner_use,
+                      const DatabaseRef& other, const StoreUse& other_use, Problems* problems) {
+  if (owner_use.location.empty() || owner_use.location != other_use.location) return;
+  std::vector<std::string> shared;
+  for (const ObjectUse& mine : owner_use.objects) {
+    for (const ObjectUse& theirs : other_use.objects) {
+      std::string text = SharedKeys(config, owner, mine, theirs);
+      if (!text.empty()) shared.push_back(std::move(text));
+    }
+  }
+  if (shared.empty()) return;
+  std::string store = owner_use.label;
+  if (other_use.label != owner_use.label) store += " (the same store as " + other_use.label + ")";
+  problems->Add(owner.path, std::string("shares ") + (shared.size() == 1 ? "a bucket" : "buckets") +
+                                " with " + Describe(other) + " on " + store + ": " +
+                                JoinList(shared) +
+                                "; object keys name neither the database nor the tenant, so "
+                                "their objects would overwrite each other: each database needs "
+                                "its own bucket for now");
+}
+
+// Every pair of databases in one object store: one bucket, overlapping folder prefixes (always so
+// for the same kind on one connection). Strategy B (one bucket, distinct prefixes per kind)
+// stays valid. The template is last in `refs`, so it is always the owner of its pairs.
+void CheckSharedBuckets(const Config& config, const std::vector<DatabaseRef>& refs,
+                        Problems* problems) {
+  std::vector<StoreUse> uses;
+  for (const DatabaseRef& ref : refs) uses.push_back(StoreUseOf(config, ref));
+  for (size_t owner = 1; owner < refs.size(); ++owner) {
+    for (size_t other = 0; other < owner; ++other) {
+      if (refs[other].is_template) continue;
+      CheckPairBuckets(config, refs[owner], uses[owner], refs[other], uses[other], problems);
+    }
+  }
+}
+
 }  // namespace
 
 void ValidateDatabases(const Config& config, Problems* problems) {
@@ -249,6 +357,7 @@ void ValidateDatabases(const Config& config, Problems* problems) {
   }
   CheckUniqueNames(refs, problems);
   CheckOnePerType(refs, problems);
+  CheckSharedBuckets(config, refs, problems);
 }
 
 }  // namespace xronox::config_internal

@@ -78,7 +78,7 @@ class Engine {
   Result<VersionObject> ReadVersion(const Binding& b, const store::VersionRow& row);
   Result<store::VersionRow> FindVersion(const Binding& b, const std::string& id,
                                         const GetOptions& options);
-  Result<Record> RecordFromHead(const Binding& b, const store::HeadRow& head);
+  Result<Record> RecordFromHead(const Binding& b, store::HeadRow head, bool raw_data = false);
 
   EngineOptions options_;
   Clock* clock_;

@@ -1,6 +1,9 @@
 #include "engine/filter.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string>
 
 #include "common/names.h"
 #include "engine/version_object.h"
@@ -21,9 +24,14 @@ std::optional<Op> ParseOp(const std::string& name) {
   return std::nullopt;
 }
 
+// Any '$' key makes an operator object, so a field key mixed in is refused as an unknown
+// operator whatever its sort position.
 bool IsOperatorObject(const Json& value) {
-  if (!value.is_object() || value.empty()) return false;
-  return value.begin().key().starts_with("$");
+  if (!value.is_object()) return false;
+  for (const auto& item : value.items()) {
+    if (item.key().starts_with("$")) return true;
+  }
+  return false;
 }
 
 Status CheckOperand(const std::string& path, Op op, const Json& operand) {
@@ -56,20 +64,52 @@ Result<FieldPredicate> ParseField(const std::string& path, const Json& value) {
   return predicate;
 }
 
-bool SameKind(const Json& a, const Json& b) {
-  return (a.is_number() && b.is_number()) || (a.is_string() && b.is_string());
+// Numbers compare exactly, as in the hot store (store/hot/hot_store_rules.cc): nlohmann's
+// operators cast uint64 to int64 and int64 to double, so 2^64-1 would equal -1. long double
+// holds every int64, uint64 and double exactly on the platforms we build for.
+int CompareNumbers(const Json& a, const Json& b) {
+  auto exact = [](const Json& v) -> long double {
+    if (v.is_number_unsigned()) return static_cast<long double>(v.get<uint64_t>());
+    if (v.is_number_integer()) return static_cast<long double>(v.get<int64_t>());
+    return static_cast<long double>(v.get<double>());
+  };
+  long double x = exact(a);
+  long double y = exact(b);
+  return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+bool Equal(const Json& a, const Json& b) {
+  if (a.is_number() && b.is_number()) return CompareNumbers(a, b) == 0;
+  return a == b;
+}
+
+// Orders number-number and string-string pairs; nullopt for any other pair.
+std::optional<int> Order(const Json& a, const Json& b) {
+  if (a.is_number() && b.is_number()) return CompareNumbers(a, b);
+  if (a.is_string() && b.is_string()) {
+    int c = a.get_ref<const std::string&>().compare(b.get_ref<const std::string&>());
+    return c < 0 ? -1 : (c > 0 ? 1 : 0);
+  }
+  return std::nullopt;
 }
 
 bool Holds(Op op, const Json* value, const Json& operand) {
+  if (!value) return op == Op::kNe;
+  std::optional<int> order;
+  if (op == Op::kGt || op == Op::kGte || op == Op::kLt || op == Op::kLte) {
+    order = Order(*value, operand);
+    if (!order) return false;
+  }
   switch (op) {
-    case Op::kEq: return value && *value == operand;
-    case Op::kNe: return !value || *value != operand;
-    case Op::kGt: return value && SameKind(*value, operand) && *value > operand;
-    case Op::kGte: return value && SameKind(*value, operand) && *value >= operand;
-    case Op::kLt: return value && SameKind(*value, operand) && *value < operand;
-    case Op::kLte: return value && SameKind(*value, operand) && *value <= operand;
+    case Op::kEq: return Equal(*value, operand);
+    case Op::kNe: return !Equal(*value, operand);
+    case Op::kGt: return *order > 0;
+    case Op::kGte: return *order >= 0;
+    case Op::kLt: return *order < 0;
+    case Op::kLte: return *order <= 0;
     case Op::kIn:
-      return value && std::find(operand.begin(), operand.end(), *value) != operand.end();
+      return std::any_of(operand.begin(), operand.end(),
+                         [&](const Json& element) { return Equal(*value, element); });
   }
   return false;
 }

@@ -102,17 +102,24 @@ Result<store::VersionRow> Engine::FindVersion(const Binding& b, const std::strin
   return *row;
 }
 
-Result<Record> Engine::RecordFromHead(const Binding& b, const store::HeadRow& head) {
-  XRONOX_ASSIGN_OR_RETURN(Json data, ReadCurrentData(b, head));
+Result<Record> Engine::RecordFromHead(const Binding& b, store::HeadRow head, bool raw_data) {
   Record record;
+  if (raw_data && !head.data.empty()) {
+    record.data_text = std::move(head.data);  // Inline data is our own compact serialization.
+  } else {
+    XRONOX_ASSIGN_OR_RETURN(record.data, ReadCurrentData(b, head));
+    if (raw_data) {
+      XRONOX_ASSIGN_OR_RETURN(record.data_text, DumpJson(record.data));
+      record.data = nullptr;
+    }
+  }
   record.id = head.id;
   record.version = head.version;
-  record.data = std::move(data);
   record.deleted = head.deleted;
   record.created_at = head.created_at;
   record.updated_at = head.updated_at;
-  record.actor = head.actor;
-  record.reason = head.reason;
+  record.actor = std::move(head.actor);
+  record.reason = std::move(head.reason);
   return record;
 }
 
@@ -123,8 +130,12 @@ Result<Record> Engine::Get(const Binding& b, const std::string& id, const GetOpt
     XRONOX_ASSIGN_OR_RETURN(store::VersionRow row, FindVersion(b, id, options));
     XRONOX_ASSIGN_OR_RETURN(VersionObject object, ReadVersion(b, row));
     XRONOX_ASSIGN_OR_RETURN(auto head, b.hot->GetHead(b.ref, id));
-    Record record{id, object.version, object.data, object.deleted,
+    Record record{id, object.version, std::move(object.data), "", object.deleted,
                   head ? head->created_at : object.at, object.at, object.actor, object.reason};
+    if (options.raw_data) {
+      XRONOX_ASSIGN_OR_RETURN(record.data_text, DumpJson(record.data));
+      record.data = nullptr;
+    }
     return record;
   }
   for (int attempt = 0; attempt < kMaxReadAttempts; ++attempt) {
@@ -132,7 +143,7 @@ Result<Record> Engine::Get(const Binding& b, const std::string& id, const GetOpt
     if (!head || head->deleted) {
       return NotFound("record '" + id + "' not found" + (head ? " (deleted)" : ""));
     }
-    auto record = RecordFromHead(b, *head);
+    auto record = RecordFromHead(b, std::move(*head), options.raw_data);
     if (record.ok() || record.status().reason() != kLostRace) return record;
   }
   return Unavailable("record '" + id + "' is being rewritten; retry");

@@ -36,7 +36,9 @@ std::optional<Operation> ParseOperation(const std::string& name) {
 
 Result<VersionObject> DecodeVersionObject(std::string_view bytes) {
   Json j = Json::parse(bytes, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object() || j.value("format", "") != kVersionObjectFormat) {
+  // value() would throw on a non-string tag; any such object is not a version object.
+  auto format = j.is_object() ? j.find("format") : j.end();
+  if (format == j.end() || !format->is_string() || *format != kVersionObjectFormat) {
     return Corruption("not a version object (format tag missing)");
   }
   try {

@@ -133,23 +133,81 @@ TEST_F(FolderObjectStoreTest, StrayTempFilesAreInvisibleAndSweptByAge) {
   EXPECT_EQ(ListKeys(), (std::vector<std::string>{"b/object"}));
   EXPECT_TRUE(
       HasCode(store_->Get(kBucket, ".xronox-tmp-old1").status(), StatusCode::kInvalidArgument));
-  Result<std::vector<std::string>> stray = store_->ListStrayTempFiles(now - kHour);
+  Result<std::vector<std::string>> stray = store_->Leftovers(kBucket, "", now - kHour, false);
   ASSERT_TRUE(IsOk(stray.status()));
   EXPECT_EQ(*stray, (std::vector<std::string>{"bkt/.xronox-tmp-old1", "bkt/a/.xronox-tmp-old2"}));
   EXPECT_EQ(FilesBelow(root_).size(), 4u) << "listing must not remove anything";
 
-  Result<int64_t> removed = store_->RemoveStrayTempFiles(now - kHour);
-  ASSERT_TRUE(IsOk(removed.status()));
-  EXPECT_EQ(*removed, 2);
+  stray = store_->Leftovers(kBucket, "", now - kHour, true);
+  ASSERT_TRUE(IsOk(stray.status()));
+  EXPECT_EQ(stray->size(), 2u);
   EXPECT_EQ(FilesBelow(root_),
             (std::vector<std::string>{"bkt/b/.xronox-tmp-fresh", "bkt/b/object"}));
   EXPECT_FALSE(fs::exists(root_ / kBucket / "a")) << "a folder left empty is removed";
 
-  removed = store_->RemoveStrayTempFiles(now + kHour);
-  ASSERT_TRUE(IsOk(removed.status()));
-  EXPECT_EQ(*removed, 1);
+  stray = store_->Leftovers(kBucket, "", now + kHour, true);
+  ASSERT_TRUE(IsOk(stray.status()));
+  EXPECT_EQ(*stray, (std::vector<std::string>{"bkt/b/.xronox-tmp-fresh"}));
   EXPECT_EQ(FilesBelow(root_), (std::vector<std::string>{"bkt/b/object"}));
   EXPECT_EQ(ReadFile(root_ / kBucket / "b" / "object"), "real");
+}
+
+TEST_F(FolderObjectStoreTest, LeftoversAreScopedToBucketAndPrefix) {
+  ASSERT_TRUE(IsOk(store_->EnsureBucket("other")));
+  ASSERT_TRUE(IsOk(Put("versions/orders/r1/v0.json", "v0")));
+  ASSERT_TRUE(IsOk(Put("versions/order/r2/v0.json", "v0")));
+  TimestampMicros now = SystemClock::Default()->NowMicros();
+  const std::vector<std::string> planted = {
+      "bkt/versions/orders/r1/.xronox-tmp-a1",    // The collection's, old.
+      "bkt/versions/orders/r9/.xronox-tmp-a2",    // The collection's, old, alone in its folder.
+      "bkt/versions/orders/.xronox-tmp-a3",       // The collection's, old.
+      "bkt/versions/orders/r1/.xronox-tmp-new",   // The collection's, in flight.
+      "bkt/versions/order/r2/.xronox-tmp-b1",     // Another collection whose name is a prefix.
+      "bkt/versions/.xronox-tmp-b2",              // Above every collection.
+      "other/versions/orders/r1/.xronox-tmp-c1",  // Another bucket.
+  };
+  for (const std::string& file : planted) {
+    WriteFile(root_ / file, "partial");
+    if (!file.ends_with("-new")) SetMtime(root_ / file, now - 2 * kHour);
+  }
+  auto leftovers = [&](const std::string& bucket, const std::string& prefix,
+                       TimestampMicros older_than, bool remove) {
+    Result<std::vector<std::string>> found = store_->Leftovers(bucket, prefix, older_than, remove);
+    EXPECT_TRUE(IsOk(found.status())) << bucket << " " << prefix;
+    return found.ok() ? *found : std::vector<std::string>{"<failed>"};
+  };
+  const std::vector<std::string> orders = {"bkt/versions/orders/.xronox-tmp-a3",
+                                           "bkt/versions/orders/r1/.xronox-tmp-a1",
+                                           "bkt/versions/orders/r9/.xronox-tmp-a2"};
+  EXPECT_EQ(leftovers(kBucket, "versions/orders/", now - kHour, false), orders);
+  EXPECT_EQ(leftovers(kBucket, "versions/orders", now - kHour, false), orders);  // Mid-segment.
+  EXPECT_EQ(leftovers(kBucket, "versions/orders/r1/", now - kHour, false),
+            (std::vector<std::string>{"bkt/versions/orders/r1/.xronox-tmp-a1"}));
+  EXPECT_EQ(leftovers(kBucket, "versions/order/", now - kHour, false),
+            (std::vector<std::string>{"bkt/versions/order/r2/.xronox-tmp-b1"}));
+  EXPECT_EQ(leftovers(kBucket, "versions/ord", now - kHour, false).size(), 4u);
+  EXPECT_EQ(leftovers(kBucket, "", now - kHour, false).size(), 5u);
+  EXPECT_EQ(leftovers("other", "versions/orders/", now - kHour, false),
+            (std::vector<std::string>{"other/versions/orders/r1/.xronox-tmp-c1"}));
+  EXPECT_TRUE(leftovers(kBucket, "versions/missing/", now + kHour, false).empty());
+  EXPECT_TRUE(leftovers("no-such-bucket", "", now + kHour, false).empty());
+  EXPECT_TRUE(leftovers(kBucket, "../other/", now + kHour, true).empty()) << "escaped the bucket";
+  EXPECT_EQ(FilesBelow(root_).size(), planted.size() + 2) << "listing must not remove anything";
+
+  EXPECT_EQ(leftovers(kBucket, "versions/orders/", now - kHour, true), orders);
+  EXPECT_TRUE(leftovers(kBucket, "versions/orders/", now - kHour, false).empty());
+  EXPECT_FALSE(fs::exists(root_ / kBucket / "versions" / "orders" / "r9"))
+      << "a folder left empty is removed";
+  EXPECT_EQ(leftovers(kBucket, "versions/orders/", now + kHour, true),
+            (std::vector<std::string>{"bkt/versions/orders/r1/.xronox-tmp-new"}));
+  EXPECT_EQ(FilesBelow(root_), (std::vector<std::string>{
+                                   "bkt/versions/.xronox-tmp-b2",
+                                   "bkt/versions/order/r2/.xronox-tmp-b1",
+                                   "bkt/versions/order/r2/v0.json",
+                                   "bkt/versions/orders/r1/v0.json",
+                                   "other/versions/orders/r1/.xronox-tmp-c1",
+                               }));
+  EXPECT_EQ(store_->Get(kBucket, "versions/orders/r1/v0.json").value(), "v0");
 }
 
 TEST_F(FolderObjectStoreTest, KeysAndBucketsCannotEscapeTheRoot) {
@@ -290,8 +348,8 @@ TEST_F(FolderObjectStoreTest, KilledWriterLeavesWholeObjectsOrStrayTempFiles) {
       ASSERT_TRUE(key.starts_with("once/")) << key;
       EXPECT_TRUE(store_->Get(kBucket, key).value() == c) << "torn object " << key;
     }
-    Result<int64_t> swept =
-        store_->RemoveStrayTempFiles(SystemClock::Default()->NowMicros() + kHour);
+    Result<std::vector<std::string>> swept =
+        store_->Leftovers(kBucket, "", SystemClock::Default()->NowMicros() + kHour, true);
     ASSERT_TRUE(IsOk(swept.status()));
     std::vector<std::string> files = FilesBelow(root_);
     EXPECT_FALSE(HasTempFile(files));

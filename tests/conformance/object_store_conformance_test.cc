@@ -428,6 +428,27 @@ TEST_P(ObjectStoreConformanceTest, ListOfEmptyOrMissingBucketIsEmpty) {
   }
 }
 
+TEST_P(ObjectStoreConformanceTest, CompletedWritesLeaveNoLeftovers) {
+  PutKeys(
+      {"versions/orders/r1/v0.json", "versions/orders/r1/v1.json", "versions/other/r2/v0.json"});
+  ASSERT_TRUE(IsOk(Put("versions/orders/r1/v1.json", "overwritten")));
+  ASSERT_TRUE(IsOk(store_->Delete(kBucket, "versions/other/r2/v0.json")));
+  EXPECT_FALSE(Put("versions/orders/r1/v0.json", "again", PutMode::kCreateOnly).ok());
+  TimestampMicros later = SystemClock::Default()->NowMicros() + 3600LL * 1'000'000;
+  for (const char* bucket : {kBucket, "never-created"}) {
+    for (const char* prefix : {"", "versions/", "versions/orders/", "versions/ord", "nope/"}) {
+      for (bool remove : {false, true}) {
+        Result<std::vector<std::string>> found = store_->Leftovers(bucket, prefix, later, remove);
+        ASSERT_TRUE(IsOk(found.status())) << bucket << " " << prefix;
+        EXPECT_TRUE(found->empty()) << bucket << " " << prefix << ": " << found->front();
+      }
+    }
+  }
+  EXPECT_EQ(ListAll("", 10),
+            (std::vector<std::string>{"versions/orders/r1/v0.json", "versions/orders/r1/v1.json"}));
+  EXPECT_EQ(GetOrDie("versions/orders/r1/v1.json"), "overwritten");
+}
+
 TEST_P(ObjectStoreConformanceTest, ListRefusesLimitOutsideRange) {
   ASSERT_TRUE(IsOk(Put("k", "v")));
   for (int limit : {0, -1, 1001}) {
@@ -526,6 +547,8 @@ TEST_P(ObjectStoreConformanceTest, InvalidBucketNamesAreRefusedEverywhere) {
     EXPECT_TRUE(HasCode(store_->Stat(bucket, "k").status(), StatusCode::kInvalidArgument));
     EXPECT_TRUE(HasCode(store_->Delete(bucket, "k"), StatusCode::kInvalidArgument));
     EXPECT_TRUE(HasCode(store_->List(bucket, "", "", 10).status(), StatusCode::kInvalidArgument));
+    EXPECT_TRUE(
+        HasCode(store_->Leftovers(bucket, "", 0, false).status(), StatusCode::kInvalidArgument));
   }
 }
 

@@ -227,7 +227,8 @@ TEST_F(SqliteHotStoreTest, LookupsUseIndexesWhateverTheHistoryLength) {
   std::unique_ptr<SqliteHotStore> store = Open();
   ASSERT_NE(store, nullptr);
   HOT_ASSERT_OK(store->EnsureCollection(ref_, {"address.city"}));
-  HOT_ASSERT_OK_AND_ASSIGN(SqliteTables t, TablesFor(ref_));
+  HOT_ASSERT_OK_AND_ASSIGN(const SqliteTables* tables, TablesFor(ref_));
+  const SqliteTables& t = *tables;
   SqliteDb db = OpenRaw(Path());
 
   std::string as_of = JoinPlan(db.get(), VersionAsOfSql(t));

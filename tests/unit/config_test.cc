@@ -252,6 +252,8 @@ TEST(ConfigValidateTest, OneErrorListsEveryViolation) {
   runtime.tenant_id = "globex";
   runtime.db_name = "athenix_runtime_globex";
   runtime.analytics_db_name = "";
+  runtime.buckets = {"rt-globex-records", "rt-globex-versions", "rt-globex-content",
+                     "rt-globex-backups"};
   runtime.enable_versioning = false;
   config.databases.push_back(runtime);
   config.engine.claim_lease_seconds = 0;
@@ -405,6 +407,7 @@ const RuleCase kRuleCases[] = {
      [](Config& c) {
        DatabaseConfig second = Knowledge(c);
        second.db_name = "athenix_knowledge_2";
+       second.buckets = {"knowledge-2-records", "", "knowledge-2-content", "knowledge-2-backups"};
        c.databases.push_back(second);
      },
      "databases.knowledge: more than one knowledge database"},
@@ -414,6 +417,7 @@ const RuleCase kRuleCases[] = {
        second.tier = Tier::kTenant;
        second.tenant_id = "acme";
        second.db_name = "athenix_messaging_acme";
+       second.buckets = {"msg-acme-records", "", "msg-acme-content", "msg-acme-backups"};
        c.databases.push_back(second);
      },
      "databases.messaging: more than one messaging database"},
@@ -422,6 +426,7 @@ const RuleCase kRuleCases[] = {
        DatabaseConfig second = Runtime(c);
        second.db_name = "athenix_runtime_acme_2";
        second.analytics_db_name = "";
+       second.buckets = {"acme-2-records", "acme-2-versions", "acme-2-content", "acme-2-backups"};
        c.databases.push_back(second);
      },
      "databases.runtime.tenantDatabases[1].tenantId: tenant 'acme-corp' is already configured "
@@ -574,7 +579,8 @@ constexpr char kSeedJson[] = R"({
     },
     "messaging": {"tier": "tenant", "tenantId": "acme-corp", "mongoRef": "primary",
                   "dbName": "athenix_messaging", "captureDeliveries": true},
-    "logs": {"mongoRef": "primary", "s3Ref": "primary", "dbName": "athenix_logs"}
+    "logs": {"mongoRef": "primary", "s3Ref": "primary", "dbName": "athenix_logs",
+             "recordsBucket": "xronox-logs-records", "contentBucket": "xronox-logs-content"}
   },
   "collectionMaps": {
     "activity_logs": {"indexedProps": ["agentId", "address.city"],
@@ -677,8 +683,8 @@ TEST(ConfigJsonTest, DuplicateKeysAreRefused) {
       R"({"engine": {"claimLeaseSeconds": 5, "claimLeaseSeconds": 50}, "engine": {}})");
   ASSERT_FALSE(config.ok());
   EXPECT_THAT(config.status().message(),
-              HasSubstr("engine.claimLeaseSeconds: duplicate key 'claimLeaseSeconds'"));
-  EXPECT_THAT(config.status().message(), HasSubstr("engine: duplicate key 'engine'"));
+              HasSubstr("duplicate keys (only the last would be kept): "
+                        "'claimLeaseSeconds' at engine.claimLeaseSeconds, 'engine' at engine"));
 }
 
 TEST(ConfigJsonTest, TypeAndTierMustAgree) {

@@ -48,6 +48,13 @@ class ObjectStore {
   /// Objects whose key starts with `prefix`, in key order, after `continuation` when given.
   virtual Result<ListPage> List(const std::string& bucket, const std::string& prefix,
                                 const std::string& continuation, int limit) = 0;
+  /// Leftovers of object writes that never completed (a crashed writer's temp files; on S3,
+  /// unfinished multipart uploads) in `bucket` whose key would start with `prefix`, last
+  /// touched before `older_than`. With `remove`, delete them. Returns one description each
+  /// (e.g. "bucket/versions/c/id/.xronox-tmp-ab12"). A missing bucket has none.
+  virtual Result<std::vector<std::string>> Leftovers(const std::string& bucket,
+                                                     const std::string& prefix,
+                                                     TimestampMicros older_than, bool remove) = 0;
 };
 
 }  // namespace xronox::store

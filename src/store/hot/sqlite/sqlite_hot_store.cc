@@ -134,7 +134,8 @@ void SqliteHotStore::MarkEnsured(const std::string& head_table,
 
 Status SqliteHotStore::EnsureCollection(const CollectionRef& ref,
                                         const std::vector<std::string>& indexed_props) {
-  XRONOX_ASSIGN_OR_RETURN(SqliteTables t, TablesFor(ref));
+  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, TablesFor(ref));
+  const SqliteTables& t = *tables;
   for (const std::string& prop : indexed_props) XRONOX_RETURN_IF_ERROR(ValidateIndexedPath(prop));
   if (IsEnsured(t.head, indexed_props)) return Status::Ok();
   std::string what = "ensure collection " + StoreName(ref, "");
@@ -185,10 +186,11 @@ Result<std::vector<std::string>> SqliteHotStore::ListCollections(const std::stri
 
 Result<std::optional<HeadRow>> SqliteHotStore::GetHead(const CollectionRef& ref,
                                                        const std::string& id) {
-  XRONOX_ASSIGN_OR_RETURN(SqliteTables t, TablesFor(ref));
+  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, TablesFor(ref));
+  const SqliteTables& t = *tables;
   XRONOX_ASSIGN_OR_RETURN(SqlitePool::Lease conn, pool_.Acquire());
   XRONOX_ASSIGN_OR_RETURN(Statement select,
-                          conn->Prepare(SelectHeadSql(t), "get head " + Target(t.head, id)));
+                          conn->Prepare(t.select_head, "get head " + Target(t.head, id)));
   select.BindText(id);
   XRONOX_ASSIGN_OR_RETURN(bool found, select.Step());
   if (!found) return std::optional<HeadRow>();
@@ -197,7 +199,8 @@ Result<std::optional<HeadRow>> SqliteHotStore::GetHead(const CollectionRef& ref,
 
 Status SqliteHotStore::WriteHead(const CollectionRef& ref, const HeadRow& head,
                                  std::optional<int64_t> expected_version) {
-  XRONOX_ASSIGN_OR_RETURN(SqliteTables t, TablesFor(ref));
+  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, TablesFor(ref));
+  const SqliteTables& t = *tables;
   XRONOX_ASSIGN_OR_RETURN(IndexedValues indexed, ParseIndexed(head.indexed));
   return Write("write head " + Target(t.head, head.id), [&](SqliteConnection& conn) {
     return PutHead(conn, t, head, indexed.text, expected_version);
@@ -206,7 +209,8 @@ Status SqliteHotStore::WriteHead(const CollectionRef& ref, const HeadRow& head,
 
 Status SqliteHotStore::CommitVersion(const CollectionRef& ref, const VersionRow& version,
                                      const HeadRow& head, std::optional<int64_t> expected_version) {
-  XRONOX_ASSIGN_OR_RETURN(SqliteTables t, TablesFor(ref));
+  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, TablesFor(ref));
+  const SqliteTables& t = *tables;
   if (version.id != head.id) {
     return InvalidArgument("commit version " + t.ver + ": version id '" + version.id +
                            "' differs from head id '" + head.id + "'");
@@ -219,7 +223,8 @@ Status SqliteHotStore::CommitVersion(const CollectionRef& ref, const VersionRow&
 }
 
 Status SqliteHotStore::InsertVersion(const CollectionRef& ref, const VersionRow& version) {
-  XRONOX_ASSIGN_OR_RETURN(SqliteTables t, TablesFor(ref));
+  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, TablesFor(ref));
+  const SqliteTables& t = *tables;
   return Write("insert version " + Target(t.ver, version.id),
                [&](SqliteConnection& conn) { return PutVersion(conn, t, version); });
 }
@@ -227,7 +232,8 @@ Status SqliteHotStore::InsertVersion(const CollectionRef& ref, const VersionRow&
 Result<std::optional<VersionRow>> SqliteHotStore::GetVersion(const CollectionRef& ref,
                                                              const std::string& id,
                                                              int64_t version) {
-  XRONOX_ASSIGN_OR_RETURN(SqliteTables t, TablesFor(ref));
+  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, TablesFor(ref));
+  const SqliteTables& t = *tables;
   XRONOX_ASSIGN_OR_RETURN(SqlitePool::Lease conn, pool_.Acquire());
   XRONOX_ASSIGN_OR_RETURN(Statement select,
                           conn->Prepare(SelectVersionSql(t), "get version " + Target(t.ver, id)));
@@ -240,7 +246,8 @@ Result<std::optional<VersionRow>> SqliteHotStore::GetVersion(const CollectionRef
 Result<std::optional<VersionRow>> SqliteHotStore::GetVersionAsOf(const CollectionRef& ref,
                                                                  const std::string& id,
                                                                  TimestampMicros at) {
-  XRONOX_ASSIGN_OR_RETURN(SqliteTables t, TablesFor(ref));
+  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, TablesFor(ref));
+  const SqliteTables& t = *tables;
   XRONOX_ASSIGN_OR_RETURN(SqlitePool::Lease conn, pool_.Acquire());
   XRONOX_ASSIGN_OR_RETURN(
       Statement select, conn->Prepare(VersionAsOfSql(t), "get version as of " + Target(t.ver, id)));
@@ -254,7 +261,8 @@ Result<std::vector<VersionRow>> SqliteHotStore::ListVersions(const CollectionRef
                                                              const std::string& id,
                                                              std::optional<int64_t> start_after,
                                                              int limit, Order order) {
-  XRONOX_ASSIGN_OR_RETURN(SqliteTables t, TablesFor(ref));
+  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, TablesFor(ref));
+  const SqliteTables& t = *tables;
   XRONOX_RETURN_IF_ERROR(ValidateLimit(limit, "list versions"));
   bool ascending = order == Order::kAscending;
   int64_t after = start_after.value_or(ascending ? std::numeric_limits<int64_t>::min()
@@ -275,7 +283,8 @@ Result<std::vector<HeadRow>> SqliteHotStore::ScanHeads(const CollectionRef& ref,
                                                        const std::string& after_id, int limit,
                                                        const std::vector<Condition>& conditions,
                                                        bool include_deleted) {
-  XRONOX_ASSIGN_OR_RETURN(SqliteTables t, TablesFor(ref));
+  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, TablesFor(ref));
+  const SqliteTables& t = *tables;
   XRONOX_RETURN_IF_ERROR(ValidateLimit(limit, "scan heads"));
   XRONOX_RETURN_IF_ERROR(ValidateConditions(conditions));
   SqlQuery query = ScanHeadsQuery(t, after_id, limit, conditions, include_deleted);

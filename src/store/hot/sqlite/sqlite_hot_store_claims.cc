@@ -14,7 +14,8 @@ std::string ClaimTarget(const SqliteTables& t, const std::string& key) {
 }  // namespace
 
 Status SqliteHotStore::InsertClaim(const CollectionRef& ref, const ClaimRow& claim) {
-  XRONOX_ASSIGN_OR_RETURN(SqliteTables t, TablesFor(ref));
+  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, TablesFor(ref));
+  const SqliteTables& t = *tables;
   std::string what = "insert claim " + ClaimTarget(t, claim.key);
   return Write(what, [&](SqliteConnection& conn) {
     XRONOX_ASSIGN_OR_RETURN(Statement insert, conn.Prepare(InsertClaimSql(t), what));
@@ -25,7 +26,8 @@ Status SqliteHotStore::InsertClaim(const CollectionRef& ref, const ClaimRow& cla
 
 Result<std::optional<ClaimRow>> SqliteHotStore::GetClaim(const CollectionRef& ref,
                                                          const std::string& key) {
-  XRONOX_ASSIGN_OR_RETURN(SqliteTables t, TablesFor(ref));
+  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, TablesFor(ref));
+  const SqliteTables& t = *tables;
   XRONOX_ASSIGN_OR_RETURN(SqlitePool::Lease conn, pool_.Acquire());
   XRONOX_ASSIGN_OR_RETURN(Statement select,
                           conn->Prepare(SelectClaimSql(t), "get claim " + ClaimTarget(t, key)));
@@ -36,7 +38,8 @@ Result<std::optional<ClaimRow>> SqliteHotStore::GetClaim(const CollectionRef& re
 }
 
 Status SqliteHotStore::UpdateClaim(const CollectionRef& ref, const ClaimRow& claim) {
-  XRONOX_ASSIGN_OR_RETURN(SqliteTables t, TablesFor(ref));
+  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, TablesFor(ref));
+  const SqliteTables& t = *tables;
   std::string what = "update claim " + ClaimTarget(t, claim.key);
   return Write(what, [&](SqliteConnection& conn) {
     {
@@ -51,7 +54,8 @@ Status SqliteHotStore::UpdateClaim(const CollectionRef& ref, const ClaimRow& cla
 
 Status SqliteHotStore::DeleteClaim(const CollectionRef& ref, const std::string& key,
                                    const std::string& owner) {
-  XRONOX_ASSIGN_OR_RETURN(SqliteTables t, TablesFor(ref));
+  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, TablesFor(ref));
+  const SqliteTables& t = *tables;
   std::string what = "delete claim " + ClaimTarget(t, key);
   return Write(what, [&](SqliteConnection& conn) {
     XRONOX_ASSIGN_OR_RETURN(Statement erase, conn.Prepare(DeleteClaimSql(t), what));
@@ -62,7 +66,8 @@ Status SqliteHotStore::DeleteClaim(const CollectionRef& ref, const std::string& 
 
 Result<std::vector<ClaimRow>> SqliteHotStore::ListClaims(const CollectionRef& ref,
                                                          const std::string& prefix) {
-  XRONOX_ASSIGN_OR_RETURN(SqliteTables t, TablesFor(ref));
+  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, TablesFor(ref));
+  const SqliteTables& t = *tables;
   XRONOX_ASSIGN_OR_RETURN(SqlitePool::Lease conn, pool_.Acquire());
   XRONOX_ASSIGN_OR_RETURN(
       Statement select,
@@ -81,7 +86,8 @@ Result<std::vector<ClaimRow>> SqliteHotStore::ListClaims(const CollectionRef& re
 
 Result<int64_t> SqliteHotStore::IncrementCounter(const CollectionRef& ref, const std::string& name,
                                                  int64_t delta) {
-  XRONOX_ASSIGN_OR_RETURN(SqliteTables t, TablesFor(ref));
+  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, TablesFor(ref));
+  const SqliteTables& t = *tables;
   std::string what = "increment counter " + t.counter + " '" + name + "'";
   int64_t result = 0;
   XRONOX_RETURN_IF_ERROR(Write(what, [&](SqliteConnection& conn) {

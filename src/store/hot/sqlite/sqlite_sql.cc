@@ -1,5 +1,10 @@
 #include "store/hot/sqlite/sqlite_sql.h"
 
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <unordered_map>
+
 #include <limits>
 
 #include "store/hot/hot_store_rules.h"
@@ -124,8 +129,9 @@ std::string IndexedExpression(const std::string& path) {
   return "json_extract(\"indexed\", " + JsonPathLiteral(path) + ")";
 }
 
-Result<SqliteTables> TablesFor(const CollectionRef& ref) {
-  XRONOX_RETURN_IF_ERROR(ValidateCollectionRef(ref));
+namespace {
+
+SqliteTables BuildTables(const CollectionRef& ref) {
   SqliteTables t;
   t.head = StoreName(ref, "_head");
   t.ver = StoreName(ref, "_ver");
@@ -135,7 +141,27 @@ Result<SqliteTables> TablesFor(const CollectionRef& ref) {
   t.q_ver = QuoteIdentifier(t.ver);
   t.q_counter = QuoteIdentifier(t.counter);
   t.q_locks = QuoteIdentifier(t.locks);
+  t.select_head = SelectHeadSql(t);
   return t;
+}
+
+}  // namespace
+
+Result<const SqliteTables*> TablesFor(const CollectionRef& ref) {
+  // Names are a pure function of the ref; building them costs more than the point select
+  // they serve, so they are built once. Entries are never removed: pointers stay valid.
+  static std::shared_mutex mutex;
+  static std::unordered_map<std::string, std::unique_ptr<const SqliteTables>> cache;
+  std::string key = ref.db + '\x1f' + ref.collection;
+  {
+    std::shared_lock lock(mutex);
+    auto it = cache.find(key);
+    if (it != cache.end()) return it->second.get();
+  }
+  XRONOX_RETURN_IF_ERROR(ValidateCollectionRef(ref));
+  auto tables = std::make_unique<const SqliteTables>(BuildTables(ref));
+  std::unique_lock lock(mutex);
+  return cache.try_emplace(key, std::move(tables)).first->second.get();
 }
 
 std::string CreateCollectionSql(const SqliteTables& t) {

@@ -26,10 +26,12 @@ std::string IndexedExpression(const std::string& path);
 struct SqliteTables {
   std::string head, ver, counter, locks;          ///< e.g. db.c_head
   std::string q_head, q_ver, q_counter, q_locks;  ///< e.g. "db.c_head"
+  std::string select_head;                        ///< SelectHeadSql, built once (hot path).
 };
 
-/// Validate `ref` and return its table names.
-Result<SqliteTables> TablesFor(const CollectionRef& ref);
+/// Validate `ref` and return its table names, built once per collection and kept for the
+/// life of the process (the pointer stays valid).
+Result<const SqliteTables*> TablesFor(const CollectionRef& ref);
 
 /// Statements that create the collection's tables and fixed indexes, if missing.
 std::string CreateCollectionSql(const SqliteTables& t);

@@ -29,6 +29,12 @@ constexpr mode_t kFileMode = 0644;
 
 std::string NewTempName() { return std::string(kReservedSegmentPrefix) + "-" + RandomHex(8); }
 
+// The key of the deepest folder `prefix` names whole: "a/b/c" -> "a/b/", "a" -> "".
+std::string PrefixFolderKey(const std::string& prefix) {
+  size_t slash = prefix.rfind('/');
+  return slash == std::string::npos ? "" : prefix.substr(0, slash + 1);
+}
+
 std::string Describe(const std::string& bucket, const std::string& key) {
   return bucket + "/" + key;
 }
@@ -39,7 +45,7 @@ Status ValidateBucketAndKey(const std::string& bucket, const std::string& key) {
 }
 
 // Unlinks a temp file when it goes out of scope unless dismissed. A failed unlink only
-// leaves a stray temp file, which ListStrayTempFiles reports and RemoveStrayTempFiles removes.
+// leaves a stray temp file, which Leftovers reports and removes.
 class TempFileGuard {
  public:
   TempFileGuard(int dir_fd, std::string name) : dir_fd_(dir_fd), name_(std::move(name)) {}
@@ -292,54 +298,50 @@ Status FolderObjectStore::Delete(const std::string& bucket, const std::string& k
   return Fsync(chain[changed].fd.get(), chain[changed].path);
 }
 
-Result<ListPage> FolderObjectStore::List(const std::string& bucket, const std::string& prefix,
-                                         const std::string& continuation, int limit) {
-  XRONOX_RETURN_IF_ERROR(ValidateFolderBucketName(bucket));
-  XRONOX_RETURN_IF_ERROR(ValidateListLimit(limit));
-  // Start in the deepest folder the prefix names whole: "a/b/c" starts the walk in "a/b/".
-  size_t slash = prefix.rfind('/');
-  std::string start_key = slash == std::string::npos ? "" : prefix.substr(0, slash + 1);
+// Opens the deepest folder `prefix` names whole ("a/b/c" -> "a/b/"), under which lies every
+// key starting with `prefix`; nullopt when it is absent or no key can start with `prefix`.
+Result<std::optional<DirHandle>> FolderObjectStore::OpenPrefixFolder(
+    const std::string& bucket, const std::string& prefix) const {
   std::vector<std::string> folders;
-  if (!start_key.empty()) {
+  if (size_t slash = prefix.rfind('/'); slash != std::string::npos) {
     KeyPath start = SplitKey(prefix.substr(0, slash));
     folders = std::move(start.folders);
     folders.push_back(std::move(start.name));
   }
   for (const std::string& folder : folders) {
-    if (!ObjectKeySegmentProblem(folder).empty()) return ListPage{};  // No key can match.
+    // No key can match, and a ".." must not lead the walk out of the bucket.
+    if (!ObjectKeySegmentProblem(folder).empty()) return std::optional<DirHandle>();
   }
   XRONOX_ASSIGN_OR_RETURN(std::vector<DirHandle> chain, OpenFolders(bucket, folders));
-  if (chain.size() != folders.size() + 1) return ListPage{};
+  if (chain.size() != folders.size() + 1) return std::optional<DirHandle>();
+  return std::optional<DirHandle>(std::move(chain.back()));
+}
+
+Result<ListPage> FolderObjectStore::List(const std::string& bucket, const std::string& prefix,
+                                         const std::string& continuation, int limit) {
+  XRONOX_RETURN_IF_ERROR(ValidateFolderBucketName(bucket));
+  XRONOX_RETURN_IF_ERROR(ValidateListLimit(limit));
+  XRONOX_ASSIGN_OR_RETURN(std::optional<DirHandle> start, OpenPrefixFolder(bucket, prefix));
+  if (!start) return ListPage{};
   FolderLister lister(prefix, continuation, limit);
-  XRONOX_RETURN_IF_ERROR(lister.Walk(chain.back(), start_key));
+  XRONOX_RETURN_IF_ERROR(lister.Walk(*start, PrefixFolderKey(prefix)));
   return lister.TakePage();
 }
 
-Result<int64_t> FolderObjectStore::ScanStrayTempFiles(TimestampMicros older_than, bool remove,
-                                                      std::vector<std::string>& found) const {
-  XRONOX_ASSIGN_OR_RETURN(std::vector<DirEntry> entries, ReadDirEntries(root_fd_.get(), root_));
-  int64_t removed = 0;
-  for (const DirEntry& entry : entries) {
-    if (entry.is_file || !ValidateFolderBucketName(entry.name).ok()) continue;
-    XRONOX_ASSIGN_OR_RETURN(std::optional<DirHandle> bucket_dir, OpenBucket(entry.name));
-    if (!bucket_dir) continue;
-    XRONOX_ASSIGN_OR_RETURN(int64_t in_bucket, SweepStrayTempFiles(*bucket_dir, entry.name + "/",
-                                                                   older_than, remove, found));
-    removed += in_bucket;
+Result<std::vector<std::string>> FolderObjectStore::Leftovers(const std::string& bucket,
+                                                              const std::string& prefix,
+                                                              TimestampMicros older_than,
+                                                              bool remove) {
+  XRONOX_RETURN_IF_ERROR(ValidateFolderBucketName(bucket));
+  XRONOX_ASSIGN_OR_RETURN(std::optional<DirHandle> start, OpenPrefixFolder(bucket, prefix));
+  StraySweep sweep{
+      .match = bucket + "/" + prefix, .older_than = older_than, .remove = remove, .found = {}};
+  if (start) {
+    XRONOX_RETURN_IF_ERROR(
+        SweepStrayTempFiles(*start, bucket + "/" + PrefixFolderKey(prefix), sweep).status());
   }
-  return removed;
-}
-
-Result<std::vector<std::string>> FolderObjectStore::ListStrayTempFiles(TimestampMicros older_than) {
-  std::vector<std::string> found;
-  XRONOX_RETURN_IF_ERROR(ScanStrayTempFiles(older_than, false, found).status());
-  std::sort(found.begin(), found.end());
-  return found;
-}
-
-Result<int64_t> FolderObjectStore::RemoveStrayTempFiles(TimestampMicros older_than) {
-  std::vector<std::string> found;
-  return ScanStrayTempFiles(older_than, true, found);
+  std::sort(sweep.found.begin(), sweep.found.end());
+  return std::move(sweep.found);
 }
 
 }  // namespace xronox::store

@@ -36,12 +36,11 @@ class FolderObjectStore final : public ObjectStore {
   Result<ListPage> List(const std::string& bucket, const std::string& prefix,
                         const std::string& continuation, int limit) override;
 
-  /// Return the temp files a crashed write left behind that were last modified before
-  /// `older_than` (microseconds since the epoch), as paths relative to the root.
-  Result<std::vector<std::string>> ListStrayTempFiles(TimestampMicros older_than);
-  /// Remove the files ListStrayTempFiles reports and the directories that become empty;
-  /// return how many files were removed. Pass a time well before any write still in flight.
-  Result<int64_t> RemoveStrayTempFiles(TimestampMicros older_than);
+  /// Report (as "bucket/dir/.xronox-tmp-...") the temp files crashed writes left in `bucket`
+  /// below `prefix`; with `remove`, also delete them and the folders they leave empty. Pass a
+  /// cut-off well before any write still in flight.
+  Result<std::vector<std::string>> Leftovers(const std::string& bucket, const std::string& prefix,
+                                             TimestampMicros older_than, bool remove) override;
 
   /// The root directory, as given to Open.
   const std::string& root() const { return root_; }
@@ -58,6 +57,8 @@ class FolderObjectStore final : public ObjectStore {
 
   static KeyPath SplitKey(const std::string& key);
   Result<std::optional<DirHandle>> OpenBucket(const std::string& bucket) const;
+  Result<std::optional<DirHandle>> OpenPrefixFolder(const std::string& bucket,
+                                                    const std::string& prefix) const;
   Result<std::vector<DirHandle>> OpenFolders(const std::string& bucket,
                                              const std::vector<std::string>& folders) const;
   Result<std::optional<DirHandle>> MakeFolders(DirHandle dir,
@@ -66,8 +67,6 @@ class FolderObjectStore final : public ObjectStore {
                        PutMode mode) const;
   Result<bool> Commit(const DirHandle& dir, const std::string& temp, const std::string& name,
                       PutMode mode) const;
-  Result<int64_t> ScanStrayTempFiles(TimestampMicros older_than, bool remove,
-                                     std::vector<std::string>& found) const;
 
   const std::string root_;
   const UniqueFd root_fd_;

@@ -23,15 +23,18 @@ bool IsTempFileOlderThan(const DirHandle& dir, const DirEntry& entry, TimestampM
 }
 
 Result<int64_t> SweepSubdirectory(const DirHandle& dir, const std::string& relative,
-                                  const std::string& name, TimestampMicros older_than, bool remove,
-                                  std::vector<std::string>& found) {
+                                  const std::string& name, StraySweep& sweep) {
+  std::string child_relative = relative + name + "/";
+  // Paths below start with child_relative: none can match unless one of the two extends the other.
+  if (!child_relative.starts_with(sweep.match) && !sweep.match.starts_with(child_relative)) {
+    return 0;
+  }
   DirHandle child{UniqueFd(OpenDirAt(dir.fd.get(), name)), dir.path + "/" + name};
   if (!child.fd.valid()) {
     if (IsAbsentErrno(errno)) return 0;  // Removed while we walked.
     return ErrnoStatus(errno, "open directory", child.path);
   }
-  XRONOX_ASSIGN_OR_RETURN(int64_t removed, SweepStrayTempFiles(child, relative + name + "/",
-                                                               older_than, remove, found));
+  XRONOX_ASSIGN_OR_RETURN(int64_t removed, SweepStrayTempFiles(child, child_relative, sweep));
   // Best effort: a directory that still holds objects (the usual case) stays, and an empty
   // one left behind is invisible to every read.
   if (removed > 0) ::unlinkat(dir.fd.get(), name.c_str(), AT_REMOVEDIR);
@@ -41,8 +44,7 @@ Result<int64_t> SweepSubdirectory(const DirHandle& dir, const std::string& relat
 }  // namespace
 
 Result<int64_t> SweepStrayTempFiles(const DirHandle& dir, const std::string& relative,
-                                    TimestampMicros older_than, bool remove,
-                                    std::vector<std::string>& found) {
+                                    StraySweep& sweep) {
   Result<std::vector<DirEntry>> entries = ReadDirEntries(dir.fd.get(), dir.path);
   if (!entries.ok()) {
     // A directory pruned by a concurrent Delete after we opened it has nothing left to sweep.
@@ -52,12 +54,12 @@ Result<int64_t> SweepStrayTempFiles(const DirHandle& dir, const std::string& rel
   int64_t removed = 0;
   for (const DirEntry& entry : *entries) {
     if (entry.is_dir) {
-      XRONOX_ASSIGN_OR_RETURN(
-          int64_t below, SweepSubdirectory(dir, relative, entry.name, older_than, remove, found));
+      XRONOX_ASSIGN_OR_RETURN(int64_t below, SweepSubdirectory(dir, relative, entry.name, sweep));
       removed += below;
-    } else if (IsTempFileOlderThan(dir, entry, older_than)) {
-      found.push_back(relative + entry.name);
-      if (!remove) continue;
+    } else if ((relative + entry.name).starts_with(sweep.match) &&
+               IsTempFileOlderThan(dir, entry, sweep.older_than)) {
+      sweep.found.push_back(relative + entry.name);
+      if (!sweep.remove) continue;
       if (::unlinkat(dir.fd.get(), entry.name.c_str(), 0) == 0) {
         ++removed;
       } else if (errno != ENOENT) {

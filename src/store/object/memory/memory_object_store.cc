@@ -98,4 +98,12 @@ Result<ListPage> MemoryObjectStore::List(const std::string& bucket, const std::s
   return page;
 }
 
+Result<std::vector<std::string>> MemoryObjectStore::Leftovers(const std::string& bucket,
+                                                              const std::string& /*prefix*/,
+                                                              TimestampMicros /*older_than*/,
+                                                              bool /*remove*/) {
+  XRONOX_RETURN_IF_ERROR(ValidateFolderBucketName(bucket));
+  return std::vector<std::string>();
+}
+
 }  // namespace xronox::store

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/clock.h"
 #include "store/object/object_store.h"
@@ -32,6 +33,9 @@ class MemoryObjectStore final : public ObjectStore {
   Status Delete(const std::string& bucket, const std::string& key) override;
   Result<ListPage> List(const std::string& bucket, const std::string& prefix,
                         const std::string& continuation, int limit) override;
+  /// Return none: a write here completes or leaves nothing behind.
+  Result<std::vector<std::string>> Leftovers(const std::string& bucket, const std::string& prefix,
+                                             TimestampMicros older_than, bool remove) override;
 
  private:
   struct Object {

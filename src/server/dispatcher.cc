@@ -1,0 +1,149 @@
+#include "server/dispatcher.h"
+
+#include <algorithm>
+#include <charconv>
+#include <exception>
+
+#include "server/codec.h"
+#include "server/handlers.h"
+#include "server/request_parsing.h"
+
+namespace xronox::server {
+
+namespace {
+
+bool Contains(const std::vector<std::string>& methods, const std::string& method) {
+  return std::find(methods.begin(), methods.end(), method) != methods.end();
+}
+
+bool IsWrite(const std::string& method) {
+  return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
+}
+
+HttpError NoRoute() {
+  return MakeHttpError(404, "not_found",
+                       "no such resource; paths are /v1/health and "
+                       "/v1/{db}/{tenant}/{collection}[/{id}[/history|/diff|/restore]]");
+}
+
+HttpError MethodNotAllowed(const std::string& method, const std::vector<std::string>& allowed,
+                           bool logs) {
+  std::string shown = method.substr(0, 16);
+  std::string message = logs ? "logs are append-only: " + shown + " is not allowed here"
+                             : shown + " is not allowed here";
+  HttpError error = MakeHttpError(405, "method_not_allowed",
+                                  message + " (allowed: " + JoinMethods(allowed) + ")");
+  error.allow = JoinMethods(allowed);
+  return error;
+}
+
+HttpResponse OptionsResponse(const std::vector<std::string>& allowed) {
+  HttpResponse response;
+  response.status = 204;
+  response.headers["Allow"] = JoinMethods(allowed);
+  return response;
+}
+
+// History, diff, restore and reads at a version or time exist only where versions are kept
+// (runtime); refusing them here keeps the answer independent of whether the record exists.
+Status CheckVersionedOnly(const Route& route, const QueryParams& query, DatabaseType type) {
+  if (type == DatabaseType::kRuntime) return Status::Ok();
+  bool versioned_read =
+      route.kind == RouteKind::kRecord && (query.count("version") || query.count("asOf"));
+  if (route.kind == RouteKind::kHistory || route.kind == RouteKind::kDiff ||
+      route.kind == RouteKind::kRestore || versioned_read) {
+    return InvalidArgument(std::string(DatabaseTypeName(type)) +
+                           " keeps no versions: history, diff, restore, ?version and ?asOf "
+                           "need a runtime collection")
+        .WithReason("not_versioned");
+  }
+  return Status::Ok();
+}
+
+bool ExceedsLimit(const std::string& content_length, size_t limit) {
+  if (content_length.empty()) return false;
+  uint64_t length = 0;
+  auto [end, error] =
+      std::from_chars(content_length.data(), content_length.data() + content_length.size(), length);
+  // An unparseable length was already refused by the HTTP layer; too big to parse is too big.
+  return error == std::errc::result_out_of_range || (error == std::errc() && length > limit);
+}
+
+}  // namespace
+
+Dispatcher::Dispatcher(Xronox& store, DispatcherOptions options)
+    : store_(store), options_(options) {}
+
+HttpResponse Dispatcher::Handle(const HttpRequest& request) const {
+  try {
+    return Dispatch(request);
+  } catch (const std::exception& e) {
+    return ErrorResponse(
+        MakeHttpError(500, "internal", std::string("internal error: ") + e.what()));
+  } catch (...) {
+    return ErrorResponse(MakeHttpError(500, "internal", "internal error: unknown exception"));
+  }
+}
+
+HttpResponse Dispatcher::Dispatch(const HttpRequest& request) const {
+  Result<ParsedTarget> parsed = ParseRequestTarget(request.target);
+  if (!parsed.ok()) return ErrorResponse(HttpErrorFromStatus(parsed.status(), {}));
+  std::optional<Route> route = MatchRoute(parsed->segments);
+  if (!route) return ErrorResponse(NoRoute());
+  std::string method = request.method == "HEAD" ? "GET" : request.method;
+  std::vector<std::string> allowed = AllowedMethods(route->kind, /*logs=*/false);
+  if (method == "OPTIONS") return OptionsResponse(allowed);
+  if (!Contains(allowed, method)) return ErrorResponse(MethodNotAllowed(method, allowed, false));
+  if (route->kind == RouteKind::kHealth) return JsonResponse(200, Json{{"status", "ok"}});
+  return DispatchRecord(request, *parsed, *route, method);
+}
+
+HttpResponse Dispatcher::DispatchRecord(const HttpRequest& request, const ParsedTarget& parsed,
+                                        const Route& route, const std::string& method) const {
+  StatusContext context;
+  context.write = IsWrite(method);
+  context.create_only = method == "PUT" && request.headers.count("If-None-Match") != 0;
+  Result<DatabaseType> type = ResolveDatabaseType(route.database_type);
+  if (!type.ok()) return ErrorResponse(HttpErrorFromStatus(type.status(), context));
+  bool logs = *type == DatabaseType::kLogs;
+  std::vector<std::string> allowed = AllowedMethods(route.kind, logs);
+  context.allow = JoinMethods(allowed);
+  if (!Contains(allowed, method)) return ErrorResponse(MethodNotAllowed(method, allowed, logs));
+  if (std::optional<HttpError> error = CheckBody(request, method)) return ErrorResponse(*error);
+  Result<HttpResponse> response = Invoke(request, parsed, route, method);
+  if (!response.ok()) return ErrorResponse(HttpErrorFromStatus(response.status(), context));
+  return std::move(response).value();
+}
+
+std::optional<HttpError> Dispatcher::CheckBody(const HttpRequest& request,
+                                               const std::string& method) const {
+  if (method != "POST" && method != "PUT" && method != "PATCH") return std::nullopt;
+  size_t limit = options_.max_body_bytes;
+  if (request.body.size() > limit ||
+      ExceedsLimit(HeaderValue(request.headers, "Content-Length"), limit)) {
+    return MakeHttpError(413, "payload_too_large",
+                         "request body is larger than " + std::to_string(limit) + " bytes");
+  }
+  std::string type = MediaType(HeaderValue(request.headers, "Content-Type"));
+  bool accepted =
+      type == "application/json" || (method == "PATCH" && type == "application/merge-patch+json");
+  if (accepted) return std::nullopt;
+  return MakeHttpError(415, "unsupported_media_type",
+                       method == "PATCH"
+                           ? "Content-Type must be application/merge-patch+json or application/json"
+                           : "Content-Type must be application/json");
+}
+
+Result<HttpResponse> Dispatcher::Invoke(const HttpRequest& request, const ParsedTarget& parsed,
+                                        const Route& route, const std::string& method) const {
+  XRONOX_ASSIGN_OR_RETURN(Target target, ResolveTarget(route));
+  if (route.kind != RouteKind::kCollection) XRONOX_RETURN_IF_ERROR(ValidateRouteId(route));
+  XRONOX_RETURN_IF_ERROR(CheckVersionedOnly(route, parsed.query, target.database_type));
+  XRONOX_ASSIGN_OR_RETURN(Collection collection, store_.With(target));
+  Handler handler = FindHandler(route.kind, method);
+  if (handler == nullptr) return Internal("no handler for " + method + " on this route");
+  RecordCall call{request, route, parsed.query, collection};
+  return handler(call);
+}
+
+}  // namespace xronox::server

@@ -1,0 +1,47 @@
+// The request dispatcher: routes an HttpRequest to its handler, applies the protocol checks
+// (404, 405, 413, 415, bad names) before the store is touched, and turns every Status and every
+// exception into a JSON error. The only place in the server that catches exceptions.
+// Thread-safety: Handle may be called from many threads at once.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+#include "server/http_types.h"
+#include "server/routes.h"
+#include "server/status_http.h"
+#include "xronox/xronox.h"
+
+namespace xronox::server {
+
+/// Default largest accepted request body: 16 MiB.
+inline constexpr size_t kDefaultMaxBodyBytes = size_t{16} << 20;
+
+struct DispatcherOptions {
+  size_t max_body_bytes = kDefaultMaxBodyBytes;  ///< Larger bodies get 413.
+};
+
+class Dispatcher {
+ public:
+  /// Serve `store`, which must outlive the dispatcher.
+  Dispatcher(Xronox& store, DispatcherOptions options);
+
+  /// Handle one request; never throws (an exception becomes a 500 JSON error).
+  HttpResponse Handle(const HttpRequest& request) const;
+
+  const DispatcherOptions& options() const { return options_; }
+
+ private:
+  HttpResponse Dispatch(const HttpRequest& request) const;
+  HttpResponse DispatchRecord(const HttpRequest& request, const ParsedTarget& parsed,
+                              const Route& route, const std::string& method) const;
+  std::optional<HttpError> CheckBody(const HttpRequest& request, const std::string& method) const;
+  Result<HttpResponse> Invoke(const HttpRequest& request, const ParsedTarget& parsed,
+                              const Route& route, const std::string& method) const;
+
+  Xronox& store_;
+  DispatcherOptions options_;
+};
+
+}  // namespace xronox::server

@@ -1,0 +1,38 @@
+// Handlers of the collection and record routes. Each turns one call into a response or a Status
+// that the dispatcher maps to an HTTP error; none catches exceptions.
+// Thread-safety: stateless functions; safe from many threads as Collection is.
+#pragma once
+
+#include "server/http_types.h"
+#include "server/routes.h"
+#include "xronox/xronox.h"
+
+namespace xronox::server {
+
+/// Everything a handler needs: the request, its decoded route and query, and the collection.
+struct RecordCall {
+  const HttpRequest& request;
+  const Route& route;
+  const QueryParams& query;
+  Collection& collection;
+};
+
+using Handler = Result<HttpResponse> (*)(RecordCall& call);
+
+/// The handler for a route kind and method (already checked against AllowedMethods).
+Handler FindHandler(RouteKind kind, const std::string& method);
+
+// Writes (write_handlers.cc).
+Result<HttpResponse> HandleCreate(RecordCall& call);   ///< POST collection: 201.
+Result<HttpResponse> HandlePut(RecordCall& call);      ///< PUT record: 201 or 200.
+Result<HttpResponse> HandlePatch(RecordCall& call);    ///< PATCH record (merge patch): 200.
+Result<HttpResponse> HandleDelete(RecordCall& call);   ///< DELETE record: 200.
+Result<HttpResponse> HandleRestore(RecordCall& call);  ///< POST record/restore: 200.
+
+// Reads (read_handlers.cc).
+Result<HttpResponse> HandleGet(RecordCall& call);      ///< GET record [?version|?asOf].
+Result<HttpResponse> HandleHistory(RecordCall& call);  ///< GET record/history.
+Result<HttpResponse> HandleDiff(RecordCall& call);     ///< GET record/diff?from=&to=.
+Result<HttpResponse> HandleQuery(RecordCall& call);    ///< GET collection?where=.
+
+}  // namespace xronox::server

@@ -1,0 +1,58 @@
+// Read handlers: current and time-travel reads, history, diff and query; and the handler table.
+#include "server/codec.h"
+#include "server/handlers.h"
+#include "server/request_parsing.h"
+
+namespace xronox::server {
+
+Result<HttpResponse> HandleGet(RecordCall& call) {
+  XRONOX_ASSIGN_OR_RETURN(GetOptions options, GetOptionsFromQuery(call.query));
+  options.raw_data = true;  // The stored JSON text is forwarded without a parse.
+  XRONOX_ASSIGN_OR_RETURN(Record record, call.collection.Get(call.route.id, options));
+  return RecordResponse(200, record);
+}
+
+Result<HttpResponse> HandleHistory(RecordCall& call) {
+  XRONOX_ASSIGN_OR_RETURN(HistoryOptions options, HistoryOptionsFromQuery(call.query));
+  XRONOX_ASSIGN_OR_RETURN(HistoryPage page, call.collection.History(call.route.id, options));
+  return JsonResponse(200, HistoryPageToJson(page));
+}
+
+Result<HttpResponse> HandleDiff(RecordCall& call) {
+  XRONOX_RETURN_IF_ERROR(CheckQueryParams(call.query, {"from", "to"}));
+  XRONOX_ASSIGN_OR_RETURN(int64_t from, RequiredIntParam(call.query, "from"));
+  XRONOX_ASSIGN_OR_RETURN(int64_t to, RequiredIntParam(call.query, "to"));
+  XRONOX_ASSIGN_OR_RETURN(Json patch, call.collection.Diff(call.route.id, from, to));
+  return JsonResponse(200, Json{{"from", from}, {"to", to}, {"patch", std::move(patch)}});
+}
+
+Result<HttpResponse> HandleQuery(RecordCall& call) {
+  XRONOX_ASSIGN_OR_RETURN(QueryOptions options, QueryOptionsFromQuery(call.query));
+  XRONOX_ASSIGN_OR_RETURN(Json filter, FilterFromQuery(call.query));
+  XRONOX_ASSIGN_OR_RETURN(QueryPage page, call.collection.Query(filter, options));
+  return JsonResponse(200, QueryPageToJson(page));
+}
+
+Handler FindHandler(RouteKind kind, const std::string& method) {
+  switch (kind) {
+    case RouteKind::kHealth:
+      return nullptr;
+    case RouteKind::kCollection:
+      if (method == "GET") return &HandleQuery;
+      return method == "POST" ? &HandleCreate : nullptr;
+    case RouteKind::kRecord:
+      if (method == "GET") return &HandleGet;
+      if (method == "PUT") return &HandlePut;
+      if (method == "PATCH") return &HandlePatch;
+      return method == "DELETE" ? &HandleDelete : nullptr;
+    case RouteKind::kHistory:
+      return method == "GET" ? &HandleHistory : nullptr;
+    case RouteKind::kDiff:
+      return method == "GET" ? &HandleDiff : nullptr;
+    case RouteKind::kRestore:
+      return method == "POST" ? &HandleRestore : nullptr;
+  }
+  return nullptr;
+}
+
+}  // namespace xronox::server

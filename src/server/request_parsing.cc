@@ -1,0 +1,212 @@
+#include "server/request_parsing.h"
+
+#include <charconv>
+#include <climits>
+
+#include "common/clock.h"
+#include "common/json_codec.h"
+#include "server/codec.h"
+
+namespace xronox::server {
+
+namespace {
+
+constexpr size_t kMaxIdempotencyKeyBytes = 256;
+
+Status BadHeader(const std::string& message) {
+  return InvalidArgument(message).WithReason("invalid_header");
+}
+
+Status BadQuery(const std::string& message) {
+  return InvalidArgument(message).WithReason("invalid_query");
+}
+
+std::string Trim(const std::string& text) {
+  size_t begin = text.find_first_not_of(" \t");
+  if (begin == std::string::npos) return "";
+  size_t end = text.find_last_not_of(" \t");
+  return text.substr(begin, end - begin + 1);
+}
+
+// Digits only (no sign, no spaces), fitting in int64.
+std::optional<int64_t> ParseNonNegative(const std::string& text) {
+  if (text.empty() || text.size() > 19) return std::nullopt;
+  int64_t value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || text[0] == '-') {
+    return std::nullopt;
+  }
+  return value;
+}
+
+// Actor and reason end up in the audit trail: UTF-8 text without control characters.
+Result<std::string> TextHeader(const HttpRequest& request, const char* name) {
+  std::string value = Trim(HeaderValue(request.headers, name));
+  if (!IsValidUtf8(value)) return BadHeader(std::string(name) + " must be UTF-8 text");
+  for (char c : value) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      return BadHeader(std::string(name) + " must not hold control characters");
+    }
+  }
+  return value;
+}
+
+Result<std::string> IdempotencyKey(const HttpRequest& request) {
+  std::string key = Trim(HeaderValue(request.headers, "Idempotency-Key"));
+  if (key.size() > kMaxIdempotencyKeyBytes) {
+    return BadHeader("Idempotency-Key is longer than 256 bytes");
+  }
+  for (char c : key) {
+    if (c < 0x21 || c > 0x7e) return BadHeader("Idempotency-Key must be visible ASCII");
+  }
+  return key;
+}
+
+Status ApplyPreconditions(const HttpRequest& request, PreconditionPolicy policy,
+                          WriteOptions* options) {
+  if (request.headers.count("If-Match") != 0) {
+    if (!policy.if_match) return BadHeader("If-Match is not accepted by this request");
+    XRONOX_ASSIGN_OR_RETURN(options->expected_version,
+                            ParseIfMatch(HeaderValue(request.headers, "If-Match")));
+  }
+  if (request.headers.count("If-None-Match") != 0) {
+    if (!policy.if_none_match) return BadHeader("If-None-Match is not accepted by this request");
+    if (Trim(HeaderValue(request.headers, "If-None-Match")) != "*") {
+      return BadHeader("If-None-Match accepts only '*' (create only)");
+    }
+    options->create_only = true;
+  }
+  return Status::Ok();
+}
+
+Result<int> LimitParam(const QueryParams& query, int default_limit) {
+  XRONOX_ASSIGN_OR_RETURN(std::optional<int64_t> limit, OptionalIntParam(query, "limit"));
+  if (!limit) return default_limit;
+  // The library checks the range; the server only keeps the value representable.
+  if (*limit > INT_MAX) return BadQuery("limit must be at most 1000");
+  return static_cast<int>(*limit);
+}
+
+std::string Param(const QueryParams& query, const char* name) {
+  auto it = query.find(name);
+  return it == query.end() ? std::string() : it->second;
+}
+
+}  // namespace
+
+std::string MediaType(const std::string& content_type) {
+  std::string type = Trim(content_type.substr(0, content_type.find(';')));
+  for (char& c : type) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return type;
+}
+
+Result<int64_t> ParseIfMatch(const std::string& value) {
+  std::string tag = Trim(value);
+  if (tag.size() < 3 || tag.front() != '"' || tag.back() != '"') {
+    return BadHeader("If-Match must be one quoted version, e.g. If-Match: \"3\"");
+  }
+  std::optional<int64_t> version = ParseNonNegative(tag.substr(1, tag.size() - 2));
+  if (!version) return BadHeader("If-Match must hold a version number, e.g. If-Match: \"3\"");
+  return *version;
+}
+
+Result<WriteOptions> WriteOptionsFromRequest(const HttpRequest& request,
+                                             PreconditionPolicy policy) {
+  WriteOptions options;
+  XRONOX_ASSIGN_OR_RETURN(options.actor, TextHeader(request, "X-Xronox-Actor"));
+  XRONOX_ASSIGN_OR_RETURN(options.reason, TextHeader(request, "X-Xronox-Reason"));
+  XRONOX_ASSIGN_OR_RETURN(options.idempotency_key, IdempotencyKey(request));
+  XRONOX_RETURN_IF_ERROR(ApplyPreconditions(request, policy, &options));
+  return options;
+}
+
+Status CheckQueryParams(const QueryParams& query, std::initializer_list<const char*> allowed) {
+  for (const auto& [name, value] : query) {
+    bool known = false;
+    for (const char* candidate : allowed) known = known || name == candidate;
+    if (!known) {
+      std::string list;
+      for (const char* candidate : allowed) {
+        list += (list.empty() ? "" : ", ") + std::string(candidate);
+      }
+      return BadQuery("unknown query parameter '" + name.substr(0, 64) + "'" +
+                      (list.empty() ? " (none accepted here)" : " (accepted: " + list + ")"));
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::optional<int64_t>> OptionalIntParam(const QueryParams& query, const char* name) {
+  auto it = query.find(name);
+  if (it == query.end()) return std::optional<int64_t>();
+  std::optional<int64_t> value = ParseNonNegative(it->second);
+  if (!value) return BadQuery(std::string(name) + " must be a non-negative integer");
+  return value;
+}
+
+Result<int64_t> RequiredIntParam(const QueryParams& query, const char* name) {
+  XRONOX_ASSIGN_OR_RETURN(std::optional<int64_t> value, OptionalIntParam(query, name));
+  if (!value) return BadQuery(std::string("query parameter ") + name + " is required");
+  return *value;
+}
+
+Result<GetOptions> GetOptionsFromQuery(const QueryParams& query) {
+  XRONOX_RETURN_IF_ERROR(CheckQueryParams(query, {"version", "asOf"}));
+  GetOptions options;
+  XRONOX_ASSIGN_OR_RETURN(options.version, OptionalIntParam(query, "version"));
+  auto as_of = query.find("asOf");
+  if (as_of == query.end()) return options;
+  if (options.version) return BadQuery("give either version or asOf, not both");
+  std::optional<TimestampMicros> time = ParseRfc3339(as_of->second);
+  if (!time) {
+    // An unencoded '+' of a time-zone offset arrives as a space.
+    std::string repaired = as_of->second;
+    for (char& c : repaired) c = (c == ' ') ? '+' : c;
+    time = ParseRfc3339(repaired);
+  }
+  if (!time) return BadQuery("asOf must be an RFC 3339 time, e.g. 2024-01-01T10:00:00Z");
+  options.as_of = *time;
+  return options;
+}
+
+Result<HistoryOptions> HistoryOptionsFromQuery(const QueryParams& query) {
+  XRONOX_RETURN_IF_ERROR(CheckQueryParams(query, {"limit", "cursor", "order"}));
+  HistoryOptions options;
+  XRONOX_ASSIGN_OR_RETURN(options.limit, LimitParam(query, options.limit));
+  options.cursor = Param(query, "cursor");
+  std::string order = Param(query, "order");
+  if (order == "oldest") {
+    options.newest_first = false;
+  } else if (!order.empty() && order != "newest") {
+    return BadQuery("order must be 'newest' or 'oldest'");
+  }
+  return options;
+}
+
+Result<QueryOptions> QueryOptionsFromQuery(const QueryParams& query) {
+  XRONOX_RETURN_IF_ERROR(CheckQueryParams(query, {"where", "limit", "cursor"}));
+  QueryOptions options;
+  XRONOX_ASSIGN_OR_RETURN(options.limit, LimitParam(query, options.limit));
+  options.cursor = Param(query, "cursor");
+  return options;
+}
+
+Result<Json> FilterFromQuery(const QueryParams& query) {
+  auto where = query.find("where");
+  if (where == query.end()) return Json::object();
+  Result<Json> filter = ParseJsonObject(where->second, "where filter");
+  if (!filter.ok()) return InvalidArgument(filter.status().message()).WithReason("invalid_filter");
+  return filter;
+}
+
+Result<Json> ParseBodyObject(const std::string& body, const std::string& what) {
+  Result<Json> value = ParseJsonObject(body, what);
+  if (!value.ok()) {
+    return InvalidArgument(value.status().message()).WithReason("invalid_body");
+  }
+  return value;
+}
+
+}  // namespace xronox::server

@@ -1,0 +1,55 @@
+// Reading request inputs: media types, preconditions, audit headers, query parameters and
+// JSON bodies. Every refusal is InvalidArgument with a reason naming the input.
+// Thread-safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+
+#include "server/http_types.h"
+#include "server/routes.h"
+#include "xronox/status.h"
+#include "xronox/types.h"
+
+namespace xronox::server {
+
+/// The media type of a Content-Type value, lower case, without parameters or spaces.
+std::string MediaType(const std::string& content_type);
+
+/// Which conditional headers a write accepts.
+struct PreconditionPolicy {
+  bool if_match = false;       ///< If-Match: "<version>" -> expected_version.
+  bool if_none_match = false;  ///< If-None-Match: * -> create_only.
+};
+
+/// Build WriteOptions from X-Xronox-Actor, X-Xronox-Reason, Idempotency-Key and, as the
+/// policy allows, If-Match / If-None-Match; a precondition header the write does not accept is
+/// refused rather than ignored.
+Result<WriteOptions> WriteOptionsFromRequest(const HttpRequest& request, PreconditionPolicy policy);
+
+/// Parse an If-Match value: one strong entity tag holding a version, e.g. "\"3\"".
+Result<int64_t> ParseIfMatch(const std::string& value);
+
+/// Refuse query parameters outside `allowed` (reason "invalid_query").
+Status CheckQueryParams(const QueryParams& query, std::initializer_list<const char*> allowed);
+/// A non-negative integer parameter; nullopt when absent.
+Result<std::optional<int64_t>> OptionalIntParam(const QueryParams& query, const char* name);
+/// A non-negative integer parameter that must be present.
+Result<int64_t> RequiredIntParam(const QueryParams& query, const char* name);
+
+/// GetOptions from ?version=N or ?asOf=<RFC 3339> (at most one of the two).
+Result<GetOptions> GetOptionsFromQuery(const QueryParams& query);
+/// HistoryOptions from ?limit=&cursor=&order=newest|oldest.
+Result<HistoryOptions> HistoryOptionsFromQuery(const QueryParams& query);
+/// QueryOptions from ?limit=&cursor=.
+Result<QueryOptions> QueryOptionsFromQuery(const QueryParams& query);
+/// The filter of ?where=<JSON object>; an empty object when absent (reason "invalid_filter").
+Result<Json> FilterFromQuery(const QueryParams& query);
+
+/// Parse a request body that must be a JSON object (reason "invalid_body"): valid UTF-8, nested
+/// at most kMaxJsonDepth deep, numbers representable without change.
+Result<Json> ParseBodyObject(const std::string& body, const std::string& what);
+
+}  // namespace xronox::server

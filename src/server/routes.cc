@@ -1,0 +1,197 @@
+#include "server/routes.h"
+
+#include "common/names.h"
+
+namespace xronox::server {
+
+namespace {
+
+constexpr char kGenericTenant[] = "_";
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::vector<std::string_view> Split(std::string_view text, char separator) {
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  while (true) {
+    size_t end = text.find(separator, start);
+    parts.push_back(text.substr(start, end == std::string_view::npos ? end : end - start));
+    if (end == std::string_view::npos) return parts;
+    start = end + 1;
+  }
+}
+
+Status BadQuery(std::string message) {
+  return InvalidArgument(std::move(message)).WithReason("invalid_query");
+}
+
+Result<QueryParams> ParseQuery(std::string_view query) {
+  QueryParams params;
+  if (query.empty()) return params;
+  for (std::string_view pair : Split(query, '&')) {
+    if (pair.empty()) continue;  // "a=1&&b=2" and a trailing '&' are harmless.
+    size_t eq = pair.find('=');
+    std::optional<std::string> name = PercentDecode(pair.substr(0, eq), true);
+    std::optional<std::string> value =
+        PercentDecode(eq == std::string_view::npos ? "" : pair.substr(eq + 1), true);
+    if (!name || !value) return BadQuery("query string holds a malformed percent escape");
+    if (!params.emplace(*name, *value).second) {
+      return BadQuery("query parameter '" + name->substr(0, 64) + "' is given more than once");
+    }
+  }
+  return params;
+}
+
+Status CheckName(Status status, const char* reason) {
+  if (status.ok()) return status;
+  return status.WithReason(reason);
+}
+
+}  // namespace
+
+std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_space) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '%') {
+      if (i + 2 >= text.size()) return std::nullopt;
+      int high = HexValue(text[i + 1]);
+      int low = HexValue(text[i + 2]);
+      if (high < 0 || low < 0) return std::nullopt;
+      out += static_cast<char>(high * 16 + low);
+      i += 2;
+    } else {
+      out += (plus_is_space && c == '+') ? ' ' : c;
+    }
+  }
+  return out;
+}
+
+Result<ParsedTarget> ParseRequestTarget(std::string_view target) {
+  // Absolute form (RFC 9112 section 3.2.2): "http://host/path" names the resource "/path".
+  if (target.starts_with("http://") || target.starts_with("https://")) {
+    size_t path_start = target.find('/', target.find("//") + 2);
+    target = path_start == std::string_view::npos ? "/" : target.substr(path_start);
+  }
+  size_t question = target.find('?');
+  std::string_view path = target.substr(0, question);
+  if (path.empty() || path[0] != '/') {
+    return InvalidArgument("request target must be a path starting with '/'")
+        .WithReason("invalid_path");
+  }
+  ParsedTarget parsed;
+  for (std::string_view raw : Split(path.substr(1), '/')) {
+    std::optional<std::string> segment = PercentDecode(raw, false);
+    if (!segment) {
+      return InvalidArgument("path holds a malformed percent escape").WithReason("invalid_path");
+    }
+    parsed.segments.push_back(std::move(*segment));
+  }
+  if (question != std::string_view::npos) {
+    XRONOX_ASSIGN_OR_RETURN(parsed.query, ParseQuery(target.substr(question + 1)));
+  }
+  return parsed;
+}
+
+std::optional<Route> MatchRoute(const std::vector<std::string>& segments) {
+  if (segments.empty() || segments[0] != "v1") return std::nullopt;
+  Route route;
+  if (segments.size() == 2 && segments[1] == "health") return route;  // kHealth.
+  if (segments.size() < 4 || segments.size() > 6) return std::nullopt;
+  route.kind = RouteKind::kCollection;
+  route.database_type = segments[1];
+  route.tenant = segments[2];
+  route.collection = segments[3];
+  if (segments.size() == 4) return route;
+  route.id = segments[4];
+  route.kind = RouteKind::kRecord;
+  if (segments.size() == 5) return route;
+  if (segments[5] == "history") {
+    route.kind = RouteKind::kHistory;
+  } else if (segments[5] == "diff") {
+    route.kind = RouteKind::kDiff;
+  } else if (segments[5] == "restore") {
+    route.kind = RouteKind::kRestore;
+  } else {
+    return std::nullopt;
+  }
+  return route;
+}
+
+std::vector<std::string> AllowedMethods(RouteKind kind, bool logs) {
+  switch (kind) {
+    case RouteKind::kHealth:
+      return {"GET"};
+    case RouteKind::kCollection:
+      return {"GET", "POST"};
+    case RouteKind::kRecord:
+      if (logs) return {"GET"};
+      return {"GET", "PUT", "PATCH", "DELETE"};
+    case RouteKind::kHistory:
+      return {"GET"};
+    case RouteKind::kDiff:
+      return {"GET"};
+    case RouteKind::kRestore:
+      return {"POST"};
+  }
+  return {};
+}
+
+std::string JoinMethods(const std::vector<std::string>& methods) {
+  std::string out;
+  for (const std::string& method : methods) {
+    if (!out.empty()) out += ", ";
+    out += method;
+  }
+  return out;
+}
+
+Result<DatabaseType> ResolveDatabaseType(const std::string& name) {
+  std::optional<DatabaseType> type = ParseDatabaseType(name);
+  if (!type) {
+    std::string shown = name.size() > 64 ? name.substr(0, 64) + "..." : name;
+    for (char& c : shown) {
+      if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) c = '?';
+    }
+    return NotFound("unknown database type '" + shown +
+                    "' (expected knowledge, metadata, runtime, messaging, identities or logs)")
+        .WithReason("unknown_database_type");
+  }
+  return *type;
+}
+
+Result<Target> ResolveTarget(const Route& route) {
+  Target target;
+  XRONOX_ASSIGN_OR_RETURN(target.database_type, ResolveDatabaseType(route.database_type));
+  if (route.tenant == kGenericTenant) {
+    if (target.database_type == DatabaseType::kRuntime) {
+      return InvalidArgument("runtime is per tenant: name a tenant instead of '_'")
+          .WithReason("tenant_required");
+    }
+    target.tier = Tier::kGeneric;
+  } else {
+    XRONOX_RETURN_IF_ERROR(CheckName(ValidateTenantId(route.tenant), "invalid_tenant_id"));
+    target.tier = Tier::kTenant;
+    target.tenant_id = route.tenant;
+  }
+  XRONOX_RETURN_IF_ERROR(
+      CheckName(ValidateCollectionName(route.collection), "invalid_collection_name"));
+  target.collection = route.collection;
+  return target;
+}
+
+Status ValidateRouteId(const Route& route) {
+  return CheckName(ValidateRecordId(route.id), "invalid_record_id");
+}
+
+std::string RecordPath(const Route& route, const std::string& id) {
+  return "/v1/" + route.database_type + "/" + route.tenant + "/" + route.collection + "/" + id;
+}
+
+}  // namespace xronox::server

@@ -1,0 +1,71 @@
+// Request-target parsing and the route table of the HTTP API:
+//   GET               /v1/health
+//   GET, POST         /v1/{db}/{tenant}/{collection}
+//   GET, PUT, PATCH, DELETE  /v1/{db}/{tenant}/{collection}/{id}   (logs: GET only)
+//   GET               /v1/{db}/{tenant}/{collection}/{id}/history
+//   GET               /v1/{db}/{tenant}/{collection}/{id}/diff
+//   POST              /v1/{db}/{tenant}/{collection}/{id}/restore
+// {tenant} is "_" for the generic tier. Every path segment is percent-decoded on its own, so an
+// encoded '/' never splits or joins segments; names are then checked with common/names.h.
+// Thread-safety: pure functions.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "xronox/status.h"
+#include "xronox/types.h"
+
+namespace xronox::server {
+
+/// Query parameters, decoded; a name given twice is refused when parsing.
+using QueryParams = std::map<std::string, std::string>;
+
+/// A request target split into decoded path segments and query parameters.
+struct ParsedTarget {
+  std::vector<std::string> segments;  ///< Path segments after the leading '/', decoded.
+  QueryParams query;
+};
+
+/// Split and decode a raw request target; InvalidArgument (reason "invalid_path" or
+/// "invalid_query") for a bad percent escape, a path not starting with '/' or a repeated
+/// query parameter.
+Result<ParsedTarget> ParseRequestTarget(std::string_view target);
+
+/// Decode %XX escapes (and '+' as space when `plus_is_space`); nullopt on a malformed escape.
+std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_space);
+
+enum class RouteKind { kHealth, kCollection, kRecord, kHistory, kDiff, kRestore };
+
+/// A matched route with its raw (decoded, not yet validated) path parameters.
+struct Route {
+  RouteKind kind = RouteKind::kHealth;
+  std::string database_type;
+  std::string tenant;
+  std::string collection;
+  std::string id;  ///< Empty for kHealth and kCollection.
+};
+
+/// Match decoded path segments against the route table; nullopt for an unknown path.
+std::optional<Route> MatchRoute(const std::vector<std::string>& segments);
+
+/// Methods `kind` supports, in Allow-header order; on logs, PUT, PATCH and DELETE are absent.
+std::vector<std::string> AllowedMethods(RouteKind kind, bool logs);
+/// Join methods for an Allow header: "GET, POST".
+std::string JoinMethods(const std::vector<std::string>& methods);
+
+/// Resolve the database type alone: NotFound with reason "unknown_database_type" if unknown.
+Result<DatabaseType> ResolveDatabaseType(const std::string& name);
+/// Resolve and validate the collection target of a route: tier from the tenant segment ("_"
+/// is the generic tier; runtime needs a tenant), tenant and collection names checked.
+Result<Target> ResolveTarget(const Route& route);
+/// Validate the record id of a route (InvalidArgument, reason "invalid_record_id").
+Status ValidateRouteId(const Route& route);
+
+/// The path of a record: "/v1/{db}/{tenant}/{collection}/{id}".
+std::string RecordPath(const Route& route, const std::string& id);
+
+}  // namespace xronox::server

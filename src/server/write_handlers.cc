@@ -1,0 +1,95 @@
+// Write handlers: create, put, merge patch, delete and restore.
+#include "common/json_codec.h"
+#include "server/codec.h"
+#include "server/handlers.h"
+#include "server/request_parsing.h"
+
+namespace xronox::server {
+
+namespace {
+
+// Writes return only the id and version, so the server reads the record back. A concurrent
+// writer may have moved the record on: a versioned type can still read the exact version.
+Result<Record> ReadWritten(RecordCall& call, const WriteResult& result) {
+  GetOptions options;
+  options.raw_data = true;
+  Result<Record> current = call.collection.Get(result.id, options);
+  if (current.ok() && current->version == result.version) return current;
+  if (call.collection.target().database_type == DatabaseType::kRuntime) {
+    options.version = result.version;
+    return call.collection.Get(result.id, options);
+  }
+  if (!current.ok()) return current.status();
+  return Conflict("record changed again before it could be read back");
+}
+
+// The write succeeded whatever the read-back says; without the record, answer with what the
+// write itself returned.
+HttpResponse WrittenResponse(RecordCall& call, const WriteResult& result, int status) {
+  Result<Record> record = ReadWritten(call, result);
+  HttpResponse response =
+      record.ok() ? RecordResponse(status, *record)
+                  : JsonResponse(status, Json{{"id", result.id}, {"version", result.version}});
+  response.headers["ETag"] = ETagFor(result.version);
+  if (status == 201) response.headers["Location"] = RecordPath(call.route, result.id);
+  return response;
+}
+
+Result<int64_t> RestoreVersion(const std::string& body) {
+  XRONOX_ASSIGN_OR_RETURN(Json request, ParseBodyObject(body, "restore request"));
+  auto version = request.find("version");
+  if (request.size() != 1 || version == request.end() || !version->is_number_integer() ||
+      version->get<int64_t>() < 0) {
+    return InvalidArgument("restore request must be {\"version\": <non-negative integer>}")
+        .WithReason("invalid_body");
+  }
+  return version->get<int64_t>();
+}
+
+}  // namespace
+
+Result<HttpResponse> HandleCreate(RecordCall& call) {
+  XRONOX_ASSIGN_OR_RETURN(Json data, ParseBodyObject(call.request.body, "record"));
+  XRONOX_ASSIGN_OR_RETURN(WriteOptions options, WriteOptionsFromRequest(call.request, {}));
+  XRONOX_ASSIGN_OR_RETURN(WriteResult result, call.collection.Create(data, options));
+  return WrittenResponse(call, result, 201);
+}
+
+Result<HttpResponse> HandlePut(RecordCall& call) {
+  XRONOX_ASSIGN_OR_RETURN(Json data, ParseBodyObject(call.request.body, "record"));
+  XRONOX_ASSIGN_OR_RETURN(
+      WriteOptions options,
+      WriteOptionsFromRequest(call.request, {.if_match = true, .if_none_match = true}));
+  XRONOX_ASSIGN_OR_RETURN(WriteResult result, call.collection.Put(call.route.id, data, options));
+  return WrittenResponse(call, result, result.created ? 201 : 200);
+}
+
+Result<HttpResponse> HandlePatch(RecordCall& call) {
+  XRONOX_ASSIGN_OR_RETURN(Json patch, ParseBodyObject(call.request.body, "merge patch"));
+  XRONOX_ASSIGN_OR_RETURN(WriteOptions options,
+                          WriteOptionsFromRequest(call.request, {.if_match = true}));
+  XRONOX_ASSIGN_OR_RETURN(WriteResult result,
+                          call.collection.Update(call.route.id, patch, options));
+  return WrittenResponse(call, result, 200);
+}
+
+Result<HttpResponse> HandleDelete(RecordCall& call) {
+  XRONOX_ASSIGN_OR_RETURN(WriteOptions options,
+                          WriteOptionsFromRequest(call.request, {.if_match = true}));
+  XRONOX_ASSIGN_OR_RETURN(WriteResult result, call.collection.Delete(call.route.id, options));
+  HttpResponse response =
+      JsonResponse(200, Json{{"id", result.id}, {"version", result.version}, {"deleted", true}});
+  response.headers["ETag"] = ETagFor(result.version);
+  return response;
+}
+
+Result<HttpResponse> HandleRestore(RecordCall& call) {
+  XRONOX_ASSIGN_OR_RETURN(int64_t version, RestoreVersion(call.request.body));
+  XRONOX_ASSIGN_OR_RETURN(WriteOptions options,
+                          WriteOptionsFromRequest(call.request, {.if_match = true}));
+  XRONOX_ASSIGN_OR_RETURN(WriteResult result,
+                          call.collection.Restore(call.route.id, version, options));
+  return WrittenResponse(call, result, 200);
+}
+
+}  // namespace xronox::server

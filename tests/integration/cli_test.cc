@@ -1,0 +1,141 @@
+// The xronox CLI against the store that a running xronoxd serves: reads what the server
+// wrote, writes what the server then reads, and verify's exit codes.
+#include <filesystem>
+#include <fstream>
+
+#include "integration/test_support.h"
+
+namespace xronox::testing {
+namespace {
+
+struct CliResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+class CliTest : public XronoxdTest {
+ protected:
+  // Runs the CLI to completion with stdout and stderr captured in files.
+  CliResult Cli(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--data", DataDir()});
+    std::string out_file = dir_.path() + "/cli.out", err_file = dir_.path() + "/cli.err";
+    pid_t pid = fork();
+    if (pid == 0) {
+      freopen(out_file.c_str(), "w", stdout);
+      freopen(err_file.c_str(), "w", stderr);
+      std::vector<char*> argv{const_cast<char*>(XRONOX_CLI_BINARY)};
+      for (auto& arg : args) argv.push_back(arg.data());
+      argv.push_back(nullptr);
+      execv(XRONOX_CLI_BINARY, argv.data());
+      _exit(127);
+    }
+    CliResult result;
+    result.exit_code = WaitFor(pid, std::chrono::seconds(60)).value_or(-1);
+    result.out = ReadFile(out_file);
+    result.err = ReadFile(err_file);
+    return result;
+  }
+
+  static std::string ReadFile(const std::string& path) {
+    std::ifstream in(path);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+
+  std::string DataDir() { return dir_.path() + "/data"; }
+};
+
+TEST_F(CliTest, ReadsWhatTheServerWroteWhileItRuns) {
+  ASSERT_EQ(SendJson("PUT", "/v1/runtime/acme/orders/o1", {{"status", "new"}}, Audit()).status,
+            201);
+  ASSERT_EQ(Send("PATCH", "/v1/runtime/acme/orders/o1", R"({"status":"paid"})", Audit(),
+                 "application/merge-patch+json")
+                .status,
+            200);
+  CliResult get = Cli({"get", "runtime", "acme", "orders", "o1"});
+  ASSERT_EQ(get.exit_code, 0) << get.err;
+  Json record = Json::parse(get.out);
+  EXPECT_EQ(record["version"], 1);
+  EXPECT_EQ(record["data"]["status"], "paid");
+  CliResult old = Cli({"get", "runtime", "acme", "orders", "o1", "--version", "0"});
+  ASSERT_EQ(old.exit_code, 0) << old.err;
+  EXPECT_EQ(Json::parse(old.out)["data"]["status"], "new");
+  CliResult history = Cli({"history", "runtime", "acme", "orders", "o1"});
+  ASSERT_EQ(history.exit_code, 0) << history.err;
+  EXPECT_EQ(Json::parse(history.out)["versions"].size(), 2u);
+  CliResult diff = Cli({"diff", "runtime", "acme", "orders", "o1", "--from", "0", "--to", "1"});
+  ASSERT_EQ(diff.exit_code, 0) << diff.err;
+  EXPECT_EQ(Json::parse(diff.out)["patch"][0]["op"], "replace");
+}
+
+TEST_F(CliTest, WritesThatTheServerThenServes) {
+  CliResult put = Cli({"put", "runtime", "acme", "orders", "o2", R"({"n":1})", "--actor", "ops",
+                       "--reason", "seed"});
+  ASSERT_EQ(put.exit_code, 0) << put.err;
+  CliResult restore = Cli({"restore", "runtime", "acme", "orders", "o2", "--version", "0",
+                           "--actor", "ops", "--reason", "again"});
+  ASSERT_EQ(restore.exit_code, 0) << restore.err;
+  Reply read = Get("/v1/runtime/acme/orders/o2");
+  ASSERT_EQ(read.status, 200);
+  EXPECT_EQ(read.body["version"], 1);
+  EXPECT_EQ(read.body["data"], (Json{{"n", 1}}));
+  CliResult no_audit = Cli({"put", "runtime", "acme", "orders", "o3", R"({"n":1})"});
+  EXPECT_NE(no_audit.exit_code, 0);
+  EXPECT_NE(no_audit.err.find("actor"), std::string::npos) << no_audit.err;
+  EXPECT_EQ(Get("/v1/runtime/acme/orders/o3").status, 404);
+}
+
+TEST_F(CliTest, VerifyIsCleanThenFailsOnTamperingAndReportsGarbage) {
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(SendJson("PUT", "/v1/runtime/acme/orders/o1", {{"i", i}}, Audit()).status,
+              i == 0 ? 201 : 200);
+  }
+  ASSERT_EQ(SendJson("POST", "/v1/knowledge/_/facts", {{"text", "x"}}).status, 201);
+  CliResult clean = Cli({"verify"});
+  EXPECT_EQ(clean.exit_code, 0) << clean.out << clean.err;
+  EXPECT_NE(clean.out.find("0 problems"), std::string::npos) << clean.out;
+
+  // A version object whose writer died before indexing it: garbage, not a failure.
+  std::string versions = DataDir() + "/objects/xronox-runtime-acme-versions/versions/orders/o9";
+  std::filesystem::create_directories(versions);
+  std::string bytes = R"({"actor":"a","at":"2026-01-01T00:00:00.000000Z","atMicros":1,)"
+                      R"("changedFields":[],"collection":"orders","data":{},"deleted":false,)"
+                      R"("format":"xronox.version/1","id":"o9","op":"create","prevHash":null,)"
+                      R"("reason":"r","version":0})";
+  { std::ofstream(versions + "/v0.json") << bytes; }
+  CliResult garbage = Cli({"verify"});
+  EXPECT_EQ(garbage.exit_code, 0) << garbage.out << garbage.err;
+  EXPECT_NE(garbage.out.find("1 garbage"), std::string::npos) << garbage.out;
+  CliResult repaired = Cli({"verify", "--repair"});
+  EXPECT_EQ(repaired.exit_code, 0) << repaired.out << repaired.err;
+  CliResult after = Cli({"verify"});
+  EXPECT_NE(after.out.find("0 problems, 0 garbage"), std::string::npos) << after.out;
+
+  // Tampering with a committed version is an inconsistency: non-zero exit.
+  std::string v1 = DataDir() + "/objects/xronox-runtime-acme-versions/versions/orders/o1/v1.json";
+  std::string text = ReadFile(v1);
+  ASSERT_NE(text.find("\"i\":1"), std::string::npos);
+  text.replace(text.find("\"i\":1"), 5, "\"i\":7");
+  { std::ofstream(v1, std::ios::trunc) << text; }
+  CliResult tampered = Cli({"verify"});
+  EXPECT_EQ(tampered.exit_code, 2) << tampered.out << tampered.err;
+  EXPECT_NE(tampered.out.find("problem: runtime/acme/orders"), std::string::npos)
+      << tampered.out;
+}
+
+TEST_F(CliTest, EveryCommandHasHelpAndBadInputIsAClearError) {
+  for (const char* command : {"init", "get", "put", "history", "diff", "restore", "verify"}) {
+    CliResult help = Cli({command, "--help"});
+    EXPECT_EQ(help.exit_code, 0) << command;
+    EXPECT_NE(help.out.find("Usage"), std::string::npos) << command << ": " << help.out;
+  }
+  CliResult bad_type = Cli({"get", "nosuch", "_", "c", "id"});
+  EXPECT_NE(bad_type.exit_code, 0);
+  EXPECT_NE(bad_type.err.find("unknown database type"), std::string::npos) << bad_type.err;
+  CliResult traversal = Cli({"get", "knowledge", "_", "facts", "../../etc"});
+  EXPECT_NE(traversal.exit_code, 0);
+  EXPECT_NE(traversal.err.find("record id"), std::string::npos) << traversal.err;
+}
+
+}  // namespace
+}  // namespace xronox::testing
