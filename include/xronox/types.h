@@ -101,11 +101,14 @@ struct QueryPage {
   std::optional<std::string> next;
 };
 
-/// Result of a write: the record's id and the version it now has.
+/// Result of a write: the record's id, the version it now has, and the record as written.
 struct WriteResult {
   std::string id;
   int64_t version = 0;
   bool created = false;  ///< True when this write created the record.
+  /// The record as this write left it. On an idempotent replay of a non-versioned write it
+  /// is absent when the record has changed since.
+  std::optional<Record> record;
 };
 
 /// The JSON form of a record used by the HTTP API and the CLI:

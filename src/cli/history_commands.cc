@@ -63,9 +63,8 @@ int RunRestore(const StoreOptions& store, const RestoreArgs& args) {
   options.expected_version = args.if_version;
   auto written = collection->Restore(args.target.id, args.version, options);
   if (!written.ok()) return Fail(written.status());
-  auto record = collection->Get(args.target.id);
-  if (!record.ok()) return Fail(record.status());
-  std::cout << RecordToJson(*record).dump(2) << "\n";
+  if (!written->record) return Fail(Internal("restore returned no record"));
+  std::cout << RecordToJson(*written->record).dump(2) << "\n";
   return 0;
 }
 

@@ -56,6 +56,7 @@ class Engine {
 
  private:
 
+  Result<WriteResult> WithRecord(const Binding& b, WriteResult result);
   Result<WriteResult> WriteIdempotent(const Binding& b, const std::string& id,
                                       const WriteIntent& intent, const WriteOptions& options);
   Result<WriteResult> WriteWithRetries(const Binding& b, const std::string& id,

@@ -23,11 +23,29 @@ std::string RequestHash(const std::string& id, const WriteIntent& intent,
 }
 
 Result<WriteResult> ResultFromBody(const Json& body) {
-  return WriteResult{body.at("id").get<std::string>(), body.at("version").get<int64_t>(),
-                     body.at("created").get<bool>()};
+  try {
+    return WriteResult{body.at("id").get<std::string>(), body.at("version").get<int64_t>(),
+                       body.at("created").get<bool>(), std::nullopt};
+  } catch (const Json::exception& e) {
+    return Corruption(std::string("idempotency record is malformed: ") + e.what());
+  }
 }
 
 }  // namespace
+
+// A replayed result carries the record as that write left it: the exact version on runtime,
+// the current record elsewhere if it is still that version.
+Result<WriteResult> Engine::WithRecord(const Binding& b, WriteResult result) {
+  GetOptions options;
+  if (b.versioned) options.version = result.version;
+  auto record = Get(b, result.id, options);
+  if (record.ok() && record->version == result.version) {
+    result.record = std::move(record).value();
+  } else if (!record.ok() && record.status().code() != StatusCode::kNotFound) {
+    return record.status();
+  }
+  return result;
+}
 
 Result<WriteResult> Engine::WriteIdempotent(const Binding& b, const std::string& id,
                                             const WriteIntent& intent,
@@ -46,7 +64,10 @@ Result<WriteResult> Engine::WriteIdempotent(const Binding& b, const std::string&
       return Conflict("idempotency key was used with a different request")
           .WithReason("idempotency_mismatch");
     }
-    if (body.value("state", "") == "done") return ResultFromBody(body);
+    if (body.value("state", "") == "done") {
+      XRONOX_ASSIGN_OR_RETURN(WriteResult done, ResultFromBody(body));
+      return WithRecord(b, std::move(done));
+    }
     bool stale = existing->at < clock_->NowMicros() - options_.claim_lease_seconds * 1'000'000;
     if (!stale) {
       return Conflict("a request with this idempotency key is in progress")
@@ -62,11 +83,11 @@ Result<WriteResult> Engine::WriteIdempotent(const Binding& b, const std::string&
       if (head) {
         XRONOX_ASSIGN_OR_RETURN(auto row, b.hot->GetVersion(b.ref, write_id, head->version));
         if (row && row->idempotency_key == options.idempotency_key) {
-          WriteResult done{write_id, head->version, head->version == 0};
+          WriteResult done{write_id, head->version, head->version == 0, std::nullopt};
           claim.body = Json{{"request", request}, {"state", "done"}, {"id", done.id},
                             {"version", done.version}, {"created", done.created}}.dump();
           XRONOX_RETURN_IF_ERROR(b.hot->UpdateClaim(b.ref, claim));
-          return done;
+          return WithRecord(b, std::move(done));
         }
       }
     }

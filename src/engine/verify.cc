@@ -169,6 +169,61 @@ class Verifier {
     }
   }
 
+  // Temp files of crashed object writes (S3: unfinished uploads) under this collection.
+  Status CheckLeftovers() {
+    TimestampMicros cutoff = engine_.clock()->NowMicros() -
+                             engine_.options().claim_lease_seconds * 1'000'000;
+    std::pair<const std::string*, std::string> places[] = {
+        {&b_.database.buckets.records, RecordsPrefix(b_)},
+        {&b_.database.buckets.versions, VersionsPrefix(b_)}};
+    for (const auto& [bucket, prefix] : places) {
+      if (bucket->empty()) continue;
+      XRONOX_ASSIGN_OR_RETURN(auto found, b_.objects->Leftovers(*bucket, prefix, cutoff, false));
+      for (const auto& leftover : found) {
+        XRONOX_RETURN_IF_ERROR(Garbage("leftover of an unfinished object write: " + leftover, [&] {
+          return b_.objects->Leftovers(*bucket, prefix, cutoff, true).status();
+        }));
+      }
+    }
+    return Status::Ok();
+  }
+
+  // Non-versioned: records/{c}/{id}/current.json must be the payload of its head.
+  Status CheckRecordObjects() {
+    std::string prefix = RecordsPrefix(b_);
+    std::string continuation;
+    TimestampMicros cutoff = engine_.clock()->NowMicros() -
+                             engine_.options().claim_lease_seconds * 1'000'000;
+    while (true) {
+      XRONOX_ASSIGN_OR_RETURN(auto page, b_.objects->List(b_.database.buckets.records, prefix,
+                                                           continuation, 1000));
+      for (const auto& object : page.objects) {
+        XRONOX_RETURN_IF_ERROR(CheckRecordObject(object, prefix, cutoff));
+      }
+      if (!page.next) return Status::Ok();
+      continuation = *page.next;
+    }
+  }
+
+  Status CheckRecordObject(const store::ObjectInfo& object, const std::string& prefix,
+                           TimestampMicros cutoff) {
+    const std::string suffix = "/current.json";
+    std::string id;
+    if (object.key.ends_with(suffix) && object.key.size() > prefix.size() + suffix.size()) {
+      id = object.key.substr(prefix.size(), object.key.size() - prefix.size() - suffix.size());
+    }
+    if (!id.empty()) {
+      XRONOX_ASSIGN_OR_RETURN(auto head, b_.hot->GetHead(b_.ref, id));
+      if (head && head->payload_key == object.key) return Status::Ok();
+      XRONOX_ASSIGN_OR_RETURN(auto claim, b_.hot->GetClaim(b_.ref, LargeWriteClaimKey(id)));
+      if (claim) return Status::Ok();  // A write in progress (stale claims are handled apart).
+    }
+    if (object.modified_at >= cutoff) return Status::Ok();  // Maybe a write in flight.
+    return Garbage("unreferenced record object " + object.key, [&] {
+      return b_.objects->Delete(b_.database.buckets.records, object.key);
+    });
+  }
+
   Status CheckVersionObject(const store::ObjectInfo& object) {
     std::string id;
     int64_t version = 0;
@@ -212,6 +267,8 @@ Result<VerifyReport> Engine::Verify(const Binding& b, bool repair) {
   Verifier verifier(*this, b, repair, report);
   XRONOX_RETURN_IF_ERROR(verifier.CheckClaims());
   if (b.versioned && b.objects) XRONOX_RETURN_IF_ERROR(verifier.CheckVersionObjects());
+  if (!b.versioned && b.objects) XRONOX_RETURN_IF_ERROR(verifier.CheckRecordObjects());
+  if (b.objects) XRONOX_RETURN_IF_ERROR(verifier.CheckLeftovers());
   XRONOX_RETURN_IF_ERROR(verifier.CheckHeads());
   return report;
 }

@@ -63,6 +63,12 @@ VersionObject ObjectFromPlan(const Binding& b, const Engine::Plan& plan) {
   return o;
 }
 
+WriteResult ResultOf(const Engine::Plan& plan) {
+  Record record{plan.id,         plan.version, plan.deleted ? Json(nullptr) : plan.data, "",
+                plan.deleted,    plan.created_at, plan.at, plan.actor, plan.reason};
+  return WriteResult{plan.id, plan.version, plan.op == Operation::kCreate, std::move(record)};
+}
+
 }  // namespace
 
 std::string LargeWriteClaimKey(const std::string& id) { return "write:" + id; }
@@ -103,9 +109,7 @@ Result<WriteResult> Engine::WriteWithRetries(const Binding& b, const std::string
     if (!planned.ok() && IsLostRace(planned.status())) continue;
     XRONOX_ASSIGN_OR_RETURN(Plan plan, std::move(planned));
     Status committed = b.versioned ? CommitVersioned(b, head, plan) : CommitPlain(b, head, plan);
-    if (committed.ok()) {
-      return WriteResult{id, plan.version, plan.op == Operation::kCreate};
-    }
+    if (committed.ok()) return ResultOf(plan);
     if (!IsLostRace(committed)) return committed;
   }
   return Unavailable("write to record '" + id + "' lost " + std::to_string(kMaxAttempts) +

@@ -139,6 +139,7 @@ Result<HttpResponse> Dispatcher::Invoke(const HttpRequest& request, const Parsed
   XRONOX_ASSIGN_OR_RETURN(Target target, ResolveTarget(route));
   if (route.kind != RouteKind::kCollection) XRONOX_RETURN_IF_ERROR(ValidateRouteId(route));
   XRONOX_RETURN_IF_ERROR(CheckVersionedOnly(route, parsed.query, target.database_type));
+  if (IsWrite(method)) XRONOX_RETURN_IF_ERROR(CheckQueryParams(parsed.query, {}));
   XRONOX_ASSIGN_OR_RETURN(Collection collection, store_.With(target));
   Handler handler = FindHandler(route.kind, method);
   if (handler == nullptr) return Internal("no handler for " + method + " on this route");

@@ -8,28 +8,12 @@ namespace xronox::server {
 
 namespace {
 
-// Writes return only the id and version, so the server reads the record back. A concurrent
-// writer may have moved the record on: a versioned type can still read the exact version.
-Result<Record> ReadWritten(RecordCall& call, const WriteResult& result) {
-  GetOptions options;
-  options.raw_data = true;
-  Result<Record> current = call.collection.Get(result.id, options);
-  if (current.ok() && current->version == result.version) return current;
-  if (call.collection.target().database_type == DatabaseType::kRuntime) {
-    options.version = result.version;
-    return call.collection.Get(result.id, options);
-  }
-  if (!current.ok()) return current.status();
-  return Conflict("record changed again before it could be read back");
-}
-
-// The write succeeded whatever the read-back says; without the record, answer with what the
-// write itself returned.
+// Answers with the record as the write left it (absent only on the replay of an idempotent
+// non-versioned write whose record has changed since: then with the id and version).
 HttpResponse WrittenResponse(RecordCall& call, const WriteResult& result, int status) {
-  Result<Record> record = ReadWritten(call, result);
   HttpResponse response =
-      record.ok() ? RecordResponse(status, *record)
-                  : JsonResponse(status, Json{{"id", result.id}, {"version", result.version}});
+      result.record ? RecordResponse(status, *result.record)
+                    : JsonResponse(status, Json{{"id", result.id}, {"version", result.version}});
   response.headers["ETag"] = ETagFor(result.version);
   if (status == 201) response.headers["Location"] = RecordPath(call.route, result.id);
   return response;

@@ -1,6 +1,8 @@
 // Integrity: concurrent writers, roll-forward of versions a dead writer left unindexed, and
 // verify detecting tampering, over every backend pair.
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "common/hash.h"
@@ -155,6 +157,23 @@ TEST_P(IntegrityTest, VerifyIsCleanAfterManyWrites) {
   EXPECT_EQ(report->versions_checked, 20);
   EXPECT_TRUE(report->problems.empty());
   EXPECT_TRUE(report->garbage.empty());
+}
+
+TEST_P(IntegrityTest, VerifyReportsAndRemovesTempFilesOfCrashedObjectWrites) {
+  if (GetParam() != "embedded") GTEST_SKIP() << "only the folder store has temp files";
+  PutOk("o1", {{"a", 1}});
+  std::string dir = dir_.path() + "/objects/" + b_.database.buckets.versions + "/versions/orders/o1";
+  std::ofstream(dir + "/.xronox-tmp-crashed") << "partial";
+  clock_.Set(SystemClock().NowMicros() + 3600LL * 1'000'000);
+  auto report = engine_.Verify(b_, false);
+  ASSERT_TRUE(report.ok());
+  ASSERT_EQ(report->garbage.size(), 1u);
+  EXPECT_NE(report->garbage[0].find(".xronox-tmp-crashed"), std::string::npos);
+  EXPECT_TRUE(report->problems.empty());
+  ASSERT_TRUE(engine_.Verify(b_, true).ok());
+  EXPECT_FALSE(std::filesystem::exists(dir + "/.xronox-tmp-crashed"));
+  EXPECT_TRUE(std::filesystem::exists(dir + "/v0.json"));
+  EXPECT_TRUE(engine_.Verify(b_, false)->garbage.empty());
 }
 
 XRONOX_INSTANTIATE_ENGINE_SUITE(IntegrityTest);

@@ -86,6 +86,26 @@ TEST_P(PlainTypesTest, LargePlainPayloadsRoundTripAndShrinkBackInline) {
   EXPECT_TRUE(report->problems.empty());
 }
 
+TEST_P(PlainTypesTest, VerifyReportsUnreferencedRecordObjectsOnceOldAndRepairRemovesThem) {
+  Binding b = Bind(DatabaseType::kKnowledge, "docs");
+  ASSERT_TRUE(Write(b, "kept", MakeIntent(Kind::kPut, {{"a", 1}})).ok());
+  const std::string key = "records/docs/ghost/current.json";
+  ASSERT_TRUE(objects_->Put(b.database.buckets.records, key, R"({"x":1})",
+                            store::PutMode::kOverwrite).ok());
+  auto fresh = engine_.Verify(b, false);
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_TRUE(fresh->garbage.empty()) << "a young object may belong to a write in flight";
+  clock_.Set(SystemClock().NowMicros() + 3600LL * 1'000'000);
+  auto old = engine_.Verify(b, true);
+  ASSERT_TRUE(old.ok());
+  ASSERT_EQ(old->garbage.size(), 1u);
+  EXPECT_EQ(old->garbage_removed, 1);
+  EXPECT_TRUE(old->problems.empty());
+  EXPECT_EQ(objects_->Get(b.database.buckets.records, key).status().code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(engine_.Get(b, "kept", {})->data, (Json{{"a", 1}}));
+}
+
 XRONOX_INSTANTIATE_ENGINE_SUITE(PlainTypesTest);
 
 }  // namespace

@@ -99,7 +99,8 @@ TEST_F(ServerErrorsTest, BadBodiesAre400AndStoreNothing) {
                                            "{\"n\":-9223372036854775809}",
                                            "{\"n\":1e400}",
                                            "{\"n\":0.10000000000000000001}",
-                                           "{\"n\":NaN}"};
+                                           "{\"n\":NaN}",
+                                           "{\"a\":1,\"a\":2}"};
   for (const std::string& body : bodies) {
     std::string shown = body.substr(0, 40);
     ExpectError(Send("POST", kNotes, body), 400, "invalid_body", "POST " + shown);
@@ -176,6 +177,11 @@ TEST_F(ServerErrorsTest, BadQueryParametersAre400) {
         std::string(kOrders) + "?limit=-5"}) {
     ExpectError(Get(query), 400, "", query);
   }
+  ExpectError(SendJson("PUT", order + "?version=0", {{"a", 2}}, Audit()), 400, "invalid_query",
+              "PUT with a query");
+  ExpectError(SendJson("POST", std::string(kOrders) + "?x=1", {{"a", 2}}, Audit()), 400,
+              "invalid_query", "POST with a query");
+  EXPECT_EQ(Get(order).body["version"], 0);
 }
 
 TEST_F(ServerErrorsTest, BadConditionalHeadersAre400) {
