@@ -150,6 +150,18 @@ bool NumberTextMatches(std::string_view text, double value) {
   return Normalize(text) == Normalize(number.dump());
 }
 
+int CompareJsonNumbers(const Json& a, const Json& b) {
+  // long double holds every int64, uint64 and double exactly on the platforms we build for.
+  auto exact = [](const Json& v) -> long double {
+    if (v.is_number_unsigned()) return static_cast<long double>(v.get<uint64_t>());
+    if (v.is_number_integer()) return static_cast<long double>(v.get<int64_t>());
+    return static_cast<long double>(v.get<double>());
+  };
+  long double x = exact(a);
+  long double y = exact(b);
+  return x < y ? -1 : (x > y ? 1 : 0);
+}
+
 Result<Json> ParseJsonStrict(std::string_view text) {
   // nlohmann treats a NUL byte as the end of input and would drop whatever follows it; no
   // valid JSON text holds one (inside strings it must be escaped).

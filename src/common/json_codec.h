@@ -24,6 +24,9 @@ Result<Json> ParseJsonObject(std::string_view text, const std::string& what);
 Result<std::string> DumpJson(const Json& value);
 /// True when `value` nests deeper than `max_depth`.
 bool ExceedsDepth(const Json& value, int max_depth);
+/// Compare two JSON numbers exactly (-1, 0, 1). nlohmann's operators cast uint64 to int64 and
+/// int64 to double, so 2^64-1 would equal -1; this does not. Both must be numbers.
+int CompareJsonNumbers(const Json& a, const Json& b);
 /// True when the decimal number `text` and `value`'s shortest form denote the same number.
 bool NumberTextMatches(std::string_view text, double value);
 

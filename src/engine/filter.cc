@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "common/json_codec.h"
 #include "common/names.h"
 #include "engine/version_object.h"
 
@@ -64,28 +65,15 @@ Result<FieldPredicate> ParseField(const std::string& path, const Json& value) {
   return predicate;
 }
 
-// Numbers compare exactly, as in the hot store (store/hot/hot_store_rules.cc): nlohmann's
-// operators cast uint64 to int64 and int64 to double, so 2^64-1 would equal -1. long double
-// holds every int64, uint64 and double exactly on the platforms we build for.
-int CompareNumbers(const Json& a, const Json& b) {
-  auto exact = [](const Json& v) -> long double {
-    if (v.is_number_unsigned()) return static_cast<long double>(v.get<uint64_t>());
-    if (v.is_number_integer()) return static_cast<long double>(v.get<int64_t>());
-    return static_cast<long double>(v.get<double>());
-  };
-  long double x = exact(a);
-  long double y = exact(b);
-  return x < y ? -1 : (x > y ? 1 : 0);
-}
-
+// Numbers compare exactly, as in the hot store: see CompareJsonNumbers.
 bool Equal(const Json& a, const Json& b) {
-  if (a.is_number() && b.is_number()) return CompareNumbers(a, b) == 0;
+  if (a.is_number() && b.is_number()) return CompareJsonNumbers(a, b) == 0;
   return a == b;
 }
 
 // Orders number-number and string-string pairs; nullopt for any other pair.
 std::optional<int> Order(const Json& a, const Json& b) {
-  if (a.is_number() && b.is_number()) return CompareNumbers(a, b);
+  if (a.is_number() && b.is_number()) return CompareJsonNumbers(a, b);
   if (a.is_string() && b.is_string()) {
     int c = a.get_ref<const std::string&>().compare(b.get_ref<const std::string&>());
     return c < 0 ? -1 : (c > 0 ? 1 : 0);

@@ -21,26 +21,13 @@ ValueClass ClassOf(const Json& value) {
 
 bool IsScalar(const Json& value) { return ClassOf(value) != ValueClass::kOther; }
 
-// long double holds every int64, uint64 and double exactly on the platforms we build for,
-// so mixed integer/float comparisons are exact (as SQLite's are).
-int CompareNumbers(const Json& a, const Json& b) {
-  auto as_long_double = [](const Json& v) -> long double {
-    if (v.is_number_unsigned()) return static_cast<long double>(v.get<uint64_t>());
-    if (v.is_number_integer()) return static_cast<long double>(v.get<int64_t>());
-    return static_cast<long double>(v.get<double>());
-  };
-  long double x = as_long_double(a);
-  long double y = as_long_double(b);
-  return x < y ? -1 : (x > y ? 1 : 0);
-}
-
 // Compares two values of the same scalar class other than null.
 int CompareSameClass(const Json& a, const Json& b, ValueClass cls) {
   switch (cls) {
     case ValueClass::kBool:
       return static_cast<int>(a.get<bool>()) - static_cast<int>(b.get<bool>());
     case ValueClass::kNumber:
-      return CompareNumbers(a, b);
+      return CompareJsonNumbers(a, b);
     case ValueClass::kString: {
       int c = a.get_ref<const std::string&>().compare(b.get_ref<const std::string&>());
       return c < 0 ? -1 : (c > 0 ? 1 : 0);
