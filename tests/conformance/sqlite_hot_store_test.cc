@@ -244,7 +244,7 @@ TEST_F(SqliteHotStoreTest, LookupsUseIndexesWhateverTheHistoryLength) {
 
   SqlQuery scan = ScanHeadsQuery(t, "", 10, {{"address.city", Condition::Op::kEq, "Paris"}}, false);
   std::string plan = JoinPlan(db.get(), scan.sql);
-  EXPECT_NE(plan.find("INDEX appdb.items_head:ix:address.city (<expr>=?)"), std::string::npos)
+  EXPECT_NE(plan.find("INDEX appdb.items_head:ix:address.city (<expr>=?"), std::string::npos)
       << plan;
 }
 

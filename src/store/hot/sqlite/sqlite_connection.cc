@@ -23,8 +23,8 @@ Statement::~Statement() {
   if (stmt_ == nullptr) return;
   // Resetting ends the statement's read transaction, so a cached statement never pins a
   // WAL snapshot between uses.
+  // Every use binds all parameters, so bindings need no clearing.
   sqlite3_reset(stmt_);
-  sqlite3_clear_bindings(stmt_);
 }
 
 Statement& Statement::Bound(int rc) {

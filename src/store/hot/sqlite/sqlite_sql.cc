@@ -169,7 +169,7 @@ std::string CreateCollectionSql(const SqliteTables& t) {
          " (id TEXT PRIMARY KEY NOT NULL, version INTEGER NOT NULL, deleted INTEGER NOT NULL,"
          " data TEXT NOT NULL, payload_key TEXT NOT NULL, payload_hash TEXT NOT NULL,"
          " entry_hash TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
-         " actor TEXT NOT NULL, reason TEXT NOT NULL, \"indexed\" TEXT NOT NULL);\n"
+         " actor TEXT NOT NULL, reason TEXT NOT NULL, \"indexed\" TEXT NOT NULL) WITHOUT ROWID;\n"
          "CREATE TABLE IF NOT EXISTS " +
          t.q_ver +
          " (id TEXT NOT NULL, version INTEGER NOT NULL, op TEXT NOT NULL, actor TEXT NOT NULL,"
