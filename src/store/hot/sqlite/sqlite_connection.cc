@@ -7,7 +7,7 @@
 
 namespace xronox::store {
 
-Statement::Statement(sqlite3_stmt* stmt, sqlite3* db, std::string what)
+Statement::Statement(sqlite3_stmt* stmt, sqlite3* db, What what)
     : stmt_(stmt), db_(db), what_(std::move(what)) {}
 
 Statement::Statement(Statement&& other) noexcept
@@ -49,11 +49,11 @@ Statement& Statement::BindText(std::string_view value) {
 Statement& Statement::BindNull() { return Bound(sqlite3_bind_null(stmt_, next_index_)); }
 
 Result<bool> Statement::Step() {
-  if (bind_rc_ != SQLITE_OK) return SqliteStatus(bind_rc_, db_, what_);
+  if (bind_rc_ != SQLITE_OK) return SqliteStatus(bind_rc_, db_, what_.ToString());
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  return SqliteStatus(rc, db_, what_);
+  return SqliteStatus(rc, db_, what_.ToString());
 }
 
 Status Statement::Run() {
@@ -110,14 +110,22 @@ Status SqliteConnection::Configure(const std::string& path) {
   return Exec("PRAGMA synchronous=FULL", what);
 }
 
-Result<Statement> SqliteConnection::Prepare(const std::string& sql, std::string what) {
+Result<Statement> SqliteConnection::PrepareStable(const std::string& sql, What what) {
+  auto known = by_address_.find(&sql);
+  if (known != by_address_.end()) return Statement(known->second, db_.get(), std::move(what));
+  XRONOX_ASSIGN_OR_RETURN(Statement statement, Prepare(sql, std::move(what)));
+  by_address_.emplace(&sql, cache_.at(sql).get());
+  return statement;
+}
+
+Result<Statement> SqliteConnection::Prepare(const std::string& sql, What what) {
   auto it = cache_.find(sql);
   if (it == cache_.end()) {
     sqlite3_stmt* raw = nullptr;
     int rc = sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()),
                                 SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
     SqliteStmt stmt(raw);
-    if (rc != SQLITE_OK) return SqliteStatus(rc, db_.get(), what);
+    if (rc != SQLITE_OK) return SqliteStatus(rc, db_.get(), what.ToString());
     it = cache_.emplace(sql, std::move(stmt)).first;
   }
   return Statement(it->second.get(), db_.get(), std::move(what));
@@ -134,7 +142,10 @@ int64_t SqliteConnection::Changes() const { return sqlite3_changes64(db_.get());
 bool SqliteConnection::InTransaction() const { return sqlite3_get_autocommit(db_.get()) == 0; }
 
 void SqliteConnection::TrimCache(size_t max_statements) {
-  if (cache_.size() > max_statements) cache_.clear();
+  if (cache_.size() > max_statements) {
+    by_address_.clear();
+    cache_.clear();
+  }
 }
 
 }  // namespace xronox::store

@@ -21,10 +21,30 @@ inline constexpr int kSqliteBusyTimeoutMillis = 10000;
 /// Tries at switching a new connection to WAL while another process holds the file (10 ms apart).
 inline constexpr int kWalAttempts = 1000;
 
+/// Operation and target of a statement, first in its error messages. The three-part form
+/// borrows its parts and builds the text only when an error needs it (the read path then
+/// allocates nothing for it); the parts must outlive the Statement.
+class What {
+ public:
+  What(std::string text) : text_(std::move(text)) {}  // NOLINT(google-explicit-constructor)
+  What(const char* text) : text_(text) {}             // NOLINT(google-explicit-constructor)
+  What(const char* op, const std::string& table, const std::string& id)
+      : op_(op), table_(&table), id_(&id) {}
+  std::string ToString() const {
+    return table_ ? std::string(op_) + " " + *table_ + " id '" + *id_ + "'" : text_;
+  }
+
+ private:
+  std::string text_;
+  const char* op_ = nullptr;
+  const std::string* table_ = nullptr;
+  const std::string* id_ = nullptr;
+};
+
 /// One use of a cached prepared statement: bind, step, read columns; reset when destroyed.
 class Statement {
  public:
-  Statement(sqlite3_stmt* stmt, sqlite3* db, std::string what);
+  Statement(sqlite3_stmt* stmt, sqlite3* db, What what);
   Statement(Statement&& other) noexcept;
   Statement& operator=(Statement&&) = delete;
   ~Statement();
@@ -48,7 +68,7 @@ class Statement {
 
   sqlite3_stmt* stmt_;
   sqlite3* db_;
-  std::string what_;  // Operation and table, first in every error message.
+  What what_;
   int next_index_ = 1;
   int bind_rc_ = SQLITE_OK;
 };
@@ -60,7 +80,10 @@ class SqliteConnection {
 
   /// Return a use of the cached statement for `sql`, preparing it on first use; `what`
   /// (operation and table) starts every error message.
-  Result<Statement> Prepare(const std::string& sql, std::string what);
+  Result<Statement> Prepare(const std::string& sql, What what);
+  /// As Prepare, for SQL text that lives unchanged for the whole process (looked up by
+  /// address: no hashing of the text on the hot path).
+  Result<Statement> PrepareStable(const std::string& sql, What what);
   /// Run one or more uncached statements (DDL, transaction control).
   Status Exec(const std::string& sql, std::string_view what);
 
@@ -78,6 +101,7 @@ class SqliteConnection {
 
   SqliteDb db_;
   std::unordered_map<std::string, SqliteStmt> cache_;
+  std::unordered_map<const std::string*, sqlite3_stmt*> by_address_;  // Into cache_.
 };
 
 }  // namespace xronox::store

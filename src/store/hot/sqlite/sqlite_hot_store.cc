@@ -190,7 +190,7 @@ Result<std::optional<HeadRow>> SqliteHotStore::GetHead(const CollectionRef& ref,
   const SqliteTables& t = *tables;
   XRONOX_ASSIGN_OR_RETURN(SqlitePool::Lease conn, pool_.Acquire());
   XRONOX_ASSIGN_OR_RETURN(Statement select,
-                          conn->Prepare(t.select_head, "get head " + Target(t.head, id)));
+                          conn->PrepareStable(t.select_head, What("get head", t.head, id)));
   select.BindText(id);
   XRONOX_ASSIGN_OR_RETURN(bool found, select.Step());
   if (!found) return std::optional<HeadRow>();

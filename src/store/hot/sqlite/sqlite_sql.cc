@@ -152,16 +152,27 @@ Result<const SqliteTables*> TablesFor(const CollectionRef& ref) {
   // they serve, so they are built once. Entries are never removed: pointers stay valid.
   static std::shared_mutex mutex;
   static std::unordered_map<std::string, std::unique_ptr<const SqliteTables>> cache;
+  // Most calls on a thread name the collection of the previous one.
+  thread_local std::string last_db, last_collection;
+  thread_local const SqliteTables* last = nullptr;
+  if (last != nullptr && ref.db == last_db && ref.collection == last_collection) return last;
   std::string key = ref.db + '\x1f' + ref.collection;
+  const SqliteTables* found = nullptr;
   {
     std::shared_lock lock(mutex);
     auto it = cache.find(key);
-    if (it != cache.end()) return it->second.get();
+    if (it != cache.end()) found = it->second.get();
   }
-  XRONOX_RETURN_IF_ERROR(ValidateCollectionRef(ref));
-  auto tables = std::make_unique<const SqliteTables>(BuildTables(ref));
-  std::unique_lock lock(mutex);
-  return cache.try_emplace(key, std::move(tables)).first->second.get();
+  if (found == nullptr) {
+    XRONOX_RETURN_IF_ERROR(ValidateCollectionRef(ref));
+    auto tables = std::make_unique<const SqliteTables>(BuildTables(ref));
+    std::unique_lock lock(mutex);
+    found = cache.try_emplace(key, std::move(tables)).first->second.get();
+  }
+  last_db = ref.db;
+  last_collection = ref.collection;
+  last = found;
+  return found;
 }
 
 std::string CreateCollectionSql(const SqliteTables& t) {
