@@ -106,6 +106,14 @@ std::string FormatDate(TimestampMicros micros) {
   return buffer;
 }
 
+std::string FormatIso8601Basic(TimestampMicros micros) {
+  std::tm tm = ToUtc(micros);
+  char buffer[72];  // Room for any int fields, so the compiler sees no truncation.
+  std::snprintf(buffer, sizeof(buffer), "%04d%02d%02dT%02d%02d%02dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return buffer;
+}
+
 std::optional<TimestampMicros> ParseRfc3339(const std::string& s) {
   size_t pos = 0;
   int year, month, day, hour, minute, second;

@@ -42,5 +42,7 @@ std::string FormatRfc3339(TimestampMicros micros);
 std::optional<TimestampMicros> ParseRfc3339(const std::string& text);
 /// Format the UTC date "YYYY-MM-DD".
 std::string FormatDate(TimestampMicros micros);
+/// Format ISO 8601 basic UTC to the second (fraction dropped): "20130524T000000Z".
+std::string FormatIso8601Basic(TimestampMicros micros);
 
 }  // namespace xronox

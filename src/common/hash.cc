@@ -1,6 +1,9 @@
 #include "common/hash.h"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <climits>
 
 namespace xronox {
 
@@ -8,11 +11,32 @@ std::string Sha256Hex(std::string_view bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), length));
+}
+
+Result<std::string> HmacSha256(std::string_view key, std::string_view data) {
+  if (key.size() > static_cast<size_t>(INT_MAX)) {
+    return InvalidArgument("HMAC-SHA256: key longer than " + std::to_string(INT_MAX) + " bytes");
+  }
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  // HMAC() is OpenSSL 3's one-shot MAC (not deprecated, unlike HMAC_CTX); it returns
+  // nullptr only when OpenSSL cannot allocate or initialise the digest.
+  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+           reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac,
+           &length) == nullptr) {
+    return Internal("HMAC-SHA256: OpenSSL failed");
+  }
+  return std::string(reinterpret_cast<const char*>(mac), length);
+}
+
+std::string HexEncode(std::string_view bytes) {
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex(length * 2, '0');
-  for (unsigned int i = 0; i < length; ++i) {
-    hex[2 * i] = kHex[digest[i] >> 4];
-    hex[2 * i + 1] = kHex[digest[i] & 0xf];
+  std::string hex(bytes.size() * 2, '0');
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    unsigned char byte = static_cast<unsigned char>(bytes[i]);
+    hex[2 * i] = kHex[byte >> 4];
+    hex[2 * i + 1] = kHex[byte & 0xf];
   }
   return hex;
 }

@@ -124,7 +124,9 @@ TEST(CrashTest, KilledWritersLoseNoAcknowledgedWrite) {
     auto record = knowledge->Get(id);
     ASSERT_TRUE(record.ok()) << id << ": " << record.status().ToString();
     EXPECT_GE(record->version, ack.version) << id;
-    if (record->version == ack.version) EXPECT_EQ(Sha256Hex(record->data.dump()), ack.hash);
+    if (record->version == ack.version) {
+      EXPECT_EQ(Sha256Hex(record->data.dump()), ack.hash);
+    }
   }
 
   int64_t garbage = 0;
