@@ -41,8 +41,9 @@ struct Comparison {
 
 inline void PrintComparison(const CollectingReporter& reporter,
                             const std::vector<Comparison>& comparisons) {
-  std::printf("\n| comparison | subject (us/op) | baseline (us/op) | subject/baseline latency | "
-              "subject/baseline throughput | target |\n|---|---|---|---|---|---|\n");
+  std::printf(
+      "\n| comparison | subject (us/op) | baseline (us/op) | subject/baseline latency | "
+      "subject/baseline throughput | target |\n|---|---|---|---|---|---|\n");
   for (const auto& c : comparisons) {
     double subject = reporter.LatencyMicros(c.subject);
     double baseline = reporter.LatencyMicros(c.baseline);

@@ -21,7 +21,9 @@ namespace {
 
 using namespace xronox;
 
-const Json kDocument = {{"customer", "c-123"}, {"status", "paid"}, {"amount", 1234.5},
+const Json kDocument = {{"customer", "c-123"},
+                        {"status", "paid"},
+                        {"amount", 1234.5},
                         {"items", {{{"sku", "a"}, {"qty", 2}}, {{"sku", "b"}, {"qty", 1}}}},
                         {"note", std::string(300, 'n')}};
 
@@ -38,8 +40,9 @@ struct RawSqlite {
   sqlite3_stmt* select = nullptr;
   explicit RawSqlite(const std::string& path) {
     sqlite3_open(path.c_str(), &db);
-    sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                     "CREATE TABLE IF NOT EXISTS t(id TEXT PRIMARY KEY, data TEXT)",
+    sqlite3_exec(db,
+                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                 "CREATE TABLE IF NOT EXISTS t(id TEXT PRIMARY KEY, data TEXT)",
                  nullptr, nullptr, nullptr);
     sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO t VALUES(?,?)", -1, &insert, nullptr);
     sqlite3_prepare_v2(db, "SELECT data FROM t WHERE id=?", -1, &select, nullptr);
@@ -104,8 +107,8 @@ struct Store {
   explicit Store(const std::string& name) {
     auto config = CreateEmbeddedConfig(BenchDir(name));
     xronox = std::move(Xronox::Open(*config)).value();
-    runtime = std::move(xronox->With({DatabaseType::kRuntime, Tier::kTenant, "bench", "orders"}))
-                  .value();
+    runtime =
+        std::move(xronox->With({DatabaseType::kRuntime, Tier::kTenant, "bench", "orders"})).value();
   }
 };
 
@@ -189,14 +192,14 @@ int main(int argc, char** argv) {
   xronox::bench::CollectingReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   xronox::bench::PrintComparison(
-      reporter, {{"versioned update vs SQLite insert + file write", "BM_VersionedUpdate",
-                  "BM_Baseline_SqliteInsertPlusFileWrite", ">= 0.50 of baseline throughput"},
-                 {"Get current (data as JSON text) vs SQLite point select", "BM_GetCurrentRaw",
-                  "BM_Baseline_SqlitePointSelect", "<= 1.5x baseline latency"},
-                 {"Get current (data parsed to Json) vs SQLite point select", "BM_GetCurrent",
-                  "BM_Baseline_SqlitePointSelect", "(no target: includes a JSON parse)"},
-                 {"Get as-of, 10,000 vs 10 versions", "BM_GetAsOf/10000", "BM_GetAsOf/10",
-                  "<= 1.5x"}});
+      reporter,
+      {{"versioned update vs SQLite insert + file write", "BM_VersionedUpdate",
+        "BM_Baseline_SqliteInsertPlusFileWrite", ">= 0.50 of baseline throughput"},
+       {"Get current (data as JSON text) vs SQLite point select", "BM_GetCurrentRaw",
+        "BM_Baseline_SqlitePointSelect", "<= 1.5x baseline latency"},
+       {"Get current (data parsed to Json) vs SQLite point select", "BM_GetCurrent",
+        "BM_Baseline_SqlitePointSelect", "(no target: includes a JSON parse)"},
+       {"Get as-of, 10,000 vs 10 versions", "BM_GetAsOf/10000", "BM_GetAsOf/10", "<= 1.5x"}});
   benchmark::Shutdown();
   return 0;
 }

@@ -60,8 +60,8 @@ struct FolderConnection {
 struct DatabaseConfig {
   DatabaseType type = DatabaseType::kKnowledge;
   Tier tier = Tier::kGeneric;
-  std::string tenant_id;  ///< Runtime (and tenant-tier messaging): the tenant; may hold
-                          ///< "{tenant}" in a tenant template.
+  std::string tenant_id;   ///< Runtime (and tenant-tier messaging): the tenant; may hold
+                           ///< "{tenant}" in a tenant template.
   std::string mongo_ref;   ///< Hot store: name of a MongoDB connection, or
   std::string sqlite_ref;  ///< name of a SQLite connection (exactly one of the two).
   std::string s3_ref;      ///< Object store: name of an S3 connection, or

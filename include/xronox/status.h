@@ -82,7 +82,7 @@ Status ResourceExhausted(std::string message);
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : state_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
   Result(Status status) : state_(std::move(status)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return std::holds_alternative<T>(state_); }
@@ -108,15 +108,15 @@ class [[nodiscard]] Result {
 #define XRONOX_CONCAT(a, b) XRONOX_CONCAT_INNER(a, b)
 
 /// Return the Status of `expr` from the enclosing function when it is not ok.
-#define XRONOX_RETURN_IF_ERROR(expr)                   \
-  do {                                                 \
-    ::xronox::Status xronox_status_tmp_ = (expr);      \
+#define XRONOX_RETURN_IF_ERROR(expr)                         \
+  do {                                                       \
+    ::xronox::Status xronox_status_tmp_ = (expr);            \
     if (!xronox_status_tmp_.ok()) return xronox_status_tmp_; \
   } while (0)
 
 #define XRONOX_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
-  auto tmp = (expr);                                  \
-  if (!tmp.ok()) return tmp.status();                 \
+  auto tmp = (expr);                                 \
+  if (!tmp.ok()) return tmp.status();                \
   lhs = std::move(tmp).value()
 
 /// Evaluate a Result expression; return its Status on error, else move its value into `lhs`.

@@ -3,11 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace xronox {
 
@@ -42,8 +41,8 @@ const char* OperationName(Operation op);
 /// A record as read: identity, version, payload and audit metadata of its latest write.
 struct Record {
   std::string id;
-  int64_t version = 0;  ///< 0 for the first version; +1 per write.
-  Json data;            ///< The record's JSON object (null when deleted, or with raw_data).
+  int64_t version = 0;    ///< 0 for the first version; +1 per write.
+  Json data;              ///< The record's JSON object (null when deleted, or with raw_data).
   std::string data_text;  ///< With GetOptions::raw_data: the data as compact JSON text.
   bool deleted = false;
   TimestampMicros created_at = 0;
@@ -64,11 +63,11 @@ struct VersionInfo {
 
 /// Options of every write.
 struct WriteOptions {
-  std::string actor;   ///< Required on runtime writes.
-  std::string reason;  ///< Required on runtime writes.
+  std::string actor;                        ///< Required on runtime writes.
+  std::string reason;                       ///< Required on runtime writes.
   std::optional<int64_t> expected_version;  ///< Fail with FailedPrecondition unless current.
   bool create_only = false;                 ///< Put: fail with AlreadyExists if the id exists.
-  std::string idempotency_key;  ///< Retries with the same key return the first result.
+  std::string idempotency_key;              ///< Retries with the same key return the first result.
 };
 
 /// Which state of a record Get returns: current (default), a version, or as of a time.
@@ -81,8 +80,8 @@ struct GetOptions {
 };
 
 struct HistoryOptions {
-  int limit = 50;           ///< 1..1000.
-  std::string cursor;       ///< Opaque; from the previous page's `next`.
+  int limit = 50;      ///< 1..1000.
+  std::string cursor;  ///< Opaque; from the previous page's `next`.
   bool newest_first = true;
 };
 
@@ -92,8 +91,8 @@ struct HistoryPage {
 };
 
 struct QueryOptions {
-  int limit = 100;      ///< 1..1000.
-  std::string cursor;   ///< Opaque; from the previous page's `next`.
+  int limit = 100;     ///< 1..1000.
+  std::string cursor;  ///< Opaque; from the previous page's `next`.
 };
 
 struct QueryPage {

@@ -32,8 +32,7 @@ class Collection {
   /// Create (id absent) or replace (id present) a record by id.
   Result<WriteResult> Put(const std::string& id, const Json& data, const WriteOptions& options);
   /// Merge `patch` into the record (RFC 7396 merge patch).
-  Result<WriteResult> Update(const std::string& id, const Json& patch,
-                             const WriteOptions& options);
+  Result<WriteResult> Update(const std::string& id, const Json& patch, const WriteOptions& options);
   /// Delete a record: on runtime, a soft delete recorded as a version.
   Result<WriteResult> Delete(const std::string& id, const WriteOptions& options);
   /// Read a record: current, at a version, or as of a time.
@@ -43,8 +42,7 @@ class Collection {
   /// RFC 6902 JSON Patch from version `from` to version `to` (runtime only).
   Result<Json> Diff(const std::string& id, int64_t from, int64_t to);
   /// Write a new version equal to `version` (runtime only; history only grows).
-  Result<WriteResult> Restore(const std::string& id, int64_t version,
-                              const WriteOptions& options);
+  Result<WriteResult> Restore(const std::string& id, int64_t version, const WriteOptions& options);
   /// Records matching a filter ({"field": value, "a.b": {"$gt": 1}, ...}), ordered by id.
   Result<QueryPage> Query(const Json& filter, const QueryOptions& options = {});
   /// Check every record of this collection; with `repair`, remove or roll forward leftovers.

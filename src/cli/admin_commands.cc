@@ -26,7 +26,8 @@ Result<std::vector<Target>> ListDatabases(Xronox& store, const VerifyArgs& args)
     auto type = static_cast<DatabaseType>(t);
     if (!args.db.empty() && args.db != DatabaseTypeName(type)) continue;
     for (const auto& db : store.config().databases) {
-      if (db.type == type && db.tier == Tier::kGeneric) targets.push_back({type, Tier::kGeneric, "", ""});
+      if (db.type == type && db.tier == Tier::kGeneric)
+        targets.push_back({type, Tier::kGeneric, "", ""});
     }
     XRONOX_ASSIGN_OR_RETURN(auto tenants, store.ListTenants(type));
     for (const auto& tenant : tenants) {
@@ -56,7 +57,8 @@ Status VerifyCollection(Xronox& store, const Target& target, bool repair, Totals
   totals.garbage += report.garbage.size();
   totals.removed += report.garbage_removed;
   for (const auto& p : report.problems) totals.problems.push_back(Describe(target) + ": " + p);
-  for (const auto& g : report.garbage) std::cout << "garbage: " << Describe(target) << ": " << g << "\n";
+  for (const auto& g : report.garbage)
+    std::cout << "garbage: " << Describe(target) << ": " << g << "\n";
   return Status::Ok();
 }
 

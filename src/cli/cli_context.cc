@@ -35,8 +35,7 @@ Result<Collection> OpenCollection(const StoreOptions& options, const TargetArgs&
 }
 
 void AddTargetArgs(CLI::App& command, TargetArgs& args, bool with_id) {
-  command.add_option("db", args.db, "Database type: knowledge, metadata, runtime, ...")
-      ->required();
+  command.add_option("db", args.db, "Database type: knowledge, metadata, runtime, ...")->required();
   command.add_option("tenant", args.tenant, "Tenant id, or _ for the generic tier")->required();
   command.add_option("collection", args.collection, "Collection name")->required();
   if (with_id) command.add_option("id", args.id, "Record id")->required();

@@ -2,11 +2,10 @@
 // Thread-safety: single-threaded (one command per process).
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <memory>
 #include <optional>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "xronox/xronox.h"
 

@@ -39,8 +39,8 @@ int RunHistory(const StoreOptions& store, const HistoryArgs& args) {
   if (!page.ok()) return Fail(page.status());
   Json versions = Json::array();
   for (const auto& info : page->versions) versions.push_back(VersionInfoToJson(info));
-  std::cout << Json{{"versions", versions}, {"next", page->next ? Json(*page->next) : Json()}}
-                   .dump(2)
+  std::cout << Json{{"versions", versions}, {"next", page->next ? Json(*page->next) : Json()}}.dump(
+                   2)
             << "\n";
   return 0;
 }
@@ -80,14 +80,16 @@ void AddHistoryCommands(CLI::App& app, StoreOptions& store, int& exit_code) {
   history->callback([&store, &exit_code, h] { exit_code = RunHistory(store, *h); });
 
   auto d = std::make_shared<DiffArgs>();
-  CLI::App* diff = app.add_subcommand("diff", "Print the JSON Patch between two versions (runtime)");
+  CLI::App* diff =
+      app.add_subcommand("diff", "Print the JSON Patch between two versions (runtime)");
   AddTargetArgs(*diff, d->target, true);
   diff->add_option("--from", d->from, "Older version")->required();
   diff->add_option("--to", d->to, "Newer version")->required();
   diff->callback([&store, &exit_code, d] { exit_code = RunDiff(store, *d); });
 
   auto r = std::make_shared<RestoreArgs>();
-  CLI::App* restore = app.add_subcommand("restore", "Write a new version equal to an old one (runtime)");
+  CLI::App* restore =
+      app.add_subcommand("restore", "Write a new version equal to an old one (runtime)");
   AddTargetArgs(*restore, r->target, true);
   restore->add_option("--version", r->version, "Version to restore")->required();
   restore->add_option("--actor", r->actor, "Who restores")->required();

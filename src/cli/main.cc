@@ -8,7 +8,8 @@ int main(int argc, char** argv) {
   CLI::App app{"xronox: inspect, change and verify a Xronox store"};
   app.require_subcommand(1);
   StoreOptions store;
-  app.add_option("--data", store.data_dir, "Embedded store directory (as served by xronoxd --data)");
+  app.add_option("--data", store.data_dir,
+                 "Embedded store directory (as served by xronoxd --data)");
   app.add_option("--config", store.config_file, "Config file (JSON) of any configured store");
   int exit_code = 0;
   AddRecordCommands(app, store, exit_code);

@@ -74,8 +74,10 @@ int RunPut(const StoreOptions& store, const PutArgs& args) {
   auto written = args.merge ? collection->Update(args.target.id, *body, options)
                             : collection->Put(args.target.id, *body, options);
   if (!written.ok()) return Fail(written.status());
-  std::cout << Json{{"id", written->id}, {"version", written->version},
-                    {"created", written->created}}.dump()
+  std::cout << Json{{"id", written->id},
+                    {"version", written->version},
+                    {"created", written->created}}
+                   .dump()
             << "\n";
   return 0;
 }
@@ -84,7 +86,8 @@ int RunPut(const StoreOptions& store, const PutArgs& args) {
 
 void AddRecordCommands(CLI::App& app, StoreOptions& store, int& exit_code) {
   auto get_args = std::make_shared<GetArgs>();
-  CLI::App* get = app.add_subcommand("get", "Print a record: current, at a version, or as of a time");
+  CLI::App* get =
+      app.add_subcommand("get", "Print a record: current, at a version, or as of a time");
   AddTargetArgs(*get, get_args->target, true);
   get->add_option("--version", get_args->version, "Version number to read (runtime)");
   get->add_option("--as-of", get_args->as_of, "RFC 3339 time: the version current then (runtime)");

@@ -129,9 +129,8 @@ Decimal Normalize(std::string_view text) {
       digits += text[i];
     }
   }
-  long exponent = (i < text.size()) ? std::strtol(std::string(text.substr(i + 1)).c_str(),
-                                                  nullptr, 10)
-                                    : 0;
+  long exponent =
+      (i < text.size()) ? std::strtol(std::string(text.substr(i + 1)).c_str(), nullptr, 10) : 0;
   // strtol saturates at LONG_MIN/MAX; clamp so the sum below cannot overflow.
   exponent = std::clamp(exponent, -kMaxExponent, kMaxExponent);
   if (point < 0) point = static_cast<long>(digits.size());

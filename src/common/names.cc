@@ -30,9 +30,8 @@ Status CheckName(const std::string& what, const std::string& name, size_t max_by
   }
   for (char c : name) {
     if (!IsAlnum(c) && extra_chars.find(c) == std::string_view::npos) {
-      return InvalidArgument(what + " " + Printable(name) +
-                             " may only hold letters, digits and '" + std::string(extra_chars) +
-                             "'");
+      return InvalidArgument(what + " " + Printable(name) + " may only hold letters, digits and '" +
+                             std::string(extra_chars) + "'");
     }
   }
   return Status::Ok();
@@ -42,7 +41,8 @@ Status CheckName(const std::string& what, const std::string& name, size_t max_by
 
 Status ValidateRecordId(const std::string& id) {
   XRONOX_RETURN_IF_ERROR(CheckName("record id", id, kMaxNameBytes, "_.:-"));
-  if (id[0] == '.') return InvalidArgument("record id " + Printable(id) + " must not start with '.'");
+  if (id[0] == '.')
+    return InvalidArgument("record id " + Printable(id) + " must not start with '.'");
   return Status::Ok();
 }
 
@@ -64,7 +64,8 @@ Status ValidateDatabaseName(const std::string& db_name) {
 
 Status ValidateFolderBucketName(const std::string& bucket) {
   XRONOX_RETURN_IF_ERROR(CheckName("bucket name", bucket, 255, "_.-"));
-  if (bucket[0] == '.') return InvalidArgument("bucket name " + Printable(bucket) + " must not start with '.'");
+  if (bucket[0] == '.')
+    return InvalidArgument("bucket name " + Printable(bucket) + " must not start with '.'");
   return Status::Ok();
 }
 

@@ -22,10 +22,14 @@ std::optional<DatabaseType> ParseDatabaseType(const std::string& name) {
 
 const char* OperationName(Operation op) {
   switch (op) {
-    case Operation::kCreate: return "create";
-    case Operation::kUpdate: return "update";
-    case Operation::kDelete: return "delete";
-    case Operation::kRestore: return "restore";
+    case Operation::kCreate:
+      return "create";
+    case Operation::kUpdate:
+      return "update";
+    case Operation::kDelete:
+      return "delete";
+    case Operation::kRestore:
+      return "restore";
   }
   return "update";
 }
@@ -52,8 +56,8 @@ std::string RecordToJsonText(const Record& record) {
 }
 
 Json VersionInfoToJson(const VersionInfo& info) {
-  return {{"version", info.version},     {"op", OperationName(info.op)},
-          {"actor", info.actor},         {"reason", info.reason},
+  return {{"version", info.version},      {"op", OperationName(info.op)},
+          {"actor", info.actor},          {"reason", info.reason},
           {"at", FormatRfc3339(info.at)}, {"changedFields", info.changed_fields}};
 }
 

@@ -21,8 +21,8 @@ namespace xronox {
 struct WriteIntent {
   enum class Kind { kCreate, kPut, kMerge, kDelete, kRestore };
   Kind kind = Kind::kPut;
-  Json body;                     ///< Data (create, put) or merge patch.
-  int64_t restore_version = 0;   ///< kRestore: the version to copy.
+  Json body;                    ///< Data (create, put) or merge patch.
+  int64_t restore_version = 0;  ///< kRestore: the version to copy.
 };
 
 class Engine {
@@ -41,7 +41,7 @@ class Engine {
   const EngineOptions& options() const { return options_; }
   Clock* clock() const { return clock_; }
 
- // Entry points for the verifier (verify.cc).
+  // Entry points for the verifier (verify.cc).
   Result<VersionObject> ReadVersionForVerify(const Binding& b, const store::VersionRow& row) {
     return ReadVersion(b, row);
   }
@@ -55,7 +55,6 @@ class Engine {
   struct Plan;  // The next state of a record, computed from its head (engine_internal.h).
 
  private:
-
   Result<WriteResult> WithRecord(const Binding& b, WriteResult result);
   Result<WriteResult> WriteIdempotent(const Binding& b, const std::string& id,
                                       const WriteIntent& intent, const WriteOptions& options);
@@ -66,8 +65,7 @@ class Engine {
                          const WriteOptions& options);
   Status CommitVersioned(const Binding& b, const std::optional<store::HeadRow>& head,
                          const Plan& plan);
-  Status CommitPlain(const Binding& b, const std::optional<store::HeadRow>& head,
-                     const Plan& plan);
+  Status CommitPlain(const Binding& b, const std::optional<store::HeadRow>& head, const Plan& plan);
   Status CommitLargePlain(const Binding& b, const std::optional<store::HeadRow>& head,
                           const store::HeadRow& next, const std::string& object_text);
   /// Commit version objects that were written but not indexed (a writer died between the

@@ -27,8 +27,7 @@ struct Engine::Plan {
 };
 
 /// Refuse writes that the database type, the audit rules or the body shape forbid.
-Status CheckWriteAllowed(const Binding& b, const WriteIntent& intent,
-                         const WriteOptions& options);
+Status CheckWriteAllowed(const Binding& b, const WriteIntent& intent, const WriteOptions& options);
 
 /// Reason attached to a Status when a writer lost a race and should re-read and retry.
 inline constexpr const char* kLostRace = "lost_race";

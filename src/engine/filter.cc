@@ -17,8 +17,8 @@ using Op = store::Condition::Op;
 
 std::optional<Op> ParseOp(const std::string& name) {
   static const std::pair<const char*, Op> kOps[] = {
-      {"$eq", Op::kEq},   {"$ne", Op::kNe}, {"$gt", Op::kGt}, {"$gte", Op::kGte},
-      {"$lt", Op::kLt},   {"$lte", Op::kLte}, {"$in", Op::kIn}};
+      {"$eq", Op::kEq}, {"$ne", Op::kNe},   {"$gt", Op::kGt}, {"$gte", Op::kGte},
+      {"$lt", Op::kLt}, {"$lte", Op::kLte}, {"$in", Op::kIn}};
   for (const auto& [text, op] : kOps) {
     if (name == text) return op;
   }
@@ -89,12 +89,18 @@ bool Holds(Op op, const Json* value, const Json& operand) {
     if (!order) return false;
   }
   switch (op) {
-    case Op::kEq: return Equal(*value, operand);
-    case Op::kNe: return !Equal(*value, operand);
-    case Op::kGt: return *order > 0;
-    case Op::kGte: return *order >= 0;
-    case Op::kLt: return *order < 0;
-    case Op::kLte: return *order <= 0;
+    case Op::kEq:
+      return Equal(*value, operand);
+    case Op::kNe:
+      return !Equal(*value, operand);
+    case Op::kGt:
+      return *order > 0;
+    case Op::kGte:
+      return *order >= 0;
+    case Op::kLt:
+      return *order < 0;
+    case Op::kLte:
+      return *order <= 0;
     case Op::kIn:
       return std::any_of(operand.begin(), operand.end(),
                          [&](const Json& element) { return Equal(*value, element); });
@@ -131,8 +137,7 @@ std::vector<store::Condition> PushdownConditions(const Filter& filter,
                                                  const std::vector<std::string>& indexed_props) {
   std::vector<store::Condition> conditions;
   for (const auto& field : filter.fields) {
-    if (std::find(indexed_props.begin(), indexed_props.end(), field.path) ==
-        indexed_props.end()) {
+    if (std::find(indexed_props.begin(), indexed_props.end(), field.path) == indexed_props.end()) {
       continue;
     }
     for (const auto& [op, operand] : field.ops) {

@@ -84,8 +84,12 @@ Result<WriteResult> Engine::WriteIdempotent(const Binding& b, const std::string&
         XRONOX_ASSIGN_OR_RETURN(auto row, b.hot->GetVersion(b.ref, write_id, head->version));
         if (row && row->idempotency_key == options.idempotency_key) {
           WriteResult done{write_id, head->version, head->version == 0, std::nullopt};
-          claim.body = Json{{"request", request}, {"state", "done"}, {"id", done.id},
-                            {"version", done.version}, {"created", done.created}}.dump();
+          claim.body = Json{{"request", request},
+                            {"state", "done"},
+                            {"id", done.id},
+                            {"version", done.version},
+                            {"created", done.created}}
+                           .dump();
           XRONOX_RETURN_IF_ERROR(b.hot->UpdateClaim(b.ref, claim));
           return WithRecord(b, std::move(done));
         }
@@ -99,8 +103,12 @@ Result<WriteResult> Engine::WriteIdempotent(const Binding& b, const std::string&
     XRONOX_RETURN_IF_ERROR(b.hot->DeleteClaim(b.ref, claim.key, claim.owner));
     return result;
   }
-  claim.body = Json{{"request", request}, {"state", "done"}, {"id", result->id},
-                    {"version", result->version}, {"created", result->created}}.dump();
+  claim.body = Json{{"request", request},
+                    {"state", "done"},
+                    {"id", result->id},
+                    {"version", result->version},
+                    {"created", result->created}}
+                   .dump();
   XRONOX_RETURN_IF_ERROR(b.hot->UpdateClaim(b.ref, claim));
   return result;
 }

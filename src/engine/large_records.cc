@@ -17,10 +17,17 @@ namespace xronox {
 namespace {
 
 Json HeadToJson(const store::HeadRow& h) {
-  return {{"id", h.id},           {"version", h.version},       {"deleted", h.deleted},
-          {"data", h.data},       {"payloadKey", h.payload_key}, {"payloadHash", h.payload_hash},
-          {"createdAt", h.created_at}, {"updatedAt", h.updated_at}, {"actor", h.actor},
-          {"reason", h.reason},   {"indexed", h.indexed}};
+  return {{"id", h.id},
+          {"version", h.version},
+          {"deleted", h.deleted},
+          {"data", h.data},
+          {"payloadKey", h.payload_key},
+          {"payloadHash", h.payload_hash},
+          {"createdAt", h.created_at},
+          {"updatedAt", h.updated_at},
+          {"actor", h.actor},
+          {"reason", h.reason},
+          {"indexed", h.indexed}};
 }
 
 Result<store::HeadRow> HeadFromJson(const Json& j) {
@@ -52,9 +59,9 @@ void Backoff() { std::this_thread::sleep_for(std::chrono::milliseconds(2)); }
 Status Engine::CommitLargePlain(const Binding& b, const std::optional<store::HeadRow>& head,
                                 const store::HeadRow& next, const std::string& object_text) {
   std::optional<int64_t> base = head ? std::optional<int64_t>(head->version) : std::nullopt;
-  store::ClaimRow claim{LargeWriteClaimKey(next.id), RandomHex(8), clock_->NowMicros(),
-                        Json{{"head", HeadToJson(next)}, {"base", base ? Json(*base) : Json()}}
-                            .dump()};
+  store::ClaimRow claim{
+      LargeWriteClaimKey(next.id), RandomHex(8), clock_->NowMicros(),
+      Json{{"head", HeadToJson(next)}, {"base", base ? Json(*base) : Json()}}.dump()};
   Status claimed = b.hot->InsertClaim(b.ref, claim);
   if (claimed.code() == StatusCode::kAlreadyExists) {
     XRONOX_RETURN_IF_ERROR(RecoverLargeClaim(b, next.id));
@@ -71,8 +78,8 @@ Status Engine::CommitLargePlain(const Binding& b, const std::optional<store::Hea
   }
   const std::string& bucket = b.database.buckets.records;
   if (!object_text.empty()) {
-    Status put = b.objects->Put(bucket, RecordKey(b, next.id), object_text,
-                                store::PutMode::kOverwrite);
+    Status put =
+        b.objects->Put(bucket, RecordKey(b, next.id), object_text, store::PutMode::kOverwrite);
     if (!put.ok()) {
       XRONOX_RETURN_IF_ERROR(release());
       return put;
@@ -82,8 +89,7 @@ Status Engine::CommitLargePlain(const Binding& b, const std::optional<store::Hea
   if (written.code() == StatusCode::kConflict || written.code() == StatusCode::kAlreadyExists) {
     // A reader may have rolled this very write forward from the claim.
     XRONOX_ASSIGN_OR_RETURN(auto after, b.hot->GetHead(b.ref, next.id));
-    bool ours = after && after->version == next.version &&
-                after->payload_hash == next.payload_hash;
+    bool ours = after && after->version == next.version && after->payload_hash == next.payload_hash;
     if (!ours) {
       XRONOX_RETURN_IF_ERROR(release());
       return LostRace("record '" + next.id + "' changed during the write");

@@ -15,7 +15,8 @@ constexpr int kMaxReadAttempts = 8;
 
 Status NotVersioned(const Binding& b, const std::string& what) {
   return InvalidArgument(what + " needs a versioned database type (runtime); " +
-                         DatabaseTypeName(b.target.database_type) + " keeps only the current "
+                         DatabaseTypeName(b.target.database_type) +
+                         " keeps only the current "
                          "record")
       .WithReason("not_versioned");
 }
@@ -93,8 +94,8 @@ Result<store::VersionRow> Engine::FindVersion(const Binding& b, const std::strin
   std::optional<store::VersionRow> row;
   if (options.version) {
     XRONOX_ASSIGN_OR_RETURN(row, b.hot->GetVersion(b.ref, id, *options.version));
-    if (!row) return NotFound("record '" + id + "' has no version " +
-                              std::to_string(*options.version));
+    if (!row)
+      return NotFound("record '" + id + "' has no version " + std::to_string(*options.version));
   } else {
     XRONOX_ASSIGN_OR_RETURN(row, b.hot->GetVersionAsOf(b.ref, id, *options.as_of));
     if (!row) return NotFound("record '" + id + "' did not exist at that time");
@@ -130,8 +131,9 @@ Result<Record> Engine::Get(const Binding& b, const std::string& id, const GetOpt
     XRONOX_ASSIGN_OR_RETURN(store::VersionRow row, FindVersion(b, id, options));
     XRONOX_ASSIGN_OR_RETURN(VersionObject object, ReadVersion(b, row));
     XRONOX_ASSIGN_OR_RETURN(auto head, b.hot->GetHead(b.ref, id));
-    Record record{id, object.version, std::move(object.data), "", object.deleted,
-                  head ? head->created_at : object.at, object.at, object.actor, object.reason};
+    Record record{id,        object.version, std::move(object.data),
+                  "",        object.deleted, head ? head->created_at : object.at,
+                  object.at, object.actor,   object.reason};
     if (options.raw_data) {
       XRONOX_ASSIGN_OR_RETURN(record.data_text, DumpJson(record.data));
       record.data = nullptr;
@@ -224,9 +226,18 @@ Result<int> Engine::RollForward(const Binding& b, const std::string& id) {
       if (static_cast<int64_t>(text.size()) <= options_.inline_max_bytes) data_text = text;
     }
     store::HeadRow next_head = HeadFromPlan(b, plan, data_text, key, payload_hash, entry_hash);
-    store::VersionRow row{id, next, OperationName(object.op), object.actor, object.reason,
-                          object.at, Json(object.changed_fields).dump(), key, entry_hash,
-                          object.prev_hash, object.deleted, object.idempotency_key};
+    store::VersionRow row{id,
+                          next,
+                          OperationName(object.op),
+                          object.actor,
+                          object.reason,
+                          object.at,
+                          Json(object.changed_fields).dump(),
+                          key,
+                          entry_hash,
+                          object.prev_hash,
+                          object.deleted,
+                          object.idempotency_key};
     std::optional<int64_t> base = head ? std::optional<int64_t>(head->version) : std::nullopt;
     Status commit = b.hot->CommitVersion(b.ref, row, next_head, base);
     if (commit.code() == StatusCode::kAlreadyExists) {

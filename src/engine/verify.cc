@@ -71,8 +71,8 @@ class Verifier {
     std::string prev;
     std::optional<VersionObject> last;
     while (true) {
-      XRONOX_ASSIGN_OR_RETURN(auto rows, b_.hot->ListVersions(b_.ref, head.id, after, kPage,
-                                                               store::Order::kAscending));
+      XRONOX_ASSIGN_OR_RETURN(
+          auto rows, b_.hot->ListVersions(b_.ref, head.id, after, kPage, store::Order::kAscending));
       for (const auto& row : rows) {
         ++report_.versions_checked;
         if (!CheckRow(row, expected, prev, last)) return Status::Ok();
@@ -132,9 +132,9 @@ class Verifier {
     }
     if (Sha256Hex(text) != head.payload_hash) {
       XRONOX_ASSIGN_OR_RETURN(auto claim, b_.hot->GetClaim(b_.ref, LargeWriteClaimKey(head.id)));
-      if (claim) return Garbage(where + "unfinished write", [&] {
-        return engine_.RecoverLargeClaimForVerify(b_, head.id);
-      });
+      if (claim)
+        return Garbage(where + "unfinished write",
+                       [&] { return engine_.RecoverLargeClaimForVerify(b_, head.id); });
       Problem(where + "payload does not match its hash");
     }
     return Status::Ok();
@@ -142,8 +142,8 @@ class Verifier {
 
   Status CheckClaims() {
     XRONOX_ASSIGN_OR_RETURN(auto claims, b_.hot->ListClaims(b_.ref, ""));
-    TimestampMicros cutoff = engine_.clock()->NowMicros() -
-                             engine_.options().claim_lease_seconds * 1'000'000;
+    TimestampMicros cutoff =
+        engine_.clock()->NowMicros() - engine_.options().claim_lease_seconds * 1'000'000;
     for (const auto& claim : claims) {
       Json body = Json::parse(claim.body, nullptr, false);
       bool done = body.is_object() && body.value("state", "") == "done";
@@ -161,8 +161,8 @@ class Verifier {
     std::string prefix = VersionsPrefix(b_);
     std::string continuation;
     while (true) {
-      XRONOX_ASSIGN_OR_RETURN(auto page, b_.objects->List(b_.database.buckets.versions, prefix,
-                                                           continuation, 1000));
+      XRONOX_ASSIGN_OR_RETURN(
+          auto page, b_.objects->List(b_.database.buckets.versions, prefix, continuation, 1000));
       for (const auto& object : page.objects) XRONOX_RETURN_IF_ERROR(CheckVersionObject(object));
       if (!page.next) return Status::Ok();
       continuation = *page.next;
@@ -171,8 +171,8 @@ class Verifier {
 
   // Temp files of crashed object writes (S3: unfinished uploads) under this collection.
   Status CheckLeftovers() {
-    TimestampMicros cutoff = engine_.clock()->NowMicros() -
-                             engine_.options().claim_lease_seconds * 1'000'000;
+    TimestampMicros cutoff =
+        engine_.clock()->NowMicros() - engine_.options().claim_lease_seconds * 1'000'000;
     std::pair<const std::string*, std::string> places[] = {
         {&b_.database.buckets.records, RecordsPrefix(b_)},
         {&b_.database.buckets.versions, VersionsPrefix(b_)}};
@@ -192,11 +192,11 @@ class Verifier {
   Status CheckRecordObjects() {
     std::string prefix = RecordsPrefix(b_);
     std::string continuation;
-    TimestampMicros cutoff = engine_.clock()->NowMicros() -
-                             engine_.options().claim_lease_seconds * 1'000'000;
+    TimestampMicros cutoff =
+        engine_.clock()->NowMicros() - engine_.options().claim_lease_seconds * 1'000'000;
     while (true) {
-      XRONOX_ASSIGN_OR_RETURN(auto page, b_.objects->List(b_.database.buckets.records, prefix,
-                                                           continuation, 1000));
+      XRONOX_ASSIGN_OR_RETURN(
+          auto page, b_.objects->List(b_.database.buckets.records, prefix, continuation, 1000));
       for (const auto& object : page.objects) {
         XRONOX_RETURN_IF_ERROR(CheckRecordObject(object, prefix, cutoff));
       }
@@ -219,18 +219,16 @@ class Verifier {
       if (claim) return Status::Ok();  // A write in progress (stale claims are handled apart).
     }
     if (object.modified_at >= cutoff) return Status::Ok();  // Maybe a write in flight.
-    return Garbage("unreferenced record object " + object.key, [&] {
-      return b_.objects->Delete(b_.database.buckets.records, object.key);
-    });
+    return Garbage("unreferenced record object " + object.key,
+                   [&] { return b_.objects->Delete(b_.database.buckets.records, object.key); });
   }
 
   Status CheckVersionObject(const store::ObjectInfo& object) {
     std::string id;
     int64_t version = 0;
     if (!ParseVersionKey(object.key, VersionsPrefix(b_), id, version)) {
-      return Garbage("unexpected object " + object.key, [&] {
-        return b_.objects->Delete(b_.database.buckets.versions, object.key);
-      });
+      return Garbage("unexpected object " + object.key,
+                     [&] { return b_.objects->Delete(b_.database.buckets.versions, object.key); });
     }
     XRONOX_ASSIGN_OR_RETURN(auto row, b_.hot->GetVersion(b_.ref, id, version));
     if (row) return Status::Ok();

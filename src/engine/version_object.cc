@@ -27,8 +27,8 @@ Result<std::string> EncodeVersionObject(const VersionObject& o) {
 }
 
 std::optional<Operation> ParseOperation(const std::string& name) {
-  for (Operation op : {Operation::kCreate, Operation::kUpdate, Operation::kDelete,
-                       Operation::kRestore}) {
+  for (Operation op :
+       {Operation::kCreate, Operation::kUpdate, Operation::kDelete, Operation::kRestore}) {
     if (name == OperationName(op)) return op;
   }
   return std::nullopt;

@@ -64,8 +64,9 @@ VersionObject ObjectFromPlan(const Binding& b, const Engine::Plan& plan) {
 }
 
 WriteResult ResultOf(const Engine::Plan& plan) {
-  Record record{plan.id,         plan.version, plan.deleted ? Json(nullptr) : plan.data, "",
-                plan.deleted,    plan.created_at, plan.at, plan.actor, plan.reason};
+  Record record{plan.id, plan.version, plan.deleted ? Json(nullptr) : plan.data,
+                "",      plan.deleted, plan.created_at,
+                plan.at, plan.actor,   plan.reason};
   return WriteResult{plan.id, plan.version, plan.op == Operation::kCreate, std::move(record)};
 }
 

@@ -46,7 +46,8 @@ Status CheckState(const Binding& b, const std::optional<store::HeadRow>& head,
       return Status::Ok();
     case Kind::kPut:
       if (options.create_only && exists_for_create) {
-        return AlreadyExists("record '" + head->id + "' exists").WithReason("record_exists")
+        return AlreadyExists("record '" + head->id + "' exists")
+            .WithReason("record_exists")
             .WithCurrentVersion(head->version);
       }
       if (tombstone && b.versioned) return DeletedConflict(*head);
@@ -75,8 +76,7 @@ Operation OperationFor(const std::optional<store::HeadRow>& head, WriteIntent::K
 
 }  // namespace
 
-Status CheckWriteAllowed(const Binding& b, const WriteIntent& intent,
-                         const WriteOptions& options) {
+Status CheckWriteAllowed(const Binding& b, const WriteIntent& intent, const WriteOptions& options) {
   using Kind = WriteIntent::Kind;
   if (b.append_only && intent.kind != Kind::kCreate) {
     return NotSupported(std::string(DatabaseTypeName(b.target.database_type)) +
@@ -98,8 +98,8 @@ Status CheckWriteAllowed(const Binding& b, const WriteIntent& intent,
   if (options.idempotency_key.size() > 256) {
     return InvalidArgument("idempotency key is longer than 256 bytes");
   }
-  bool has_body = intent.kind == Kind::kCreate || intent.kind == Kind::kPut ||
-                  intent.kind == Kind::kMerge;
+  bool has_body =
+      intent.kind == Kind::kCreate || intent.kind == Kind::kPut || intent.kind == Kind::kMerge;
   if (has_body && !intent.body.is_object()) {
     return InvalidArgument("record data must be a JSON object");
   }

@@ -13,14 +13,14 @@ namespace xronox {
 
 struct Binding {
   Target target;
-  DatabaseConfig database;          ///< Resolved: tenant substituted, buckets concrete.
-  store::HotStore* hot = nullptr;   ///< Borrowed from the router, which outlives bindings.
+  DatabaseConfig database;                ///< Resolved: tenant substituted, buckets concrete.
+  store::HotStore* hot = nullptr;         ///< Borrowed from the router, which outlives bindings.
   store::ObjectStore* objects = nullptr;  ///< Borrowed; null in hot-store-only mode.
-  store::CollectionRef ref;         ///< {dbName, collection}.
-  FolderPrefixes prefixes;          ///< Key prefixes of the object store.
+  store::CollectionRef ref;               ///< {dbName, collection}.
+  FolderPrefixes prefixes;                ///< Key prefixes of the object store.
   std::vector<std::string> indexed_props;
-  bool versioned = false;     ///< Runtime: every write is a new immutable version.
-  bool append_only = false;   ///< Logs: update and delete are refused.
+  bool versioned = false;    ///< Runtime: every write is a new immutable version.
+  bool append_only = false;  ///< Logs: update and delete are refused.
 };
 
 }  // namespace xronox

@@ -16,8 +16,7 @@ std::string TargetKey(const Target& t) {
 
 std::vector<std::string> IndexedPropsFor(const Config& config, const std::string& collection) {
   auto it = config.collection_maps.find(collection);
-  return it == config.collection_maps.end() ? std::vector<std::string>{}
-                                            : it->second.indexed_props;
+  return it == config.collection_maps.end() ? std::vector<std::string>{} : it->second.indexed_props;
 }
 
 }  // namespace
@@ -31,7 +30,8 @@ Result<std::unique_ptr<Router>> Router::Open(const Config& config) {
 
 Status Router::OpenConnections() {
   for (const auto& [name, sqlite] : config_.sqlite_connections) {
-    XRONOX_ASSIGN_OR_RETURN(hot_stores_["sqlite:" + name], store::SqliteHotStore::Open(sqlite.path));
+    XRONOX_ASSIGN_OR_RETURN(hot_stores_["sqlite:" + name],
+                            store::SqliteHotStore::Open(sqlite.path));
   }
   for (const auto& [name, folder] : config_.folder_connections) {
     XRONOX_ASSIGN_OR_RETURN(object_stores_["folder:" + name],

@@ -38,7 +38,7 @@ class Router {
   store::HotStore* HotStoreFor(const DatabaseConfig& db);
 
   Config config_;
-  std::map<std::string, std::unique_ptr<store::HotStore>> hot_stores_;       // By connection.
+  std::map<std::string, std::unique_ptr<store::HotStore>> hot_stores_;        // By connection.
   std::map<std::string, std::unique_ptr<store::ObjectStore>> object_stores_;  // By connection.
   std::mutex mutex_;  // Guards the two caches below.
   std::map<std::string, std::shared_ptr<const Binding>> bindings_;

@@ -1,7 +1,7 @@
 // The HotStore conformance suite: every backend runs every test (memory, sqlite).
-#include <algorithm>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <functional>

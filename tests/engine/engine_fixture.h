@@ -84,7 +84,7 @@ inline std::string BackendName(const ::testing::TestParamInfo<std::string>& info
   return info.param;
 }
 
-#define XRONOX_INSTANTIATE_ENGINE_SUITE(Suite)                                              \
+#define XRONOX_INSTANTIATE_ENGINE_SUITE(Suite)                                       \
   INSTANTIATE_TEST_SUITE_P(Backends, Suite, ::testing::Values("memory", "embedded"), \
                            ::xronox::testing::BackendName)
 

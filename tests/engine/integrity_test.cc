@@ -44,8 +44,9 @@ class IntegrityTest : public EngineTest {
     o.prev_hash = (*head)->entry_hash;
     auto bytes = EncodeVersionObject(o);
     ASSERT_TRUE(bytes.ok());
-    ASSERT_TRUE(objects_->Put(b_.database.buckets.versions, VersionKey(b_, id, o.version), *bytes,
-                              store::PutMode::kCreateOnly)
+    ASSERT_TRUE(objects_
+                    ->Put(b_.database.buckets.versions, VersionKey(b_, id, o.version), *bytes,
+                          store::PutMode::kCreateOnly)
                     .ok());
   }
   Binding b_;
@@ -129,8 +130,8 @@ TEST_P(IntegrityTest, VerifyDetectsATamperedVersionObject) {
   ASSERT_TRUE(bytes.ok());
   std::string forged = *bytes;
   forged.replace(forged.find("10"), 2, "99");
-  ASSERT_TRUE(objects_->Put(b_.database.buckets.versions, key, forged,
-                            store::PutMode::kOverwrite).ok());
+  ASSERT_TRUE(
+      objects_->Put(b_.database.buckets.versions, key, forged, store::PutMode::kOverwrite).ok());
   auto report = engine_.Verify(b_, false);
   ASSERT_TRUE(report.ok());
   ASSERT_FALSE(report->problems.empty());
@@ -162,7 +163,8 @@ TEST_P(IntegrityTest, VerifyIsCleanAfterManyWrites) {
 TEST_P(IntegrityTest, VerifyReportsAndRemovesTempFilesOfCrashedObjectWrites) {
   if (GetParam() != "embedded") GTEST_SKIP() << "only the folder store has temp files";
   PutOk("o1", {{"a", 1}});
-  std::string dir = dir_.path() + "/objects/" + b_.database.buckets.versions + "/versions/orders/o1";
+  std::string dir =
+      dir_.path() + "/objects/" + b_.database.buckets.versions + "/versions/orders/o1";
   std::ofstream(dir + "/.xronox-tmp-crashed") << "partial";
   clock_.Set(SystemClock().NowMicros() + 3600LL * 1'000'000);
   auto report = engine_.Verify(b_, false);

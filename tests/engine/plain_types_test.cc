@@ -77,10 +77,9 @@ TEST_P(PlainTypesTest, LargePlainPayloadsRoundTripAndShrinkBackInline) {
   clock_.Advance(1000);
   ASSERT_TRUE(small_inline.Write(b, "d", MakeIntent(Kind::kPut, {{"body", "small"}}), {}).ok());
   EXPECT_EQ(small_inline.Get(b, "d", {})->data, (Json{{"body", "small"}}));
-  EXPECT_EQ(objects_->Get(b.database.buckets.records, "records/docs/d/current.json")
-                .status()
-                .code(),
-            StatusCode::kNotFound);
+  EXPECT_EQ(
+      objects_->Get(b.database.buckets.records, "records/docs/d/current.json").status().code(),
+      StatusCode::kNotFound);
   auto report = small_inline.Verify(b, false);
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->problems.empty());
@@ -90,8 +89,9 @@ TEST_P(PlainTypesTest, VerifyReportsUnreferencedRecordObjectsOnceOldAndRepairRem
   Binding b = Bind(DatabaseType::kKnowledge, "docs");
   ASSERT_TRUE(Write(b, "kept", MakeIntent(Kind::kPut, {{"a", 1}})).ok());
   const std::string key = "records/docs/ghost/current.json";
-  ASSERT_TRUE(objects_->Put(b.database.buckets.records, key, R"({"x":1})",
-                            store::PutMode::kOverwrite).ok());
+  ASSERT_TRUE(
+      objects_->Put(b.database.buckets.records, key, R"({"x":1})", store::PutMode::kOverwrite)
+          .ok());
   auto fresh = engine_.Verify(b, false);
   ASSERT_TRUE(fresh.ok());
   EXPECT_TRUE(fresh->garbage.empty()) << "a young object may belong to a write in flight";
@@ -101,8 +101,7 @@ TEST_P(PlainTypesTest, VerifyReportsUnreferencedRecordObjectsOnceOldAndRepairRem
   ASSERT_EQ(old->garbage.size(), 1u);
   EXPECT_EQ(old->garbage_removed, 1);
   EXPECT_TRUE(old->problems.empty());
-  EXPECT_EQ(objects_->Get(b.database.buckets.records, key).status().code(),
-            StatusCode::kNotFound);
+  EXPECT_EQ(objects_->Get(b.database.buckets.records, key).status().code(), StatusCode::kNotFound);
   EXPECT_EQ(engine_.Get(b, "kept", {})->data, (Json{{"a", 1}}));
 }
 

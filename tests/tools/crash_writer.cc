@@ -6,9 +6,9 @@
 // Output lines: "ACK <type> <id> <version> <sha256 of the data's JSON>"
 #include <chrono>
 #include <cstdio>
-#include <thread>
 #include <random>
 #include <string>
+#include <thread>
 
 #include "common/hash.h"
 #include "xronox/xronox.h"

@@ -100,8 +100,7 @@ class HotStore {
   virtual Status InsertVersion(const CollectionRef& ref, const VersionRow& version) = 0;
 
   virtual Result<std::optional<VersionRow>> GetVersion(const CollectionRef& ref,
-                                                       const std::string& id,
-                                                       int64_t version) = 0;
+                                                       const std::string& id, int64_t version) = 0;
   /// The latest version of `id` written at or before `at` (ties: the highest version).
   virtual Result<std::optional<VersionRow>> GetVersionAsOf(const CollectionRef& ref,
                                                            const std::string& id,

@@ -1,9 +1,9 @@
 #include "store/hot/sqlite/sqlite_hot_store.h"
 
 #include <algorithm>
-#include <set>
 #include <filesystem>
 #include <limits>
+#include <set>
 #include <system_error>
 
 #include "common/names.h"

@@ -1,11 +1,10 @@
 #include "store/hot/sqlite/sqlite_sql.h"
 
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
 #include <unordered_map>
-
-#include <limits>
 
 #include "store/hot/hot_store_rules.h"
 
