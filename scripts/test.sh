@@ -1,18 +1,57 @@
 #!/usr/bin/env bash
 # Install what is missing, build, and run every test suite: unit, conformance, engine (over
-# the backend matrix) and integration (server over loopback HTTP, CLI, crash tests), then the
-# same suites under ASan+UBSan.
+# the backend matrix) and integration (server over loopback HTTP, CLI, crash tests, and smoke
+# tests of the real test services), then the same suites under ASan+UBSan. The test services
+# (FerretDB for the MongoDB wire, versitygw for S3; DESIGN.md section 9) are built once and
+# cached by scripts/test-services.sh, started on 127.0.0.1 for this run and stopped at its end;
+# a service that does not start fails the run.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 "$root/scripts/setup.sh"
+"$root/scripts/check-format.sh"
+
+services="$root/scripts/test-services.sh"
+services_env=""
+stop_services() {
+  if [ -n "$services_env" ]; then "$services" stop "$services_env" || true; fi
+}
+trap stop_services EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+services_started=$SECONDS
+"$services" build
+services_env="$("$services" start)" || { echo "test: the test services did not start" >&2; exit 1; }
+# shellcheck source=/dev/null
+. "$services_env"
+echo "== services ready in $((SECONDS - services_started)) s"
+# The service smoke tests fail, not skip, if their endpoints are missing.
+export XRONOX_REQUIRE_SERVICES=1
+
+# Fail if a service has died since it started (its log says why).
+check_services() {
+  local name pid_var pid
+  for name in FERRETDB VERSITYGW; do
+    pid_var="XRONOX_TEST_${name}_PID"
+    pid="${!pid_var}"
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "test: the ${name,,} test service (pid $pid) is no longer running; its log:" >&2
+      cat "$XRONOX_TEST_SERVICES_DIR/${name,,}.log" >&2 || true
+      exit 1
+    fi
+  done
+}
 
 run_suites() {
   local preset="$1"
   echo "== build ($preset)"
   "$root/scripts/build.sh" "$preset"
-  echo "== test ($preset): backends: embedded (sqlite+folder), memory"
+  check_services
+  echo "== test ($preset): backends: embedded (sqlite+folder), memory;" \
+    "services: $XRONOX_TEST_SERVICES_DESCRIPTION"
   ctest --preset "$preset" -j2 --timeout 600
+  check_services
 }
 
 run_suites debug

@@ -244,7 +244,11 @@ Result<int> Engine::RollForward(const Binding& b, const std::string& id) {
       // Indexed already (another process, or a backend that commits the row first).
       commit = b.hot->WriteHead(b.ref, next_head, base);
     }
-    if (!commit.ok() && commit.code() != StatusCode::kConflict) return commit;
+    // Conflict or AlreadyExists: another process committed it (or more) meanwhile.
+    if (!commit.ok() && commit.code() != StatusCode::kConflict &&
+        commit.code() != StatusCode::kAlreadyExists) {
+      return commit;
+    }
     ++rolled;
   }
 }

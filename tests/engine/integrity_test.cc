@@ -106,6 +106,44 @@ TEST_P(IntegrityTest, UnindexedVersionIsRolledForwardByTheNextWriter) {
   EXPECT_TRUE(report->garbage.empty());
 }
 
+TEST_P(IntegrityTest, ConcurrentWritersRollTheSameOrphanForwardWithoutErrors) {
+  // A writer died after writing v0 of a new record: no head, no index entry, only the object.
+  VersionObject o;
+  o.collection = b_.ref.collection;
+  o.id = "fresh";
+  o.op = Operation::kCreate;
+  o.actor = "ghost";
+  o.reason = "crashed";
+  o.at = clock_.NowMicros();
+  o.data = {{"n", 0}};
+  auto bytes = EncodeVersionObject(o);
+  ASSERT_TRUE(bytes.ok());
+  ASSERT_TRUE(objects_
+                  ->Put(b_.database.buckets.versions, VersionKey(b_, "fresh", 0), *bytes,
+                        store::PutMode::kCreateOnly)
+                  .ok());
+  constexpr int kThreads = 8;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      auto result = engine_.Write(b_, "fresh", MakeIntent(Kind::kPut, {{"n", t + 1}}), By());
+      if (!result.ok()) {
+        ++failures;
+        ADD_FAILURE() << result.status().ToString();
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  auto record = engine_.Get(b_, "fresh", {});
+  ASSERT_TRUE(record.ok());
+  EXPECT_EQ(record->version, kThreads);  // v0 rolled forward, then one version per writer.
+  auto report = engine_.Verify(b_, false);
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->problems.empty());
+}
+
 TEST_P(IntegrityTest, VerifyReportsUnindexedVersionAsGarbageAndRepairCommitsIt) {
   PutOk("o1", {{"a", 1}});
   WriteOrphanVersion("o1", {{"a", 2}});

@@ -119,8 +119,7 @@ TEST_F(CliTest, VerifyIsCleanThenFailsOnTamperingAndReportsGarbage) {
   { std::ofstream(v1, std::ios::trunc) << text; }
   CliResult tampered = Cli({"verify"});
   EXPECT_EQ(tampered.exit_code, 2) << tampered.out << tampered.err;
-  EXPECT_NE(tampered.out.find("problem: runtime/acme/orders"), std::string::npos)
-      << tampered.out;
+  EXPECT_NE(tampered.out.find("problem: runtime/acme/orders"), std::string::npos) << tampered.out;
 }
 
 TEST_F(CliTest, EveryCommandHasHelpAndBadInputIsAClearError) {

@@ -2,11 +2,10 @@
 // instants, again and again; afterwards every acknowledged write is intact, nothing is
 // half-visible, and verify is clean (or clean after --repair).
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <fstream>
