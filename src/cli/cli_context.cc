@@ -41,6 +41,15 @@ void AddTargetArgs(CLI::App& command, TargetArgs& args, bool with_id) {
   if (with_id) command.add_option("id", args.id, "Record id")->required();
 }
 
+WriteOptions AuditedWrite(const std::string& actor, const std::string& reason,
+                          std::optional<int64_t> if_version) {
+  WriteOptions options;
+  options.actor = actor;
+  options.reason = reason;
+  options.expected_version = if_version;
+  return options;
+}
+
 int Fail(const Status& status) {
   std::cerr << "error: " << status.ToString() << "\n";
   return 1;

@@ -33,6 +33,9 @@ Result<Target> MakeTarget(const TargetArgs& args);
 Result<Collection> OpenCollection(const StoreOptions& options, const TargetArgs& args);
 /// Add <db> <tenant> <collection> (and <id> when with_id) positionals to a command.
 void AddTargetArgs(CLI::App& command, TargetArgs& args, bool with_id);
+/// Write options from the audit flags (--actor, --reason) and --if-version.
+WriteOptions AuditedWrite(const std::string& actor, const std::string& reason,
+                          std::optional<int64_t> if_version);
 /// Print a status as "error: ..." on stderr; return the exit code for it (1).
 int Fail(const Status& status);
 

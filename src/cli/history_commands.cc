@@ -57,10 +57,7 @@ int RunDiff(const StoreOptions& store, const DiffArgs& args) {
 int RunRestore(const StoreOptions& store, const RestoreArgs& args) {
   auto collection = OpenCollection(store, args.target);
   if (!collection.ok()) return Fail(collection.status());
-  WriteOptions options;
-  options.actor = args.actor;
-  options.reason = args.reason;
-  options.expected_version = args.if_version;
+  WriteOptions options = AuditedWrite(args.actor, args.reason, args.if_version);
   auto written = collection->Restore(args.target.id, args.version, options);
   if (!written.ok()) return Fail(written.status());
   if (!written->record) return Fail(Internal("restore returned no record"));

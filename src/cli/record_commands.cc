@@ -66,10 +66,7 @@ int RunPut(const StoreOptions& store, const PutArgs& args) {
   if (!body.ok()) return Fail(body.status());
   auto collection = OpenCollection(store, args.target);
   if (!collection.ok()) return Fail(collection.status());
-  WriteOptions options;
-  options.actor = args.actor;
-  options.reason = args.reason;
-  options.expected_version = args.if_version;
+  WriteOptions options = AuditedWrite(args.actor, args.reason, args.if_version);
   options.create_only = args.create_only;
   auto written = args.merge ? collection->Update(args.target.id, *body, options)
                             : collection->Put(args.target.id, *body, options);

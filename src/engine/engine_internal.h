@@ -37,6 +37,10 @@ store::HeadRow HeadFromPlan(const Binding& b, const Engine::Plan& plan, std::str
                             std::string payload_key, std::string payload_hash,
                             std::string entry_hash);
 
+/// The version-index row of a version object stored at `key` whose bytes hash to `entry_hash`.
+store::VersionRow VersionRowFromObject(const VersionObject& object, const std::string& key,
+                                       const std::string& entry_hash);
+
 /// Claim key that guards a large non-versioned record's object while it is rewritten.
 std::string LargeWriteClaimKey(const std::string& id);
 

@@ -226,18 +226,7 @@ Result<int> Engine::RollForward(const Binding& b, const std::string& id) {
       if (static_cast<int64_t>(text.size()) <= options_.inline_max_bytes) data_text = text;
     }
     store::HeadRow next_head = HeadFromPlan(b, plan, data_text, key, payload_hash, entry_hash);
-    store::VersionRow row{id,
-                          next,
-                          OperationName(object.op),
-                          object.actor,
-                          object.reason,
-                          object.at,
-                          Json(object.changed_fields).dump(),
-                          key,
-                          entry_hash,
-                          object.prev_hash,
-                          object.deleted,
-                          object.idempotency_key};
+    store::VersionRow row = VersionRowFromObject(object, key, entry_hash);
     std::optional<int64_t> base = head ? std::optional<int64_t>(head->version) : std::nullopt;
     Status commit = b.hot->CommitVersion(b.ref, row, next_head, base);
     if (commit.code() == StatusCode::kAlreadyExists) {

@@ -28,24 +28,6 @@ bool IsLostRace(const Status& s) { return s.reason() == kLostRace; }
 
 Status LostRace(const std::string& what) { return Conflict(what).WithReason(kLostRace); }
 
-store::VersionRow VersionRowFromObject(const VersionObject& o, const std::string& key,
-                                       const std::string& entry_hash) {
-  store::VersionRow row;
-  row.id = o.id;
-  row.version = o.version;
-  row.op = OperationName(o.op);
-  row.actor = o.actor;
-  row.reason = o.reason;
-  row.at = o.at;
-  row.changed_fields = Json(o.changed_fields).dump();
-  row.payload_key = key;
-  row.entry_hash = entry_hash;
-  row.prev_hash = o.prev_hash;
-  row.deleted = o.deleted;
-  row.idempotency_key = o.idempotency_key;
-  return row;
-}
-
 VersionObject ObjectFromPlan(const Binding& b, const Engine::Plan& plan) {
   VersionObject o;
   o.collection = b.ref.collection;
@@ -73,6 +55,24 @@ WriteResult ResultOf(const Engine::Plan& plan) {
 }  // namespace
 
 std::string LargeWriteClaimKey(const std::string& id) { return "write:" + id; }
+
+store::VersionRow VersionRowFromObject(const VersionObject& o, const std::string& key,
+                                       const std::string& entry_hash) {
+  store::VersionRow row;
+  row.id = o.id;
+  row.version = o.version;
+  row.op = OperationName(o.op);
+  row.actor = o.actor;
+  row.reason = o.reason;
+  row.at = o.at;
+  row.changed_fields = Json(o.changed_fields).dump();
+  row.payload_key = key;
+  row.entry_hash = entry_hash;
+  row.prev_hash = o.prev_hash;
+  row.deleted = o.deleted;
+  row.idempotency_key = o.idempotency_key;
+  return row;
+}
 
 store::HeadRow HeadFromPlan(const Binding& b, const Engine::Plan& plan, std::string data_text,
                             std::string payload_key, std::string payload_hash,
