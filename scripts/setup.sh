@@ -8,7 +8,7 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   libsqlite3-dev libssl-dev nlohmann-json3-dev libcli11-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libmongoc-dev clang-format
+  libmongoc-dev libcurl4-openssl-dev libexpat1-dev clang-format
   curl ca-certificates
 )
 

@@ -48,7 +48,8 @@ run_suites() {
   echo "== build ($preset)"
   "$root/scripts/build.sh" "$preset"
   check_services
-  echo "== test ($preset): backends: embedded (sqlite+folder), memory;" \
+  echo "== test ($preset): stores: memory, sqlite, folder, and on the services mongo (hot)" \
+    "and s3 (object) conformance; engine: memory, embedded;" \
     "services: $XRONOX_TEST_SERVICES_DESCRIPTION"
   ctest --preset "$preset" -j2 --timeout 600
   check_services

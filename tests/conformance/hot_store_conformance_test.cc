@@ -1,18 +1,22 @@
-// The HotStore conformance suite: every backend runs every test (memory, sqlite).
+// The HotStore conformance suite: every backend runs every test (memory, sqlite, and mongo
+// when XRONOX_TEST_MONGO_URI names a MongoDB-wire server; scripts/test-services.sh starts one).
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
+#include <cstdlib>
 #include <functional>
 #include <latch>
 #include <limits>
+#include <random>
 #include <thread>
 
 #include "conformance/hot_store_condition_cases.h"
 #include "conformance/hot_store_test_util.h"
 #include "store/hot/hot_store.h"
 #include "store/hot/memory/memory_hot_store.h"
+#include "store/hot/mongo/mongo_hot_store.h"
 #include "store/hot/sqlite/sqlite_hot_store.h"
 
 namespace xronox::store {
@@ -34,6 +38,11 @@ using Ids = std::vector<std::string>;
 struct HotBackend {
   std::string name;
   std::function<Result<std::unique_ptr<HotStore>>(const std::filesystem::path& dir)> open;
+  /// The environment variable naming the service the backend needs; null when it needs none.
+  /// Unset: the tests skip, or fail when XRONOX_REQUIRE_SERVICES=1.
+  const char* service_env = nullptr;
+  /// Removes what the test stored outside its temporary directory; may be empty.
+  std::function<Status(HotStore&)> teardown;
 };
 
 void PrintTo(const HotBackend& backend, std::ostream* os) { *os << backend.name; }
@@ -44,13 +53,40 @@ Result<std::unique_ptr<HotStore>> AsHotStore(Result<std::unique_ptr<T>> opened) 
   return std::unique_ptr<HotStore>(std::move(opened).value());
 }
 
+const char* EnvOrNull(const char* name) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0' ? value : nullptr;
+}
+
+// A fresh database prefix per test ("xt<12 hex>_"), so tests share no MongoDB state.
+std::string UniqueDatabasePrefix() {
+  static std::mt19937_64 random(std::random_device{}());
+  char prefix[32];
+  snprintf(prefix, sizeof(prefix), "xt%012llx_",
+           static_cast<unsigned long long>(random() & 0xffffffffffffULL));
+  return prefix;
+}
+
+Result<std::unique_ptr<HotStore>> OpenMongo() {
+  MongoOptions options;
+  options.database_prefix = UniqueDatabasePrefix();
+  return AsHotStore(MongoHotStore::Open(EnvOrNull("XRONOX_TEST_MONGO_URI"), options));
+}
+
 std::vector<HotBackend> Backends() {
   return {
-      {"memory", [](const std::filesystem::path&) { return AsHotStore(MemoryHotStore::Open()); }},
+      {"memory",
+       [](const std::filesystem::path&) { return AsHotStore(MemoryHotStore::Open()); },
+       nullptr,
+       {}},
       {"sqlite",
        [](const std::filesystem::path& dir) {
          return AsHotStore(SqliteHotStore::Open((dir / "hot" / "xronox.sqlite").string()));
-       }},
+       },
+       nullptr,
+       {}},
+      {"mongo", [](const std::filesystem::path&) { return OpenMongo(); }, "XRONOX_TEST_MONGO_URI",
+       [](HotStore& store) { return static_cast<MongoHotStore&>(store).DropPrefixedDatabases(); }},
   };
 }
 
@@ -59,6 +95,16 @@ const std::vector<std::string> kProps = {"status", "score", "active", "address.c
 class HotStoreConformanceTest : public ::testing::TestWithParam<HotBackend> {
  protected:
   void SetUp() override {
+    if (const char* env = GetParam().service_env; env != nullptr && EnvOrNull(env) == nullptr) {
+      const char* required = EnvOrNull("XRONOX_REQUIRE_SERVICES");
+      if (required != nullptr && std::string(required) == "1") {
+        FAIL() << env << " is not set but XRONOX_REQUIRE_SERVICES=1: the " << GetParam().name
+               << " test service did not start (scripts/test-services.sh start)";
+      }
+      GTEST_SKIP() << env << " is not set: the " << GetParam().name
+                   << " backend has no service to run against (scripts/test-services.sh start, "
+                      "then source the env file it prints)";
+    }
     HOT_ASSERT_OK_AND_ASSIGN(store_, GetParam().open(dir_.path()));
     HOT_ASSERT_OK(store_->EnsureCollection(ref_, kProps));
   }
@@ -82,6 +128,13 @@ class HotStoreConformanceTest : public ::testing::TestWithParam<HotBackend> {
     Result<std::optional<VersionRow>> row = store_->GetVersion(ref_, id, version);
     EXPECT_TRUE(row.ok()) << row.status().ToString();
     return row.ok() ? *row : std::nullopt;
+  }
+
+  void TearDown() override {
+    if (store_ != nullptr && GetParam().teardown) {
+      Status dropped = GetParam().teardown(*store_);
+      EXPECT_TRUE(dropped.ok()) << dropped.ToString();
+    }
   }
 
   TempDir dir_;

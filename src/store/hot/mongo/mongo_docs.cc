@@ -1,0 +1,273 @@
+#include "store/hot/mongo/mongo_docs.h"
+
+#include <cmath>
+#include <limits>
+
+namespace xronox::store {
+
+namespace {
+
+// Numbers beyond this magnitude are not pushed down: a uint64 above INT64_MAX is stored as a
+// double, and double rounding could make a server comparison disagree with the exact one.
+constexpr double kExactDoubleLimit = 9007199254740992.0;  // 2^53
+
+std::string StringField(const bson_t* doc, const char* key) {
+  bson_iter_t it;
+  if (!bson_iter_init_find(&it, doc, key) || !BSON_ITER_HOLDS_UTF8(&it)) return "";
+  uint32_t length = 0;
+  const char* text = bson_iter_utf8(&it, &length);
+  return std::string(text, length);
+}
+
+bool BoolField(const bson_t* doc, const char* key) {
+  bson_iter_t it;
+  if (!bson_iter_init_find(&it, doc, key)) return false;
+  return bson_iter_as_bool(&it);
+}
+
+// Appends a JSON scalar as its BSON type: integers as int64 (uint64 above INT64_MAX as
+// double), floats as double, strings as UTF-8, booleans, null.
+void AppendScalar(bson_t* doc, const char* key, const Json& value) {
+  switch (value.type()) {
+    case Json::value_t::boolean:
+      BSON_APPEND_BOOL(doc, key, value.get<bool>());
+      return;
+    case Json::value_t::number_integer:
+      BSON_APPEND_INT64(doc, key, value.get<int64_t>());
+      return;
+    case Json::value_t::number_unsigned: {
+      uint64_t u = value.get<uint64_t>();
+      if (u <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+        BSON_APPEND_INT64(doc, key, static_cast<int64_t>(u));
+      } else {
+        BSON_APPEND_DOUBLE(doc, key, static_cast<double>(u));
+      }
+      return;
+    }
+    case Json::value_t::number_float:
+      BSON_APPEND_DOUBLE(doc, key, value.get<double>());
+      return;
+    case Json::value_t::string:
+      AppendString(doc, key, value.get_ref<const std::string&>());
+      return;
+    default:
+      BSON_APPEND_NULL(doc, key);
+      return;
+  }
+}
+
+bool IsIndexableScalar(const Json& value) {
+  return value.is_boolean() || value.is_number() || value.is_string();
+}
+
+// True when the server compares `value` exactly as MatchesCondition does: strings (bytewise),
+// booleans, and numbers of magnitude below 2^53.
+bool Pushable(const Json& value) {
+  if (value.is_string() || value.is_boolean()) return true;
+  if (value.is_number_integer()) {
+    if (value.is_number_unsigned()) return value.get<uint64_t>() < (1ULL << 53);
+    int64_t v = value.get<int64_t>();
+    return v > -(1LL << 53) && v < (1LL << 53);
+  }
+  if (value.is_number_float()) {
+    double v = value.get<double>();
+    return std::isfinite(v) && std::fabs(v) < kExactDoubleLimit;
+  }
+  return false;
+}
+
+bool PushableCondition(const Condition& condition) {
+  switch (condition.op) {
+    case Condition::Op::kNe:
+      return false;  // Matches absent and null values, which `idx` does not hold.
+    case Condition::Op::kIn:
+      for (const Json& element : condition.value) {
+        if (!Pushable(element)) return false;
+      }
+      return true;
+    default:
+      return Pushable(condition.value);
+  }
+}
+
+const char* ServerOp(Condition::Op op) {
+  switch (op) {
+    case Condition::Op::kGt:
+      return "$gt";
+    case Condition::Op::kGte:
+      return "$gte";
+    case Condition::Op::kLt:
+      return "$lt";
+    case Condition::Op::kLte:
+      return "$lte";
+    case Condition::Op::kIn:
+      return "$in";
+    default:
+      return "$eq";
+  }
+}
+
+// Appends {"idx.<escaped path>": {<op>: value}} to the $and array.
+void AppendConditionFilter(bson_t* and_array, const char* index_key, const Condition& condition) {
+  bson_t clause, v;
+  std::string field = "idx." + EscapeIndexedPath(condition.path);
+  BSON_APPEND_DOCUMENT_BEGIN(and_array, index_key, &clause);
+  BSON_APPEND_DOCUMENT_BEGIN(&clause, field.c_str(), &v);
+  if (condition.op == Condition::Op::kIn) {
+    bson_t values;
+    BSON_APPEND_ARRAY_BEGIN(&v, "$in", &values);
+    int i = 0;
+    for (const Json& element : condition.value) {
+      std::string key = std::to_string(i++);  // BSON_APPEND_* evaluates the key twice.
+      AppendScalar(&values, key.c_str(), element);
+    }
+    bson_append_array_end(&v, &values);
+  } else {
+    AppendScalar(&v, ServerOp(condition.op), condition.value);
+  }
+  bson_append_document_end(&clause, &v);
+  bson_append_document_end(and_array, &clause);
+}
+
+}  // namespace
+
+std::string EscapeIndexedPath(const std::string& path) {
+  std::string out;
+  out.reserve(path.size());
+  for (char c : path) {
+    if (c == '%') {
+      out += "%25";
+    } else if (c == '.') {
+      out += "%2E";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+void AppendString(bson_t* doc, const char* key, const std::string& value) {
+  bson_append_utf8(doc, key, -1, value.data(), static_cast<int>(value.size()));
+}
+
+std::optional<int64_t> Int64Field(const bson_t* doc, const char* key) {
+  bson_iter_t it;
+  if (!bson_iter_init_find(&it, doc, key) || !BSON_ITER_HOLDS_NUMBER(&it)) return std::nullopt;
+  return bson_iter_as_int64(&it);
+}
+
+void BuildHeadDoc(bson_t* doc, const HeadRow& head, const std::string& indexed_text,
+                  const Json& indexed_values) {
+  AppendString(doc, "_id", head.id);
+  BSON_APPEND_INT64(doc, "version", head.version);
+  BSON_APPEND_BOOL(doc, "deleted", head.deleted);
+  AppendString(doc, "data", head.data);
+  AppendString(doc, "payload_key", head.payload_key);
+  AppendString(doc, "payload_hash", head.payload_hash);
+  AppendString(doc, "entry_hash", head.entry_hash);
+  BSON_APPEND_INT64(doc, "created_at", head.created_at);
+  BSON_APPEND_INT64(doc, "updated_at", head.updated_at);
+  AppendString(doc, "actor", head.actor);
+  AppendString(doc, "reason", head.reason);
+  AppendString(doc, "indexed", indexed_text);
+  // Property paths hold dots, which MongoDB reads as nesting, so field names are escaped
+  // paths. Only scalars other than null go here: no pushed-down condition matches anything else.
+  bson_t idx;
+  BSON_APPEND_DOCUMENT_BEGIN(doc, "idx", &idx);
+  for (const auto& [path, value] : indexed_values.items()) {
+    if (!IsIndexableScalar(value)) continue;
+    std::string key = EscapeIndexedPath(path);
+    AppendScalar(&idx, key.c_str(), value);
+  }
+  bson_append_document_end(doc, &idx);
+}
+
+void BuildVersionDoc(bson_t* doc, const VersionRow& version) {
+  AppendString(doc, "id", version.id);
+  BSON_APPEND_INT64(doc, "version", version.version);
+  AppendString(doc, "op", version.op);
+  AppendString(doc, "actor", version.actor);
+  AppendString(doc, "reason", version.reason);
+  BSON_APPEND_INT64(doc, "at", version.at);
+  AppendString(doc, "changed_fields", version.changed_fields);
+  AppendString(doc, "payload_key", version.payload_key);
+  AppendString(doc, "entry_hash", version.entry_hash);
+  AppendString(doc, "prev_hash", version.prev_hash);
+  BSON_APPEND_BOOL(doc, "deleted", version.deleted);
+  AppendString(doc, "idempotency_key", version.idempotency_key);
+}
+
+void BuildClaimDoc(bson_t* doc, const ClaimRow& claim) {
+  AppendString(doc, "_id", claim.key);
+  AppendString(doc, "owner", claim.owner);
+  BSON_APPEND_INT64(doc, "at", claim.at);
+  AppendString(doc, "body", claim.body);
+}
+
+HeadRow ReadHeadDoc(const bson_t* doc) {
+  HeadRow head;
+  head.id = StringField(doc, "_id");
+  head.version = Int64Field(doc, "version").value_or(0);
+  head.deleted = BoolField(doc, "deleted");
+  head.data = StringField(doc, "data");
+  head.payload_key = StringField(doc, "payload_key");
+  head.payload_hash = StringField(doc, "payload_hash");
+  head.entry_hash = StringField(doc, "entry_hash");
+  head.created_at = Int64Field(doc, "created_at").value_or(0);
+  head.updated_at = Int64Field(doc, "updated_at").value_or(0);
+  head.actor = StringField(doc, "actor");
+  head.reason = StringField(doc, "reason");
+  head.indexed = StringField(doc, "indexed");
+  return head;
+}
+
+VersionRow ReadVersionDoc(const bson_t* doc) {
+  VersionRow row;
+  row.id = StringField(doc, "id");
+  row.version = Int64Field(doc, "version").value_or(0);
+  row.op = StringField(doc, "op");
+  row.actor = StringField(doc, "actor");
+  row.reason = StringField(doc, "reason");
+  row.at = Int64Field(doc, "at").value_or(0);
+  row.changed_fields = StringField(doc, "changed_fields");
+  row.payload_key = StringField(doc, "payload_key");
+  row.entry_hash = StringField(doc, "entry_hash");
+  row.prev_hash = StringField(doc, "prev_hash");
+  row.deleted = BoolField(doc, "deleted");
+  row.idempotency_key = StringField(doc, "idempotency_key");
+  return row;
+}
+
+ClaimRow ReadClaimDoc(const bson_t* doc) {
+  ClaimRow claim;
+  claim.key = StringField(doc, "_id");
+  claim.owner = StringField(doc, "owner");
+  claim.at = Int64Field(doc, "at").value_or(0);
+  claim.body = StringField(doc, "body");
+  return claim;
+}
+
+bool BuildScanFilter(bson_t* filter, const std::string& after_id,
+                     const std::vector<Condition>& conditions, bool include_deleted) {
+  bson_t id_range;
+  BSON_APPEND_DOCUMENT_BEGIN(filter, "_id", &id_range);
+  AppendString(&id_range, "$gt", after_id);
+  bson_append_document_end(filter, &id_range);
+  if (!include_deleted) BSON_APPEND_BOOL(filter, "deleted", false);
+  bool all_pushed = true;
+  bson_t and_array;
+  int n = 0;
+  for (const Condition& condition : conditions) {
+    if (!PushableCondition(condition)) {
+      all_pushed = false;
+      continue;
+    }
+    if (n == 0) BSON_APPEND_ARRAY_BEGIN(filter, "$and", &and_array);
+    std::string key = std::to_string(n++);  // BSON_APPEND_* evaluates the key twice.
+    AppendConditionFilter(&and_array, key.c_str(), condition);
+  }
+  if (n > 0) bson_append_array_end(filter, &and_array);
+  return all_pushed;
+}
+
+}  // namespace xronox::store

@@ -1,0 +1,333 @@
+#include "store/hot/mongo/mongo_hot_store.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "common/names.h"
+#include "store/hot/hot_store_rules.h"
+#include "store/hot/mongo/mongo_docs.h"
+#include "store/hot/mongo/mongo_error.h"
+
+namespace xronox::store {
+
+namespace {
+
+// MongoDB refuses database names of 64 bytes or more.
+constexpr size_t kMaxMongoDbName = 63;
+constexpr std::string_view kHeadSuffix = "_head";
+
+Result<mongoc_read_mode_t> ReadMode(const std::string& name) {
+  if (name == "primary") return MONGOC_READ_PRIMARY;
+  if (name == "primaryPreferred") return MONGOC_READ_PRIMARY_PREFERRED;
+  if (name == "secondary") return MONGOC_READ_SECONDARY;
+  if (name == "secondaryPreferred") return MONGOC_READ_SECONDARY_PREFERRED;
+  if (name == "nearest") return MONGOC_READ_NEAREST;
+  return InvalidArgument("open mongo hot store: unknown read preference '" + name +
+                         "' (primary, primaryPreferred, secondary, secondaryPreferred, nearest)");
+}
+
+Status ValidateOptions(const MongoOptions& options) {
+  if (options.write_timeout_ms < 0 || options.server_selection_timeout_ms <= 0 ||
+      options.max_pool_size <= 0) {
+    return InvalidArgument(
+        "open mongo hot store: write_timeout_ms must be >= 0, server_selection_timeout_ms and "
+        "max_pool_size > 0");
+  }
+  if (!options.database_prefix.empty()) {
+    return ValidateDatabaseName(options.database_prefix);
+  }
+  return Status::Ok();
+}
+
+Result<MongoUri> ParseUri(const std::string& uri_text, const MongoOptions& options) {
+  bson_error_t error;
+  MongoUri uri(mongoc_uri_new_with_error(uri_text.c_str(), &error));
+  if (uri == nullptr) {
+    return InvalidArgument("open mongo hot store: bad connection string: " +
+                           std::string(error.message));
+  }
+  mongoc_uri_set_option_as_int32(uri.get(), MONGOC_URI_SERVERSELECTIONTIMEOUTMS,
+                                 options.server_selection_timeout_ms);
+  mongoc_uri_set_option_as_int32(uri.get(), MONGOC_URI_CONNECTTIMEOUTMS,
+                                 options.server_selection_timeout_ms);
+  mongoc_uri_set_option_as_int32(uri.get(), MONGOC_URI_MAXPOOLSIZE, options.max_pool_size);
+  mongoc_uri_set_appname(uri.get(), options.app_name.c_str());
+  XRONOX_ASSIGN_OR_RETURN(mongoc_read_mode_t mode, ReadMode(options.read_preference));
+  MongoReadPrefs prefs(mongoc_read_prefs_new(mode));
+  mongoc_uri_set_read_prefs_t(uri.get(), prefs.get());
+  return uri;
+}
+
+// True when the server is a replica set member or a mongos (majority writes mean something).
+Result<bool> IsReplicated(const mongoc_uri_t* uri) {
+  bson_error_t error;
+  MongoClient client(mongoc_client_new_from_uri_with_error(uri, &error));
+  if (client == nullptr) return MongoStatus("open mongo hot store", "client", error);
+  mongoc_client_set_error_api(client.get(), MONGOC_ERROR_API_VERSION_2);
+  Bson hello, reply;
+  BSON_APPEND_INT32(hello.get(), "hello", 1);
+  if (!mongoc_client_command_simple(client.get(), "admin", hello.get(), nullptr, reply.Reply(),
+                                    &error)) {
+    return MongoStatus("open mongo hot store: hello", "admin", error);
+  }
+  bson_iter_t it;
+  if (bson_iter_init_find(&it, reply.get(), "setName")) return true;
+  if (bson_iter_init_find(&it, reply.get(), "msg") && BSON_ITER_HOLDS_UTF8(&it)) {
+    return std::string_view(bson_iter_utf8(&it, nullptr)) == "isdbgrid";
+  }
+  return false;
+}
+
+MongoWriteConcern MakeWriteConcern(const MongoOptions& options, bool replicated) {
+  MongoWriteConcern wc(mongoc_write_concern_new());
+  bool majority = options.write_ack == MongoOptions::WriteAck::kMajority ||
+                  (options.write_ack == MongoOptions::WriteAck::kAuto && replicated);
+  if (majority) {
+    mongoc_write_concern_set_wmajority(wc.get(), options.write_timeout_ms);
+  } else {
+    mongoc_write_concern_set_w(wc.get(), 1);
+    mongoc_write_concern_set_wtimeout_int64(wc.get(), options.write_timeout_ms);
+  }
+  mongoc_write_concern_set_journal(wc.get(), options.journal);
+  return wc;
+}
+
+std::string CollectionOfHead(const std::string& name) {
+  if (name.size() <= kHeadSuffix.size() || !name.ends_with(kHeadSuffix)) return "";
+  std::string collection = name.substr(0, name.size() - kHeadSuffix.size());
+  return ValidateCollectionName(collection).ok() ? collection : "";
+}
+
+std::vector<std::string> TakeNames(char** strv) {
+  BsonStrv owned(strv);
+  std::vector<std::string> names;
+  for (char** p = strv; p != nullptr && *p != nullptr; ++p) names.emplace_back(*p);
+  return names;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<MongoHotStore>> MongoHotStore::Open(const std::string& uri_text,
+                                                           MongoOptions options) {
+  MongoRuntime::Get();
+  XRONOX_RETURN_IF_ERROR(ValidateOptions(options));
+  XRONOX_ASSIGN_OR_RETURN(MongoUri uri, ParseUri(uri_text, options));
+  XRONOX_ASSIGN_OR_RETURN(bool replicated, IsReplicated(uri.get()));
+  MongoWriteConcern wc = MakeWriteConcern(options, replicated);
+  mongoc_uri_set_write_concern(uri.get(), wc.get());
+  bson_error_t error;
+  MongoPool pool(mongoc_client_pool_new_with_error(uri.get(), &error));
+  if (pool == nullptr) return MongoStatus("open mongo hot store", "client pool", error);
+  mongoc_client_pool_set_error_api(pool.get(), MONGOC_ERROR_API_VERSION_2);
+  return std::unique_ptr<MongoHotStore>(
+      new MongoHotStore(std::move(pool), std::move(wc), std::move(options)));
+}
+
+Result<MongoHotStore::Names> MongoHotStore::NamesOf(const CollectionRef& ref) const {
+  XRONOX_RETURN_IF_ERROR(ValidateCollectionRef(ref));
+  Names names;
+  names.db = options_.database_prefix + ref.db;
+  if (names.db.size() > kMaxMongoDbName) {
+    return InvalidArgument("database name '" + names.db + "' is longer than MongoDB's " +
+                           std::to_string(kMaxMongoDbName) + " bytes");
+  }
+  names.head = ref.collection + "_head";
+  names.ver = ref.collection + "_ver";
+  names.counter = ref.collection + "_counter";
+  names.locks = ref.collection + "_locks";
+  return names;
+}
+
+Result<MongoHotStore::Names> MongoHotStore::Resolve(const CollectionRef& ref,
+                                                    const char* operation) {
+  XRONOX_ASSIGN_OR_RETURN(Names names, NamesOf(ref));
+  std::string key = names.db + "." + ref.collection;
+  {
+    std::lock_guard lock(known_mu_);
+    if (known_.count(key) > 0) return names;
+  }
+  XRONOX_ASSIGN_OR_RETURN(bool exists, HeadCollectionExists(names));
+  if (!exists) {
+    return NotFound(std::string(operation) + " " + key + ": collection does not exist");
+  }
+  std::lock_guard lock(known_mu_);
+  known_.insert(key);
+  return names;
+}
+
+Result<std::vector<std::string>> MongoHotStore::CollectionNames(const std::string& mongo_db) {
+  MongoPooledClient client(pool_.get());
+  MongoDatabase database(mongoc_client_get_database(client.get(), mongo_db.c_str()));
+  bson_error_t error;
+  char** strv = mongoc_database_get_collection_names_with_opts(database.get(), nullptr, &error);
+  if (strv == nullptr) return MongoStatus("list collections", mongo_db, error);
+  return TakeNames(strv);
+}
+
+Result<std::vector<std::string>> MongoHotStore::DatabaseNames() {
+  MongoPooledClient client(pool_.get());
+  bson_error_t error;
+  char** strv = mongoc_client_get_database_names_with_opts(client.get(), nullptr, &error);
+  if (strv == nullptr) return MongoStatus("list databases", "server", error);
+  std::vector<std::string> names;
+  for (std::string& name : TakeNames(strv)) {
+    if (name.size() > options_.database_prefix.size() &&
+        name.starts_with(options_.database_prefix)) {
+      names.push_back(name.substr(options_.database_prefix.size()));
+    }
+  }
+  return names;
+}
+
+Result<bool> MongoHotStore::HeadCollectionExists(const Names& names) {
+  XRONOX_ASSIGN_OR_RETURN(std::vector<std::string> collections, CollectionNames(names.db));
+  return std::find(collections.begin(), collections.end(), names.head) != collections.end();
+}
+
+Status MongoHotStore::CreateCollection(MongoPooledClient& client, const Names& names,
+                                       const std::string& collection) {
+  MongoDatabase database(mongoc_client_get_database(client.get(), names.db.c_str()));
+  bson_error_t error;
+  MongoCollection created(
+      mongoc_database_create_collection(database.get(), collection.c_str(), nullptr, &error));
+  if (created == nullptr && error.code != 48) {  // 48: NamespaceExists.
+    return MongoStatus("create collection", names.Target(collection), error);
+  }
+  return Status::Ok();
+}
+
+Status MongoHotStore::EnsureIndexes(MongoPooledClient& client, const Names& names,
+                                    const std::string& collection,
+                                    const std::vector<IndexSpec>& specs) {
+  MongoCollection coll(
+      mongoc_client_get_collection(client.get(), names.db.c_str(), collection.c_str()));
+  std::set<std::string> existing;
+  {
+    MongoCursor cursor(mongoc_collection_find_indexes_with_opts(coll.get(), nullptr));
+    const bson_t* doc = nullptr;
+    bson_iter_t it;
+    while (mongoc_cursor_next(cursor.get(), &doc)) {
+      if (bson_iter_init_find(&it, doc, "name") && BSON_ITER_HOLDS_UTF8(&it)) {
+        existing.insert(bson_iter_utf8(&it, nullptr));
+      }
+    }
+    bson_error_t error;
+    if (mongoc_cursor_error(cursor.get(), &error)) {
+      return MongoStatus("list indexes", names.Target(collection), error);
+    }
+  }
+  Bson command;
+  AppendString(command.get(), "createIndexes", collection);
+  bson_t indexes;
+  BSON_APPEND_ARRAY_BEGIN(command.get(), "indexes", &indexes);
+  int n = 0;
+  for (const IndexSpec& spec : specs) {
+    if (existing.count(spec.name) > 0) continue;
+    std::string array_key = std::to_string(n++);  // BSON_APPEND_* evaluates the key twice.
+    bson_t index, key;
+    BSON_APPEND_DOCUMENT_BEGIN(&indexes, array_key.c_str(), &index);
+    BSON_APPEND_DOCUMENT_BEGIN(&index, "key", &key);
+    for (const auto& [field, direction] : spec.key)
+      BSON_APPEND_INT32(&key, field.c_str(), direction);
+    bson_append_document_end(&index, &key);
+    AppendString(&index, "name", spec.name);
+    if (spec.unique) BSON_APPEND_BOOL(&index, "unique", true);
+    bson_append_document_end(&indexes, &index);
+  }
+  bson_append_array_end(command.get(), &indexes);
+  if (n == 0) return Status::Ok();
+  MongoDatabase database(mongoc_client_get_database(client.get(), names.db.c_str()));
+  bson_error_t error;
+  Bson reply;
+  if (!mongoc_database_write_command_with_opts(database.get(), command.get(), nullptr,
+                                               reply.Reply(), &error)) {
+    return MongoStatus("create indexes", names.Target(collection), error);
+  }
+  return Status::Ok();
+}
+
+bool MongoHotStore::IsEnsured(const std::string& key, const std::vector<std::string>& props) {
+  std::lock_guard lock(known_mu_);
+  auto it = ensured_.find(key);
+  if (it == ensured_.end()) return false;
+  return std::all_of(props.begin(), props.end(),
+                     [&](const std::string& prop) { return it->second.count(prop) > 0; });
+}
+
+Status MongoHotStore::EnsureCollection(const CollectionRef& ref,
+                                       const std::vector<std::string>& indexed_props) {
+  XRONOX_ASSIGN_OR_RETURN(Names names, NamesOf(ref));
+  for (const std::string& prop : indexed_props) XRONOX_RETURN_IF_ERROR(ValidateIndexedPath(prop));
+  std::string key = names.db + "." + ref.collection;
+  if (IsEnsured(key, indexed_props)) return Status::Ok();
+  MongoPooledClient client(pool_.get());
+  // The unique indexes are the mutual exclusion, so they exist before the head collection,
+  // whose existence is what marks the collection as there.
+  XRONOX_RETURN_IF_ERROR(CreateCollection(client, names, names.ver));
+  XRONOX_RETURN_IF_ERROR(
+      EnsureIndexes(client, names, names.ver,
+                    {{"id_version", {{"id", 1}, {"version", 1}}, true},
+                     {"id_at_version", {{"id", 1}, {"at", -1}, {"version", -1}}, false}}));
+  XRONOX_RETURN_IF_ERROR(CreateCollection(client, names, names.counter));
+  XRONOX_RETURN_IF_ERROR(
+      EnsureIndexes(client, names, names.counter, {{"name_seq", {{"name", 1}, {"seq", 1}}, true}}));
+  XRONOX_RETURN_IF_ERROR(CreateCollection(client, names, names.locks));
+  XRONOX_RETURN_IF_ERROR(CreateCollection(client, names, names.head));
+  std::vector<IndexSpec> prop_indexes;
+  for (const std::string& prop : indexed_props) {
+    std::string field = "idx." + EscapeIndexedPath(prop);
+    prop_indexes.push_back({field, {{field, 1}}, false});
+  }
+  XRONOX_RETURN_IF_ERROR(EnsureIndexes(client, names, names.head, prop_indexes));
+  std::lock_guard lock(known_mu_);
+  ensured_[key].insert(indexed_props.begin(), indexed_props.end());
+  known_.insert(key);
+  return Status::Ok();
+}
+
+Result<std::vector<std::string>> MongoHotStore::ListDatabases() {
+  XRONOX_ASSIGN_OR_RETURN(std::vector<std::string> databases, DatabaseNames());
+  std::vector<std::string> names;
+  for (const std::string& db : databases) {
+    if (!ValidateDatabaseName(db).ok()) continue;
+    XRONOX_ASSIGN_OR_RETURN(std::vector<std::string> collections, ListCollections(db));
+    if (!collections.empty()) names.push_back(db);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+Result<std::vector<std::string>> MongoHotStore::ListCollections(const std::string& db) {
+  XRONOX_RETURN_IF_ERROR(ValidateDatabaseName(db));
+  XRONOX_ASSIGN_OR_RETURN(std::vector<std::string> collections,
+                          CollectionNames(options_.database_prefix + db));
+  std::vector<std::string> names;
+  for (const std::string& name : collections) {
+    std::string collection = CollectionOfHead(name);
+    if (!collection.empty()) names.push_back(std::move(collection));
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+Status MongoHotStore::DropPrefixedDatabases() {
+  if (options_.database_prefix.empty()) {
+    return InvalidArgument("drop prefixed databases: the store has no database prefix");
+  }
+  XRONOX_ASSIGN_OR_RETURN(std::vector<std::string> databases, DatabaseNames());
+  MongoPooledClient client(pool_.get());
+  for (const std::string& db : databases) {
+    std::string name = options_.database_prefix + db;
+    MongoDatabase database(mongoc_client_get_database(client.get(), name.c_str()));
+    bson_error_t error;
+    if (!mongoc_database_drop_with_opts(database.get(), nullptr, &error)) {
+      return MongoStatus("drop database", name, error);
+    }
+  }
+  std::lock_guard lock(known_mu_);
+  ensured_.clear();
+  known_.clear();
+  return Status::Ok();
+}
+
+}  // namespace xronox::store

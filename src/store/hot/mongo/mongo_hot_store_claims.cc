@@ -1,0 +1,139 @@
+// MongoHotStore: claims ({c}_locks) and counters ({c}_counter).
+#include "store/hot/hot_store_rules.h"
+#include "store/hot/mongo/mongo_docs.h"
+#include "store/hot/mongo/mongo_error.h"
+#include "store/hot/mongo/mongo_hot_store.h"
+
+namespace xronox::store {
+
+namespace {
+
+std::string KeyTarget(const std::string& target, const std::string& key) {
+  return target + " key '" + key + "'";
+}
+
+}  // namespace
+
+Status MongoHotStore::InsertClaim(const CollectionRef& ref, const ClaimRow& claim) {
+  XRONOX_ASSIGN_OR_RETURN(Names names, Resolve(ref, "insert claim"));
+  Bson doc;
+  BuildClaimDoc(doc.get(), claim);
+  std::string what = "insert claim " + KeyTarget(names.Target(names.locks), claim.key);
+  Status status = InsertOne(names, names.locks, doc.get(), what);
+  if (status.code() == StatusCode::kAlreadyExists) return AlreadyExists(what + ": already claimed");
+  return status;
+}
+
+Result<std::optional<ClaimRow>> MongoHotStore::GetClaim(const CollectionRef& ref,
+                                                        const std::string& key) {
+  XRONOX_ASSIGN_OR_RETURN(Names names, Resolve(ref, "get claim"));
+  Bson filter, opts;
+  AppendString(filter.get(), "_id", key);
+  BSON_APPEND_INT64(opts.get(), "limit", 1);
+  std::optional<ClaimRow> claim;
+  XRONOX_RETURN_IF_ERROR(Find(names, names.locks, filter.get(), opts.get(),
+                              "get claim" + KeyTarget("", key), [&](Doc found) {
+                                const bson_t* doc = found.bson;
+                                claim = ReadClaimDoc(doc);
+                                return false;
+                              }));
+  return claim;
+}
+
+Status MongoHotStore::UpdateClaim(const CollectionRef& ref, const ClaimRow& claim) {
+  XRONOX_ASSIGN_OR_RETURN(Names names, Resolve(ref, "update claim"));
+  std::string what = "update claim " + KeyTarget(names.Target(names.locks), claim.key);
+  Bson filter, update;
+  AppendString(filter.get(), "_id", claim.key);
+  AppendString(filter.get(), "owner", claim.owner);
+  bson_t set;
+  BSON_APPEND_DOCUMENT_BEGIN(update.get(), "$set", &set);
+  AppendString(&set, "body", claim.body);
+  bson_append_document_end(update.get(), &set);
+  XRONOX_ASSIGN_OR_RETURN(
+      int64_t matched, UpdateMatched(names, names.locks, filter.get(), update.get(), false, what));
+  if (matched == 1) return Status::Ok();
+  return NotFound(what + ": not held by owner '" + claim.owner + "'");
+}
+
+Status MongoHotStore::DeleteClaim(const CollectionRef& ref, const std::string& key,
+                                  const std::string& owner) {
+  XRONOX_ASSIGN_OR_RETURN(Names names, Resolve(ref, "delete claim"));
+  MongoPooledClient client(pool_.get());
+  MongoCollection coll(
+      mongoc_client_get_collection(client.get(), names.db.c_str(), names.locks.c_str()));
+  Bson filter, reply;
+  AppendString(filter.get(), "_id", key);
+  AppendString(filter.get(), "owner", owner);
+  bson_error_t error;
+  if (!mongoc_collection_delete_one(coll.get(), filter.get(), nullptr, reply.Reply(), &error)) {
+    return MongoStatus("delete claim", KeyTarget(names.Target(names.locks), key), error);
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<ClaimRow>> MongoHotStore::ListClaims(const CollectionRef& ref,
+                                                        const std::string& prefix) {
+  XRONOX_ASSIGN_OR_RETURN(Names names, Resolve(ref, "list claims"));
+  // Keys compare bytewise, so the keys with the prefix are one run starting at the prefix.
+  Bson filter, opts;
+  bson_t range, sort;
+  BSON_APPEND_DOCUMENT_BEGIN(filter.get(), "_id", &range);
+  AppendString(&range, "$gte", prefix);
+  bson_append_document_end(filter.get(), &range);
+  BSON_APPEND_DOCUMENT_BEGIN(opts.get(), "sort", &sort);
+  BSON_APPEND_INT32(&sort, "_id", 1);
+  bson_append_document_end(opts.get(), &sort);
+  std::vector<ClaimRow> rows;
+  XRONOX_RETURN_IF_ERROR(Find(names, names.locks, filter.get(), opts.get(),
+                              "list claims prefix '" + prefix + "' in", [&](Doc found) {
+                                const bson_t* doc = found.bson;
+                                ClaimRow claim = ReadClaimDoc(doc);
+                                if (!claim.key.starts_with(prefix)) return false;
+                                rows.push_back(std::move(claim));
+                                return true;
+                              }));
+  return rows;
+}
+
+// A counter is a chain of entries {name, seq, value}; the entry with the highest seq holds the
+// value. An increment inserts entry seq+1 under the unique (name, seq) index, so of concurrent
+// incrementers of one seq exactly one succeeds and the others re-read and retry: no increment
+// is lost even where $inc/findAndModify are not atomic (FerretDB v1).
+Result<int64_t> MongoHotStore::IncrementCounter(const CollectionRef& ref, const std::string& name,
+                                                int64_t delta) {
+  XRONOX_ASSIGN_OR_RETURN(Names names, Resolve(ref, "increment counter"));
+  std::string table = names.Target(names.counter);
+  std::string what = "increment counter " + table + " '" + name + "'";
+  for (int attempt = 0; attempt < kMaxCounterAttempts; ++attempt) {
+    Bson filter, opts;
+    AppendString(filter.get(), "name", name);
+    bson_t sort;
+    BSON_APPEND_DOCUMENT_BEGIN(opts.get(), "sort", &sort);
+    BSON_APPEND_INT32(&sort, "seq", -1);
+    bson_append_document_end(opts.get(), &sort);
+    BSON_APPEND_INT64(opts.get(), "limit", 1);
+    int64_t seq = -1;
+    int64_t value = 0;
+    XRONOX_RETURN_IF_ERROR(
+        Find(names, names.counter, filter.get(), opts.get(), what, [&](Doc found) {
+          const bson_t* doc = found.bson;
+          seq = Int64Field(doc, "seq").value_or(0);
+          value = Int64Field(doc, "value").value_or(0);
+          return false;
+        }));
+    XRONOX_ASSIGN_OR_RETURN(int64_t sum, AddToCounter(table, name, value, delta));
+    if (delta == 0) return sum;
+    Bson entry;
+    AppendString(entry.get(), "name", name);
+    BSON_APPEND_INT64(entry.get(), "seq", seq + 1);
+    BSON_APPEND_INT64(entry.get(), "value", sum);
+    Status inserted = InsertOne(names, names.counter, entry.get(), what);
+    if (inserted.ok()) return sum;
+    if (inserted.code() != StatusCode::kAlreadyExists) return inserted;
+  }
+  return Unavailable(what + ": still contended after " + std::to_string(kMaxCounterAttempts) +
+                     " attempts");
+}
+
+}  // namespace xronox::store

@@ -1,0 +1,290 @@
+// MongoHotStore: heads ({c}_head), versions ({c}_ver) and the shared find/insert/update calls.
+#include "store/hot/hot_store_rules.h"
+#include "store/hot/mongo/mongo_docs.h"
+#include "store/hot/mongo/mongo_error.h"
+#include "store/hot/mongo/mongo_hot_store.h"
+
+namespace xronox::store {
+
+namespace {
+
+std::string IdTarget(const std::string& target, const std::string& id) {
+  return target + " id '" + id + "'";
+}
+
+void AppendIdVersion(bson_t* doc, const std::string& id, int64_t version) {
+  AppendString(doc, "id", id);
+  BSON_APPEND_INT64(doc, "version", version);
+}
+
+// {sort: {<a>: dir, ...}, limit: n}; limit 0 means none.
+void BuildFindOpts(bson_t* opts, std::initializer_list<std::pair<const char*, int>> sort,
+                   int64_t limit) {
+  bson_t sort_doc;
+  BSON_APPEND_DOCUMENT_BEGIN(opts, "sort", &sort_doc);
+  for (const auto& [field, direction] : sort) BSON_APPEND_INT32(&sort_doc, field, direction);
+  bson_append_document_end(opts, &sort_doc);
+  if (limit > 0) BSON_APPEND_INT64(opts, "limit", limit);
+}
+
+}  // namespace
+
+Status MongoHotStore::Find(const Names& names, const std::string& collection, const bson_t* filter,
+                           const bson_t* opts, const std::string& what, const DocVisitor& each) {
+  MongoPooledClient client(pool_.get());
+  MongoCollection coll(
+      mongoc_client_get_collection(client.get(), names.db.c_str(), collection.c_str()));
+  MongoCursor cursor(mongoc_collection_find_with_opts(coll.get(), filter, opts, nullptr));
+  const bson_t* doc = nullptr;
+  while (mongoc_cursor_next(cursor.get(), &doc)) {
+    if (!each(Doc{doc})) return Status::Ok();
+  }
+  bson_error_t error;
+  if (mongoc_cursor_error(cursor.get(), &error)) {
+    return MongoStatus(what, names.Target(collection), error);
+  }
+  return Status::Ok();
+}
+
+Status MongoHotStore::InsertOne(const Names& names, const std::string& collection,
+                                const bson_t* doc, const std::string& what) {
+  MongoPooledClient client(pool_.get());
+  MongoCollection coll(
+      mongoc_client_get_collection(client.get(), names.db.c_str(), collection.c_str()));
+  bson_error_t error;
+  Bson reply;
+  if (!mongoc_collection_insert_one(coll.get(), doc, nullptr, reply.Reply(), &error)) {
+    return MongoStatus(what, names.Target(collection), error);
+  }
+  return Status::Ok();
+}
+
+Result<int64_t> MongoHotStore::UpdateMatched(const Names& names, const std::string& collection,
+                                             const bson_t* filter, const bson_t* update,
+                                             bool replace, const std::string& what) {
+  MongoPooledClient client(pool_.get());
+  MongoCollection coll(
+      mongoc_client_get_collection(client.get(), names.db.c_str(), collection.c_str()));
+  bson_error_t error;
+  Bson reply;
+  bool ok = replace ? mongoc_collection_replace_one(coll.get(), filter, update, nullptr,
+                                                    reply.Reply(), &error)
+                    : mongoc_collection_update_one(coll.get(), filter, update, nullptr,
+                                                   reply.Reply(), &error);
+  if (!ok) return MongoStatus(what, names.Target(collection), error);
+  return Int64Field(reply.get(), "matchedCount").value_or(0);
+}
+
+Result<std::optional<HeadRow>> MongoHotStore::GetHead(const CollectionRef& ref,
+                                                      const std::string& id) {
+  XRONOX_ASSIGN_OR_RETURN(Names names, Resolve(ref, "get head"));
+  Bson filter, opts;
+  AppendString(filter.get(), "_id", id);
+  BSON_APPEND_INT64(opts.get(), "limit", 1);
+  std::optional<HeadRow> head;
+  XRONOX_RETURN_IF_ERROR(
+      Find(names, names.head, filter.get(), opts.get(), "get head", [&](Doc found) {
+        const bson_t* doc = found.bson;
+        head = ReadHeadDoc(doc);
+        return false;
+      }));
+  return head;
+}
+
+// Names why replacing the head at `expected` matched nothing: absent, or another version.
+Status MongoHotStore::HeadWriteFailure(const Names& names, const std::string& id,
+                                       int64_t expected) {
+  Bson filter, opts;
+  AppendString(filter.get(), "_id", id);
+  BSON_APPEND_INT64(opts.get(), "limit", 1);
+  std::optional<int64_t> current;
+  XRONOX_RETURN_IF_ERROR(
+      Find(names, names.head, filter.get(), opts.get(), "replace head", [&](Doc found) {
+        const bson_t* doc = found.bson;
+        current = Int64Field(doc, "version").value_or(0);
+        return false;
+      }));
+  std::string table = names.Target(names.head);
+  if (!current.has_value()) return HeadNotFound(table, id, expected);
+  return HeadConflict(table, id, expected, *current);
+}
+
+Status MongoHotStore::PutHead(const Names& names, const HeadRow& head,
+                              std::optional<int64_t> expected) {
+  XRONOX_ASSIGN_OR_RETURN(IndexedValues indexed, ParseIndexed(head.indexed));
+  Bson doc;
+  BuildHeadDoc(doc.get(), head, indexed.text, indexed.values);
+  std::string table = names.Target(names.head);
+  if (!expected.has_value()) {
+    Status inserted =
+        InsertOne(names, names.head, doc.get(), "insert head " + IdTarget(table, head.id));
+    if (inserted.code() == StatusCode::kAlreadyExists) return HeadExists(table, head.id);
+    return inserted;
+  }
+  Bson filter;
+  AppendString(filter.get(), "_id", head.id);
+  BSON_APPEND_INT64(filter.get(), "version", *expected);
+  XRONOX_ASSIGN_OR_RETURN(int64_t matched,
+                          UpdateMatched(names, names.head, filter.get(), doc.get(), true,
+                                        "replace head " + IdTarget(table, head.id)));
+  if (matched == 1) return Status::Ok();
+  return HeadWriteFailure(names, head.id, *expected);
+}
+
+Status MongoHotStore::WriteHead(const CollectionRef& ref, const HeadRow& head,
+                                std::optional<int64_t> expected_version) {
+  XRONOX_RETURN_IF_ERROR(ParseIndexed(head.indexed).status());
+  XRONOX_ASSIGN_OR_RETURN(Names names, Resolve(ref, "write head"));
+  return PutHead(names, head, expected_version);
+}
+
+Status MongoHotStore::DeleteVersion(const Names& names, const VersionRow& version) {
+  MongoPooledClient client(pool_.get());
+  MongoCollection coll(
+      mongoc_client_get_collection(client.get(), names.db.c_str(), names.ver.c_str()));
+  Bson filter, reply;
+  AppendIdVersion(filter.get(), version.id, version.version);
+  bson_error_t error;
+  if (!mongoc_collection_delete_one(coll.get(), filter.get(), nullptr, reply.Reply(), &error)) {
+    return MongoStatus("withdraw version",
+                       IdTarget(names.Target(names.ver), version.id) + " version " +
+                           std::to_string(version.version),
+                       error);
+  }
+  return Status::Ok();
+}
+
+Status MongoHotStore::CommitVersion(const CollectionRef& ref, const VersionRow& version,
+                                    const HeadRow& head, std::optional<int64_t> expected_version) {
+  XRONOX_ASSIGN_OR_RETURN(Names names, NamesOf(ref));
+  if (version.id != head.id) {
+    return InvalidArgument("commit version " + names.Target(names.ver) + ": version id '" +
+                           version.id + "' differs from head id '" + head.id + "'");
+  }
+  XRONOX_RETURN_IF_ERROR(ParseIndexed(head.indexed).status());
+  XRONOX_ASSIGN_OR_RETURN(names, Resolve(ref, "commit version"));
+  // The version row's unique (id, version) insert is the mutual exclusion: of concurrent
+  // committers of one version exactly one gets here; the head write follows.
+  XRONOX_RETURN_IF_ERROR(InsertVersion(ref, version));
+  Status status = PutHead(names, head, expected_version);
+  if (status.ok()) return status;
+  // The head refused the write: withdraw the version row this call inserted (no one else can
+  // have inserted it), so that a refused commit changes nothing.
+  Status withdrawn = DeleteVersion(names, version);
+  if (!withdrawn.ok()) {
+    return Status(status.code(), status.message() + "; and then " + withdrawn.message());
+  }
+  return status;
+}
+
+Status MongoHotStore::InsertVersion(const CollectionRef& ref, const VersionRow& version) {
+  XRONOX_ASSIGN_OR_RETURN(Names names, Resolve(ref, "insert version"));
+  Bson doc;
+  BuildVersionDoc(doc.get(), version);
+  std::string what = "insert version " + IdTarget(names.Target(names.ver), version.id) +
+                     " version " + std::to_string(version.version);
+  Status status = InsertOne(names, names.ver, doc.get(), what);
+  if (status.code() == StatusCode::kAlreadyExists) {
+    return AlreadyExists(what + ": version already exists");
+  }
+  return status;
+}
+
+Result<std::optional<VersionRow>> MongoHotStore::GetVersion(const CollectionRef& ref,
+                                                            const std::string& id,
+                                                            int64_t version) {
+  XRONOX_ASSIGN_OR_RETURN(Names names, Resolve(ref, "get version"));
+  Bson filter, opts;
+  AppendIdVersion(filter.get(), id, version);
+  BSON_APPEND_INT64(opts.get(), "limit", 1);
+  std::optional<VersionRow> row;
+  XRONOX_RETURN_IF_ERROR(Find(names, names.ver, filter.get(), opts.get(),
+                              "get version" + IdTarget("", id), [&](Doc found) {
+                                const bson_t* doc = found.bson;
+                                row = ReadVersionDoc(doc);
+                                return false;
+                              }));
+  return row;
+}
+
+Result<std::optional<VersionRow>> MongoHotStore::GetVersionAsOf(const CollectionRef& ref,
+                                                                const std::string& id,
+                                                                TimestampMicros at) {
+  XRONOX_ASSIGN_OR_RETURN(Names names, Resolve(ref, "get version as of"));
+  Bson filter, opts;
+  AppendString(filter.get(), "id", id);
+  bson_t range;
+  BSON_APPEND_DOCUMENT_BEGIN(filter.get(), "at", &range);
+  BSON_APPEND_INT64(&range, "$lte", at);
+  bson_append_document_end(filter.get(), &range);
+  // Served by the {id: 1, at: -1, version: -1} index.
+  BuildFindOpts(opts.get(), {{"at", -1}, {"version", -1}}, 1);
+  std::optional<VersionRow> row;
+  XRONOX_RETURN_IF_ERROR(Find(names, names.ver, filter.get(), opts.get(),
+                              "get version as of" + IdTarget("", id), [&](Doc found) {
+                                const bson_t* doc = found.bson;
+                                row = ReadVersionDoc(doc);
+                                return false;
+                              }));
+  return row;
+}
+
+Result<std::vector<VersionRow>> MongoHotStore::ListVersions(const CollectionRef& ref,
+                                                            const std::string& id,
+                                                            std::optional<int64_t> start_after,
+                                                            int limit, Order order) {
+  XRONOX_RETURN_IF_ERROR(ValidateLimit(limit, "list versions"));
+  XRONOX_ASSIGN_OR_RETURN(Names names, Resolve(ref, "list versions"));
+  bool ascending = order == Order::kAscending;
+  Bson filter, opts;
+  AppendString(filter.get(), "id", id);
+  if (start_after.has_value()) {
+    bson_t range;
+    BSON_APPEND_DOCUMENT_BEGIN(filter.get(), "version", &range);
+    BSON_APPEND_INT64(&range, ascending ? "$gt" : "$lt", *start_after);
+    bson_append_document_end(filter.get(), &range);
+  }
+  BuildFindOpts(opts.get(), {{"version", ascending ? 1 : -1}}, limit);
+  std::vector<VersionRow> rows;
+  XRONOX_RETURN_IF_ERROR(Find(names, names.ver, filter.get(), opts.get(),
+                              "list versions" + IdTarget("", id), [&](Doc found) {
+                                const bson_t* doc = found.bson;
+                                rows.push_back(ReadVersionDoc(doc));
+                                return static_cast<int>(rows.size()) < limit;
+                              }));
+  return rows;
+}
+
+Result<std::vector<HeadRow>> MongoHotStore::ScanHeads(const CollectionRef& ref,
+                                                      const std::string& after_id, int limit,
+                                                      const std::vector<Condition>& conditions,
+                                                      bool include_deleted) {
+  XRONOX_RETURN_IF_ERROR(ValidateLimit(limit, "scan heads"));
+  XRONOX_RETURN_IF_ERROR(ValidateConditions(conditions));
+  XRONOX_ASSIGN_OR_RETURN(Names names, Resolve(ref, "scan heads"));
+  Bson filter, opts;
+  BuildScanFilter(filter.get(), after_id, conditions, include_deleted);
+  // The server filter may over-match (and skips what it cannot push down exactly), so
+  // conditions are re-checked here and the cursor read until `limit` heads match.
+  BuildFindOpts(opts.get(), {{"_id", 1}}, conditions.empty() ? limit : 0);
+  if (!conditions.empty()) BSON_APPEND_INT32(opts.get(), "batchSize", std::max(limit, 100));
+  std::vector<HeadRow> rows;
+  Status parse_error;
+  XRONOX_RETURN_IF_ERROR(
+      Find(names, names.head, filter.get(), opts.get(), "scan heads", [&](Doc found) {
+        const bson_t* doc = found.bson;
+        HeadRow head = ReadHeadDoc(doc);
+        Result<IndexedValues> indexed = ParseIndexed(head.indexed);
+        if (!indexed.ok()) {
+          parse_error = Corruption("scan heads " + IdTarget(names.Target(names.head), head.id) +
+                                   ": " + indexed.status().message());
+          return false;
+        }
+        if (MatchesConditions(conditions, indexed->values)) rows.push_back(std::move(head));
+        return static_cast<int>(rows.size()) < limit;
+      }));
+  XRONOX_RETURN_IF_ERROR(parse_error);
+  return rows;
+}
+
+}  // namespace xronox::store

@@ -1,0 +1,239 @@
+#include "store/object/s3/s3_object_store.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "common/names.h"
+#include "store/object/object_key.h"
+#include "store/object/s3/s3_errors.h"
+#include "store/object/s3/s3_transport.h"
+#include "store/object/s3/s3_xml.h"
+
+namespace xronox::store {
+
+using s3::S3Request;
+using s3::S3Response;
+
+namespace {
+
+Status ValidateBucketAndKey(const std::string& bucket, const std::string& key) {
+  XRONOX_RETURN_IF_ERROR(ValidateBucketName(bucket));
+  return ValidateObjectKey(key);
+}
+
+Status ErrorOf(const std::string& operation, const S3Response& response) {
+  return s3::S3ErrorStatus(operation, response.http_status, response.body,
+                           response.Header("x-amz-request-id"));
+}
+
+bool IsSuccess(const S3Response& response) {
+  return response.http_status >= 200 && response.http_status < 300;
+}
+
+}  // namespace
+
+S3ObjectStore::S3ObjectStore(std::unique_ptr<s3::S3Transport> transport, std::string region)
+    : transport_(std::move(transport)), region_(std::move(region)) {}
+
+S3ObjectStore::~S3ObjectStore() = default;
+
+Result<std::unique_ptr<S3ObjectStore>> S3ObjectStore::Open(S3Options options) {
+  XRONOX_ASSIGN_OR_RETURN(std::unique_ptr<s3::S3Transport> transport,
+                          s3::S3Transport::Open(options));
+  return std::unique_ptr<S3ObjectStore>(new S3ObjectStore(std::move(transport), options.region));
+}
+
+Status S3ObjectStore::EnsureBucket(const std::string& bucket) {
+  XRONOX_RETURN_IF_ERROR(ValidateBucketName(bucket));
+  const std::string operation = "create bucket " + bucket;
+  // Outside us-east-1, S3 wants the region named in the body (and refuses it inside).
+  const std::string body =
+      region_ == "us-east-1"
+          ? std::string()
+          : "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+            "<LocationConstraint>" +
+                region_ + "</LocationConstraint></CreateBucketConfiguration>";
+  XRONOX_ASSIGN_OR_RETURN(S3Response response,
+                          transport_->Send(S3Request{"PUT", bucket, "", {}, {}, body}, operation));
+  if (IsSuccess(response) || response.s3_code == "BucketAlreadyOwnedByYou") return Status::Ok();
+  return ErrorOf(operation, response);
+}
+
+Status S3ObjectStore::Put(const std::string& bucket, const std::string& key, std::string_view bytes,
+                          PutMode mode) {
+  XRONOX_RETURN_IF_ERROR(ValidateBucketAndKey(bucket, key));
+  const std::string operation = "put " + bucket + "/" + key;
+  S3Request request{"PUT", bucket, key, {}, {}, bytes};
+  if (mode == PutMode::kCreateOnly) {
+    if (conditional_put_unsupported_.load()) return PutCreateOnlyByProbe(bucket, key, bytes);
+    request.headers.emplace_back("If-None-Match", "*");
+  }
+  XRONOX_ASSIGN_OR_RETURN(S3Response response, transport_->Send(request, operation));
+  if (IsSuccess(response)) return Status::Ok();
+  if (mode == PutMode::kCreateOnly &&
+      (response.http_status == 501 || response.s3_code == "NotImplemented")) {
+    conditional_put_unsupported_.store(true);
+    return PutCreateOnlyByProbe(bucket, key, bytes);
+  }
+  Status status = ErrorOf(operation, response);
+  if (status.code() == StatusCode::kAlreadyExists) {
+    // A create-only PUT retried after a lost answer may meet its own first attempt; the
+    // engine's claim path (DESIGN.md 5) treats that like any lost race.
+    return AlreadyExists(operation + ": object already exists (" + status.message() + ")");
+  }
+  return status;
+}
+
+// Fallback for services that refuse "If-None-Match: *" on PUT. NOT atomic: two writers can
+// both see no object and both write, the later one winning. Version objects stay safe only
+// because the engine's claim path (a unique insert in the hot store, DESIGN.md 5) admits one
+// writer per version before any object is written.
+Status S3ObjectStore::PutCreateOnlyByProbe(const std::string& bucket, const std::string& key,
+                                           std::string_view bytes) {
+  XRONOX_ASSIGN_OR_RETURN(std::optional<ObjectInfo> existing, Stat(bucket, key));
+  const std::string operation = "put " + bucket + "/" + key;
+  if (existing) return AlreadyExists(operation + ": object already exists");
+  XRONOX_ASSIGN_OR_RETURN(
+      S3Response response,
+      transport_->Send(S3Request{"PUT", bucket, key, {}, {}, bytes}, operation));
+  return IsSuccess(response) ? Status::Ok() : ErrorOf(operation, response);
+}
+
+Result<std::string> S3ObjectStore::Get(const std::string& bucket, const std::string& key) {
+  XRONOX_RETURN_IF_ERROR(ValidateBucketAndKey(bucket, key));
+  const std::string operation = "get " + bucket + "/" + key;
+  XRONOX_ASSIGN_OR_RETURN(S3Response response,
+                          transport_->Send(S3Request{"GET", bucket, key, {}, {}, ""}, operation));
+  if (response.http_status == 200) return std::move(response.body);
+  return ErrorOf(operation, response);
+}
+
+Result<std::optional<ObjectInfo>> S3ObjectStore::Stat(const std::string& bucket,
+                                                      const std::string& key) {
+  XRONOX_RETURN_IF_ERROR(ValidateBucketAndKey(bucket, key));
+  const std::string operation = "stat " + bucket + "/" + key;
+  XRONOX_ASSIGN_OR_RETURN(S3Response response,
+                          transport_->Send(S3Request{"HEAD", bucket, key, {}, {}, ""}, operation));
+  // A HEAD answer has no body, so a missing bucket and a missing key look the same: absent.
+  if (response.http_status == 404) return std::optional<ObjectInfo>();
+  if (response.http_status != 200) return ErrorOf(operation, response);
+  ObjectInfo info{key, 0, 0};
+  std::string length = response.Header("content-length");
+  auto [end, error] = std::from_chars(length.data(), length.data() + length.size(), info.size);
+  if (error != std::errc() || end != length.data() + length.size()) {
+    return Internal(operation + ": bad Content-Length '" + length + "'");
+  }
+  std::optional<TimestampMicros> modified = s3::ParseHttpDate(response.Header("last-modified"));
+  if (!modified) {
+    return Internal(operation + ": bad Last-Modified '" + response.Header("last-modified") + "'");
+  }
+  info.modified_at = *modified;
+  return std::optional<ObjectInfo>(std::move(info));
+}
+
+Status S3ObjectStore::Delete(const std::string& bucket, const std::string& key) {
+  XRONOX_RETURN_IF_ERROR(ValidateBucketAndKey(bucket, key));
+  const std::string operation = "delete " + bucket + "/" + key;
+  XRONOX_ASSIGN_OR_RETURN(
+      S3Response response,
+      transport_->Send(S3Request{"DELETE", bucket, key, {}, {}, ""}, operation));
+  if (IsSuccess(response) || response.http_status == 404) return Status::Ok();
+  return ErrorOf(operation, response);
+}
+
+Result<s3::S3ObjectList> S3ObjectStore::ListOnce(const std::string& bucket,
+                                                 const std::string& prefix,
+                                                 const std::string& start_after, int max_keys) {
+  const std::string operation = "list " + bucket + "/" + prefix + "*";
+  S3Request request{"GET", bucket, "", {{"list-type", "2"}}, {}, ""};
+  request.query.emplace_back("max-keys", std::to_string(max_keys));
+  if (!prefix.empty()) request.query.emplace_back("prefix", prefix);
+  if (!start_after.empty()) request.query.emplace_back("start-after", start_after);
+  XRONOX_ASSIGN_OR_RETURN(S3Response response, transport_->Send(request, operation));
+  if (response.s3_code == "NoSuchBucket") return s3::S3ObjectList{};
+  if (response.http_status != 200) return ErrorOf(operation, response);
+  Result<s3::S3ObjectList> parsed = s3::ParseListObjectsV2(response.body);
+  if (!parsed.ok()) return Internal(operation + ": " + parsed.status().message());
+  return parsed;
+}
+
+Result<ListPage> S3ObjectStore::List(const std::string& bucket, const std::string& prefix,
+                                     const std::string& continuation, int limit) {
+  XRONOX_RETURN_IF_ERROR(ValidateBucketName(bucket));
+  XRONOX_RETURN_IF_ERROR(ValidateListLimit(limit));
+  ListPage page;
+  std::string start_after = continuation;
+  // S3 may return a short page that is still truncated; keep asking until the page is full
+  // or the listing ends, so that `next` is set exactly when keys remain (as on every backend).
+  while (true) {
+    int wanted = limit - static_cast<int>(page.objects.size());
+    XRONOX_ASSIGN_OR_RETURN(s3::S3ObjectList part, ListOnce(bucket, prefix, start_after, wanted));
+    size_t taken = std::min(part.objects.size(), static_cast<size_t>(wanted));
+    for (size_t i = 0; i < taken; ++i) page.objects.push_back(std::move(part.objects[i]));
+    // A service that sent more than max-keys still leaves keys for the next page.
+    bool more = part.truncated || taken < part.objects.size();
+    if (!more) return page;
+    if (part.objects.empty()) {
+      return Internal("list " + bucket + "/" + prefix + "*: the service answered an empty page " +
+                      "that it says is truncated");
+    }
+    if (static_cast<int>(page.objects.size()) == limit) {
+      page.next = page.objects.back().key;
+      return page;
+    }
+    start_after = page.objects.back().key;
+  }
+}
+
+Result<std::vector<std::string>> S3ObjectStore::Leftovers(const std::string& bucket,
+                                                          const std::string& prefix,
+                                                          TimestampMicros older_than, bool remove) {
+  XRONOX_RETURN_IF_ERROR(ValidateBucketName(bucket));
+  const std::string operation = "list multipart uploads " + bucket + "/" + prefix + "*";
+  std::vector<std::string> found;
+  std::string key_marker, upload_id_marker;
+  for (int pages = 0; pages < 100000; ++pages) {
+    S3Request request{"GET", bucket, "", {{"uploads", ""}}, {}, ""};
+    if (!prefix.empty()) request.query.emplace_back("prefix", prefix);
+    if (!key_marker.empty()) request.query.emplace_back("key-marker", key_marker);
+    if (!upload_id_marker.empty()) request.query.emplace_back("upload-id-marker", upload_id_marker);
+    XRONOX_ASSIGN_OR_RETURN(S3Response response, transport_->Send(request, operation));
+    if (response.s3_code == "NoSuchBucket") return found;
+    // A service without multipart uploads can have no unfinished ones.
+    if (response.http_status == 501 || response.s3_code == "NotImplemented") return found;
+    if (response.http_status != 200) return ErrorOf(operation, response);
+    Result<s3::S3UploadList> list = s3::ParseListMultipartUploads(response.body);
+    if (!list.ok()) return Internal(operation + ": " + list.status().message());
+    for (const s3::S3Upload& upload : list->uploads) {
+      if (upload.initiated >= older_than || !upload.key.starts_with(prefix)) continue;
+      if (remove) XRONOX_RETURN_IF_ERROR(AbortUpload(bucket, upload.key, upload.upload_id));
+      found.push_back(bucket + "/" + upload.key + " (multipart upload " + upload.upload_id + ")");
+    }
+    if (!list->truncated || list->next_key_marker.empty()) return found;
+    key_marker = list->next_key_marker;
+    upload_id_marker = list->next_upload_id_marker;
+  }
+  return Internal(operation + ": the service kept answering truncated pages");
+}
+
+Status S3ObjectStore::AbortUpload(const std::string& bucket, const std::string& key,
+                                  const std::string& upload_id) {
+  const std::string operation = "abort multipart upload " + bucket + "/" + key;
+  XRONOX_ASSIGN_OR_RETURN(
+      S3Response response,
+      transport_->Send(S3Request{"DELETE", bucket, key, {{"uploadId", upload_id}}, {}, ""},
+                       operation));
+  if (IsSuccess(response) || response.http_status == 404) return Status::Ok();
+  return ErrorOf(operation, response);
+}
+
+Status S3ObjectStore::DeleteBucket(const std::string& bucket) {
+  XRONOX_RETURN_IF_ERROR(ValidateBucketName(bucket));
+  const std::string operation = "delete bucket " + bucket;
+  XRONOX_ASSIGN_OR_RETURN(S3Response response,
+                          transport_->Send(S3Request{"DELETE", bucket, "", {}, {}, ""}, operation));
+  if (IsSuccess(response) || response.http_status == 404) return Status::Ok();
+  return ErrorOf(operation, response);
+}
+
+}  // namespace xronox::store
