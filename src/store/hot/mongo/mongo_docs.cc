@@ -90,23 +90,6 @@ bool PushableCondition(const Condition& condition) {
   }
 }
 
-const char* ServerOp(Condition::Op op) {
-  switch (op) {
-    case Condition::Op::kGt:
-      return "$gt";
-    case Condition::Op::kGte:
-      return "$gte";
-    case Condition::Op::kLt:
-      return "$lt";
-    case Condition::Op::kLte:
-      return "$lte";
-    case Condition::Op::kIn:
-      return "$in";
-    default:
-      return "$eq";
-  }
-}
-
 // Appends {"idx.<escaped path>": {<op>: value}} to the $and array.
 void AppendConditionFilter(bson_t* and_array, const char* index_key, const Condition& condition) {
   bson_t clause, v;
@@ -123,7 +106,7 @@ void AppendConditionFilter(bson_t* and_array, const char* index_key, const Condi
     }
     bson_append_array_end(&v, &values);
   } else {
-    AppendScalar(&v, ServerOp(condition.op), condition.value);
+    AppendScalar(&v, ConditionOpName(condition.op), condition.value);
   }
   bson_append_document_end(&clause, &v);
   bson_append_document_end(and_array, &clause);
