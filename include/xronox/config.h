@@ -139,6 +139,54 @@ Status ValidateConfig(const Config& config);
 /// enabled; runtime accepts any valid tenant id.
 Result<Config> CreateEmbeddedConfig(const std::string& base_path);
 
+/// Options of CreateDevConfig (seed: createDevConfig).
+struct DevConfigOptions {
+  std::string mongo_uri;  ///< MongoDB hot store, e.g. "mongodb://localhost:27017".
+  std::string base_path;  ///< Local folder object store root.
+  std::string db_name;    ///< Base of the database names, e.g. "myapp_dev".
+};
+
+/// Development: MongoDB hot store ("primary") and a local folder object store ("local") under
+/// `base_path`; all six types; database names "<db_name>_<type>", runtime as a tenant template
+/// "<db_name>_runtime_{tenant}" (any valid tenant id).
+Result<Config> CreateDevConfig(const DevConfigOptions& options);
+
+/// Options of CreateProductionConfig (seed: createProductionConfig).
+struct ProductionConfigOptions {
+  std::string mongo_uri;
+  std::string s3_endpoint;  ///< e.g. "https://s3.amazonaws.com".
+  std::string s3_region = "us-east-1";
+  std::string s3_access_key;         ///< Empty: taken from AWS_ACCESS_KEY_ID.
+  std::string s3_secret_key;         ///< Empty: taken from AWS_SECRET_ACCESS_KEY.
+  std::vector<std::string> tenants;  ///< Runtime tenants; at least one.
+  std::string bucket_prefix;         ///< e.g. "myapp".
+};
+
+/// Production: MongoDB ("primary") and S3 ("primary"), bucket strategy C: generic types use
+/// "<prefix>-<type>-<kind>", each listed tenant's runtime "<prefix>-runtime-<tenant>-<kind>";
+/// database names "<prefix>_<type>", runtime "<prefix>_runtime_<tenant>" and analytics
+/// "<prefix>_analytics_<tenant>". InvalidArgument when a tenant or the prefix cannot form valid
+/// (lowercase) S3 bucket names.
+Result<Config> CreateProductionConfig(const ProductionConfigOptions& options);
+
+/// Minimal: MongoDB only ("primary"), no object store; all six types, runtime as a tenant
+/// template; database names "xronox_<type>", runtime "xronox_runtime_{tenant}".
+Result<Config> CreateMinimalConfig(const std::string& mongo_uri);
+
+/// A config migrated from the seed's v2.4.x raw format, with notes for the operator.
+struct MigrationResult {
+  Config config;
+  std::vector<std::string> warnings;
+};
+
+/// Convert a v2.4.x raw config (top-level knowledge/metadata with genericDatabase, runtime with
+/// tenantDatabases, messaging/identities/logs; dbConnRef/spaceConnRef refs) into a validated
+/// Config. Connection definitions come from the text's new-form "connections" object, or from
+/// `connections_json` (new-form JSON holding only "connections") when given; refs without a
+/// definition are an error naming them. Unknown keys are errors naming them.
+Result<MigrationResult> MigrateLegacyConfig(const std::string& json_text,
+                                            const std::string& connections_json = "");
+
 /// Parse a config from JSON text with the seed's field names; unknown keys are an error.
 Result<Config> ParseConfigJson(const std::string& text);
 /// Read and parse a config file.

@@ -43,5 +43,7 @@ int Fail(const Status& status);
 void AddRecordCommands(CLI::App& app, StoreOptions& store, int& exit_code);
 void AddHistoryCommands(CLI::App& app, StoreOptions& store, int& exit_code);
 void AddAdminCommands(CLI::App& app, StoreOptions& store, int& exit_code);
+/// Register `config migrate` (works without --data/--config: it opens no store).
+void AddConfigCommands(CLI::App& app, int& exit_code);
 
 }  // namespace xronox::cli

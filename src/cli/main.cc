@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   AddRecordCommands(app, store, exit_code);
   AddHistoryCommands(app, store, exit_code);
   AddAdminCommands(app, store, exit_code);
+  AddConfigCommands(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -261,6 +261,14 @@ Status InFile(const std::string& path, const Status& status) {
 
 }  // namespace
 
+namespace config_internal {
+
+Result<Config> ParseConfigJsonUnvalidated(const std::string& text) {
+  return ParseUnvalidated(text);
+}
+
+}  // namespace config_internal
+
 Result<Config> ParseConfigJson(const std::string& text) {
   XRONOX_ASSIGN_OR_RETURN(Config config, ParseUnvalidated(text));
   XRONOX_RETURN_IF_ERROR(ValidateConfig(config));

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/problems.h"
+#include "xronox/config.h"
 #include "xronox/types.h"
 
 namespace xronox::config_internal {
@@ -50,5 +51,8 @@ class ObjectReader {
   Problems* problems_;
   std::set<std::string> taken_;
 };
+
+/// Parse new-form config JSON (as ParseConfigJson) without validating it.
+Result<Config> ParseConfigJsonUnvalidated(const std::string& text);
 
 }  // namespace xronox::config_internal

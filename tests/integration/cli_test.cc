@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "integration/test_support.h"
+#include "xronox/config.h"
 
 namespace xronox::testing {
 namespace {
@@ -120,6 +121,31 @@ TEST_F(CliTest, VerifyIsCleanThenFailsOnTamperingAndReportsGarbage) {
   CliResult tampered = Cli({"verify"});
   EXPECT_EQ(tampered.exit_code, 2) << tampered.out << tampered.err;
   EXPECT_NE(tampered.out.find("problem: runtime/acme/orders"), std::string::npos) << tampered.out;
+}
+
+TEST_F(CliTest, ConfigMigrateTurnsALegacyConfigIntoOneThatLoads) {
+  std::string legacy = dir_.path() + "/legacy.json";
+  std::string connections = dir_.path() + "/connections.json";
+  std::string migrated = dir_.path() + "/migrated.json";
+  std::ofstream(legacy) << R"({"runtime": {"tenantDatabases": [{"tenantId": "tenant-a",
+      "dbConnRef": "mongo-primary", "dbName": "athenix_runtime_tenant_a",
+      "analyticsDbName": "athenix_analytics_tenant_a"}]},
+    "logs": {"dbConnRef": "mongo-primary", "dbName": "athenix_logs"}})";
+  std::ofstream(connections)
+      << R"({"connections": {"mongo": {"mongo-primary": {"uri": "mongodb://db:27017"}}}})";
+
+  CliResult missing = Cli({"config", "migrate", "--in", legacy});
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.err.find("mongo-primary"), std::string::npos) << missing.err;
+
+  CliResult done =
+      Cli({"config", "migrate", "--in", legacy, "--connections", connections, "--out", migrated});
+  ASSERT_EQ(done.exit_code, 0) << done.err;
+  EXPECT_NE(done.err.find("tenant-a"), std::string::npos) << "hot-store-only warning";
+  Result<Config> loaded = LoadConfigFile(migrated);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  ASSERT_EQ(loaded->databases.size(), 2u);
+  EXPECT_EQ(loaded->mongo_connections.at("mongo-primary").uri, "mongodb://db:27017");
 }
 
 TEST_F(CliTest, EveryCommandHasHelpAndBadInputIsAClearError) {
