@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what is missing, build, and run every test suite: unit, conformance, engine (over
 # the backend matrix) and integration (server over loopback HTTP, CLI, crash tests, and smoke
-# tests of the real test services), then the same suites under ASan+UBSan. The test services
+# tests of the real test services), then the same suites under ASan+UBSan, then the libFuzzer
+# targets of fuzz/ for 20 s each (scripts/fuzz.sh). The test services
 # (FerretDB for the MongoDB wire, versitygw for S3; DESIGN.md section 9) are built once and
 # cached by scripts/test-services.sh, started on 127.0.0.1 for this run and stopped at its end;
 # a service that does not start fails the run.
@@ -51,11 +52,25 @@ run_suites() {
   echo "== test ($preset): stores: memory, sqlite, folder, and on the services mongo (hot)" \
     "and s3 (object) conformance; engine: memory, embedded;" \
     "services: $XRONOX_TEST_SERVICES_DESCRIPTION"
-  ctest --preset "$preset" -j2 --timeout 600
+  ctest --preset "$preset" -j2 --timeout 600 | tee "$ctest_log"
+  # ctest's summary: "100% tests passed, 0 tests failed out of N".
+  local total skipped
+  total="$(sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' "$ctest_log" | tail -1)"
+  skipped="$(grep -c '(Skipped)$' "$ctest_log" || true)"
+  passed_total=$((passed_total + ${total:-0} - skipped))
+  skipped_total=$((skipped_total + skipped))
   check_services
 }
 
+ctest_log="$(mktemp)"
+passed_total=0
+skipped_total=0
 run_suites debug
 if [ "${XRONOX_SKIP_SANITIZERS:-0}" != "1" ]; then
   run_suites asan
 fi
+# Coverage-guided fuzzing of every parser of outside input, 20 s a target (clang-14, libFuzzer).
+"$root/scripts/fuzz.sh" 20
+rm -f "$ctest_log"
+# Every suite passed (a failure exits above): one closing line for all runs.
+echo "test: ${passed_total} passed, 0 failed, ${skipped_total} skipped"

@@ -176,7 +176,10 @@ class Verifier {
     std::pair<const std::string*, std::string> places[] = {
         {&b_.database.buckets.records, RecordsPrefix(b_)},
         {&b_.database.buckets.versions, VersionsPrefix(b_)}};
-    for (const auto& [bucket, prefix] : places) {
+    for (const auto& place : places) {
+      // Named variables, not a structured binding: clang 14 cannot capture bindings in lambdas.
+      const std::string* bucket = place.first;
+      const std::string& prefix = place.second;
       if (bucket->empty()) continue;
       XRONOX_ASSIGN_OR_RETURN(auto found, b_.objects->Leftovers(*bucket, prefix, cutoff, false));
       for (const auto& leftover : found) {
