@@ -65,13 +65,30 @@ class Engine {
                          const WriteOptions& options);
   Status CommitVersioned(const Binding& b, const std::optional<store::HeadRow>& head,
                          const Plan& plan);
+  /// Runtime commit on object stores whose create-only Put is not atomic: a claim holding the
+  /// version object is the commit point (version_claims.cc).
+  Status CommitVersionedClaimed(const Binding& b, const Plan& plan, const std::string& bytes);
+  /// Insert the version row and head of a version whose object is written.
+  Status IndexVersion(const Binding& b, const Plan& plan, const std::string& key,
+                      const std::string& entry_hash);
+  /// The bytes of version `version` of `id` from a pending version claim, when one exists.
+  Result<std::optional<store::ClaimRow>> PendingVersionClaim(const Binding& b,
+                                                             const std::string& id,
+                                                             int64_t version);
   Status CommitPlain(const Binding& b, const std::optional<store::HeadRow>& head, const Plan& plan);
   Status CommitLargePlain(const Binding& b, const std::optional<store::HeadRow>& head,
                           const store::HeadRow& next, const std::string& object_text);
   /// Commit version objects that were written but not indexed (a writer died between the
   /// two steps). Returns how many versions were rolled forward.
   Result<int> RollForward(const Binding& b, const std::string& id);
+  /// Roll forward the version after `head`, if one is written (or claimed) but not indexed.
+  Result<bool> RollForwardNext(const Binding& b, const std::string& id,
+                               const std::optional<store::HeadRow>& head);
+  Status IndexRolledVersion(const Binding& b, const std::optional<store::HeadRow>& head,
+                            const VersionObject& object, const std::string& key,
+                            const std::string& entry_hash);
   Status RecoverLargeClaim(const Binding& b, const std::string& id);
+  Result<bool> ClaimedObjectWritten(const Binding& b, const store::HeadRow& next);
 
   Result<Json> ReadCurrentData(const Binding& b, const store::HeadRow& head);
   Result<VersionObject> ReadVersion(const Binding& b, const store::VersionRow& row);

@@ -44,4 +44,7 @@ store::VersionRow VersionRowFromObject(const VersionObject& object, const std::s
 /// Claim key that guards a large non-versioned record's object while it is rewritten.
 std::string LargeWriteClaimKey(const std::string& id);
 
+/// Claim key whose body holds version `version` of `id` until it is indexed (claimed commits).
+std::string VersionClaimKey(const std::string& id, int64_t version);
+
 }  // namespace xronox

@@ -2,10 +2,13 @@
 // records/{c}/{id}/current.json. That object is overwritten in place, so every writer that
 // touches it holds the per-record claim "write:{id}", whose body is the head it will commit.
 // A crash after the overwrite is rolled forward from the claim (the object's hash matches
-// the claim); a crash before it leaves a claim that expires after the lease.
+// the claim); a crash before it leaves a claim that expires after the lease. On hot stores
+// whose conditional writes are not atomic, every update of a non-versioned record takes the
+// same claim, so that no two conditional head writes from one base race.
 #include <chrono>
 #include <thread>
 
+#include "common/fault_point.h"
 #include "common/hash.h"
 #include "common/ids.h"
 #include "engine/engine.h"
@@ -69,6 +72,7 @@ Status Engine::CommitLargePlain(const Binding& b, const std::optional<store::Hea
     return LostRace("record '" + next.id + "' is being written");
   }
   XRONOX_RETURN_IF_ERROR(claimed);
+  FaultPoint("plain_claimed");
   auto release = [&]() { return b.hot->DeleteClaim(b.ref, claim.key, claim.owner); };
   // Holding the claim, the head may still have moved (inline writers take no claim).
   XRONOX_ASSIGN_OR_RETURN(auto now_head, b.hot->GetHead(b.ref, next.id));
@@ -84,6 +88,7 @@ Status Engine::CommitLargePlain(const Binding& b, const std::optional<store::Hea
       XRONOX_RETURN_IF_ERROR(release());
       return put;
     }
+    FaultPoint("plain_object_written");
   }
   Status written = b.hot->WriteHead(b.ref, next, base);
   if (written.code() == StatusCode::kConflict || written.code() == StatusCode::kAlreadyExists) {
@@ -97,6 +102,7 @@ Status Engine::CommitLargePlain(const Binding& b, const std::optional<store::Hea
     written = Status::Ok();
   }
   XRONOX_RETURN_IF_ERROR(written);
+  FaultPoint("plain_head_written");
   if (next.payload_key.empty() && head && !head->payload_key.empty()) {
     XRONOX_RETURN_IF_ERROR(b.objects->Delete(bucket, head->payload_key));
   }
@@ -111,26 +117,34 @@ Status Engine::RecoverLargeClaim(const Binding& b, const std::string& id) {
     return Corruption("write claim of '" + id + "' is malformed");
   }
   XRONOX_ASSIGN_OR_RETURN(store::HeadRow next, HeadFromJson(body["head"]));
-  bool object_written = false;
-  if (!next.payload_key.empty()) {
-    auto bytes = b.objects->Get(b.database.buckets.records, next.payload_key);
-    if (!bytes.ok() && bytes.status().code() != StatusCode::kNotFound) return bytes.status();
-    object_written = bytes.ok() && Sha256Hex(*bytes) == next.payload_hash;
-  }
-  bool stale = claim->at < clock_->NowMicros() - options_.claim_lease_seconds * 1'000'000;
-  if (object_written) {
-    // The object already holds the claimed state: committing it is the only consistent end.
-    std::optional<int64_t> base;
-    if (body["base"].is_number_integer()) base = body["base"].get<int64_t>();
-    Status written = b.hot->WriteHead(b.ref, next, base);
-    if (!written.ok() && written.code() != StatusCode::kConflict &&
-        written.code() != StatusCode::kAlreadyExists) {
-      return written;
+  std::optional<int64_t> base;
+  if (body["base"].is_number_integer()) base = body["base"].get<int64_t>();
+  XRONOX_ASSIGN_OR_RETURN(auto head, b.hot->GetHead(b.ref, id));
+  // Once the head left the claim's base, its owner's conditional write can no longer apply:
+  // the claim is finished (written) or dead (overtaken by a writer that took no claim).
+  bool at_base = (head ? std::optional<int64_t>(head->version) : std::nullopt) == base;
+  if (at_base) {
+    XRONOX_ASSIGN_OR_RETURN(bool object_written, ClaimedObjectWritten(b, next));
+    bool stale = claim->at < clock_->NowMicros() - options_.claim_lease_seconds * 1'000'000;
+    if (object_written) {
+      // The object already holds the claimed state: committing it is the only consistent end.
+      Status written = b.hot->WriteHead(b.ref, next, base);
+      if (!written.ok() && written.code() != StatusCode::kConflict &&
+          written.code() != StatusCode::kAlreadyExists) {
+        return written;
+      }
+    } else if (!stale) {
+      return Status::Ok();  // Its owner is still at work.
     }
-  } else if (!stale) {
-    return Status::Ok();  // Its owner is still at work.
   }
   return b.hot->DeleteClaim(b.ref, claim->key, claim->owner);
+}
+
+Result<bool> Engine::ClaimedObjectWritten(const Binding& b, const store::HeadRow& next) {
+  if (next.payload_key.empty()) return false;
+  auto bytes = b.objects->Get(b.database.buckets.records, next.payload_key);
+  if (!bytes.ok() && bytes.status().code() != StatusCode::kNotFound) return bytes.status();
+  return bytes.ok() && Sha256Hex(*bytes) == next.payload_hash;
 }
 
 }  // namespace xronox

@@ -196,50 +196,72 @@ Result<int> Engine::RollForward(const Binding& b, const std::string& id) {
   int rolled = 0;
   while (true) {
     XRONOX_ASSIGN_OR_RETURN(auto head, b.hot->GetHead(b.ref, id));
-    int64_t next = head ? head->version + 1 : 0;
-    std::string key = VersionKey(b, id, next);
-    auto bytes = b.objects->Get(b.database.buckets.versions, key);
-    if (!bytes.ok()) {
-      if (bytes.status().code() == StatusCode::kNotFound) return rolled;
-      return bytes.status();
-    }
-    XRONOX_ASSIGN_OR_RETURN(VersionObject object, DecodeVersionObject(*bytes));
-    std::string prev = head ? head->entry_hash : "";
-    if (object.id != id || object.version != next || object.prev_hash != prev) {
-      return Corruption("version object " + key + " does not continue the chain of '" + id + "'");
-    }
-    Plan plan;
-    plan.id = id;
-    plan.version = next;
-    plan.op = object.op;
-    plan.data = object.data;
-    plan.deleted = object.deleted;
-    plan.at = object.at;
-    plan.created_at = head ? head->created_at : object.at;
-    plan.actor = object.actor;
-    plan.reason = object.reason;
-    std::string entry_hash = Sha256Hex(*bytes);
-    std::string data_text, payload_hash;
-    if (!object.deleted) {
-      XRONOX_ASSIGN_OR_RETURN(std::string text, DumpJson(object.data));
-      payload_hash = Sha256Hex(text);
-      if (static_cast<int64_t>(text.size()) <= options_.inline_max_bytes) data_text = text;
-    }
-    store::HeadRow next_head = HeadFromPlan(b, plan, data_text, key, payload_hash, entry_hash);
-    store::VersionRow row = VersionRowFromObject(object, key, entry_hash);
-    std::optional<int64_t> base = head ? std::optional<int64_t>(head->version) : std::nullopt;
-    Status commit = b.hot->CommitVersion(b.ref, row, next_head, base);
-    if (commit.code() == StatusCode::kAlreadyExists) {
-      // Indexed already (another process, or a backend that commits the row first).
-      commit = b.hot->WriteHead(b.ref, next_head, base);
-    }
-    // Conflict or AlreadyExists: another process committed it (or more) meanwhile.
-    if (!commit.ok() && commit.code() != StatusCode::kConflict &&
-        commit.code() != StatusCode::kAlreadyExists) {
-      return commit;
-    }
+    XRONOX_ASSIGN_OR_RETURN(bool found, RollForwardNext(b, id, head));
+    if (!found) return rolled;
     ++rolled;
   }
+}
+
+Result<bool> Engine::RollForwardNext(const Binding& b, const std::string& id,
+                                     const std::optional<store::HeadRow>& head) {
+  int64_t next = head ? head->version + 1 : 0;
+  std::string key = VersionKey(b, id, next);
+  XRONOX_ASSIGN_OR_RETURN(auto claim, PendingVersionClaim(b, id, next));
+  if (claim) {
+    // A claimed commit whose owner may be gone: write its object (create-only; an object
+    // already there is the same version, written by the owner or another roll-forward).
+    Status put =
+        b.objects->Put(b.database.buckets.versions, key, claim->body, store::PutMode::kCreateOnly);
+    if (!put.ok() && put.code() != StatusCode::kAlreadyExists) return put;
+  }
+  auto bytes = b.objects->Get(b.database.buckets.versions, key);
+  if (!bytes.ok()) {
+    if (bytes.status().code() == StatusCode::kNotFound) return false;
+    return bytes.status();
+  }
+  XRONOX_ASSIGN_OR_RETURN(VersionObject object, DecodeVersionObject(*bytes));
+  std::string prev = head ? head->entry_hash : "";
+  if (object.id != id || object.version != next || object.prev_hash != prev) {
+    return Corruption("version object " + key + " does not continue the chain of '" + id + "'");
+  }
+  XRONOX_RETURN_IF_ERROR(IndexRolledVersion(b, head, object, key, Sha256Hex(*bytes)));
+  if (claim) XRONOX_RETURN_IF_ERROR(b.hot->DeleteClaim(b.ref, claim->key, claim->owner));
+  return true;
+}
+
+Status Engine::IndexRolledVersion(const Binding& b, const std::optional<store::HeadRow>& head,
+                                  const VersionObject& object, const std::string& key,
+                                  const std::string& entry_hash) {
+  Plan plan;
+  plan.id = object.id;
+  plan.version = object.version;
+  plan.op = object.op;
+  plan.data = object.data;
+  plan.deleted = object.deleted;
+  plan.at = object.at;
+  plan.created_at = head ? head->created_at : object.at;
+  plan.actor = object.actor;
+  plan.reason = object.reason;
+  std::string data_text, payload_hash;
+  if (!object.deleted) {
+    XRONOX_ASSIGN_OR_RETURN(std::string text, DumpJson(object.data));
+    payload_hash = Sha256Hex(text);
+    if (static_cast<int64_t>(text.size()) <= options_.inline_max_bytes) data_text = text;
+  }
+  store::HeadRow next_head = HeadFromPlan(b, plan, data_text, key, payload_hash, entry_hash);
+  store::VersionRow row = VersionRowFromObject(object, key, entry_hash);
+  std::optional<int64_t> base = head ? std::optional<int64_t>(head->version) : std::nullopt;
+  Status commit = b.hot->CommitVersion(b.ref, row, next_head, base);
+  if (commit.code() == StatusCode::kAlreadyExists) {
+    // Indexed already (another process, or a backend that commits the row first).
+    commit = b.hot->WriteHead(b.ref, next_head, base);
+  }
+  // Conflict or AlreadyExists: another process committed it (or more) meanwhile.
+  if (!commit.ok() && commit.code() != StatusCode::kConflict &&
+      commit.code() != StatusCode::kAlreadyExists) {
+    return commit;
+  }
+  return Status::Ok();
 }
 
 }  // namespace xronox

@@ -11,6 +11,7 @@
 // version. Payloads over the inline limit go to records/{c}/{id}/current.json under a
 // per-record claim whose body holds the next head, so a crash after the overwrite is
 // rolled forward from the claim.
+#include "common/fault_point.h"
 #include "common/hash.h"
 #include "common/json_codec.h"
 #include "common/names.h"
@@ -120,7 +121,7 @@ Result<WriteResult> Engine::WriteWithRetries(const Binding& b, const std::string
 Status Engine::CommitVersioned(const Binding& b, const std::optional<store::HeadRow>& head,
                                const Plan& plan) {
   XRONOX_ASSIGN_OR_RETURN(std::string bytes, EncodeVersionObject(ObjectFromPlan(b, plan)));
-  std::string entry_hash = Sha256Hex(bytes);
+  if (!b.objects->CreateOnlyIsAtomic()) return CommitVersionedClaimed(b, plan, bytes);
   std::string key = VersionKey(b, plan.id, plan.version);
   Status put = b.objects->Put(b.database.buckets.versions, key, bytes, store::PutMode::kCreateOnly);
   if (put.code() == StatusCode::kAlreadyExists) {
@@ -129,6 +130,12 @@ Status Engine::CommitVersioned(const Binding& b, const std::optional<store::Head
     return LostRace("version " + std::to_string(plan.version) + " was taken");
   }
   XRONOX_RETURN_IF_ERROR(put);
+  FaultPoint("version_object_created");
+  return IndexVersion(b, plan, key, Sha256Hex(bytes));
+}
+
+Status Engine::IndexVersion(const Binding& b, const Plan& plan, const std::string& key,
+                            const std::string& entry_hash) {
   std::string data_text;
   std::string payload_hash;
   if (!plan.deleted) {
@@ -141,13 +148,15 @@ Status Engine::CommitVersioned(const Binding& b, const std::optional<store::Head
   store::HeadRow next = HeadFromPlan(b, plan, std::move(data_text), key, payload_hash, entry_hash);
   Status commit = b.hot->CommitVersion(b.ref, row, next, plan.base_version);
   if (commit.code() == StatusCode::kAlreadyExists || commit.code() == StatusCode::kConflict) {
-    // Our object is the version (create-only); someone rolled it forward for us.
+    // Our object is the version (create-only or claimed); someone rolled it forward for us.
     XRONOX_ASSIGN_OR_RETURN(auto indexed, b.hot->GetVersion(b.ref, plan.id, plan.version));
     if (indexed && indexed->entry_hash == entry_hash) return RollForward(b, plan.id).status();
     return Internal("version " + std::to_string(plan.version) + " of '" + plan.id +
                     "' is indexed with another hash than the object this writer created");
   }
-  return commit;
+  XRONOX_RETURN_IF_ERROR(commit);
+  FaultPoint("version_indexed");
+  return Status::Ok();
 }
 
 Status Engine::CommitPlain(const Binding& b, const std::optional<store::HeadRow>& head,
@@ -160,7 +169,10 @@ Status Engine::CommitPlain(const Binding& b, const std::optional<store::HeadRow>
   }
   bool large = static_cast<int64_t>(text.size()) > options_.inline_max_bytes;
   bool had_object = head && !head->payload_key.empty();
-  if (large || had_object) {
+  // Where a conditional head write is not atomic, an update holds the record's claim (a new
+  // record is an insert, which is).
+  bool claim_update = head && !b.hot->ConditionalWritesAreAtomic();
+  if (large || had_object || claim_update) {
     store::HeadRow next = HeadFromPlan(b, plan, large ? "" : text,
                                        large ? RecordKey(b, plan.id) : "", payload_hash, "");
     return CommitLargePlain(b, head, next, large ? text : "");

@@ -78,6 +78,12 @@ class HotStore {
  public:
   virtual ~HotStore() = default;
 
+  /// True when WriteHead with an expected version and UpdateClaim are atomic against concurrent
+  /// writers of the same row (SQLite, MongoDB). False where the server may apply two
+  /// conditional writes that both matched (FerretDB v1): the engine then guards head writes
+  /// with claims.
+  virtual bool ConditionalWritesAreAtomic() const { return true; }
+
   /// Create the collection's four stores and its indexes if missing (idempotent).
   virtual Status EnsureCollection(const CollectionRef& ref,
                                   const std::vector<std::string>& indexed_props) = 0;

@@ -33,6 +33,12 @@ class ObjectStore {
  public:
   virtual ~ObjectStore() = default;
 
+  /// True when two concurrent kCreateOnly Puts of one key can never both succeed (folder:
+  /// link(2); memory). False where the service may accept both (S3-compatible services that
+  /// check If-None-Match without locking, e.g. versitygw v1.7.0): the engine then takes a
+  /// hot-store claim before writing an immutable object.
+  virtual bool CreateOnlyIsAtomic() const { return true; }
+
   /// Create the bucket if missing (idempotent).
   virtual Status EnsureBucket(const std::string& bucket) = 0;
   /// Store `bytes` under `key`; durable when it returns ok.

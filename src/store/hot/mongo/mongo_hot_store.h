@@ -62,6 +62,10 @@ class MongoHotStore final : public HotStore {
   static Result<std::unique_ptr<MongoHotStore>> Open(const std::string& uri,
                                                      MongoOptions options = {});
 
+  /// False: FerretDB v1 applies conditional updates without isolation, and one code path
+  /// serves MongoDB and FerretDB alike.
+  bool ConditionalWritesAreAtomic() const override { return false; }
+
   Status EnsureCollection(const CollectionRef& ref,
                           const std::vector<std::string>& indexed_props) override;
   Result<std::vector<std::string>> ListDatabases() override;

@@ -1,4 +1,5 @@
 // MongoHotStore: heads ({c}_head), versions ({c}_ver) and the shared find/insert/update calls.
+#include "common/fault_point.h"
 #include "store/hot/hot_store_rules.h"
 #include "store/hot/mongo/mongo_docs.h"
 #include "store/hot/mongo/mongo_error.h"
@@ -166,10 +167,15 @@ Status MongoHotStore::CommitVersion(const CollectionRef& ref, const VersionRow& 
   // The version row's unique (id, version) insert is the mutual exclusion: of concurrent
   // committers of one version exactly one gets here; the head write follows.
   XRONOX_RETURN_IF_ERROR(InsertVersion(ref, version));
+  FaultPoint("version_row_inserted");
   Status status = PutHead(names, head, expected_version);
   if (status.ok()) return status;
-  // The head refused the write: withdraw the version row this call inserted (no one else can
-  // have inserted it), so that a refused commit changes nothing.
+  // The head refused the write. If the head already reached this version, someone finished
+  // this very commit from the row (a roll-forward): the row is in use and stays. Otherwise
+  // withdraw the row this call inserted (no one else can have inserted it), so that a refused
+  // commit changes nothing.
+  XRONOX_ASSIGN_OR_RETURN(auto current, GetHead(ref, head.id));
+  if (current && current->version >= version.version) return status;
   Status withdrawn = DeleteVersion(names, version);
   if (!withdrawn.ok()) {
     return Status(status.code(), status.message() + "; and then " + withdrawn.message());

@@ -29,6 +29,11 @@ class S3ObjectStore final : public ObjectStore {
   /// Check `options` and prepare the transport; sends nothing (the first request reveals a
   /// wrong endpoint or key).
   static Result<std::unique_ptr<S3ObjectStore>> Open(S3Options options);
+
+  /// False: a service may check If-None-Match without locking the key (versitygw v1.7.0
+  /// lets two concurrent creates of one key both succeed), and no request reveals which kind
+  /// of service answers.
+  bool CreateOnlyIsAtomic() const override { return false; }
   ~S3ObjectStore() override;
 
   /// Create the bucket; ok when it exists and is ours (BucketAlreadyOwnedByYou).

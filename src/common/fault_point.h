@@ -1,0 +1,37 @@
+// Fault points: named instants on the write path where a test can kill the process, to prove
+// that a crash there loses no acknowledged write and leaves nothing half-visible.
+//
+// Armed by the environment variable XRONOX_FAULT_STOP="<name>" (the first pass kills) or
+// "<name>:<n>" (the n-th pass kills, n >= 1): the process then sends itself SIGKILL, exactly as
+// an operator's kill -9 or a power cut would end it. Builds without XRONOX_FAULT_POINTS (the
+// release preset) compile every fault point to nothing.
+// Thread-safety: safe from many threads; the pass counter is atomic.
+#pragma once
+
+#include <string_view>
+
+namespace xronox {
+
+/// The names of every fault point, in write-path order (tests iterate over them).
+inline constexpr std::string_view kFaultPointNames[] = {
+    "version_object_created",  // Atomic object stores: the version object exists, unindexed.
+    "version_claimed",         // Claimed path: the claim holding the version object exists.
+    "version_object_written",  // Claimed path: the object is written, nothing indexed.
+    "version_row_inserted",    // Hot store without transactions: version row in, head not.
+    "version_indexed",         // Version row and head written; the claim not yet released.
+    "plain_claimed",           // Non-versioned claimed write: the claim exists.
+    "plain_object_written",    // Non-versioned large write: current.json replaced, head not.
+    "plain_head_written",      // Non-versioned claimed write: head written, claim not released.
+};
+
+/// True when this build honours XRONOX_FAULT_STOP.
+bool FaultPointsEnabled();
+
+#ifdef XRONOX_FAULT_POINTS
+/// Kill the process with SIGKILL when XRONOX_FAULT_STOP names `name` and its pass count is due.
+void FaultPoint(std::string_view name);
+#else
+inline void FaultPoint(std::string_view) {}
+#endif
+
+}  // namespace xronox
