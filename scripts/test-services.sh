@@ -8,6 +8,15 @@
 #                                          prints the env file to source (XRONOX_TEST_* variables)
 #   scripts/test-services.sh stop [ENV]    stop what `start` started (ENV: its env file; default
 #                                          $XRONOX_TEST_SERVICES_ENV, else the last `start`'s)
+#   scripts/test-services.sh start-one NAME DIR
+#                                          start one private instance of NAME (ferretdb or
+#                                          versitygw) with all its state in DIR, for tests that
+#                                          stop and restart a service; prints `export` lines:
+#                                          XRONOX_ONE_PID, XRONOX_ONE_PORT, XRONOX_ONE_URI (ferretdb)
+#                                          or XRONOX_ONE_ENDPOINT, _ACCESS_KEY, _SECRET_KEY,
+#                                          _REGION (versitygw). Run again with the same DIR after
+#                                          the instance died: it restarts on the same port with
+#                                          the same data and keys. The caller stops it (kill PID).
 #
 # Cache: ${XDG_CACHE_HOME:-$HOME/.cache}/xronox/bin/{ferretdb-v1.24.2,versitygw-v1.7.0}.
 set -euo pipefail
@@ -160,14 +169,34 @@ stop_pids() {
   kill -KILL "${running[@]}" 2>/dev/null || true
 }
 
+# The command line of each service (in the array service_cmd), with all its state under the
+# directory $1 and @PORT@ for the port; versitygw also takes its root access and secret key.
+ferretdb_command() {
+  # FerretDB: SQLite backend in a fresh folder; its state file (state.json) goes to the temp
+  # dir too, not the working directory; the debug HTTP listener and telemetry are off.
+  service_cmd=(env HOME="$1/home" "$ferretdb_bin"
+    --handler=sqlite --sqlite-url="file:$1/ferretdb-data/"
+    --listen-addr=127.0.0.1:@PORT@ --state-dir="$1/ferretdb-state"
+    --debug-addr=- --telemetry=disable --log-level=WARN)
+}
+versitygw_command() {
+  # versitygw: POSIX backend in a fresh folder, root credentials from the environment (not in
+  # the process list), listening on loopback only.
+  service_cmd=(env HOME="$1/home" ROOT_ACCESS_KEY="$2" ROOT_SECRET_KEY="$3"
+    "$versitygw_bin" --port 127.0.0.1:@PORT@ --region us-east-1
+    posix "$1/s3-data")
+}
+
 # Start one service: name, port variable to set, then the command (with @PORT@ for the port).
-# Sets the variable named by $2 to the port and ${1}_pid to the pid.
+# Sets the variable named by $2 to the port and ${1}_pid to the pid. With $fixed_port set, it
+# listens on that port (one attempt) instead of a free one.
+fixed_port=""
 start_service() {
   local name="$1" port_var="$2"
   shift 2
   local attempt port pid args=() arg offset
   for attempt in 1 2 3; do
-    port="$(free_port)"
+    port="${fixed_port:-$(free_port)}"
     args=()
     for arg in "$@"; do args+=("${arg//@PORT@/$port}"); done
     offset=$(stat -c %s "$tmp/$name.log" 2>/dev/null || echo 0)
@@ -188,7 +217,8 @@ start_service() {
     fi
     wait "$pid" 2>/dev/null || true
     # Lost the race for the port to another process: try another port; else give up.
-    if ! tail -c "+$((offset + 1))" "$tmp/$name.log" | grep -qi "address already in use"; then
+    if [ -n "$fixed_port" ] ||
+      ! tail -c "+$((offset + 1))" "$tmp/$name.log" | grep -qi "address already in use"; then
       break
     fi
     log "$name could not bind 127.0.0.1:$port (taken meanwhile): retrying on another port"
@@ -213,19 +243,10 @@ cmd_start() {
   local access_key="xronoxtest" secret_key="xronox-test-secret-$RANDOM$RANDOM"
   local mongo_port s3_port
 
-  # FerretDB: SQLite backend in a fresh folder; its state file (state.json) goes to the temp dir
-  # too, not the working directory; the debug HTTP listener and telemetry are off.
-  start_service ferretdb mongo_port \
-    env HOME="$tmp/home" "$ferretdb_bin" \
-    --handler=sqlite --sqlite-url="file:$tmp/ferretdb-data/" \
-    --listen-addr=127.0.0.1:@PORT@ --state-dir="$tmp/ferretdb-state" \
-    --debug-addr=- --telemetry=disable --log-level=WARN
-  # versitygw: POSIX backend in a fresh folder, root credentials from the environment (not in
-  # the process list), listening on loopback only.
-  start_service versitygw s3_port \
-    env HOME="$tmp/home" ROOT_ACCESS_KEY="$access_key" ROOT_SECRET_KEY="$secret_key" \
-    "$versitygw_bin" --port 127.0.0.1:@PORT@ --region us-east-1 \
-    posix "$tmp/s3-data"
+  ferretdb_command "$tmp"
+  start_service ferretdb mongo_port "${service_cmd[@]}"
+  versitygw_command "$tmp" "$access_key" "$secret_key"
+  start_service versitygw s3_port "${service_cmd[@]}"
 
   {
     echo "# Written by scripts/test-services.sh start: source it, then run the tests."
@@ -282,9 +303,49 @@ cmd_stop() {
   log "stopped (pids $pids), removed $dir"
 }
 
+# One private instance of a service in its own directory, which keeps its port, keys, data and
+# log, so that a second start-one with the same directory restarts the same service.
+cmd_start_one() {
+  local name="${1:-}" dir="${2:-}"
+  case "$name" in
+    ferretdb | versitygw) ;;
+    *) die "usage: $0 start-one ferretdb|versitygw DIR" ;;
+  esac
+  [ -n "$dir" ] || die "usage: $0 start-one ferretdb|versitygw DIR"
+  [ -x "$ferretdb_bin" ] && [ -x "$versitygw_bin" ] ||
+    die "services are not built: run '$0 build' first"
+  mkdir -p "$dir"
+  tmp="$(cd "$dir" && pwd)"
+  mkdir -p "$tmp/home" "$tmp/ferretdb-data" "$tmp/ferretdb-state" "$tmp/s3-data"
+  if [ -f "$tmp/$name.port" ]; then fixed_port="$(cat "$tmp/$name.port")"; fi
+  if [ ! -f "$tmp/s3-keys" ]; then
+    printf 'xronoxtest\nxronox-test-secret-%s\n' "$RANDOM$RANDOM" >"$tmp/s3-keys"
+  fi
+  local access_key secret_key one_port pid_var="${name}_pid"
+  { read -r access_key && read -r secret_key; } <"$tmp/s3-keys"
+  if [ "$name" = ferretdb ]; then
+    ferretdb_command "$tmp"
+  else
+    versitygw_command "$tmp" "$access_key" "$secret_key"
+  fi
+  start_service "$name" one_port "${service_cmd[@]}" || die "$name did not start in $tmp"
+  echo "$one_port" >"$tmp/$name.port"
+  printf 'export XRONOX_ONE_PID=%q\n' "${!pid_var}"
+  printf 'export XRONOX_ONE_PORT=%q\n' "$one_port"
+  if [ "$name" = ferretdb ]; then
+    printf 'export XRONOX_ONE_URI=%q\n' "mongodb://127.0.0.1:$one_port/"
+  else
+    printf 'export XRONOX_ONE_ENDPOINT=%q\n' "http://127.0.0.1:$one_port"
+    printf 'export XRONOX_ONE_ACCESS_KEY=%q\n' "$access_key"
+    printf 'export XRONOX_ONE_SECRET_KEY=%q\n' "$secret_key"
+    printf 'export XRONOX_ONE_REGION=%q\n' us-east-1
+  fi
+}
+
 case "${1:-}" in
   build) cmd_build ;;
   start) cmd_start ;;
   stop) shift; cmd_stop "$@" ;;
-  *) die "usage: $0 build | start | stop [ENV_FILE]" ;;
+  start-one) shift; cmd_start_one "$@" ;;
+  *) die "usage: $0 build | start | stop [ENV_FILE] | start-one ferretdb|versitygw DIR" ;;
 esac

@@ -29,9 +29,32 @@ struct FolderPrefixes {
   std::string backups = "backups";
 };
 
-/// A MongoDB deployment (hot store). JSON: {"uri": "mongodb://..."}.
+/// A MongoDB deployment (hot store; in minimal mode also the objects).
+/// JSON: {"uri": "mongodb://...", "writeConcern": "auto", ...}.
 struct MongoConnection {
   std::string uri;
+  /// How writes are acknowledged: "auto" (default: "majority" on a replica set or sharded
+  /// cluster, "primary" on a standalone server), "majority" or "primary" (w: 1).
+  std::string write_concern = "auto";
+  /// Wait for the journal before acknowledging (j: true); default true.
+  bool journal = true;
+  /// Longest wait for a write acknowledgement, in milliseconds; 0 waits forever; default 10000.
+  int write_timeout_ms = 10000;
+  /// "primary" (default), "primaryPreferred", "secondary", "secondaryPreferred" or "nearest".
+  std::string read_preference = "primary";
+  /// Longest wait for a usable server, in milliseconds; default 10000.
+  int server_selection_timeout_ms = 10000;
+  /// Most connections per server in the client pool; default 100.
+  int max_pool_size = 100;
+};
+
+/// S3 storage class per bucket kind, sent as x-amz-storage-class on every write into that
+/// bucket. Empty (the default) sends no header: the service's default class.
+struct StorageClasses {
+  std::string records;
+  std::string versions;
+  std::string content;
+  std::string backups;
 };
 
 /// An S3-compatible service (object store).
@@ -43,6 +66,13 @@ struct S3Connection {
   BucketNames buckets;     ///< Connection-wide defaults (strategies A and B).
   FolderPrefixes folder_prefixes;
   bool force_path_style = true;
+  /// Connection timeout, in milliseconds; default 5000.
+  int connect_timeout_ms = 5000;
+  /// Timeout of one request attempt, in milliseconds; default 60000.
+  int request_timeout_ms = 60000;
+  /// Retries after the first attempt on 5xx, SlowDown and timeouts; 0..10, default 4.
+  int max_retries = 4;
+  StorageClasses storage_classes;
 };
 
 /// An embedded SQLite hot store: one database file.
@@ -111,6 +141,7 @@ struct Config {
 class ConfigBuilder {
  public:
   ConfigBuilder& AddMongoConnection(const std::string& name, const std::string& uri);
+  ConfigBuilder& AddMongoConnection(const std::string& name, const MongoConnection& connection);
   ConfigBuilder& AddS3Connection(const std::string& name, const S3Connection& connection);
   ConfigBuilder& AddSqliteConnection(const std::string& name, const std::string& path);
   ConfigBuilder& AddFolderConnection(const std::string& name, const std::string& path);

@@ -5,7 +5,14 @@
 namespace xronox {
 
 ConfigBuilder& ConfigBuilder::AddMongoConnection(const std::string& name, const std::string& uri) {
-  config_.mongo_connections[name] = MongoConnection{uri};
+  MongoConnection mongo;
+  mongo.uri = uri;
+  return AddMongoConnection(name, mongo);
+}
+
+ConfigBuilder& ConfigBuilder::AddMongoConnection(const std::string& name,
+                                                 const MongoConnection& connection) {
+  config_.mongo_connections[name] = connection;
   return *this;
 }
 

@@ -40,7 +40,26 @@ void ReadPrefixes(ObjectReader& parent, FolderPrefixes* prefixes) {
   reader.Finish();
 }
 
-void ReadMongo(ObjectReader& reader, MongoConnection* mongo) { reader.String("uri", &mongo->uri); }
+void ReadStorageClasses(ObjectReader& parent, StorageClasses* classes) {
+  const Json* object = parent.Object("storageClasses");
+  if (object == nullptr) return;
+  ObjectReader reader(*object, parent.PathOf("storageClasses"), parent.problems());
+  reader.String("records", &classes->records);
+  reader.String("versions", &classes->versions);
+  reader.String("content", &classes->content);
+  reader.String("backups", &classes->backups);
+  reader.Finish();
+}
+
+void ReadMongo(ObjectReader& reader, MongoConnection* mongo) {
+  reader.String("uri", &mongo->uri);
+  reader.String("writeConcern", &mongo->write_concern);
+  reader.Bool("journal", &mongo->journal);
+  reader.Int("writeTimeoutMs", &mongo->write_timeout_ms);
+  reader.String("readPreference", &mongo->read_preference);
+  reader.Int("serverSelectionTimeoutMs", &mongo->server_selection_timeout_ms);
+  reader.Int("maxPoolSize", &mongo->max_pool_size);
+}
 
 void ReadS3(ObjectReader& reader, S3Connection* s3) {
   reader.String("endpoint", &s3->endpoint);
@@ -50,6 +69,10 @@ void ReadS3(ObjectReader& reader, S3Connection* s3) {
   ReadBuckets(reader, &s3->buckets);
   ReadPrefixes(reader, &s3->folder_prefixes);
   reader.Bool("forcePathStyle", &s3->force_path_style);
+  reader.Int("connectTimeoutMs", &s3->connect_timeout_ms);
+  reader.Int("requestTimeoutMs", &s3->request_timeout_ms);
+  reader.Int("maxRetries", &s3->max_retries);
+  ReadStorageClasses(reader, &s3->storage_classes);
 }
 
 void ReadSqlite(ObjectReader& reader, SqliteConnection* sqlite) {

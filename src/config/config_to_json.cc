@@ -27,6 +27,15 @@ Json PrefixesJson(const FolderPrefixes& prefixes) {
   return object;
 }
 
+Json StorageClassesJson(const StorageClasses& classes) {
+  Json object = Json::object();
+  PutIfSet(object, "records", classes.records);
+  PutIfSet(object, "versions", classes.versions);
+  PutIfSet(object, "content", classes.content);
+  PutIfSet(object, "backups", classes.backups);
+  return object;
+}
+
 Json S3Json(const S3Connection& s3) {
   return Json{{"endpoint", s3.endpoint},
               {"region", s3.region},
@@ -34,13 +43,27 @@ Json S3Json(const S3Connection& s3) {
               {"secretKey", s3.secret_key},
               {"buckets", BucketsJson(s3.buckets)},
               {"folderPrefixes", PrefixesJson(s3.folder_prefixes)},
-              {"forcePathStyle", s3.force_path_style}};
+              {"forcePathStyle", s3.force_path_style},
+              {"connectTimeoutMs", s3.connect_timeout_ms},
+              {"requestTimeoutMs", s3.request_timeout_ms},
+              {"maxRetries", s3.max_retries},
+              {"storageClasses", StorageClassesJson(s3.storage_classes)}};
+}
+
+Json MongoJson(const MongoConnection& mongo) {
+  return Json{{"uri", mongo.uri},
+              {"writeConcern", mongo.write_concern},
+              {"journal", mongo.journal},
+              {"writeTimeoutMs", mongo.write_timeout_ms},
+              {"readPreference", mongo.read_preference},
+              {"serverSelectionTimeoutMs", mongo.server_selection_timeout_ms},
+              {"maxPoolSize", mongo.max_pool_size}};
 }
 
 Json ConnectionsJson(const Config& config) {
   Json connections = Json::object();
   for (const auto& [name, mongo] : config.mongo_connections) {
-    connections["mongo"][name] = Json{{"uri", mongo.uri}};
+    connections["mongo"][name] = MongoJson(mongo);
   }
   for (const auto& [name, s3] : config.s3_connections) connections["s3"][name] = S3Json(s3);
   for (const auto& [name, sqlite] : config.sqlite_connections) {

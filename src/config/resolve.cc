@@ -12,7 +12,8 @@ namespace xronox {
 
 namespace {
 
-// Picks the member of kind `kind` from BucketNames or FolderPrefixes (const or not).
+// Picks the member of kind `kind` from BucketNames, FolderPrefixes or StorageClasses (const or
+// not).
 template <typename PerKind>
 auto& PickByKind(PerKind& per_kind, BucketKind kind) {
   switch (kind) {
@@ -196,6 +197,10 @@ std::string& MutableBucketName(BucketNames& names, BucketKind kind) {
 
 const std::string& FolderPrefix(const FolderPrefixes& prefixes, BucketKind kind) {
   return PickByKind(prefixes, kind);
+}
+
+const std::string& StorageClassOf(const StorageClasses& classes, BucketKind kind) {
+  return PickByKind(classes, kind);
 }
 
 const std::string& BucketFor(const DatabaseConfig& database, BucketKind kind) {

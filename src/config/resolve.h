@@ -33,6 +33,8 @@ const std::string& BucketName(const BucketNames& names, BucketKind kind);
 std::string& MutableBucketName(BucketNames& names, BucketKind kind);
 /// Return the key prefix of `kind`.
 const std::string& FolderPrefix(const FolderPrefixes& prefixes, BucketKind kind);
+/// Return the S3 storage class of `kind` (empty: none, the service default).
+const std::string& StorageClassOf(const StorageClasses& classes, BucketKind kind);
 
 /// Return the database's bucket of `kind` as set on it. On a database from ResolveDatabase this
 /// is the concrete bucket (empty: the type does not use the kind, or there is no object store).

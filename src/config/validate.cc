@@ -1,5 +1,6 @@
 // ValidateConfig: connections, collection maps and engine options; databases live in
 // validate_databases.cc.
+#include <initializer_list>
 #include <set>
 
 #include "common/names.h"
@@ -14,8 +15,27 @@ namespace {
 
 constexpr int64_t kMaxInlineBytes = 16 * 1024 * 1024;
 
+constexpr int kMaxS3Retries = 10;
+
 bool StartsWith(const std::string& text, const std::string& prefix) {
   return text.compare(0, prefix.size(), prefix) == 0;
+}
+
+void CheckOneOf(const std::string& path, const std::string& value,
+                std::initializer_list<const char*> allowed, Problems* problems) {
+  std::string list;
+  for (const char* option : allowed) {
+    if (value == option) return;
+    list += std::string(list.empty() ? "" : ", ") + "'" + option + "'";
+  }
+  problems->Add(path, "'" + value + "' is not one of " + list);
+}
+
+void CheckAtLeast(const std::string& path, int value, int minimum, const char* unit,
+                  Problems* problems) {
+  if (value < minimum) {
+    problems->Add(path, "must be at least " + std::to_string(minimum) + " " + unit);
+  }
 }
 
 // Connection names are referenced from databases and appear in error messages.
@@ -54,7 +74,40 @@ void CheckPrefixes(const std::string& path, const FolderPrefixes& prefixes, Prob
   }
 }
 
+// The storage classes S3 defines (S3ObjectStore::SetBucketStorageClass accepts the same list),
+// checked here so that a typo is refused when the config is loaded, not at the first write.
+constexpr const char* kStorageClasses[] = {
+    "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING",
+    "GLACIER",  "DEEP_ARCHIVE",       "GLACIER_IR",  "OUTPOSTS",   "EXPRESS_ONEZONE"};
+
+void CheckStorageClass(const std::string& path, const std::string& value, Problems* problems) {
+  if (value.empty()) return;
+  std::string list;
+  for (const char* known : kStorageClasses) {
+    if (value == known) return;
+    list += std::string(list.empty() ? "" : ", ") + known;
+  }
+  problems->Add(path, "storage class '" + value + "' is not one of S3's: " + list +
+                          " (leave it empty for the service default)");
+}
+
+void CheckS3Tuning(const std::string& path, const S3Connection& s3, Problems* problems) {
+  CheckAtLeast(JoinPath(path, "connectTimeoutMs"), s3.connect_timeout_ms, 1, "(milliseconds)",
+               problems);
+  CheckAtLeast(JoinPath(path, "requestTimeoutMs"), s3.request_timeout_ms, 1, "(milliseconds)",
+               problems);
+  if (s3.max_retries < 0 || s3.max_retries > kMaxS3Retries) {
+    problems->Add(JoinPath(path, "maxRetries"), "must be between 0 and 10 (retries)");
+  }
+  const std::string classes = JoinPath(path, "storageClasses");
+  for (BucketKind kind : kAllBucketKinds) {
+    CheckStorageClass(JoinPath(classes, BucketKindName(kind)),
+                      StorageClassOf(s3.storage_classes, kind), problems);
+  }
+}
+
 void CheckS3(const std::string& path, const S3Connection& s3, Problems* problems) {
+  CheckS3Tuning(path, s3, problems);
   if (!StartsWith(s3.endpoint, "http://") && !StartsWith(s3.endpoint, "https://")) {
     problems->Add(JoinPath(path, "endpoint"), "must start with http:// or https://");
   }
@@ -77,6 +130,16 @@ void CheckMongo(const std::string& path, const MongoConnection& mongo, Problems*
   if (!StartsWith(mongo.uri, "mongodb://") && !StartsWith(mongo.uri, "mongodb+srv://")) {
     problems->Add(JoinPath(path, "uri"), "must start with mongodb:// or mongodb+srv://");
   }
+  CheckOneOf(JoinPath(path, "writeConcern"), mongo.write_concern, {"auto", "majority", "primary"},
+             problems);
+  CheckOneOf(JoinPath(path, "readPreference"), mongo.read_preference,
+             {"primary", "primaryPreferred", "secondary", "secondaryPreferred", "nearest"},
+             problems);
+  CheckAtLeast(JoinPath(path, "writeTimeoutMs"), mongo.write_timeout_ms, 0,
+               "(milliseconds; 0 waits forever)", problems);
+  CheckAtLeast(JoinPath(path, "serverSelectionTimeoutMs"), mongo.server_selection_timeout_ms, 1,
+               "(milliseconds)", problems);
+  CheckAtLeast(JoinPath(path, "maxPoolSize"), mongo.max_pool_size, 1, "(connections)", problems);
 }
 
 void CheckPath(const std::string& path, const std::string& file_path, Problems* problems) {
@@ -149,6 +212,7 @@ Status ValidateConfig(const Config& config) {
   config_internal::Problems problems;
   config_internal::ValidateConnections(config, &problems);
   config_internal::ValidateDatabases(config, &problems);
+  config_internal::ValidateStorageClasses(config, &problems);
   config_internal::ValidateCollectionMaps(config, &problems);
   config_internal::ValidateEngine(config.engine, &problems);
   return problems.ToStatus("invalid config");

@@ -14,5 +14,7 @@ inline constexpr char kSampleTenant[] = "tenant1";
 void ValidateConnections(const Config& config, Problems* problems);
 /// The database matrix, store references, names, buckets and tenant isolation.
 void ValidateDatabases(const Config& config, Problems* problems);
+/// S3 storage classes apply per bucket: one bucket must not hold kinds whose classes differ.
+void ValidateStorageClasses(const Config& config, Problems* problems);
 
 }  // namespace xronox::config_internal

@@ -52,6 +52,12 @@ class Engine {
     return RecoverLargeClaim(b, id);
   }
 
+  /// True when work begun at `started` is older than the claim lease (its writer is presumed
+  /// gone).
+  bool LeaseExpired(TimestampMicros started) const {
+    return started < clock_->NowMicros() - options_.claim_lease_seconds * 1'000'000;
+  }
+
   struct Plan;  // The next state of a record, computed from its head (engine_internal.h).
 
  private:

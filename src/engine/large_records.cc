@@ -125,8 +125,10 @@ Status Engine::RecoverLargeClaim(const Binding& b, const std::string& id) {
   bool at_base = (head ? std::optional<int64_t>(head->version) : std::nullopt) == base;
   if (at_base) {
     XRONOX_ASSIGN_OR_RETURN(bool object_written, ClaimedObjectWritten(b, next));
-    bool stale = claim->at < clock_->NowMicros() - options_.claim_lease_seconds * 1'000'000;
-    if (object_written) {
+    bool stale = LeaseExpired(claim->at);
+    // Where conditional head writes are not atomic only the claim's owner writes the head
+    // until the lease runs out (see RollForwardNext).
+    if (object_written && (stale || b.hot->ConditionalWritesAreAtomic())) {
       // The object already holds the claimed state: committing it is the only consistent end.
       Status written = b.hot->WriteHead(b.ref, next, base);
       if (!written.ok() && written.code() != StatusCode::kConflict &&

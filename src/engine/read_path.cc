@@ -224,6 +224,13 @@ Result<bool> Engine::RollForwardNext(const Binding& b, const std::string& id,
   if (object.id != id || object.version != next || object.prev_hash != prev) {
     return Corruption("version object " + key + " does not continue the chain of '" + id + "'");
   }
+  if (!b.hot->ConditionalWritesAreAtomic() && !LeaseExpired(object.at)) {
+    // Where a conditional head write is not atomic, a head has one writer at a time: the
+    // version's own writer, until the lease says it is gone (two writers of one head could let
+    // a delayed write of version n land after version n+1).
+    return Unavailable("version " + std::to_string(next) + " of '" + id + "' is being written")
+        .WithReason(kLostRace);
+  }
   XRONOX_RETURN_IF_ERROR(IndexRolledVersion(b, head, object, key, Sha256Hex(*bytes)));
   if (claim) XRONOX_RETURN_IF_ERROR(b.hot->DeleteClaim(b.ref, claim->key, claim->owner));
   return true;

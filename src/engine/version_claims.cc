@@ -45,8 +45,10 @@ Status Engine::CommitVersionedClaimed(const Binding& b, const Plan& plan,
   if (put.code() == StatusCode::kAlreadyExists) {
     XRONOX_ASSIGN_OR_RETURN(std::string existing, b.objects->Get(b.database.buckets.versions, key));
     if (existing != bytes) {
-      // The version was committed and its claim released before this writer claimed it again.
+      // The version was committed and its claim released before this writer claimed it again
+      // (or a writer on an atomic path left it unindexed): finish it, then retry.
       XRONOX_RETURN_IF_ERROR(b.hot->DeleteClaim(b.ref, claim.key, claim.owner));
+      XRONOX_RETURN_IF_ERROR(RollForward(b, plan.id).status());
       return LostRace(what + " was taken");
     }
     put = Status::Ok();  // A roll-forward of this claim wrote the same bytes.

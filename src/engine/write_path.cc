@@ -11,6 +11,11 @@
 // version. Payloads over the inline limit go to records/{c}/{id}/current.json under a
 // per-record claim whose body holds the next head, so a crash after the overwrite is
 // rolled forward from the claim.
+#include <algorithm>
+#include <chrono>
+#include <random>
+#include <thread>
+
 #include "common/fault_point.h"
 #include "common/hash.h"
 #include "common/json_codec.h"
@@ -28,6 +33,15 @@ constexpr int kMaxAttempts = 64;
 bool IsLostRace(const Status& s) { return s.reason() == kLostRace; }
 
 Status LostRace(const std::string& what) { return Conflict(what).WithReason(kLostRace); }
+
+// Lets the winner of a race finish: nothing for the first retries, then a random wait that
+// grows to 16 ms.
+void BackOffAfterLostRace(int attempt) {
+  if (attempt < 2) return;
+  int64_t ceiling_us = int64_t{250} << std::min(attempt / 2, 6);
+  static thread_local std::mt19937 random(std::random_device{}());
+  std::this_thread::sleep_for(std::chrono::microseconds(random() % ceiling_us + 1));
+}
 
 VersionObject ObjectFromPlan(const Binding& b, const Engine::Plan& plan) {
   VersionObject o;
@@ -113,6 +127,7 @@ Result<WriteResult> Engine::WriteWithRetries(const Binding& b, const std::string
     Status committed = b.versioned ? CommitVersioned(b, head, plan) : CommitPlain(b, head, plan);
     if (committed.ok()) return ResultOf(plan);
     if (!IsLostRace(committed)) return committed;
+    BackOffAfterLostRace(attempt);
   }
   return Unavailable("write to record '" + id + "' lost " + std::to_string(kMaxAttempts) +
                      " races in a row; retry later");

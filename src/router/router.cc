@@ -2,12 +2,46 @@
 
 #include "common/names.h"
 #include "config/resolve.h"
+#include "store/hot/mongo/mongo_hot_store.h"
 #include "store/hot/sqlite/sqlite_hot_store.h"
 #include "store/object/fs/folder_object_store.h"
 
 namespace xronox {
 
 namespace {
+
+// Bucket names of minimal mode: one collection "objects.<kind>" per kind in the database.
+DatabaseConfig WithMinimalBuckets(DatabaseConfig db) {
+  for (BucketKind kind : kAllBucketKinds) {
+    MutableBucketName(db.buckets, kind) = UsesBucketKind(db.type, kind) ? BucketKindName(kind) : "";
+  }
+  return db;
+}
+
+Result<store::MongoOptions> MongoOptionsFor(const MongoConnection& mongo) {
+  store::MongoOptions options;
+  if (mongo.write_concern == "auto") {
+    options.write_ack = store::MongoOptions::WriteAck::kAuto;
+  } else if (mongo.write_concern == "majority") {
+    options.write_ack = store::MongoOptions::WriteAck::kMajority;
+  } else if (mongo.write_concern == "primary") {
+    options.write_ack = store::MongoOptions::WriteAck::kPrimary;
+  } else {
+    return InvalidArgument("unknown writeConcern '" + mongo.write_concern + "'");
+  }
+  options.journal = mongo.journal;
+  options.write_timeout_ms = mongo.write_timeout_ms;
+  options.read_preference = mongo.read_preference;
+  options.server_selection_timeout_ms = mongo.server_selection_timeout_ms;
+  options.max_pool_size = mongo.max_pool_size;
+  return options;
+}
+
+// The keys stay out of every message: a failure names the connection and the backend's reason,
+// whose messages never carry keys or connection strings.
+Status InConnection(const std::string& what, const Status& status) {
+  return Status(status.code(), what + ": " + status.message()).WithReason(status.reason());
+}
 
 std::string TargetKey(const Target& t) {
   return std::string(DatabaseTypeName(t.database_type)) + "/" +
@@ -37,9 +71,38 @@ Status Router::OpenConnections() {
     XRONOX_ASSIGN_OR_RETURN(object_stores_["folder:" + name],
                             store::FolderObjectStore::Open(folder.path));
   }
-  if (!config_.mongo_connections.empty() || !config_.s3_connections.empty()) {
-    return NotSupported("MongoDB and S3 connections are not available in this build yet");
+  for (const auto& [name, mongo] : config_.mongo_connections) {
+    XRONOX_RETURN_IF_ERROR(OpenMongo(name, mongo));
   }
+  for (const auto& [name, s3] : config_.s3_connections) XRONOX_RETURN_IF_ERROR(OpenS3(name, s3));
+  return Status::Ok();
+}
+
+Status Router::OpenMongo(const std::string& name, const MongoConnection& mongo) {
+  const std::string what = "open mongo connection '" + name + "'";
+  XRONOX_ASSIGN_OR_RETURN(store::MongoOptions options, MongoOptionsFor(mongo));
+  auto opened = store::MongoHotStore::Open(mongo.uri, options);
+  if (!opened.ok()) return InConnection(what, opened.status());
+  hot_stores_["mongo:" + name] = std::move(opened).value();
+  return Status::Ok();
+}
+
+Status Router::OpenS3(const std::string& name, const S3Connection& s3) {
+  store::S3Options options;
+  options.endpoint = s3.endpoint;
+  options.region = s3.region;
+  // Empty keys: the transport reads AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
+  // AWS_SESSION_TOKEN from the environment.
+  options.access_key = s3.access_key;
+  options.secret_key = s3.secret_key;
+  options.path_style = s3.force_path_style;
+  options.connect_timeout_ms = s3.connect_timeout_ms;
+  options.request_timeout_ms = s3.request_timeout_ms;
+  options.max_retries = s3.max_retries;
+  auto opened = store::S3ObjectStore::Open(std::move(options));
+  if (!opened.ok()) return InConnection("open s3 connection '" + name + "'", opened.status());
+  s3_stores_["s3:" + name] = opened->get();
+  object_stores_["s3:" + name] = std::move(opened).value();
   return Status::Ok();
 }
 
@@ -54,34 +117,97 @@ Result<Binding> Router::Resolve(const Target& target) {
   Binding b;
   b.target = target;
   b.hot = HotStoreFor(db);
-  if (HasObjectStore(db)) {
-    bool folder = !db.folder_ref.empty();
-    b.objects = object_stores_.at(folder ? "folder:" + db.folder_ref : "s3:" + db.s3_ref).get();
-    const FolderPrefixes* prefixes = ObjectStorePrefixes(config_, db);
-    if (prefixes) b.prefixes = *prefixes;
-  }
+  if (!HasObjectStore(db) && !db.mongo_ref.empty()) db = WithMinimalBuckets(std::move(db));
+  XRONOX_RETURN_IF_ERROR(BindObjects(db, &b));
   b.ref = {db.db_name, target.collection};
   b.indexed_props = IndexedPropsFor(config_, target.collection);
   b.versioned = target.database_type == DatabaseType::kRuntime;
   b.append_only = target.database_type == DatabaseType::kLogs;
   b.database = std::move(db);
-  if (!b.objects) return NotSupported("databases without an object store are not available yet");
   return b;
+}
+
+Status Router::BindObjects(const DatabaseConfig& db, Binding* b) {
+  if (HasObjectStore(db)) {
+    bool folder = !db.folder_ref.empty();
+    b->objects = object_stores_.at(folder ? "folder:" + db.folder_ref : "s3:" + db.s3_ref).get();
+    const FolderPrefixes* prefixes = ObjectStorePrefixes(config_, db);
+    if (prefixes) b->prefixes = *prefixes;
+    return Status::Ok();
+  }
+  if (db.mongo_ref.empty()) {
+    return NotSupported("database '" + db.db_name +
+                        "' has no object store: configure one (s3Ref or folderRef); only a "
+                        "MongoDB hot store can also keep the objects (minimal mode)");
+  }
+  XRONOX_ASSIGN_OR_RETURN(b->objects, MinimalObjectsFor(db));
+  return Status::Ok();
+}
+
+// One pool per connection: the first database opens it (one round trip, under the router's
+// mutex, once per connection), the others share it.
+Result<store::ObjectStore*> Router::MinimalObjectsFor(const DatabaseConfig& db) {
+  const std::string connection = db.mongo_ref + "/";
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto own = minimal_objects_.find(connection + db.db_name);
+  if (own != minimal_objects_.end()) return own->second.get();
+  auto sibling = minimal_objects_.lower_bound(connection);
+  auto open = [&]() -> Result<std::unique_ptr<store::MongoObjectStore>> {
+    if (sibling != minimal_objects_.end() && sibling->first.starts_with(connection)) {
+      return sibling->second->ForDatabase(db.db_name);
+    }
+    const MongoConnection& mongo = config_.mongo_connections.at(db.mongo_ref);
+    XRONOX_ASSIGN_OR_RETURN(store::MongoOptions options, MongoOptionsFor(mongo));
+    return store::MongoObjectStore::Open(mongo.uri, options, db.db_name);
+  };
+  Result<std::unique_ptr<store::MongoObjectStore>> opened = open();
+  if (!opened.ok()) {
+    return InConnection(
+        "open objects of database '" + db.db_name + "' on mongo connection '" + db.mongo_ref + "'",
+        opened.status());
+  }
+  return (minimal_objects_[connection + db.db_name] = std::move(opened).value()).get();
 }
 
 Status Router::EnsureBuckets(const Binding& b) {
   for (BucketKind kind : kAllBucketKinds) {
     const std::string& bucket = BucketFor(b.database, kind);
     if (bucket.empty()) continue;
+    XRONOX_RETURN_IF_ERROR(ApplyStorageClass(b, kind, bucket));
+    const std::pair<const store::ObjectStore*, std::string> key{b.objects, bucket};
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (ensured_buckets_.count(bucket)) continue;
+      if (ensured_buckets_.count(key)) continue;
     }
     XRONOX_RETURN_IF_ERROR(b.objects->EnsureBucket(bucket));
     std::lock_guard<std::mutex> lock(mutex_);
-    ensured_buckets_.insert(bucket);
+    ensured_buckets_.insert(key);
   }
   return Status::Ok();
+}
+
+Status Router::ApplyStorageClass(const Binding& b, BucketKind kind, const std::string& bucket) {
+  auto s3 = s3_stores_.find("s3:" + b.database.s3_ref);
+  if (b.database.s3_ref.empty() || s3 == s3_stores_.end()) return Status::Ok();
+  const std::string& storage_class =
+      StorageClassOf(config_.s3_connections.at(b.database.s3_ref).storage_classes, kind);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto [it, fresh] = bucket_classes_.emplace(std::make_pair(b.objects, bucket), storage_class);
+    // ValidateConfig refuses what it can foresee; a template bucket may still meet a listed one.
+    if (!fresh && it->second != storage_class) {
+      return InvalidArgument("bucket '" + bucket + "' on s3 connection '" + b.database.s3_ref +
+                             "' would need storage classes '" + it->second + "' and '" +
+                             storage_class + "': a storage class applies to a whole bucket");
+    }
+    if (!fresh || storage_class.empty()) return Status::Ok();
+  }
+  Status set = s3->second->SetBucketStorageClass(bucket, storage_class);
+  if (!set.ok()) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    bucket_classes_.erase(std::make_pair(b.objects, bucket));
+  }
+  return set;
 }
 
 Result<std::shared_ptr<const Binding>> Router::Bind(const Target& target) {

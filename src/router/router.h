@@ -1,5 +1,8 @@
 // Router: opens the backends a config names (the backend registry) and binds targets
 // (database type, tier, tenant, collection) to a hot store, an object store and names.
+// A database on MongoDB without an object store (minimal mode) keeps its objects in its own
+// MongoDB database: one MongoObjectStore per (connection, dbName), all of one connection
+// sharing one client pool, with buckets "records", "versions", "content" and "backups".
 // Thread-safety: safe from many threads; bindings are cached and immutable.
 #pragma once
 
@@ -8,8 +11,12 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <utility>
 
+#include "config/resolve.h"
 #include "router/binding.h"
+#include "store/object/mongo/mongo_object_store.h"
+#include "store/object/s3/s3_object_store.h"
 #include "xronox/config.h"
 #include "xronox/status.h"
 
@@ -33,16 +40,29 @@ class Router {
  private:
   explicit Router(Config config) : config_(std::move(config)) {}
   Status OpenConnections();
+  Status OpenMongo(const std::string& name, const MongoConnection& mongo);
+  Status OpenS3(const std::string& name, const S3Connection& s3);
   Result<Binding> Resolve(const Target& target);
+  // Point `b` at the database's object store: its S3 or folder connection, else (minimal mode)
+  // the MongoDB object store of its hot-store database.
+  Status BindObjects(const DatabaseConfig& db, Binding* b);
+  Result<store::ObjectStore*> MinimalObjectsFor(const DatabaseConfig& db);
   Status EnsureBuckets(const Binding& binding);
+  // Send each S3 bucket's storage class (S3Connection::storage_classes) with its writes.
+  Status ApplyStorageClass(const Binding& b, BucketKind kind, const std::string& bucket);
   store::HotStore* HotStoreFor(const DatabaseConfig& db);
 
   Config config_;
   std::map<std::string, std::unique_ptr<store::HotStore>> hot_stores_;        // By connection.
   std::map<std::string, std::unique_ptr<store::ObjectStore>> object_stores_;  // By connection.
-  std::mutex mutex_;  // Guards the two caches below.
+  std::map<std::string, store::S3ObjectStore*> s3_stores_;  // Borrowed from object_stores_.
+  std::mutex mutex_;                                        // Guards the caches below.
+  // Minimal mode, by "connection/dbName".
+  std::map<std::string, std::unique_ptr<store::MongoObjectStore>> minimal_objects_;
   std::map<std::string, std::shared_ptr<const Binding>> bindings_;
-  std::set<std::string> ensured_buckets_;
+  std::set<std::pair<const store::ObjectStore*, std::string>> ensured_buckets_;
+  // Storage class applied per (S3 store, bucket); a second, different one is refused.
+  std::map<std::pair<const store::ObjectStore*, std::string>, std::string> bucket_classes_;
 };
 
 }  // namespace xronox

@@ -21,8 +21,10 @@
 #include "conformance/object_store_test_util.h"
 #include "store/object/fs/folder_object_store.h"
 #include "store/object/memory/memory_object_store.h"
+#include "store/object/mongo/mongo_object_store.h"
 #include "store/object/object_store.h"
 #include "store/object/s3/s3_object_store.h"
+#include "support/test_services.h"
 
 namespace xronox::store {
 namespace {
@@ -51,6 +53,8 @@ struct ObjectBackend {
   /// Why the backend cannot run here (e.g. its test service is not configured); empty when
   /// it can. Called in SetUp, before `open`.
   std::function<std::string()> unavailable = [] { return std::string(); };
+  /// Removes what the test stored outside its temporary directory; may be empty.
+  std::function<Status(ObjectStore&)> teardown = nullptr;
 };
 
 void PrintTo(const ObjectBackend& backend, std::ostream* out) { *out << backend.name; }
@@ -147,6 +151,10 @@ Result<std::unique_ptr<ObjectStore>> OpenS3() {
   options.access_key = Env("XRONOX_TEST_S3_ACCESS_KEY").value_or("");
   options.secret_key = Env("XRONOX_TEST_S3_SECRET_KEY").value_or("");
   options.region = Env("XRONOX_TEST_S3_REGION").value_or("us-east-1");
+  // Multipart from S3's 5 MiB minimum, so that the contract's multi-mebibyte objects take the
+  // multipart path (s3_object_store_test.cc tests it further).
+  options.multipart_threshold_bytes = 5 << 20;
+  options.multipart_part_bytes = 5 << 20;
   XRONOX_ASSIGN_OR_RETURN(std::unique_ptr<S3ObjectStore> store,
                           S3ObjectStore::Open(std::move(options)));
   return std::unique_ptr<ObjectStore>(new FreshBucketsS3Store(std::move(store)));
@@ -175,6 +183,24 @@ ObjectBackend S3Backend() {
   return backend;
 }
 
+// Minimal mode's store (objects as MongoDB documents) against the test service (FerretDB), in
+// a fresh database dropped at the end of the test.
+ObjectBackend MongoBackend() {
+  ObjectBackend backend{"mongo", [](const std::filesystem::path&) {
+                          MongoOptions options;
+                          options.database_prefix = xronox::testing::UniqueDatabasePrefix();
+                          return Upcast(MongoObjectStore::Open(
+                              Env("XRONOX_TEST_MONGO_URI").value_or(""), options, "objects"));
+                        }};
+  backend.unavailable = [] {
+    return Env("XRONOX_TEST_MONGO_URI") ? std::string() : "XRONOX_TEST_MONGO_URI is not set";
+  };
+  backend.teardown = [](ObjectStore& store) {
+    return static_cast<MongoObjectStore&>(store).DropDatabase();
+  };
+  return backend;
+}
+
 std::vector<ObjectBackend> Backends() {
   return {
       {"memory", [](const std::filesystem::path&) { return Upcast(MemoryObjectStore::Open()); },
@@ -185,6 +211,7 @@ std::vector<ObjectBackend> Backends() {
        },
        false},
       S3Backend(),
+      MongoBackend(),
   };
 }
 
@@ -205,13 +232,20 @@ class ObjectStoreConformanceTest : public ::testing::TestWithParam<ObjectBackend
         FAIL() << why << " but XRONOX_REQUIRE_SERVICES=1: the test service did not start "
                << "(scripts/test-services.sh start, then source the env file it prints)";
       }
-      GTEST_SKIP() << why << ": no S3 service to run against (start one with "
-                   << "scripts/test-services.sh start, then source the env file it prints)";
+      GTEST_SKIP() << why << ": no " << GetParam().name << " service to run against (start "
+                   << "one with scripts/test-services.sh start, then source the env file it "
+                   << "prints)";
     }
     Result<std::unique_ptr<ObjectStore>> opened = GetParam().open(dir_.path());
     ASSERT_TRUE(IsOk(opened.status()));
     store_ = std::move(opened).value();
     ASSERT_TRUE(IsOk(store_->EnsureBucket(kBucket)));
+  }
+
+  void TearDown() override {
+    if (store_ != nullptr && GetParam().teardown) {
+      EXPECT_TRUE(IsOk(GetParam().teardown(*store_))) << "teardown";
+    }
   }
 
   Status Put(const std::string& key, std::string_view bytes, PutMode mode = PutMode::kOverwrite) {

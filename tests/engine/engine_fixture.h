@@ -1,20 +1,29 @@
-// Engine tests run over the backend matrix: in-memory stores, and the embedded pair
-// (SQLite + local folder). Each test gets fresh stores, a manual clock and a binding.
+// Engine tests run over the backend matrix: in-memory stores, the embedded pair (SQLite + local
+// folder), and, when the test services run (scripts/test-services.sh), MongoDB + S3 and
+// minimal mode (MongoDB for both the hot store and the objects). Each test gets fresh stores
+// (a fresh MongoDB database prefix, fresh S3 buckets, removed in TearDown), a manual clock and
+// a binding.
 #pragma once
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <filesystem>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "common/clock.h"
 #include "engine/engine.h"
 #include "store/hot/memory/memory_hot_store.h"
+#include "store/hot/mongo/mongo_hot_store.h"
 #include "store/hot/sqlite/sqlite_hot_store.h"
 #include "store/object/fs/folder_object_store.h"
 #include "store/object/memory/memory_object_store.h"
+#include "store/object/mongo/mongo_object_store.h"
+#include "store/object/s3/s3_object_store.h"
 #include "support/temp_dir.h"
+#include "support/test_services.h"
 
 namespace xronox::testing {
 
@@ -26,13 +35,31 @@ class EngineTest : public ::testing::TestWithParam<std::string> {
     if (GetParam() == "memory") {
       hot_ = std::move(store::MemoryHotStore::Open()).value();
       objects_ = std::move(store::MemoryObjectStore::Open(&clock_)).value();
-    } else {
+    } else if (GetParam() == "embedded") {
       auto hot = store::SqliteHotStore::Open(dir_.path() + "/hot.sqlite");
       ASSERT_TRUE(hot.ok()) << hot.status().ToString();
       hot_ = std::move(hot).value();
       auto objects = store::FolderObjectStore::Open(dir_.path() + "/objects");
       ASSERT_TRUE(objects.ok()) << objects.status().ToString();
       objects_ = std::move(objects).value();
+    } else {
+      SetUpServices();
+      // A skip or failure above does not stop a derived fixture's SetUp, which goes on to bind
+      // and write: give it in-memory stand-ins (the test body itself does not run).
+      if (hot_ == nullptr) hot_ = std::move(store::MemoryHotStore::Open()).value();
+      if (objects_ == nullptr)
+        objects_ = std::move(store::MemoryObjectStore::Open(&clock_)).value();
+    }
+  }
+
+  void TearDown() override {
+    for (const std::string& bucket : s3_buckets_) {
+      Status removed = EmptyAndDeleteBucket(*s3_, bucket);
+      EXPECT_TRUE(removed.ok()) << "teardown: " << removed.ToString();
+    }
+    if (mongo_ != nullptr) {
+      Status dropped = mongo_->DropPrefixedDatabases();
+      EXPECT_TRUE(dropped.ok()) << "teardown: " << dropped.ToString();
     }
   }
 
@@ -44,8 +71,10 @@ class EngineTest : public ::testing::TestWithParam<std::string> {
                 type == DatabaseType::kRuntime ? "acme" : "", collection};
     std::string name = DatabaseTypeName(type);
     b.database.db_name = "xronox_" + name;
-    b.database.buckets = {"xronox-" + name + "-records", "xronox-" + name + "-versions",
-                          "xronox-" + name + "-content", "xronox-" + name + "-backups"};
+    // S3 bucket names are global: a fresh stem per test keeps tests and runs apart.
+    const std::string stem = bucket_stem_.empty() ? "xronox-" + name : bucket_stem_ + "-" + name;
+    b.database.buckets = {stem + "-records", stem + "-versions", stem + "-content",
+                          stem + "-backups"};
     b.hot = hot_.get();
     b.objects = objects_.get();
     b.ref = {b.database.db_name, collection};
@@ -55,6 +84,7 @@ class EngineTest : public ::testing::TestWithParam<std::string> {
     EXPECT_TRUE(hot_->EnsureCollection(b.ref, b.indexed_props).ok());
     for (const auto* bucket : {&b.database.buckets.records, &b.database.buckets.versions}) {
       EXPECT_TRUE(objects_->EnsureBucket(*bucket).ok());
+      if (s3_ != nullptr) s3_buckets_.insert(*bucket);
     }
     return b;
   }
@@ -78,14 +108,58 @@ class EngineTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<store::HotStore> hot_;
   std::unique_ptr<store::ObjectStore> objects_;
   Engine engine_{options_, &clock_};
+
+ private:
+  // "mongo+s3": MongoDB hot store and S3 objects. "mongo-only": minimal mode, the objects as
+  // MongoDB documents in a database of their own beside the hot-store databases.
+  void SetUpServices() {
+    const bool s3 = GetParam() == "mongo+s3";
+    ServiceCheck check =
+        s3 ? CheckServices({"XRONOX_TEST_MONGO_URI", "XRONOX_TEST_S3_ENDPOINT",
+                            "XRONOX_TEST_S3_ACCESS_KEY", "XRONOX_TEST_S3_SECRET_KEY"})
+           : CheckServices({"XRONOX_TEST_MONGO_URI"});
+    if (check.missing) {
+      if (check.required) FAIL() << check.message;
+      GTEST_SKIP() << check.message;
+    }
+    const std::string uri = *EnvValue("XRONOX_TEST_MONGO_URI");
+    store::MongoOptions mongo_options;
+    mongo_options.database_prefix = UniqueDatabasePrefix();
+    auto hot = store::MongoHotStore::Open(uri, mongo_options);
+    ASSERT_TRUE(hot.ok()) << hot.status().ToString();
+    mongo_ = hot->get();
+    hot_ = std::move(hot).value();
+    if (!s3) {
+      auto objects = store::MongoObjectStore::Open(uri, mongo_options, "xronox_objects");
+      ASSERT_TRUE(objects.ok()) << objects.status().ToString();
+      objects_ = std::move(objects).value();
+      return;
+    }
+    auto objects = store::S3ObjectStore::Open(TestS3Options());
+    ASSERT_TRUE(objects.ok()) << objects.status().ToString();
+    s3_ = objects->get();
+    objects_ = std::move(objects).value();
+    bucket_stem_ = UniqueBucketStem();
+  }
+
+  store::MongoHotStore* mongo_ = nullptr;  // hot_ on the MongoDB backends.
+  store::S3ObjectStore* s3_ = nullptr;     // objects_ on mongo+s3.
+  std::string bucket_stem_;                // mongo+s3: "xt<12 hex>"; else empty.
+  std::set<std::string> s3_buckets_;       // Created on S3, removed in TearDown.
 };
 
+/// The backend name as a test name: "mongo+s3" becomes "mongo_s3".
 inline std::string BackendName(const ::testing::TestParamInfo<std::string>& info) {
-  return info.param;
+  std::string name = info.param;
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  return name;
 }
 
-#define XRONOX_INSTANTIATE_ENGINE_SUITE(Suite)                                       \
-  INSTANTIATE_TEST_SUITE_P(Backends, Suite, ::testing::Values("memory", "embedded"), \
+#define XRONOX_INSTANTIATE_ENGINE_SUITE(Suite)                                                \
+  INSTANTIATE_TEST_SUITE_P(Backends, Suite,                                                   \
+                           ::testing::Values("memory", "embedded", "mongo+s3", "mongo-only"), \
                            ::xronox::testing::BackendName)
 
 }  // namespace xronox::testing

@@ -26,12 +26,22 @@ using ::testing::HasSubstr;
 auto Tie(const BucketNames& b) { return std::tie(b.records, b.versions, b.content, b.backups); }
 auto Tie(const FolderPrefixes& p) { return std::tie(p.records, p.versions, p.content, p.backups); }
 
+auto Tie(const StorageClasses& c) { return std::tie(c.records, c.versions, c.content, c.backups); }
+
 bool Same(const S3Connection& a, const S3Connection& b) {
-  return std::tie(a.endpoint, a.region, a.access_key, a.secret_key, a.force_path_style) ==
-             std::tie(b.endpoint, b.region, b.access_key, b.secret_key, b.force_path_style) &&
-         Tie(a.buckets) == Tie(b.buckets) && Tie(a.folder_prefixes) == Tie(b.folder_prefixes);
+  return std::tie(a.endpoint, a.region, a.access_key, a.secret_key, a.force_path_style,
+                  a.connect_timeout_ms, a.request_timeout_ms, a.max_retries) ==
+             std::tie(b.endpoint, b.region, b.access_key, b.secret_key, b.force_path_style,
+                      b.connect_timeout_ms, b.request_timeout_ms, b.max_retries) &&
+         Tie(a.buckets) == Tie(b.buckets) && Tie(a.folder_prefixes) == Tie(b.folder_prefixes) &&
+         Tie(a.storage_classes) == Tie(b.storage_classes);
 }
-bool Same(const MongoConnection& a, const MongoConnection& b) { return a.uri == b.uri; }
+bool Same(const MongoConnection& a, const MongoConnection& b) {
+  return std::tie(a.uri, a.write_concern, a.journal, a.write_timeout_ms, a.read_preference,
+                  a.server_selection_timeout_ms, a.max_pool_size) ==
+         std::tie(b.uri, b.write_concern, b.journal, b.write_timeout_ms, b.read_preference,
+                  b.server_selection_timeout_ms, b.max_pool_size);
+}
 bool Same(const SqliteConnection& a, const SqliteConnection& b) { return a.path == b.path; }
 bool Same(const FolderConnection& a, const FolderConnection& b) {
   return a.path == b.path && Tie(a.folder_prefixes) == Tie(b.folder_prefixes);

@@ -128,6 +128,7 @@ TEST(S3ErrorsTest, MapsS3CodesToStatusCodes) {
            Case{501, "NotImplemented", StatusCode::kNotSupported},
            Case{409, "ObjectParentIsFile", StatusCode::kFailedPrecondition},
            Case{409, "ExistingObjectIsDirectory", StatusCode::kFailedPrecondition},
+           Case{409, "ConditionalRequestConflict", StatusCode::kConflict},
            Case{400, "InvalidBucketName", StatusCode::kInvalidArgument},
        }) {
     Status status = S3ErrorStatus("get b/k", c.http, ErrorXml(c.code), "");

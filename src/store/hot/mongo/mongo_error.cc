@@ -12,12 +12,6 @@ bool FromServer(const bson_error_t& error) {
          error.domain == MONGOC_ERROR_COLLECTION;
 }
 
-bool MentionsTimeout(const bson_error_t& error) {
-  std::string_view message(error.message);
-  return message.find("timed out") != std::string_view::npos ||
-         message.find("timeout") != std::string_view::npos;
-}
-
 StatusCode ServerCode(uint32_t code) {
   switch (code) {
     case 11000:
@@ -53,7 +47,9 @@ StatusCode CodeFor(const bson_error_t& error) {
     case MONGOC_ERROR_SERVER_SELECTION:
       return StatusCode::kUnavailable;
     case MONGOC_ERROR_STREAM:
-      return MentionsTimeout(error) ? StatusCode::kDeadlineExceeded : StatusCode::kUnavailable;
+      // libmongoc words a dropped connection "socket error or timeout": either way the server
+      // is out of reach, and the caller may retry.
+      return StatusCode::kUnavailable;
     case MONGOC_ERROR_CLIENT:
       return error.code == MONGOC_ERROR_CLIENT_AUTHENTICATE ? StatusCode::kUnauthenticated
                                                             : StatusCode::kInternal;

@@ -1,10 +1,13 @@
 #include "store/hot/mongo/mongo_hot_store.h"
 
 #include <algorithm>
+#include <chrono>
 #include <limits>
+#include <thread>
 
 #include "common/names.h"
 #include "store/hot/hot_store_rules.h"
+#include "store/hot/mongo/mongo_connect.h"
 #include "store/hot/mongo/mongo_docs.h"
 #include "store/hot/mongo/mongo_error.h"
 
@@ -15,82 +18,6 @@ namespace {
 // MongoDB refuses database names of 64 bytes or more.
 constexpr size_t kMaxMongoDbName = 63;
 constexpr std::string_view kHeadSuffix = "_head";
-
-Result<mongoc_read_mode_t> ReadMode(const std::string& name) {
-  if (name == "primary") return MONGOC_READ_PRIMARY;
-  if (name == "primaryPreferred") return MONGOC_READ_PRIMARY_PREFERRED;
-  if (name == "secondary") return MONGOC_READ_SECONDARY;
-  if (name == "secondaryPreferred") return MONGOC_READ_SECONDARY_PREFERRED;
-  if (name == "nearest") return MONGOC_READ_NEAREST;
-  return InvalidArgument("open mongo hot store: unknown read preference '" + name +
-                         "' (primary, primaryPreferred, secondary, secondaryPreferred, nearest)");
-}
-
-Status ValidateOptions(const MongoOptions& options) {
-  if (options.write_timeout_ms < 0 || options.server_selection_timeout_ms <= 0 ||
-      options.max_pool_size <= 0) {
-    return InvalidArgument(
-        "open mongo hot store: write_timeout_ms must be >= 0, server_selection_timeout_ms and "
-        "max_pool_size > 0");
-  }
-  if (!options.database_prefix.empty()) {
-    return ValidateDatabaseName(options.database_prefix);
-  }
-  return Status::Ok();
-}
-
-Result<MongoUri> ParseUri(const std::string& uri_text, const MongoOptions& options) {
-  bson_error_t error;
-  MongoUri uri(mongoc_uri_new_with_error(uri_text.c_str(), &error));
-  if (uri == nullptr) {
-    return InvalidArgument("open mongo hot store: bad connection string: " +
-                           std::string(error.message));
-  }
-  mongoc_uri_set_option_as_int32(uri.get(), MONGOC_URI_SERVERSELECTIONTIMEOUTMS,
-                                 options.server_selection_timeout_ms);
-  mongoc_uri_set_option_as_int32(uri.get(), MONGOC_URI_CONNECTTIMEOUTMS,
-                                 options.server_selection_timeout_ms);
-  mongoc_uri_set_option_as_int32(uri.get(), MONGOC_URI_MAXPOOLSIZE, options.max_pool_size);
-  mongoc_uri_set_appname(uri.get(), options.app_name.c_str());
-  XRONOX_ASSIGN_OR_RETURN(mongoc_read_mode_t mode, ReadMode(options.read_preference));
-  MongoReadPrefs prefs(mongoc_read_prefs_new(mode));
-  mongoc_uri_set_read_prefs_t(uri.get(), prefs.get());
-  return uri;
-}
-
-// True when the server is a replica set member or a mongos (majority writes mean something).
-Result<bool> IsReplicated(const mongoc_uri_t* uri) {
-  bson_error_t error;
-  MongoClient client(mongoc_client_new_from_uri_with_error(uri, &error));
-  if (client == nullptr) return MongoStatus("open mongo hot store", "client", error);
-  mongoc_client_set_error_api(client.get(), MONGOC_ERROR_API_VERSION_2);
-  Bson hello, reply;
-  BSON_APPEND_INT32(hello.get(), "hello", 1);
-  if (!mongoc_client_command_simple(client.get(), "admin", hello.get(), nullptr, reply.Reply(),
-                                    &error)) {
-    return MongoStatus("open mongo hot store: hello", "admin", error);
-  }
-  bson_iter_t it;
-  if (bson_iter_init_find(&it, reply.get(), "setName")) return true;
-  if (bson_iter_init_find(&it, reply.get(), "msg") && BSON_ITER_HOLDS_UTF8(&it)) {
-    return std::string_view(bson_iter_utf8(&it, nullptr)) == "isdbgrid";
-  }
-  return false;
-}
-
-MongoWriteConcern MakeWriteConcern(const MongoOptions& options, bool replicated) {
-  MongoWriteConcern wc(mongoc_write_concern_new());
-  bool majority = options.write_ack == MongoOptions::WriteAck::kMajority ||
-                  (options.write_ack == MongoOptions::WriteAck::kAuto && replicated);
-  if (majority) {
-    mongoc_write_concern_set_wmajority(wc.get(), options.write_timeout_ms);
-  } else {
-    mongoc_write_concern_set_w(wc.get(), 1);
-    mongoc_write_concern_set_wtimeout_int64(wc.get(), options.write_timeout_ms);
-  }
-  mongoc_write_concern_set_journal(wc.get(), options.journal);
-  return wc;
-}
 
 std::string CollectionOfHead(const std::string& name) {
   if (name.size() <= kHeadSuffix.size() || !name.ends_with(kHeadSuffix)) return "";
@@ -109,18 +36,10 @@ std::vector<std::string> TakeNames(char** strv) {
 
 Result<std::unique_ptr<MongoHotStore>> MongoHotStore::Open(const std::string& uri_text,
                                                            MongoOptions options) {
-  MongoRuntime::Get();
-  XRONOX_RETURN_IF_ERROR(ValidateOptions(options));
-  XRONOX_ASSIGN_OR_RETURN(MongoUri uri, ParseUri(uri_text, options));
-  XRONOX_ASSIGN_OR_RETURN(bool replicated, IsReplicated(uri.get()));
-  MongoWriteConcern wc = MakeWriteConcern(options, replicated);
-  mongoc_uri_set_write_concern(uri.get(), wc.get());
-  bson_error_t error;
-  MongoPool pool(mongoc_client_pool_new_with_error(uri.get(), &error));
-  if (pool == nullptr) return MongoStatus("open mongo hot store", "client pool", error);
-  mongoc_client_pool_set_error_api(pool.get(), MONGOC_ERROR_API_VERSION_2);
-  return std::unique_ptr<MongoHotStore>(
-      new MongoHotStore(std::move(pool), std::move(wc), std::move(options)));
+  XRONOX_ASSIGN_OR_RETURN(OpenedMongoPool opened,
+                          OpenMongoPool(uri_text, options, "open mongo hot store"));
+  return std::unique_ptr<MongoHotStore>(new MongoHotStore(
+      std::move(opened.pool), std::move(opened.write_concern), std::move(options)));
 }
 
 Result<MongoHotStore::Names> MongoHotStore::NamesOf(const CollectionRef& ref) const {
@@ -260,6 +179,23 @@ Status MongoHotStore::EnsureCollection(const CollectionRef& ref,
   for (const std::string& prop : indexed_props) XRONOX_RETURN_IF_ERROR(ValidateIndexedPath(prop));
   std::string key = names.db + "." + ref.collection;
   if (IsEnsured(key, indexed_props)) return Status::Ok();
+  // FerretDB v1 can drop the connection when several clients create one collection's indexes
+  // at once (several servers binding a new tenant): the steps are idempotent, so try again.
+  Status ensured;
+  for (int attempt = 0; attempt < kEnsureAttempts; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100 << attempt));
+    ensured = EnsureCollectionOnce(names, indexed_props);
+    if (ensured.code() != StatusCode::kUnavailable) break;
+  }
+  XRONOX_RETURN_IF_ERROR(ensured);
+  std::lock_guard lock(known_mu_);
+  ensured_[key].insert(indexed_props.begin(), indexed_props.end());
+  known_.insert(key);
+  return Status::Ok();
+}
+
+Status MongoHotStore::EnsureCollectionOnce(const Names& names,
+                                           const std::vector<std::string>& indexed_props) {
   MongoPooledClient client(pool_.get());
   // The unique indexes are the mutual exclusion, so they exist before the head collection,
   // whose existence is what marks the collection as there.
@@ -278,11 +214,7 @@ Status MongoHotStore::EnsureCollection(const CollectionRef& ref,
     std::string field = "idx." + EscapeIndexedPath(prop);
     prop_indexes.push_back({field, {{field, 1}}, false});
   }
-  XRONOX_RETURN_IF_ERROR(EnsureIndexes(client, names, names.head, prop_indexes));
-  std::lock_guard lock(known_mu_);
-  ensured_[key].insert(indexed_props.begin(), indexed_props.end());
-  known_.insert(key);
-  return Status::Ok();
+  return EnsureIndexes(client, names, names.head, prop_indexes);
 }
 
 Result<std::vector<std::string>> MongoHotStore::ListDatabases() {

@@ -56,6 +56,8 @@ class MongoHotStore final : public HotStore {
  public:
   /// Most attempts of one IncrementCounter against concurrent incrementers.
   static constexpr int kMaxCounterAttempts = 10000;
+  /// Attempts of EnsureCollection while the server drops connections.
+  static constexpr int kEnsureAttempts = 4;
 
   /// Connect to `uri` (a mongodb:// connection string) and check that a server answers:
   /// InvalidArgument for a bad URI or option, Unavailable when no server answers in time.
@@ -152,6 +154,7 @@ class MongoHotStore final : public HotStore {
   Status PutHead(const Names& names, const HeadRow& head, std::optional<int64_t> expected);
   Status HeadWriteFailure(const Names& names, const std::string& id, int64_t expected);
   Status DeleteVersion(const Names& names, const VersionRow& version);
+  Status EnsureCollectionOnce(const Names& names, const std::vector<std::string>& indexed_props);
   Result<int64_t> UpdateMatched(const Names& names, const std::string& collection,
                                 const bson_t* filter, const bson_t* update, bool replace,
                                 const std::string& what);

@@ -22,6 +22,9 @@ StatusCode CodeForS3Error(long http_status, std::string_view s3_code) {
     return StatusCode::kUnavailable;
   }
   if (s3_code == "RequestTimeout") return StatusCode::kDeadlineExceeded;
+  // AWS answers a conditional write (If-None-Match on PUT or CompleteMultipartUpload) that
+  // races another write of the key with 409 ConditionalRequestConflict.
+  if (s3_code == "ConditionalRequestConflict") return StatusCode::kConflict;
   if (s3_code == "NotImplemented") return StatusCode::kNotSupported;
   if (s3_code == "ObjectParentIsFile" || s3_code == "ExistingObjectIsDirectory" ||
       s3_code == "BucketNotEmpty") {

@@ -24,9 +24,10 @@ Status CurlErrorStatus(std::string_view operation, CURLcode code, std::string_vi
 /// AlreadyExists (only create-only Puts send a precondition); BucketAlreadyOwnedByYou and
 /// BucketAlreadyExists -> AlreadyExists; AccessDenied/SignatureDoesNotMatch/InvalidAccessKeyId
 /// /403 -> PermissionDenied; SlowDown/ServiceUnavailable/InternalError/5xx -> Unavailable;
-/// RequestTimeout -> DeadlineExceeded; NotImplemented/501 -> NotSupported; a key that is also
-/// a folder on a file-backed service (ObjectParentIsFile, ExistingObjectIsDirectory) ->
-/// FailedPrecondition; other 4xx -> InvalidArgument; otherwise Internal.
+/// RequestTimeout -> DeadlineExceeded; ConditionalRequestConflict -> Conflict; NotImplemented/501
+/// -> NotSupported; a key that is also a folder on a file-backed service (ObjectParentIsFile,
+/// ExistingObjectIsDirectory) -> FailedPrecondition; other 4xx -> InvalidArgument; otherwise
+/// Internal.
 Status S3ErrorStatus(std::string_view operation, long http_status, std::string_view body,
                      std::string_view header_request_id);
 

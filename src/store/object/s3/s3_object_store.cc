@@ -6,6 +6,7 @@
 #include "common/names.h"
 #include "store/object/object_key.h"
 #include "store/object/s3/s3_errors.h"
+#include "store/object/s3/s3_multipart.h"
 #include "store/object/s3/s3_transport.h"
 #include "store/object/s3/s3_xml.h"
 
@@ -22,25 +23,62 @@ Status ValidateBucketAndKey(const std::string& bucket, const std::string& key) {
 }
 
 Status ErrorOf(const std::string& operation, const S3Response& response) {
-  return s3::S3ErrorStatus(operation, response.http_status, response.body,
-                           response.Header("x-amz-request-id"));
+  return s3::ErrorStatusOf(operation, response);
 }
 
-bool IsSuccess(const S3Response& response) {
-  return response.http_status >= 200 && response.http_status < 300;
+bool IsSuccess(const S3Response& response) { return response.Succeeded(); }
+
+// S3's storage classes (the StorageClass values of PutObject in the S3 API reference).
+constexpr std::string_view kStorageClasses[] = {
+    "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING",
+    "GLACIER",  "DEEP_ARCHIVE",       "GLACIER_IR",  "OUTPOSTS",   "EXPRESS_ONEZONE"};
+
+Status ValidateStorageClass(const std::string& storage_class) {
+  if (storage_class.empty()) return Status::Ok();
+  for (std::string_view known : kStorageClasses) {
+    if (storage_class == known) return Status::Ok();
+  }
+  std::string shown = storage_class.substr(0, 64);
+  for (char& c : shown) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  return InvalidArgument("s3 storage class '" + shown +
+                         "' is not one of STANDARD, REDUCED_REDUNDANCY, STANDARD_IA, ONEZONE_IA, "
+                         "INTELLIGENT_TIERING, GLACIER, DEEP_ARCHIVE, GLACIER_IR, OUTPOSTS, "
+                         "EXPRESS_ONEZONE");
+}
+
+Status ValidateMultipartOptions(const S3Options& options) {
+  const std::string range = std::to_string(kS3MinPartBytes) + ".." + std::to_string(kS3MaxPutBytes);
+  if (options.multipart_threshold_bytes < kS3MinPartBytes ||
+      options.multipart_threshold_bytes > kS3MaxPutBytes) {
+    return InvalidArgument("s3 multipart_threshold_bytes " +
+                           std::to_string(options.multipart_threshold_bytes) + " is outside " +
+                           range);
+  }
+  if (options.multipart_part_bytes < kS3MinPartBytes ||
+      options.multipart_part_bytes > kS3MaxPutBytes) {
+    return InvalidArgument("s3 multipart_part_bytes " +
+                           std::to_string(options.multipart_part_bytes) + " is outside " + range);
+  }
+  return Status::Ok();
 }
 
 }  // namespace
 
-S3ObjectStore::S3ObjectStore(std::unique_ptr<s3::S3Transport> transport, std::string region)
-    : transport_(std::move(transport)), region_(std::move(region)) {}
+S3ObjectStore::S3ObjectStore(std::unique_ptr<s3::S3Transport> transport, const S3Options& options)
+    : transport_(std::move(transport)),
+      region_(options.region),
+      multipart_threshold_(options.multipart_threshold_bytes),
+      part_bytes_(options.multipart_part_bytes) {}
 
 S3ObjectStore::~S3ObjectStore() = default;
 
 Result<std::unique_ptr<S3ObjectStore>> S3ObjectStore::Open(S3Options options) {
+  XRONOX_RETURN_IF_ERROR(ValidateMultipartOptions(options));
   XRONOX_ASSIGN_OR_RETURN(std::unique_ptr<s3::S3Transport> transport,
                           s3::S3Transport::Open(options));
-  return std::unique_ptr<S3ObjectStore>(new S3ObjectStore(std::move(transport), options.region));
+  return std::unique_ptr<S3ObjectStore>(new S3ObjectStore(std::move(transport), options));
 }
 
 Status S3ObjectStore::EnsureBucket(const std::string& bucket) {
@@ -62,10 +100,27 @@ Status S3ObjectStore::EnsureBucket(const std::string& bucket) {
 Status S3ObjectStore::Put(const std::string& bucket, const std::string& key, std::string_view bytes,
                           PutMode mode) {
   XRONOX_RETURN_IF_ERROR(ValidateBucketAndKey(bucket, key));
+  Headers headers = WriteHeaders(bucket);
+  if (static_cast<int64_t>(bytes.size()) > multipart_threshold_) {
+    return PutMultipart(bucket, key, bytes, mode, headers);
+  }
+  return PutSingle(bucket, key, bytes, mode, headers);
+}
+
+S3ObjectStore::Headers S3ObjectStore::WriteHeaders(const std::string& bucket) const {
+  std::string storage_class = BucketStorageClass(bucket);
+  if (storage_class.empty()) return {};
+  return {{"x-amz-storage-class", std::move(storage_class)}};
+}
+
+Status S3ObjectStore::PutSingle(const std::string& bucket, const std::string& key,
+                                std::string_view bytes, PutMode mode, const Headers& headers) {
   const std::string operation = "put " + bucket + "/" + key;
-  S3Request request{"PUT", bucket, key, {}, {}, bytes};
+  S3Request request{"PUT", bucket, key, {}, headers, bytes};
   if (mode == PutMode::kCreateOnly) {
-    if (conditional_put_unsupported_.load()) return PutCreateOnlyByProbe(bucket, key, bytes);
+    if (conditional_put_unsupported_.load()) {
+      return PutCreateOnlyByProbe(bucket, key, bytes, headers);
+    }
     request.headers.emplace_back("If-None-Match", "*");
   }
   XRONOX_ASSIGN_OR_RETURN(S3Response response, transport_->Send(request, operation));
@@ -73,7 +128,7 @@ Status S3ObjectStore::Put(const std::string& bucket, const std::string& key, std
   if (mode == PutMode::kCreateOnly &&
       (response.http_status == 501 || response.s3_code == "NotImplemented")) {
     conditional_put_unsupported_.store(true);
-    return PutCreateOnlyByProbe(bucket, key, bytes);
+    return PutCreateOnlyByProbe(bucket, key, bytes, headers);
   }
   Status status = ErrorOf(operation, response);
   if (status.code() == StatusCode::kAlreadyExists) {
@@ -89,13 +144,13 @@ Status S3ObjectStore::Put(const std::string& bucket, const std::string& key, std
 // because the engine's claim path (a unique insert in the hot store, DESIGN.md 5) admits one
 // writer per version before any object is written.
 Status S3ObjectStore::PutCreateOnlyByProbe(const std::string& bucket, const std::string& key,
-                                           std::string_view bytes) {
+                                           std::string_view bytes, const Headers& headers) {
   XRONOX_ASSIGN_OR_RETURN(std::optional<ObjectInfo> existing, Stat(bucket, key));
   const std::string operation = "put " + bucket + "/" + key;
   if (existing) return AlreadyExists(operation + ": object already exists");
   XRONOX_ASSIGN_OR_RETURN(
       S3Response response,
-      transport_->Send(S3Request{"PUT", bucket, key, {}, {}, bytes}, operation));
+      transport_->Send(S3Request{"PUT", bucket, key, {}, headers, bytes}, operation));
   return IsSuccess(response) ? Status::Ok() : ErrorOf(operation, response);
 }
 
@@ -206,7 +261,10 @@ Result<std::vector<std::string>> S3ObjectStore::Leftovers(const std::string& buc
     if (!list.ok()) return Internal(operation + ": " + list.status().message());
     for (const s3::S3Upload& upload : list->uploads) {
       if (upload.initiated >= older_than || !upload.key.starts_with(prefix)) continue;
-      if (remove) XRONOX_RETURN_IF_ERROR(AbortUpload(bucket, upload.key, upload.upload_id));
+      if (remove) {
+        XRONOX_RETURN_IF_ERROR(
+            s3::AbortMultipartUpload(*transport_, bucket, upload.key, upload.upload_id));
+      }
       found.push_back(bucket + "/" + upload.key + " (multipart upload " + upload.upload_id + ")");
     }
     if (!list->truncated || list->next_key_marker.empty()) return found;
@@ -216,15 +274,42 @@ Result<std::vector<std::string>> S3ObjectStore::Leftovers(const std::string& buc
   return Internal(operation + ": the service kept answering truncated pages");
 }
 
-Status S3ObjectStore::AbortUpload(const std::string& bucket, const std::string& key,
-                                  const std::string& upload_id) {
-  const std::string operation = "abort multipart upload " + bucket + "/" + key;
-  XRONOX_ASSIGN_OR_RETURN(
-      S3Response response,
-      transport_->Send(S3Request{"DELETE", bucket, key, {{"uploadId", upload_id}}, {}, ""},
-                       operation));
-  if (IsSuccess(response) || response.http_status == 404) return Status::Ok();
-  return ErrorOf(operation, response);
+Result<std::string> S3ObjectStore::PresignGet(const std::string& bucket, const std::string& key,
+                                              int expires_seconds) {
+  return Presign("GET", bucket, key, expires_seconds);
+}
+
+Result<std::string> S3ObjectStore::PresignPut(const std::string& bucket, const std::string& key,
+                                              int expires_seconds) {
+  return Presign("PUT", bucket, key, expires_seconds);
+}
+
+Result<std::string> S3ObjectStore::Presign(const std::string& method, const std::string& bucket,
+                                           const std::string& key, int expires_seconds) {
+  XRONOX_RETURN_IF_ERROR(ValidateBucketAndKey(bucket, key));
+  // The signer's errors already start "presign '<METHOD> <host>/<path>'".
+  return transport_->Presign(S3Request{method, bucket, key, {}, {}, ""}, expires_seconds);
+}
+
+Status S3ObjectStore::SetBucketStorageClass(const std::string& bucket,
+                                            const std::string& storage_class) {
+  XRONOX_RETURN_IF_ERROR(ValidateBucketName(bucket));
+  Status valid = ValidateStorageClass(storage_class);
+  if (!valid.ok())
+    return InvalidArgument("set storage class of " + bucket + ": " + valid.message());
+  std::unique_lock lock(storage_classes_mutex_);
+  if (storage_class.empty()) {
+    storage_classes_.erase(bucket);
+  } else {
+    storage_classes_[bucket] = storage_class;
+  }
+  return Status::Ok();
+}
+
+std::string S3ObjectStore::BucketStorageClass(const std::string& bucket) const {
+  std::shared_lock lock(storage_classes_mutex_);
+  auto found = storage_classes_.find(bucket);
+  return found != storage_classes_.end() ? found->second : std::string();
 }
 
 Status S3ObjectStore::DeleteBucket(const std::string& bucket) {

@@ -1,14 +1,19 @@
 // S3ObjectStore: an ObjectStore over any S3-compatible service (AWS S3, versitygw, MinIO,
-// SeaweedFS, Ceph), through libcurl with our SigV4 signer.
-// Thread-safety: safe to call from many threads at once (the transport pools its handles;
-// the store's own state is one atomic flag).
+// SeaweedFS, Ceph), through libcurl with our SigV4 signer. Beyond the contract: multipart
+// upload of large objects, presigned GET and PUT URLs, and a storage class per bucket.
+// Thread-safety: safe to call from many threads at once (the transport pools its handles; the
+// storage classes are guarded by a shared mutex; the other state is atomic flags).
 #pragma once
 
 #include <atomic>
+#include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "store/object/object_store.h"
@@ -18,6 +23,7 @@ namespace xronox::store {
 
 namespace s3 {
 class S3Transport;
+class MultipartUpload;
 struct S3Response;
 struct S3ObjectList;
 }  // namespace s3
@@ -26,8 +32,10 @@ struct S3ObjectList;
 /// of [a-z0-9.-]); keys follow the ObjectStore rules of object_key.h, as on every backend.
 class S3ObjectStore final : public ObjectStore {
  public:
-  /// Check `options` and prepare the transport; sends nothing (the first request reveals a
-  /// wrong endpoint or key).
+  /// Check `options` (endpoint form, credentials, bounds, multipart sizes; virtual-hosted
+  /// addressing with an IP-literal endpoint is refused) and prepare the transport; sends
+  /// nothing (the first request reveals a wrong endpoint or key). InvalidArgument names the
+  /// option, never a secret.
   static Result<std::unique_ptr<S3ObjectStore>> Open(S3Options options);
 
   /// False: a service may check If-None-Match without locking the key (versitygw v1.7.0
@@ -38,8 +46,11 @@ class S3ObjectStore final : public ObjectStore {
 
   /// Create the bucket; ok when it exists and is ours (BucketAlreadyOwnedByYou).
   Status EnsureBucket(const std::string& bucket) override;
-  /// kOverwrite: one PUT. kCreateOnly: PUT with "If-None-Match: *" (412 -> AlreadyExists);
-  /// where the service answers that with NotImplemented, a HEAD-then-PUT that is not atomic.
+  /// Up to S3Options::multipart_threshold_bytes: one PUT. Above: a multipart upload in parts of
+  /// S3Options::multipart_part_bytes, aborted on any failure. kCreateOnly: PUT (or
+  /// CompleteMultipartUpload) with "If-None-Match: *" (412 -> AlreadyExists); where the service
+  /// answers that with NotImplemented, a HEAD then an unconditional write, which is not atomic.
+  /// Sends the bucket's storage class (SetBucketStorageClass), if any.
   Status Put(const std::string& bucket, const std::string& key, std::string_view bytes,
              PutMode mode) override;
   Result<std::string> Get(const std::string& bucket, const std::string& key) override;
@@ -54,25 +65,62 @@ class S3ObjectStore final : public ObjectStore {
   Result<std::vector<std::string>> Leftovers(const std::string& bucket, const std::string& prefix,
                                              TimestampMicros older_than, bool remove) override;
 
+  /// Return a URL that lets anyone holding it GET bucket/key, with no credentials, for
+  /// `expires_seconds` (1..604800) from now. Sends nothing: a missing object shows when the
+  /// URL is used. The URL carries the access key id and, with temporary credentials, the
+  /// session token (S3 requires them there), never the secret key.
+  Result<std::string> PresignGet(const std::string& bucket, const std::string& key,
+                                 int expires_seconds);
+  /// Return a URL that lets anyone holding it PUT bucket/key (an overwrite), as PresignGet. The
+  /// uploader sends no extra header, so the bucket's storage class is NOT applied: such an
+  /// object gets the service's default class.
+  Result<std::string> PresignPut(const std::string& bucket, const std::string& key,
+                                 int expires_seconds);
+
+  /// Make later Puts into `bucket` (single and multipart) send "x-amz-storage-class:
+  /// `storage_class`"; empty sends none (the service's default). InvalidArgument names a bad
+  /// bucket or a class that is not one of S3's: STANDARD, REDUCED_REDUNDANCY, STANDARD_IA,
+  /// ONEZONE_IA, INTELLIGENT_TIERING, GLACIER, DEEP_ARCHIVE, GLACIER_IR, OUTPOSTS,
+  /// EXPRESS_ONEZONE. Puts already under way keep the class they started with.
+  Status SetBucketStorageClass(const std::string& bucket, const std::string& storage_class);
+  /// The storage class set for `bucket`; empty when none.
+  std::string BucketStorageClass(const std::string& bucket) const;
+
   /// Remove an empty bucket; ok when it is already absent. For tests and administration: the
   /// ObjectStore contract never removes buckets.
   Status DeleteBucket(const std::string& bucket);
 
  private:
-  S3ObjectStore(std::unique_ptr<s3::S3Transport> transport, std::string region);
+  S3ObjectStore(std::unique_ptr<s3::S3Transport> transport, const S3Options& options);
 
+  using Headers = std::vector<std::pair<std::string, std::string>>;
+
+  Headers WriteHeaders(const std::string& bucket) const;
+  Status PutSingle(const std::string& bucket, const std::string& key, std::string_view bytes,
+                   PutMode mode, const Headers& headers);
   Status PutCreateOnlyByProbe(const std::string& bucket, const std::string& key,
-                              std::string_view bytes);
+                              std::string_view bytes, const Headers& headers);
+  // In s3_multipart.cc.
+  Status PutMultipart(const std::string& bucket, const std::string& key, std::string_view bytes,
+                      PutMode mode, const Headers& headers);
+  Status CompleteCreateOnly(s3::MultipartUpload& upload, const std::string& bucket,
+                            const std::string& key);
+  Result<std::string> Presign(const std::string& method, const std::string& bucket,
+                              const std::string& key, int expires_seconds);
   Result<s3::S3ObjectList> ListOnce(const std::string& bucket, const std::string& prefix,
                                     const std::string& start_after, int max_keys);
-  Status AbortUpload(const std::string& bucket, const std::string& key,
-                     const std::string& upload_id);
 
   std::unique_ptr<s3::S3Transport> transport_;
   const std::string region_;
+  const int64_t multipart_threshold_;
+  const int64_t part_bytes_;
   // Set once a create-only PUT is answered NotImplemented: the service ignores no header
   // silently, it refuses it, so later create-only Puts go straight to the fallback.
   std::atomic<bool> conditional_put_unsupported_{false};
+  // The same for "If-None-Match: *" on CompleteMultipartUpload.
+  std::atomic<bool> conditional_complete_unsupported_{false};
+  mutable std::shared_mutex storage_classes_mutex_;
+  std::map<std::string, std::string> storage_classes_;  // Guarded by storage_classes_mutex_.
 };
 
 }  // namespace xronox::store

@@ -10,7 +10,6 @@
 #include "common/hash.h"
 #include "store/object/s3/s3_errors.h"
 #include "store/object/s3/s3_xml.h"
-#include "store/object/s3/uri_encode.h"
 
 namespace xronox::store::s3 {
 
@@ -77,21 +76,15 @@ std::string S3Response::Header(const std::string& lowercase_name) const {
   return found != headers.end() ? found->second : std::string();
 }
 
+Status ErrorStatusOf(std::string_view operation, const S3Response& response) {
+  return S3ErrorStatus(operation, response.http_status, response.body,
+                       response.Header("x-amz-request-id"));
+}
+
 Result<std::unique_ptr<S3Transport>> S3Transport::Open(const S3Options& given) {
   S3Options options = given;
-  std::string scheme;
-  for (const char* candidate : {"http", "https"}) {
-    if (options.endpoint.rfind(std::string(candidate) + "://", 0) == 0) scheme = candidate;
-  }
-  if (scheme.empty()) {
-    return InvalidArgument("s3 endpoint '" + options.endpoint +
-                           "' must start with http:// or https://");
-  }
-  std::string host = options.endpoint.substr(scheme.size() + 3);
-  while (!host.empty() && host.back() == '/') host.pop_back();
-  if (host.empty() || host.find_first_of("/?# ") != std::string::npos) {
-    return InvalidArgument("s3 endpoint '" + options.endpoint + "' must be scheme://host[:port]");
-  }
+  XRONOX_ASSIGN_OR_RETURN(S3Endpoint endpoint,
+                          ParseS3Endpoint(options.endpoint, options.path_style));
   if (options.access_key.empty()) options.access_key = EnvOrEmpty("AWS_ACCESS_KEY_ID");
   if (options.secret_key.empty()) options.secret_key = EnvOrEmpty("AWS_SECRET_ACCESS_KEY");
   if (options.session_token.empty()) options.session_token = EnvOrEmpty("AWS_SESSION_TOKEN");
@@ -108,8 +101,9 @@ Result<std::unique_ptr<S3Transport>> S3Transport::Open(const S3Options& given) {
     return InvalidArgument("s3 timeouts must be positive");
   }
   XRONOX_RETURN_IF_ERROR(CurlRuntime::Initialize());
-  auto transport = std::unique_ptr<S3Transport>(
-      new S3Transport(std::move(options), std::move(scheme), std::move(host)));
+  Clock* clock = options.clock != nullptr ? options.clock : SystemClock::Default();
+  auto transport =
+      std::unique_ptr<S3Transport>(new S3Transport(std::move(options), std::move(endpoint), clock));
   transport->jitter_state_ = (static_cast<uint64_t>(std::random_device()()) << 1) | 1;
   return transport;
 }
@@ -130,28 +124,18 @@ Result<S3Response> S3Transport::Send(const S3Request& request, std::string_view 
 
 Result<S3Response> S3Transport::SendOnce(CURL* handle, const S3Request& request,
                                          std::string_view operation) {
-  std::string host = host_;
-  std::string path = "/";
-  if (!request.bucket.empty()) {
-    if (options_.path_style) {
-      path += request.bucket + (request.key.empty() ? "" : "/" + request.key);
-    } else {
-      host = request.bucket + "." + host_;
-      path += request.key;
-    }
-  }
-  SigV4Request to_sign{request.method,         host, path, request.query, request.headers,
-                       Sha256Hex(request.body)};
+  S3Target target = TargetOf(request.bucket, request.key);
+  SigV4Request to_sign{request.method, target.host,     target.path,
+                       request.query,  request.headers, Sha256Hex(request.body)};
   SigV4Credentials credentials{options_.access_key, options_.secret_key, options_.session_token};
   XRONOX_ASSIGN_OR_RETURN(NameValues auth, SignHeaders(to_sign, credentials, options_.region, "s3",
-                                                       SystemClock::Default()->NowMicros()));
+                                                       clock_->NowMicros()));
   CurlHeaders headers;
-  bool ok = headers.Append("Host: " + host) && headers.Append("Expect:") &&
+  bool ok = headers.Append("Host: " + target.host) && headers.Append("Expect:") &&
             headers.Append("Content-Type: application/octet-stream");
   for (const auto& [name, value] : request.headers) ok = ok && headers.Append(name + ": " + value);
   for (const auto& [name, value] : auth) ok = ok && headers.Append(name + ": " + value);
-  std::string url = scheme_ + "://" + host + UriEncodePath(path);
-  if (!request.query.empty()) url += "?" + CanonicalQueryString(request.query);
+  std::string url = UrlOf(endpoint_, target, request.query);
   ok = ok && Configure(handle, request, url, headers, options_.connect_timeout_ms,
                        options_.request_timeout_ms);
   S3Response response;
@@ -170,6 +154,15 @@ Result<S3Response> S3Transport::SendOnce(CURL* handle, const S3Request& request,
     if (error.ok()) response.s3_code = error->code;
   }
   return response;
+}
+
+Result<std::string> S3Transport::Presign(const S3Request& request, int expires_seconds) const {
+  S3Target target = TargetOf(request.bucket, request.key);
+  SigV4Request to_sign{request.method, target.host,     target.path,
+                       request.query,  request.headers, std::string(kUnsignedPayload)};
+  SigV4Credentials credentials{options_.access_key, options_.secret_key, options_.session_token};
+  return PresignUrl(to_sign, credentials, options_.region, "s3", clock_->NowMicros(),
+                    expires_seconds, endpoint_.scheme);
 }
 
 CurlEasy S3Transport::AcquireHandle() {

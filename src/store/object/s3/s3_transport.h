@@ -13,6 +13,7 @@
 
 #include "store/object/s3/curl_handles.h"
 #include "store/object/s3/s3_options.h"
+#include "store/object/s3/s3_url.h"
 #include "store/object/s3/sigv4.h"
 #include "xronox/status.h"
 
@@ -38,7 +39,12 @@ struct S3Response {
 
   /// The value of header `lowercase_name`, or "" when absent.
   std::string Header(const std::string& lowercase_name) const;
+  /// True for a 2xx answer.
+  bool Succeeded() const { return http_status >= 200 && http_status < 300; }
 };
+
+/// The Status of a failed `response` to `operation` (S3ErrorStatus with its request id).
+Status ErrorStatusOf(std::string_view operation, const S3Response& response);
 
 class S3Transport {
  public:
@@ -52,9 +58,19 @@ class S3Transport {
   /// transport failure from CurlErrorStatus. `operation` ("get bkt/key") starts messages.
   Result<S3Response> Send(const S3Request& request, std::string_view operation);
 
+  /// Return a presigned URL for `request` (its body is ignored: a presigned URL signs no
+  /// payload), valid for `expires_seconds` (1..kMaxPresignExpiresSeconds) from the clock's
+  /// now. Headers in `request.headers` are signed, so the URL's user must send them.
+  Result<std::string> Presign(const S3Request& request, int expires_seconds) const;
+
+  /// Where a request for `bucket` and `key` goes (host and raw path).
+  S3Target TargetOf(const std::string& bucket, const std::string& key) const {
+    return s3::TargetOf(endpoint_, bucket, key);
+  }
+
  private:
-  S3Transport(S3Options options, std::string scheme, std::string host)
-      : options_(std::move(options)), scheme_(std::move(scheme)), host_(std::move(host)) {}
+  S3Transport(S3Options options, S3Endpoint endpoint, Clock* clock)
+      : options_(std::move(options)), endpoint_(std::move(endpoint)), clock_(clock) {}
 
   Result<S3Response> SendOnce(CURL* handle, const S3Request& request, std::string_view operation);
   CurlEasy AcquireHandle();
@@ -62,8 +78,8 @@ class S3Transport {
   long BackoffMs(int retry);
 
   const S3Options options_;
-  const std::string scheme_;  // "http" or "https".
-  const std::string host_;    // "host[:port]" of the endpoint.
+  const S3Endpoint endpoint_;
+  Clock* const clock_;  // Borrowed; dates every signature.
   std::mutex mutex_;
   std::vector<CurlEasy> idle_;  // Guarded by mutex_.
   uint64_t jitter_state_ = 0;   // Guarded by mutex_.

@@ -113,6 +113,24 @@ Result<TimestampMicros> ParseXmlTime(const std::string& text, std::string_view f
   return *parsed;
 }
 
+std::string XmlEscape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '&') {
+      out += "&amp;";
+    } else if (c == '<') {
+      out += "&lt;";
+    } else if (c == '>') {
+      out += "&gt;";
+    } else if (c == '"') {
+      out += "&quot;";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<S3ErrorBody> ParseS3Error(std::string_view xml) {
@@ -155,6 +173,22 @@ Result<S3UploadList> ParseListMultipartUploads(std::string_view xml) {
     list.uploads.push_back(std::move(upload));
   }
   return list;
+}
+
+Result<std::string> ParseInitiateMultipartUpload(std::string_view xml) {
+  XRONOX_ASSIGN_OR_RETURN(XmlElement root, ParseDocument(xml, "InitiateMultipartUploadResult"));
+  std::string upload_id = root.ChildText("UploadId");
+  if (upload_id.empty()) return InvalidArgument("S3 XML response has no <UploadId>");
+  return upload_id;
+}
+
+std::string CompleteMultipartUploadXml(const std::vector<S3CompletedPart>& parts) {
+  std::string xml = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">";
+  for (const S3CompletedPart& part : parts) {
+    xml += "<Part><PartNumber>" + std::to_string(part.number) + "</PartNumber><ETag>" +
+           XmlEscape(part.etag) + "</ETag></Part>";
+  }
+  return xml + "</CompleteMultipartUpload>";
 }
 
 std::optional<TimestampMicros> ParseHttpDate(std::string_view text) {

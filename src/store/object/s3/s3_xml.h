@@ -1,4 +1,6 @@
-// Readers for the XML bodies S3 answers with: errors, ListObjectsV2 and ListMultipartUploads.
+// Readers for the XML bodies S3 answers with (errors, ListObjectsV2, ListMultipartUploads,
+// CreateMultipartUpload) and the writer of the one XML body the store sends
+// (CompleteMultipartUpload).
 // Thread-safety: pure functions.
 //
 // Parsed with expat (Debian libexpat1-dev) rather than libxml2: the responses are small and
@@ -52,6 +54,20 @@ Result<S3ErrorBody> ParseS3Error(std::string_view xml);
 Result<S3ObjectList> ParseListObjectsV2(std::string_view xml);
 /// Parse a <ListMultipartUploadsResult>; InvalidArgument when malformed.
 Result<S3UploadList> ParseListMultipartUploads(std::string_view xml);
+
+/// Parse an <InitiateMultipartUploadResult> (CreateMultipartUpload) and return its <UploadId>;
+/// InvalidArgument when malformed or the id is empty.
+Result<std::string> ParseInitiateMultipartUpload(std::string_view xml);
+
+/// One uploaded part, as CompleteMultipartUpload lists it.
+struct S3CompletedPart {
+  int number = 0;    ///< 1..10000.
+  std::string etag;  ///< The part's ETag exactly as UploadPart answered it (quotes included).
+};
+
+/// Return the <CompleteMultipartUpload> body listing `parts` (in the order given, which must be
+/// ascending part numbers), with XML special characters of the ETags escaped.
+std::string CompleteMultipartUploadXml(const std::vector<S3CompletedPart>& parts);
 
 /// Parse an HTTP date ("Wed, 25 Nov 2026 23:58:09 GMT", RFC 7231 IMF-fixdate) to microseconds.
 std::optional<TimestampMicros> ParseHttpDate(std::string_view text);

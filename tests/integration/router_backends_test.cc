@@ -1,0 +1,179 @@
+// The router's backend registry on the production backends: S3 storage classes per bucket
+// kind, minimal mode's per-database MongoDB object stores, and the refusals and failures that
+// must name the connection but never its secrets.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "config/resolve.h"
+#include "router/router.h"
+#include "store/hot/mongo/mongo_hot_store.h"
+#include "store/object/mongo/mongo_object_store.h"
+#include "store/object/s3/s3_object_store.h"
+#include "support/temp_dir.h"
+#include "support/test_services.h"
+
+namespace xronox::testing {
+namespace {
+
+Target RuntimeTarget(const std::string& tenant) {
+  return {DatabaseType::kRuntime, Tier::kTenant, tenant, "orders"};
+}
+Target KnowledgeTarget() { return {DatabaseType::kKnowledge, Tier::kGeneric, "", "notes"}; }
+
+std::unique_ptr<Router> OpenRouter(const Result<Config>& config) {
+  EXPECT_TRUE(config.ok()) << config.status().ToString();
+  if (!config.ok()) return nullptr;
+  auto router = Router::Open(*config);
+  EXPECT_TRUE(router.ok()) << router.status().ToString();
+  return router.ok() ? std::move(router).value() : nullptr;
+}
+
+TEST(RouterBackendsTest, StorageClassesAreSetPerBucketKind) {
+  auto check = CheckServices(
+      {"XRONOX_TEST_S3_ENDPOINT", "XRONOX_TEST_S3_ACCESS_KEY", "XRONOX_TEST_S3_SECRET_KEY"});
+  if (check.missing) {
+    if (check.required) FAIL() << check.message;
+    GTEST_SKIP() << check.message;
+  }
+  TempDir dir;
+  const std::string stem = UniqueBucketStem();
+  store::S3Options test = TestS3Options();
+  S3Connection s3;
+  s3.endpoint = test.endpoint;
+  s3.access_key = test.access_key;
+  s3.secret_key = test.secret_key;
+  s3.storage_classes = {"STANDARD", "INTELLIGENT_TIERING", "", "GLACIER"};
+  DatabaseConfig runtime;
+  runtime.tenant_id = "acme";
+  runtime.sqlite_ref = "local";
+  runtime.s3_ref = "primary";
+  runtime.db_name = "runtime_acme";
+  runtime.buckets = {stem + "-records", stem + "-versions", stem + "-content", stem + "-backups"};
+  auto router = OpenRouter(ConfigBuilder()
+                               .AddSqliteConnection("local", dir.path() + "/hot.sqlite")
+                               .AddS3Connection("primary", s3)
+                               .AddRuntimeDatabase(runtime)
+                               .Build());
+  ASSERT_NE(router, nullptr);
+  auto binding = router->Bind(RuntimeTarget("acme"));
+  ASSERT_TRUE(binding.ok()) << binding.status().ToString();
+  auto* objects = dynamic_cast<store::S3ObjectStore*>((*binding)->objects);
+  ASSERT_NE(objects, nullptr);
+  EXPECT_EQ(objects->BucketStorageClass(stem + "-records"), "STANDARD");
+  EXPECT_EQ(objects->BucketStorageClass(stem + "-versions"), "INTELLIGENT_TIERING");
+  EXPECT_EQ(objects->BucketStorageClass(stem + "-content"), "");
+  EXPECT_EQ(objects->BucketStorageClass(stem + "-backups"), "GLACIER");
+  for (BucketKind kind : kAllBucketKinds) {
+    Status removed = EmptyAndDeleteBucket(*objects, BucketFor(runtime, kind));
+    EXPECT_TRUE(removed.ok()) << removed.ToString();
+  }
+}
+
+TEST(RouterBackendsTest, MinimalModeBindsOneMongoObjectStorePerDatabase) {
+  if (auto check = CheckServices({"XRONOX_TEST_MONGO_URI"}); check.missing) {
+    if (check.required) FAIL() << check.message;
+    GTEST_SKIP() << check.message;
+  }
+  const std::string uri = *EnvValue("XRONOX_TEST_MONGO_URI");
+  const std::string prefix = UniqueDatabasePrefix();
+  {
+    auto config = CreateMinimalConfig(uri);
+    ASSERT_TRUE(config.ok()) << config.status().ToString();
+    // Isolate the test's databases: the preset's names under a fresh prefix.
+    for (DatabaseConfig& db : config->databases) db.db_name = prefix + db.db_name;
+    config->runtime_tenant_template->db_name = prefix + "runtime_{tenant}";
+    auto router = OpenRouter(config);
+    ASSERT_NE(router, nullptr);
+    auto knowledge = router->Bind(KnowledgeTarget());
+    auto acme = router->Bind(RuntimeTarget("acme"));
+    auto beta = router->Bind(RuntimeTarget("beta"));
+    ASSERT_TRUE(knowledge.ok() && acme.ok() && beta.ok())
+        << knowledge.status().ToString() << acme.status().ToString() << beta.status().ToString();
+    auto* acme_objects = dynamic_cast<store::MongoObjectStore*>((*acme)->objects);
+    auto* beta_objects = dynamic_cast<store::MongoObjectStore*>((*beta)->objects);
+    ASSERT_NE(acme_objects, nullptr);
+    ASSERT_NE(beta_objects, nullptr);
+    EXPECT_EQ(acme_objects->mongo_database(), prefix + "runtime_acme");
+    EXPECT_EQ(beta_objects->mongo_database(), prefix + "runtime_beta");
+    const BucketNames& runtime = (*acme)->database.buckets;
+    EXPECT_EQ(runtime.records + runtime.versions + runtime.content + runtime.backups,
+              "recordsversionscontentbackups");
+    const BucketNames& generic = (*knowledge)->database.buckets;
+    EXPECT_EQ(generic.versions, "") << "knowledge keeps no versions";
+    EXPECT_EQ(generic.records, "records");
+  }
+  store::MongoOptions options;
+  options.database_prefix = prefix;
+  auto mongo = store::MongoHotStore::Open(uri, options);
+  ASSERT_TRUE(mongo.ok()) << mongo.status().ToString();
+  EXPECT_TRUE((*mongo)->DropPrefixedDatabases().ok());
+}
+
+TEST(RouterBackendsTest, SqliteDatabaseWithoutObjectStoreIsRefused) {
+  TempDir dir;
+  DatabaseConfig knowledge;
+  knowledge.sqlite_ref = "local";
+  knowledge.db_name = "knowledge";
+  auto router = OpenRouter(ConfigBuilder()
+                               .AddSqliteConnection("local", dir.path() + "/hot.sqlite")
+                               .AddKnowledgeDatabase(knowledge)
+                               .Build());
+  ASSERT_NE(router, nullptr);
+  auto binding = router->Bind(KnowledgeTarget());
+  ASSERT_FALSE(binding.ok());
+  EXPECT_EQ(binding.status().code(), StatusCode::kNotSupported);
+  EXPECT_NE(binding.status().message().find("configure one (s3Ref or folderRef)"),
+            std::string::npos)
+      << binding.status().message();
+}
+
+TEST(RouterBackendsTest, UnreachableMongoNamesTheConnectionButNotItsPassword) {
+  MongoConnection mongo;
+  mongo.uri = "mongodb://xronox:pw-never-shown@127.0.0.1:1/";
+  mongo.server_selection_timeout_ms = 300;
+  DatabaseConfig knowledge;
+  knowledge.mongo_ref = "primary";
+  knowledge.db_name = "knowledge";
+  auto config =
+      ConfigBuilder().AddMongoConnection("primary", mongo).AddKnowledgeDatabase(knowledge).Build();
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  auto router = Router::Open(*config);
+  ASSERT_FALSE(router.ok());
+  EXPECT_EQ(router.status().code(), StatusCode::kUnavailable) << router.status().ToString();
+  EXPECT_NE(router.status().message().find("open mongo connection 'primary'"), std::string::npos)
+      << router.status().message();
+  EXPECT_EQ(router.status().message().find("pw-never-shown"), std::string::npos)
+      << router.status().message();
+}
+
+TEST(RouterBackendsTest, S3WithoutKeysNamesTheEnvironmentVariables) {
+  for (const char* name : {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}) {
+    if (EnvValue(name)) GTEST_SKIP() << name << " is set in this environment";
+  }
+  TempDir dir;
+  S3Connection s3;
+  s3.endpoint = "http://127.0.0.1:1";
+  DatabaseConfig knowledge;
+  knowledge.sqlite_ref = "local";
+  knowledge.s3_ref = "primary";
+  knowledge.db_name = "knowledge";
+  knowledge.buckets = {"k-records", "", "k-content", "k-backups"};
+  auto config = ConfigBuilder()
+                    .AddSqliteConnection("local", dir.path() + "/hot.sqlite")
+                    .AddS3Connection("primary", s3)
+                    .AddKnowledgeDatabase(knowledge)
+                    .Build();
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  auto router = Router::Open(*config);
+  ASSERT_FALSE(router.ok());
+  EXPECT_EQ(router.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(router.status().message().find("open s3 connection 'primary'"), std::string::npos)
+      << router.status().message();
+  EXPECT_NE(router.status().message().find("AWS_SECRET_ACCESS_KEY"), std::string::npos)
+      << router.status().message();
+}
+
+}  // namespace
+}  // namespace xronox::testing
