@@ -49,10 +49,11 @@ run_suites() {
   echo "== build ($preset)"
   "$root/scripts/build.sh" "$preset"
   check_services
-  echo "== test ($preset): stores: memory, sqlite, folder, and on the services mongo (hot)" \
-    "and s3 (object) conformance; engine: memory, embedded;" \
+  echo "== test ($preset): conformance on memory, sqlite, folder, mongo, s3 and mongo objects;" \
+    "engine suites on memory, embedded (sqlite + folder), mongo+s3 and mongo-only;" \
     "services: $XRONOX_TEST_SERVICES_DESCRIPTION"
   ctest --preset "$preset" -j2 --timeout 600 | tee "$ctest_log"
+  summarize_backends "$preset" "$ctest_log"
   # ctest's summary: "100% tests passed, 0 tests failed out of N".
   local total skipped
   total="$(sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' "$ctest_log" | tail -1)"
@@ -60,6 +61,27 @@ run_suites() {
   passed_total=$((passed_total + ${total:-0} - skipped))
   skipped_total=$((skipped_total + skipped))
   check_services
+}
+
+# One line per backend: how many tests ran on it (passed) and how many were skipped, from the
+# parameter suffix of each test name (".../mongo_s3", ".../embedded_plain_claimed", ...).
+summarize_backends() {
+  local preset="$1" log="$2"
+  awk -v preset="$preset" '
+    / Test +#[0-9]+: / && (/ Passed / || /\*\*\*Skipped/) {
+      name = $0; sub(/.*Test +#[0-9]+: /, "", name); sub(/ .*/, "", name)
+      n = split(name, parts, "/"); suffix = (n > 1) ? parts[n] : ""
+      backend = "other"
+      split("mongo_s3 mongo_only embedded memory sqlite folder mongo s3", known, " ")
+      for (i = 1; i <= 8; i++) if (index(suffix, known[i]) == 1) { backend = known[i]; break }
+      if (/\*\*\*Skipped/) skipped[backend]++; else passed[backend]++
+      seen[backend] = 1
+    }
+    END {
+      line = "== backends (" preset "):"
+      for (b in seen) line = line sprintf(" %s %d passed, %d skipped;", b, passed[b], skipped[b])
+      print line
+    }' "$log"
 }
 
 ctest_log="$(mktemp)"

@@ -17,7 +17,7 @@
 
 #include "common/fault_point.h"
 #include "common/hash.h"
-#include "integration/test_support.h"
+#include "integration/fault_support.h"
 
 namespace xronox::testing {
 namespace {

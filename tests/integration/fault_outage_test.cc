@@ -19,7 +19,7 @@
 #include <thread>
 
 #include "common/hash.h"
-#include "integration/test_support.h"
+#include "integration/fault_support.h"
 
 namespace xronox::testing {
 namespace {

@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "common/hash.h"
-#include "integration/test_support.h"
+#include "integration/fault_support.h"
 
 namespace xronox::testing {
 namespace {

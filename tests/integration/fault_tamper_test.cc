@@ -11,7 +11,7 @@
 #include <mongoc/mongoc.h>
 
 #include "common/hash.h"
-#include "integration/test_support.h"
+#include "integration/fault_support.h"
 
 namespace xronox::testing {
 namespace {
