@@ -48,8 +48,10 @@ struct MongoConnection {
   int max_pool_size = 100;
 };
 
-/// S3 storage class per bucket kind, sent as x-amz-storage-class on every write into that
-/// bucket. Empty (the default) sends no header: the service's default class.
+/// S3 storage class per bucket kind, sent as x-amz-storage-class on every write of that kind's
+/// objects (keys under its folder prefix in its bucket), so kinds sharing a bucket under distinct
+/// prefixes (strategy B) may differ. Empty (the default) sends no header: the service's default
+/// class.
 struct StorageClasses {
   std::string records;
   std::string versions;

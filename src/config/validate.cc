@@ -74,7 +74,7 @@ void CheckPrefixes(const std::string& path, const FolderPrefixes& prefixes, Prob
   }
 }
 
-// The storage classes S3 defines (S3ObjectStore::SetBucketStorageClass accepts the same list),
+// The storage classes S3 defines (S3ObjectStore::SetStorageClass accepts the same list),
 // checked here so that a typo is refused when the config is loaded, not at the first write.
 constexpr const char* kStorageClasses[] = {
     "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING",

@@ -14,7 +14,8 @@ inline constexpr char kSampleTenant[] = "tenant1";
 void ValidateConnections(const Config& config, Problems* problems);
 /// The database matrix, store references, names, buckets and tenant isolation.
 void ValidateDatabases(const Config& config, Problems* problems);
-/// S3 storage classes apply per bucket: one bucket must not hold kinds whose classes differ.
+/// S3 storage classes apply per folder prefix: kinds of one database whose prefixes are equal or
+/// nested in one bucket must not have different classes.
 void ValidateStorageClasses(const Config& config, Problems* problems);
 
 }  // namespace xronox::config_internal

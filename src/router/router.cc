@@ -48,6 +48,22 @@ std::string TargetKey(const Target& t) {
          (t.tier == Tier::kTenant ? t.tenant_id : "_") + "/" + t.collection;
 }
 
+// Keys of a kind are "{prefix}/{collection}/..." or, with an empty prefix, "{collection}/..."
+// (src/engine/keys.cc); the '/' keeps prefix "records" from leading "recordsX/...".
+std::string KeyPrefixOf(const std::string& folder_prefix) {
+  return folder_prefix.empty() ? std::string() : folder_prefix + "/";
+}
+
+std::string KindAt(BucketKind kind, const std::string& folder_prefix) {
+  return std::string(BucketKindName(kind)) + (folder_prefix.empty()
+                                                  ? " (no folder prefix)"
+                                                  : " (folder prefix '" + folder_prefix + "')");
+}
+
+std::string ClassText(const std::string& storage_class) {
+  return storage_class.empty() ? "none (the service default)" : "'" + storage_class + "'";
+}
+
 std::vector<std::string> IndexedPropsFor(const Config& config, const std::string& collection) {
   auto it = config.collection_maps.find(collection);
   return it == config.collection_maps.end() ? std::vector<std::string>{} : it->second.indexed_props;
@@ -189,24 +205,27 @@ Status Router::EnsureBuckets(const Binding& b) {
 Status Router::ApplyStorageClass(const Binding& b, BucketKind kind, const std::string& bucket) {
   auto s3 = s3_stores_.find("s3:" + b.database.s3_ref);
   if (b.database.s3_ref.empty() || s3 == s3_stores_.end()) return Status::Ok();
+  const std::string& prefix = FolderPrefix(b.prefixes, kind);
   const std::string& storage_class =
       StorageClassOf(config_.s3_connections.at(b.database.s3_ref).storage_classes, kind);
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto [it, fresh] = bucket_classes_.emplace(std::make_pair(b.objects, bucket), storage_class);
-    // ValidateConfig refuses what it can foresee; a template bucket may still meet a listed one.
-    if (!fresh && it->second != storage_class) {
-      return InvalidArgument("bucket '" + bucket + "' on s3 connection '" + b.database.s3_ref +
-                             "' would need storage classes '" + it->second + "' and '" +
-                             storage_class + "': a storage class applies to a whole bucket");
-    }
-    if (!fresh || storage_class.empty()) return Status::Ok();
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::map<std::string, PrefixClass>& registered = prefix_classes_[{b.objects, bucket}];
+  // ValidateConfig compares a template's buckets as patterns; two that differ may still give
+  // one tenant the same bucket. This is the last guard.
+  for (const auto& [other, had] : registered) {
+    if (had.storage_class == storage_class || !PrefixesOverlap(prefix, other)) continue;
+    return InvalidArgument(
+        "bucket '" + bucket + "' on s3 connection '" + b.database.s3_ref + "' would hold " +
+        KindAt(kind, prefix) + " with storage class " + ClassText(storage_class) + " and " +
+        KindAt(had.kind, other) + " with storage class " + ClassText(had.storage_class) +
+        ": a key takes the class of the longest folder prefix that leads it, so kinds under "
+        "equal or nested folder prefixes of one bucket need the same class");
   }
-  Status set = s3->second->SetBucketStorageClass(bucket, storage_class);
-  if (!set.ok()) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    bucket_classes_.erase(std::make_pair(b.objects, bucket));
-  }
+  if (!registered.emplace(prefix, PrefixClass{storage_class, kind}).second) return Status::Ok();
+  // Still under the mutex (SetStorageClass sends nothing), so that no Bind of this bucket
+  // returns before the class is in place.
+  Status set = s3->second->SetStorageClass(bucket, KeyPrefixOf(prefix), storage_class);
+  if (!set.ok()) registered.erase(prefix);
   return set;
 }
 

@@ -48,7 +48,8 @@ class Router {
   Status BindObjects(const DatabaseConfig& db, Binding* b);
   Result<store::ObjectStore*> MinimalObjectsFor(const DatabaseConfig& db);
   Status EnsureBuckets(const Binding& binding);
-  // Send each S3 bucket's storage class (S3Connection::storage_classes) with its writes.
+  // Register the kind's storage class (S3Connection::storage_classes) with the S3 store for the
+  // keys under the kind's folder prefix in `bucket`.
   Status ApplyStorageClass(const Binding& b, BucketKind kind, const std::string& bucket);
   store::HotStore* HotStoreFor(const DatabaseConfig& db);
 
@@ -61,8 +62,15 @@ class Router {
   std::map<std::string, std::unique_ptr<store::MongoObjectStore>> minimal_objects_;
   std::map<std::string, std::shared_ptr<const Binding>> bindings_;
   std::set<std::pair<const store::ObjectStore*, std::string>> ensured_buckets_;
-  // Storage class applied per (S3 store, bucket); a second, different one is refused.
-  std::map<std::pair<const store::ObjectStore*, std::string>, std::string> bucket_classes_;
+  // A storage class registered for one folder prefix of a bucket, and the kind that did it.
+  struct PrefixClass {
+    std::string storage_class;
+    BucketKind kind;
+  };
+  // Per (S3 store, bucket): folder prefix -> class. A prefix that overlaps a registered one
+  // (PrefixesOverlap) with another class is refused: some keys would take the wrong class.
+  std::map<std::pair<const store::ObjectStore*, std::string>, std::map<std::string, PrefixClass>>
+      prefix_classes_;
 };
 
 }  // namespace xronox

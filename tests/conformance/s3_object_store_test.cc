@@ -334,26 +334,34 @@ TEST_F(S3StoreTest, PresignedPutUploadsWhatTheStoreThenReads) {
 // versitygw v1.7.0 accepts x-amz-storage-class on PutObject and CreateMultipartUpload but
 // ignores it (POSIX has one class): HEAD reports STANDARD whatever was sent. So against it this
 // proves that requests carrying the header are accepted and signed correctly (a wrongly signed
-// header would be refused); the offline test proves the header is sent and signed.
+// header would be refused), with a different class per key prefix of one bucket; the offline
+// tests prove which header is sent and that it is signed.
 TEST_F(S3StoreTest, PutsWithAStorageClassSucceedSingleAndMultipart) {
-  ASSERT_TRUE(IsOk(store_->SetBucketStorageClass(bucket_, "STANDARD_IA")));
+  ASSERT_TRUE(IsOk(store_->SetStorageClass(bucket_, "", "STANDARD_IA")));
+  ASSERT_TRUE(IsOk(store_->SetStorageClass(bucket_, "versions/", "INTELLIGENT_TIERING")));
+  ASSERT_TRUE(IsOk(store_->SetStorageClass(bucket_, "backups/", "GLACIER")));
   const std::string big = RandomBytes(6 * kMiB, 12);
   ASSERT_TRUE(IsOk(store_->Put(bucket_, "small", "s", PutMode::kOverwrite)));
-  ASSERT_TRUE(IsOk(store_->Put(bucket_, "created", "c", PutMode::kCreateOnly)));
-  ASSERT_TRUE(IsOk(store_->Put(bucket_, "big", big, PutMode::kOverwrite)));
+  ASSERT_TRUE(IsOk(store_->Put(bucket_, "versions/created", "c", PutMode::kCreateOnly)));
+  ASSERT_TRUE(IsOk(store_->Put(bucket_, "backups/big", big, PutMode::kOverwrite)));
   EXPECT_EQ(GetOrDie("small"), "s");
-  EXPECT_TRUE(GetOrDie("big") == big);
-  for (const char* key : {"small", "created", "big"}) {
+  EXPECT_EQ(GetOrDie("versions/created"), "c");
+  EXPECT_TRUE(GetOrDie("backups/big") == big);
+  const std::pair<const char*, const char*> sent[] = {{"small", "STANDARD_IA"},
+                                                      {"versions/created", "INTELLIGENT_TIERING"},
+                                                      {"backups/big", "GLACIER"}};
+  for (const auto& [key, storage_class] : sent) {
+    EXPECT_EQ(store_->StorageClassFor(bucket_, key), storage_class);
     std::string reported = Head(key).Header("x-amz-storage-class");
     RecordProperty(std::string("storage_class_reported_for_") + key, reported);
     // A service that honours the class reports it; versitygw reports STANDARD.
-    EXPECT_TRUE(reported == "STANDARD_IA" || reported == "STANDARD") << key << ": " << reported;
+    EXPECT_TRUE(reported == storage_class || reported == "STANDARD") << key << ": " << reported;
   }
-  // A class S3 does not know is refused locally, and the bucket keeps the one it had.
-  Status bad = store_->SetBucketStorageClass(bucket_, "ARCTIC");
+  // A class S3 does not know is refused locally, and the prefix keeps the one it had.
+  Status bad = store_->SetStorageClass(bucket_, "versions/", "ARCTIC");
   EXPECT_TRUE(HasCode(bad, StatusCode::kInvalidArgument));
   EXPECT_NE(bad.message().find("ARCTIC"), std::string::npos) << bad.message();
-  EXPECT_EQ(store_->BucketStorageClass(bucket_), "STANDARD_IA");
+  EXPECT_EQ(store_->StorageClassFor(bucket_, "versions/created"), "INTELLIGENT_TIERING");
 }
 
 // ---- Secrets ----

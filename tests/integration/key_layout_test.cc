@@ -223,14 +223,21 @@ TEST_F(KeyLayoutTest, StrategyAOneBucketPerKind) {
   EXPECT_EQ(Collections(Db("knowledge")), kNotesCollections);
 }
 
+// With the seed's storage class per kind in the one bucket: the service accepts every write
+// with its kind's class (versitygw ignores the class; the unit tests prove which one is sent).
 TEST_F(KeyLayoutTest, StrategyBOneBucketWithFolderPrefixes) {
   const FolderPrefixes prefixes{"app/records", "app/versions", "app/content", "app/backups"};
+  const StorageClasses classes{"STANDARD", "INTELLIGENT_TIERING", "STANDARD", "GLACIER"};
   const std::string runtime = Bucket("b-runtime");
-  auto x = Open(RuntimeOnly(S3({runtime, runtime, runtime, runtime}, prefixes)));
+  S3Connection runtime_s3 = S3({runtime, runtime, runtime, runtime}, prefixes);
+  runtime_s3.storage_classes = classes;
+  auto x = Open(RuntimeOnly(runtime_s3));
   ASSERT_NE(x, nullptr);
   RuntimeWorkload(*x);
   const std::string knowledge = Bucket("b-knowledge");
-  auto y = Open(KnowledgeOnly(S3({knowledge, "", knowledge, knowledge}, prefixes)));
+  S3Connection knowledge_s3 = S3({knowledge, "", knowledge, knowledge}, prefixes);
+  knowledge_s3.storage_classes = classes;
+  auto y = Open(KnowledgeOnly(knowledge_s3));
   ASSERT_NE(y, nullptr);
   KnowledgeWorkload(*y);
 

@@ -1,10 +1,11 @@
-// The router's backend registry on the production backends: S3 storage classes per bucket
-// kind, minimal mode's per-database MongoDB object stores, and the refusals and failures that
-// must name the connection but never its secrets.
+// The router's backend registry on the production backends: S3 storage classes per bucket kind
+// and folder prefix, minimal mode's per-database MongoDB object stores, and the refusals and
+// failures that must name the connection but never its secrets.
 #include <gtest/gtest.h>
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "config/resolve.h"
 #include "router/router.h"
@@ -30,29 +31,58 @@ std::unique_ptr<Router> OpenRouter(const Result<Config>& config) {
   return router.ok() ? std::move(router).value() : nullptr;
 }
 
-TEST(RouterBackendsTest, StorageClassesAreSetPerBucketKind) {
-  auto check = CheckServices(
-      {"XRONOX_TEST_S3_ENDPOINT", "XRONOX_TEST_S3_ACCESS_KEY", "XRONOX_TEST_S3_SECRET_KEY"});
-  if (check.missing) {
-    if (check.required) FAIL() << check.message;
-    GTEST_SKIP() << check.message;
+// Against the S3 test service: Bind creates buckets there.
+class RouterS3Test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto check = CheckServices(
+        {"XRONOX_TEST_S3_ENDPOINT", "XRONOX_TEST_S3_ACCESS_KEY", "XRONOX_TEST_S3_SECRET_KEY"});
+    if (check.missing) {
+      if (check.required) FAIL() << check.message;
+      GTEST_SKIP() << check.message;
+    }
   }
-  TempDir dir;
-  const std::string stem = UniqueBucketStem();
-  store::S3Options test = TestS3Options();
-  S3Connection s3;
-  s3.endpoint = test.endpoint;
-  s3.access_key = test.access_key;
-  s3.secret_key = test.secret_key;
-  s3.storage_classes = {"STANDARD", "INTELLIGENT_TIERING", "", "GLACIER"};
-  DatabaseConfig runtime;
-  runtime.tenant_id = "acme";
-  runtime.sqlite_ref = "local";
-  runtime.s3_ref = "primary";
-  runtime.db_name = "runtime_acme";
-  runtime.buckets = {stem + "-records", stem + "-versions", stem + "-content", stem + "-backups"};
+
+  // The seed's cost table: records and content STANDARD, versions INTELLIGENT_TIERING, backups
+  // GLACIER.
+  static S3Connection SeedClassesS3() {
+    store::S3Options test = TestS3Options();
+    S3Connection s3;
+    s3.endpoint = test.endpoint;
+    s3.access_key = test.access_key;
+    s3.secret_key = test.secret_key;
+    s3.storage_classes = {"STANDARD", "INTELLIGENT_TIERING", "STANDARD", "GLACIER"};
+    return s3;
+  }
+
+  static DatabaseConfig AcmeRuntime(const BucketNames& buckets) {
+    DatabaseConfig runtime;
+    runtime.tenant_id = "acme";
+    runtime.sqlite_ref = "local";
+    runtime.s3_ref = "primary";
+    runtime.db_name = "runtime_acme";
+    runtime.buckets = buckets;
+    return runtime;
+  }
+
+  void RemoveBuckets(store::S3ObjectStore& objects, const std::vector<std::string>& buckets) {
+    for (const std::string& bucket : buckets) {
+      Status removed = EmptyAndDeleteBucket(objects, bucket);
+      EXPECT_TRUE(removed.ok()) << removed.ToString();
+    }
+  }
+
+  TempDir dir_;
+  const std::string stem_ = UniqueBucketStem();
+};
+
+TEST_F(RouterS3Test, StorageClassesAreSetPerBucketKind) {
+  S3Connection s3 = SeedClassesS3();
+  s3.storage_classes.content = "";
+  DatabaseConfig runtime = AcmeRuntime(
+      {stem_ + "-records", stem_ + "-versions", stem_ + "-content", stem_ + "-backups"});
   auto router = OpenRouter(ConfigBuilder()
-                               .AddSqliteConnection("local", dir.path() + "/hot.sqlite")
+                               .AddSqliteConnection("local", dir_.path() + "/hot.sqlite")
                                .AddS3Connection("primary", s3)
                                .AddRuntimeDatabase(runtime)
                                .Build());
@@ -61,14 +91,75 @@ TEST(RouterBackendsTest, StorageClassesAreSetPerBucketKind) {
   ASSERT_TRUE(binding.ok()) << binding.status().ToString();
   auto* objects = dynamic_cast<store::S3ObjectStore*>((*binding)->objects);
   ASSERT_NE(objects, nullptr);
-  EXPECT_EQ(objects->BucketStorageClass(stem + "-records"), "STANDARD");
-  EXPECT_EQ(objects->BucketStorageClass(stem + "-versions"), "INTELLIGENT_TIERING");
-  EXPECT_EQ(objects->BucketStorageClass(stem + "-content"), "");
-  EXPECT_EQ(objects->BucketStorageClass(stem + "-backups"), "GLACIER");
-  for (BucketKind kind : kAllBucketKinds) {
-    Status removed = EmptyAndDeleteBucket(*objects, BucketFor(runtime, kind));
-    EXPECT_TRUE(removed.ok()) << removed.ToString();
-  }
+  EXPECT_EQ(objects->StorageClassFor(stem_ + "-records", "records/orders/o1/current.json"),
+            "STANDARD");
+  EXPECT_EQ(objects->StorageClassFor(stem_ + "-versions", "versions/orders/o1/v0.json"),
+            "INTELLIGENT_TIERING");
+  EXPECT_EQ(objects->StorageClassFor(stem_ + "-content", "content/orders/blob"), "");
+  EXPECT_EQ(objects->StorageClassFor(stem_ + "-backups", "backups/orders/b1"), "GLACIER");
+  EXPECT_EQ(objects->StorageClassFor(stem_ + "-records", "elsewhere/k"), "")
+      << "only keys under the kind's folder prefix";
+  RemoveBuckets(*objects, {runtime.buckets.records, runtime.buckets.versions,
+                           runtime.buckets.content, runtime.buckets.backups});
+}
+
+// Strategy B: one bucket, a folder prefix per kind, a storage class per kind.
+TEST_F(RouterS3Test, OneBucketGetsAStorageClassPerFolderPrefix) {
+  S3Connection s3 = SeedClassesS3();
+  s3.folder_prefixes = {"app/records", "app/versions", "app/content", "app/backups"};
+  const std::string bucket = stem_ + "-data";
+  DatabaseConfig runtime = AcmeRuntime({bucket, bucket, bucket, bucket});
+  auto router = OpenRouter(ConfigBuilder()
+                               .AddSqliteConnection("local", dir_.path() + "/hot.sqlite")
+                               .AddS3Connection("primary", s3)
+                               .AddRuntimeDatabase(runtime)
+                               .Build());
+  ASSERT_NE(router, nullptr);
+  auto binding = router->Bind(RuntimeTarget("acme"));
+  ASSERT_TRUE(binding.ok()) << binding.status().ToString();
+  auto* objects = dynamic_cast<store::S3ObjectStore*>((*binding)->objects);
+  ASSERT_NE(objects, nullptr);
+  EXPECT_EQ(objects->StorageClassFor(bucket, "app/records/orders/o1/current.json"), "STANDARD");
+  EXPECT_EQ(objects->StorageClassFor(bucket, "app/versions/orders/o1/v0.json"),
+            "INTELLIGENT_TIERING");
+  EXPECT_EQ(objects->StorageClassFor(bucket, "app/content/orders/blob"), "STANDARD");
+  EXPECT_EQ(objects->StorageClassFor(bucket, "app/backups/orders/b1"), "GLACIER");
+  EXPECT_EQ(objects->StorageClassFor(bucket, "app/versionsX/orders/o1/v0.json"), "")
+      << "'app/versions' leads only keys under 'app/versions/'";
+  EXPECT_EQ(objects->StorageClassFor(bucket, "app/other"), "");
+  RemoveBuckets(*objects, {bucket});
+}
+
+// Validation compares a template's buckets as patterns: "<stem>{tenant}" and "{tenant}<stem>"
+// differ, yet give tenant "<stem>" the same bucket. Records and versions then meet under one
+// folder prefix with different classes, which the router refuses when binding that tenant.
+TEST_F(RouterS3Test, OnePrefixOfOneBucketWithTwoClassesIsRefusedAtBind) {
+  S3Connection s3 = SeedClassesS3();
+  s3.folder_prefixes = {"data", "data", "content", "backups"};
+  DatabaseConfig templ =
+      AcmeRuntime({stem_ + "{tenant}", "{tenant}" + stem_, "{tenant}-" + stem_ + "-content",
+                   "{tenant}-" + stem_ + "-backups"});
+  templ.tenant_id = "{tenant}";
+  templ.db_name = "runtime_{tenant}";
+  auto router = OpenRouter(ConfigBuilder()
+                               .AddSqliteConnection("local", dir_.path() + "/hot.sqlite")
+                               .AddS3Connection("primary", s3)
+                               .AddRuntimeDatabase(templ)
+                               .Build());
+  ASSERT_NE(router, nullptr);
+  auto binding = router->Bind(RuntimeTarget(stem_));
+  ASSERT_FALSE(binding.ok());
+  EXPECT_EQ(binding.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(binding.status().message(),
+            "bucket '" + stem_ + stem_ +
+                "' on s3 connection 'primary' would hold versions (folder prefix 'data') with "
+                "storage class 'INTELLIGENT_TIERING' and records (folder prefix 'data') with "
+                "storage class 'STANDARD': a key takes the class of the longest folder prefix "
+                "that leads it, so kinds under equal or nested folder prefixes of one bucket "
+                "need the same class");
+  auto objects = store::S3ObjectStore::Open(TestS3Options());
+  ASSERT_TRUE(objects.ok()) << objects.status().ToString();
+  RemoveBuckets(**objects, {stem_ + stem_});  // Records' bucket, created before the refusal.
 }
 
 TEST(RouterBackendsTest, MinimalModeBindsOneMongoObjectStorePerDatabase) {

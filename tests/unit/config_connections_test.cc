@@ -150,33 +150,97 @@ TEST(ConfigConnectionsTest, RefusesBadS3ValuesNamingTheField) {
   EXPECT_THAT(m, HasSubstr("connections.s3.primary.storageClasses.content: storage class"));
 }
 
-TEST(ConfigConnectionsTest, OneBucketForKindsOfDifferentStorageClassesIsRefused) {
-  // Strategy B: one bucket, a folder prefix per kind. Its kinds must share one storage class.
+TEST(ConfigConnectionsTest, OneBucketWithAFolderPrefixPerKindTakesAClassPerKind) {
+  // Strategy B: one bucket, the default folder prefix per kind (records, versions, content,
+  // backups), and the seed's class per kind: each write sends the class of its kind's prefix.
   Json json = Tuned();
   json["connections"]["s3"]["primary"]["buckets"] = {{"records", "app-data"},
                                                      {"versions", "app-data"},
                                                      {"content", "app-data"},
                                                      {"backups", "app-data"}};
-  const std::string m = ErrorOf(json);
-  EXPECT_THAT(m, HasSubstr("databases.runtime.tenantDatabases[0].versionsBucket: bucket "
-                           "'app-data' holds versions with storage class 'INTELLIGENT_TIERING' "
-                           "and records (databases.runtime.tenantDatabases[0].recordsBucket) "
-                           "with storage class 'STANDARD' (connections.s3.primary."
-                           "storageClasses); a storage class applies to a whole bucket"));
-  EXPECT_THAT(m, HasSubstr("backupsBucket: bucket 'app-data' holds backups with storage class "
-                           "'GLACIER'"));
-  EXPECT_THAT(m, Not(HasSubstr("contentBucket")));  // STANDARD, as records.
+  Result<Config> listed = ParseConfigJson(json.dump());
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  EXPECT_EQ(listed->s3_connections.at("primary").storage_classes.backups, "GLACIER");
+  // The same for a tenant template with one bucket per tenant, and with nested distinct
+  // prefixes ("app/records" and "app/versions" do not overlap).
+  json["connections"]["s3"]["primary"]["folderPrefixes"] = {{"records", "app/records"},
+                                                            {"versions", "app/versions"},
+                                                            {"content", "app/content"},
+                                                            {"backups", "app/backups"}};
+  json["databases"]["runtime"]["tenantTemplate"] = {{"mongoRef", "primary"},
+                                                    {"s3Ref", "primary"},
+                                                    {"dbName", "app_runtime_{tenant}"},
+                                                    {"recordsBucket", "app-{tenant}-data"},
+                                                    {"versionsBucket", "app-{tenant}-data"},
+                                                    {"contentBucket", "app-{tenant}-data"},
+                                                    {"backupsBucket", "app-{tenant}-data"}};
+  Result<Config> templated = ParseConfigJson(json.dump());
+  EXPECT_TRUE(templated.ok()) << templated.status().ToString();
+}
 
+TEST(ConfigConnectionsTest, KindsUnderEqualOrNestedPrefixesOfOneBucketNeedOneClass) {
+  Json json = Tuned();
+  json["connections"]["s3"]["primary"]["buckets"] = {{"records", "app-data"},
+                                                     {"versions", "app-data"},
+                                                     {"content", "app-data"},
+                                                     {"backups", "app-data"}};
+  Json& prefixes = json["connections"]["s3"]["primary"]["folderPrefixes"];
+  prefixes = {
+      {"records", "data"}, {"versions", "data"}, {"content", "content"}, {"backups", "backups"}};
+  std::string m = ErrorOf(json);
+  EXPECT_THAT(m, HasSubstr("databases.runtime.tenantDatabases[0].versionsBucket: bucket "
+                           "'app-data' holds versions (folder prefix 'data') with storage class "
+                           "'INTELLIGENT_TIERING' and records (databases.runtime."
+                           "tenantDatabases[0].recordsBucket, folder prefix 'data') with storage "
+                           "class 'STANDARD' (connections.s3.primary.storageClasses, "
+                           "connections.s3.primary.folderPrefixes); a key takes the storage "
+                           "class of the longest folder prefix that leads it, so kinds under "
+                           "equal or nested folder prefixes of one bucket need the same class: "
+                           "give these kinds distinct folder prefixes, their own buckets or the "
+                           "same storage class"));
+  EXPECT_THAT(m, Not(HasSubstr("contentBucket")));
+  EXPECT_THAT(m, Not(HasSubstr("backupsBucket")));
+
+  // Nested: records of a collection "v" would have keys under "data/v/".
+  prefixes["versions"] = "data/v";
+  EXPECT_THAT(ErrorOf(json), HasSubstr("versionsBucket: bucket 'app-data' holds versions "
+                                       "(folder prefix 'data/v') with storage class "
+                                       "'INTELLIGENT_TIERING' and records"));
+  // An empty prefix leads every key: it meets each kind of another class.
+  prefixes = {
+      {"records", ""}, {"versions", "versions"}, {"content", "content"}, {"backups", "backups"}};
+  m = ErrorOf(json);
+  EXPECT_THAT(m, HasSubstr("versionsBucket: bucket 'app-data' holds versions (folder prefix "
+                           "'versions') with storage class 'INTELLIGENT_TIERING' and records "
+                           "(databases.runtime.tenantDatabases[0].recordsBucket, no folder "
+                           "prefix) with storage class 'STANDARD'"));
+  EXPECT_THAT(m, HasSubstr("backupsBucket: bucket 'app-data' holds backups"));
+  EXPECT_THAT(m, Not(HasSubstr("contentBucket"))) << "STANDARD, as records";
+  // An empty class is a class of its own.
+  json["connections"]["s3"]["primary"]["storageClasses"] = {{"backups", "GLACIER"}};
+  EXPECT_THAT(ErrorOf(json), HasSubstr("holds backups (folder prefix 'backups') with storage "
+                                       "class 'GLACIER' and records (databases.runtime."
+                                       "tenantDatabases[0].recordsBucket, no folder prefix) "
+                                       "with storage class none (the service default)"));
+
+  // Valid: one class for the kinds that meet, their own buckets, or no class at all.
   json["connections"]["s3"]["primary"]["storageClasses"] = {{"records", "STANDARD_IA"},
                                                             {"versions", "STANDARD_IA"},
                                                             {"content", "STANDARD_IA"},
                                                             {"backups", "STANDARD_IA"}};
   Result<Config> same = ParseConfigJson(json.dump());
   EXPECT_TRUE(same.ok()) << same.status().ToString();
-  json["connections"]["s3"]["primary"]["storageClasses"] = {{"backups", "GLACIER"}};
-  EXPECT_THAT(ErrorOf(json), HasSubstr("holds backups with storage class 'GLACIER' and records "
-                                       "(databases.runtime.tenantDatabases[0].recordsBucket) "
-                                       "with storage class none (the service default)"));
+  json["connections"]["s3"]["primary"].erase("storageClasses");
+  Result<Config> none = ParseConfigJson(json.dump());
+  EXPECT_TRUE(none.ok()) << none.status().ToString();
+  json["connections"]["s3"]["primary"]["storageClasses"] =
+      Tuned()["connections"]["s3"]["primary"]["storageClasses"];
+  json["connections"]["s3"]["primary"]["buckets"] = {{"records", "app-records"},
+                                                     {"versions", "app-versions"},
+                                                     {"content", "app-content"},
+                                                     {"backups", "app-backups"}};
+  Result<Config> own = ParseConfigJson(json.dump());
+  EXPECT_TRUE(own.ok()) << own.status().ToString();
 }
 
 TEST(ConfigConnectionsTest, StorageClassesWithoutSharedBucketsAreValid) {

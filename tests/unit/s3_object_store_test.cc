@@ -158,30 +158,70 @@ TEST(S3MultipartTest, CompleteBodyListsPartsAndEscapesETags) {
 
 // ---- Storage classes (no request is sent) ----
 
-TEST(S3StorageClassTest, KnownClassesAreKeptPerBucketAndOthersRefused) {
+TEST(S3StorageClassTest, KnownClassesAreKeptAndOthersRefused) {
   Result<std::unique_ptr<S3ObjectStore>> store =
       S3ObjectStore::Open(FakeOptions("http://127.0.0.1:9"));
   ASSERT_TRUE(store.ok());
   for (const char* known :
        {"STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING",
         "GLACIER", "DEEP_ARCHIVE", "GLACIER_IR", "OUTPOSTS", "EXPRESS_ONEZONE"}) {
-    EXPECT_TRUE((*store)->SetBucketStorageClass("bkt", known).ok()) << known;
-    EXPECT_EQ((*store)->BucketStorageClass("bkt"), known);
+    EXPECT_TRUE((*store)->SetStorageClass("bkt", "", known).ok()) << known;
+    EXPECT_EQ((*store)->StorageClassFor("bkt", "any/key"), known);
   }
-  EXPECT_EQ((*store)->BucketStorageClass("other"), "");
+  EXPECT_EQ((*store)->StorageClassFor("other", "any/key"), "");
   for (const char* bad : {"standard", "COLD", " STANDARD", "STANDARD\r\nX: y"}) {
-    Status status = (*store)->SetBucketStorageClass("bkt", bad);
+    Status status = (*store)->SetStorageClass("bkt", "", bad);
     EXPECT_EQ(status.code(), StatusCode::kInvalidArgument) << bad;
     EXPECT_NE(status.message().find("storage class"), std::string::npos) << status.message();
     EXPECT_EQ(status.message().find('\n'), std::string::npos) << status.message();
   }
-  EXPECT_NE((*store)->SetBucketStorageClass("bkt", "COLD").message().find("'COLD'"),
-            std::string::npos);
-  EXPECT_EQ((*store)->BucketStorageClass("bkt"), "EXPRESS_ONEZONE") << "a refusal changed it";
-  EXPECT_EQ((*store)->SetBucketStorageClass("Bad_Bucket", "STANDARD").code(),
+  Status cold = (*store)->SetStorageClass("bkt", "versions/", "COLD");
+  EXPECT_NE(cold.message().find("'COLD'"), std::string::npos) << cold.message();
+  EXPECT_NE(cold.message().find("bkt, key prefix 'versions/'"), std::string::npos)
+      << cold.message();
+  EXPECT_EQ((*store)->StorageClassFor("bkt", "versions/k"), "EXPRESS_ONEZONE")
+      << "a refusal changed it";
+  EXPECT_EQ((*store)->SetStorageClass("Bad_Bucket", "", "STANDARD").code(),
             StatusCode::kInvalidArgument);
-  EXPECT_TRUE((*store)->SetBucketStorageClass("bkt", "").ok());
-  EXPECT_EQ((*store)->BucketStorageClass("bkt"), "");
+  for (const std::string& bad_prefix : {std::string("a\nb/"), std::string(1025, 'p')}) {
+    Status status = (*store)->SetStorageClass("bkt", bad_prefix, "STANDARD");
+    EXPECT_EQ(status.code(), StatusCode::kInvalidArgument) << status.message();
+    EXPECT_NE(status.message().find("key prefix"), std::string::npos) << status.message();
+    EXPECT_EQ(status.message().find('\n'), std::string::npos) << status.message();
+  }
+  EXPECT_TRUE((*store)->SetStorageClass("bkt", "", "").ok());
+  EXPECT_EQ((*store)->StorageClassFor("bkt", "any/key"), "");
+}
+
+TEST(S3StorageClassTest, LongestRegisteredPrefixOfTheKeyWins) {
+  Result<std::unique_ptr<S3ObjectStore>> store =
+      S3ObjectStore::Open(FakeOptions("http://127.0.0.1:9"));
+  ASSERT_TRUE(store.ok());
+  S3ObjectStore& s = **store;
+  EXPECT_EQ(s.StorageClassFor("bkt", "versions/c/id/v0.json"), "") << "nothing registered";
+  ASSERT_TRUE(s.SetStorageClass("bkt", "versions/", "GLACIER").ok());
+  ASSERT_TRUE(s.SetStorageClass("bkt", "records/", "STANDARD").ok());
+  EXPECT_EQ(s.StorageClassFor("bkt", "versions/c/id/v0.json"), "GLACIER");
+  EXPECT_EQ(s.StorageClassFor("bkt", "records/c/id/current.json"), "STANDARD");
+  EXPECT_EQ(s.StorageClassFor("bkt", "recordsX/c/id/current.json"), "") << "not under records/";
+  EXPECT_EQ(s.StorageClassFor("bkt", "content/c/blob"), "") << "no prefix leads it";
+  EXPECT_EQ(s.StorageClassFor("other", "versions/c/id/v0.json"), "") << "another bucket";
+  // The whole bucket, then longer prefixes inside "versions/": the longest leading one wins,
+  // whatever the order of registration.
+  ASSERT_TRUE(s.SetStorageClass("bkt", "versions/hot/", "STANDARD_IA").ok());
+  ASSERT_TRUE(s.SetStorageClass("bkt", "", "INTELLIGENT_TIERING").ok());
+  ASSERT_TRUE(s.SetStorageClass("bkt", "versions/cold/", "").ok());
+  EXPECT_EQ(s.StorageClassFor("bkt", "content/c/blob"), "INTELLIGENT_TIERING");
+  EXPECT_EQ(s.StorageClassFor("bkt", "recordsX/c/id/current.json"), "INTELLIGENT_TIERING");
+  EXPECT_EQ(s.StorageClassFor("bkt", "records/c/id/current.json"), "STANDARD");
+  EXPECT_EQ(s.StorageClassFor("bkt", "versions/c/id/v0.json"), "GLACIER");
+  EXPECT_EQ(s.StorageClassFor("bkt", "versions/hot/id/v0.json"), "STANDARD_IA");
+  EXPECT_EQ(s.StorageClassFor("bkt", "versions/cold/id/v0.json"), "")
+      << "an empty class registered for a longer prefix sends none";
+  // Registering a prefix again replaces its class and no other.
+  ASSERT_TRUE(s.SetStorageClass("bkt", "versions/", "DEEP_ARCHIVE").ok());
+  EXPECT_EQ(s.StorageClassFor("bkt", "versions/c/id/v0.json"), "DEEP_ARCHIVE");
+  EXPECT_EQ(s.StorageClassFor("bkt", "versions/hot/id/v0.json"), "STANDARD_IA");
 }
 
 TEST(S3StorageClassTest, ConcurrentSettersAndReadersSeeWholeValues) {
@@ -193,8 +233,10 @@ TEST(S3StorageClassTest, ConcurrentSettersAndReadersSeeWholeValues) {
   std::atomic<int> torn{0};
   std::thread reader([&] {
     while (!stop.load()) {
-      std::string seen = s.BucketStorageClass("b00");
-      if (!seen.empty() && seen != "GLACIER" && seen != "STANDARD_IA") ++torn;
+      for (const char* key : {"x/k", "versions/k", "versions/v1/k"}) {
+        std::string seen = s.StorageClassFor("b00", key);
+        if (!seen.empty() && seen != "GLACIER" && seen != "STANDARD_IA") ++torn;
+      }
     }
   });
   std::vector<std::thread> writers;
@@ -202,8 +244,11 @@ TEST(S3StorageClassTest, ConcurrentSettersAndReadersSeeWholeValues) {
     writers.emplace_back([&, t] {
       for (int i = 0; i < 2000; ++i) {
         std::string bucket = "b0" + std::to_string((t + i) % 3);
-        EXPECT_TRUE(s.SetBucketStorageClass(bucket, i % 2 ? "GLACIER" : "STANDARD_IA").ok());
-        if (i % 7 == 0) EXPECT_TRUE(s.SetBucketStorageClass(bucket, "").ok());
+        std::string prefix = i % 3 == 0   ? ""
+                             : i % 3 == 1 ? "versions/"
+                                          : "versions/v" + std::to_string(i % 5);
+        EXPECT_TRUE(s.SetStorageClass(bucket, prefix, i % 2 ? "GLACIER" : "STANDARD_IA").ok());
+        if (i % 7 == 0) EXPECT_TRUE(s.SetStorageClass(bucket, prefix, "").ok());
       }
     });
   }
@@ -410,7 +455,7 @@ class FakeS3StoreTest : public ::testing::Test {
 
 TEST_F(FakeS3StoreTest, StorageClassIsSignedAndSentOnSinglePut) {
   Start(MultipartService());
-  ASSERT_TRUE(store_->SetBucketStorageClass("bkt", "STANDARD_IA").ok());
+  ASSERT_TRUE(store_->SetStorageClass("bkt", "", "STANDARD_IA").ok());
   ASSERT_TRUE(store_->Put("bkt", "a/k", "hello", PutMode::kOverwrite).ok());
   ASSERT_TRUE(store_->Put("bkt", "a/k2", "hello", PutMode::kCreateOnly).ok());
   ASSERT_TRUE(store_->Put("other", "a/k", "hello", PutMode::kOverwrite).ok());
@@ -425,9 +470,61 @@ TEST_F(FakeS3StoreTest, StorageClassIsSignedAndSentOnSinglePut) {
   ExpectAllSigned();
 }
 
+// Strategy B: one bucket, a folder prefix per kind, each with its own class (the seed's cost
+// table), as the router registers them; a key under no registered prefix carries none.
+TEST_F(FakeS3StoreTest, OneBucketSendsEachKeyTheClassOfItsPrefix) {
+  Start(MultipartService());
+  ASSERT_TRUE(store_->SetStorageClass("app-data", "records/", "STANDARD").ok());
+  ASSERT_TRUE(store_->SetStorageClass("app-data", "versions/", "INTELLIGENT_TIERING").ok());
+  ASSERT_TRUE(store_->SetStorageClass("app-data", "backups/", "GLACIER").ok());
+  ASSERT_TRUE(store_->Put("app-data", "records/c/r1/current.json", "r", PutMode::kOverwrite).ok());
+  ASSERT_TRUE(store_->Put("app-data", "versions/c/r1/v0.json", "v", PutMode::kCreateOnly).ok());
+  ASSERT_TRUE(store_->Put("app-data", "backups/b1", "b", PutMode::kOverwrite).ok());
+  ASSERT_TRUE(store_->Put("app-data", "content/c/blob", "c", PutMode::kOverwrite).ok());
+  ASSERT_TRUE(store_->Put("app-data", "recordsX/c/r1", "x", PutMode::kOverwrite).ok());
+  ASSERT_TRUE(
+      store_->Put("app-data", "backups/big", std::string(6 * kMiB, 'b'), PutMode::kOverwrite).ok());
+  std::vector<Recorded> requests = fake_->requests();
+  ASSERT_EQ(requests.size(), 9u);  // Five PUTs, then create, two parts, complete.
+  const std::vector<std::string> sent = {"STANDARD", "INTELLIGENT_TIERING", "GLACIER", "", "",
+                                         "GLACIER"};
+  for (size_t i = 0; i < sent.size(); ++i) {
+    SCOPED_TRACE(requests[i].method + " " + requests[i].path);
+    EXPECT_EQ(requests[i].headers.count("x-amz-storage-class"), sent[i].empty() ? 0u : 1u);
+    EXPECT_EQ(requests[i].Header("x-amz-storage-class"), sent[i]);
+    if (!sent[i].empty()) {
+      EXPECT_NE(requests[i].Header("Authorization").find("x-amz-storage-class"), std::string::npos);
+    }
+  }
+  EXPECT_EQ(requests[1].Header("If-None-Match"), "*");
+  EXPECT_TRUE(requests[5].HasParam("uploads")) << "the multipart create carries the class";
+  for (size_t i = 6; i < requests.size(); ++i) {
+    EXPECT_FALSE(requests[i].headers.count("x-amz-storage-class")) << requests[i].target;
+  }
+  ExpectAllSigned();
+}
+
+TEST_F(FakeS3StoreTest, LongestPrefixPicksTheClassSent) {
+  Start(MultipartService());
+  ASSERT_TRUE(store_->SetStorageClass("bkt", "", "STANDARD_IA").ok());
+  ASSERT_TRUE(store_->SetStorageClass("bkt", "app/versions/", "GLACIER").ok());
+  ASSERT_TRUE(store_->SetStorageClass("bkt", "app/", "ONEZONE_IA").ok());
+  for (const char* key :
+       {"top", "app/records/c/r/current.json", "app/versions/c/r/v0.json", "app/versionsX/k"}) {
+    ASSERT_TRUE(store_->Put("bkt", key, "x", PutMode::kOverwrite).ok()) << key;
+  }
+  std::vector<Recorded> requests = fake_->requests();
+  ASSERT_EQ(requests.size(), 4u);
+  EXPECT_EQ(requests[0].Header("x-amz-storage-class"), "STANDARD_IA");
+  EXPECT_EQ(requests[1].Header("x-amz-storage-class"), "ONEZONE_IA");
+  EXPECT_EQ(requests[2].Header("x-amz-storage-class"), "GLACIER");
+  EXPECT_EQ(requests[3].Header("x-amz-storage-class"), "ONEZONE_IA");
+  ExpectAllSigned();
+}
+
 TEST_F(FakeS3StoreTest, MultipartPutSendsStorageClassOnCreateAndPartsInOrder) {
   Start(MultipartService());
-  ASSERT_TRUE(store_->SetBucketStorageClass("bkt", "GLACIER_IR").ok());
+  ASSERT_TRUE(store_->SetStorageClass("bkt", "big/", "GLACIER_IR").ok());
   std::string bytes(11 * kMiB + 3, 'x');
   ASSERT_TRUE(store_->Put("bkt", "big/obj", bytes, PutMode::kOverwrite).ok());
   EXPECT_EQ(Steps(), (std::vector<std::string>{

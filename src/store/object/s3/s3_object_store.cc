@@ -48,6 +48,19 @@ Status ValidateStorageClass(const std::string& storage_class) {
                          "EXPRESS_ONEZONE");
 }
 
+// A key prefix is only compared with keys, never sent, but it appears in messages.
+Status ValidateKeyPrefix(const std::string& key_prefix) {
+  if (key_prefix.size() > kMaxObjectKeyBytes) {
+    return InvalidArgument("key prefix is longer than 1024 bytes");
+  }
+  for (char c : key_prefix) {
+    if (object_key_internal::IsControl(c)) {
+      return InvalidArgument("key prefix holds a NUL or control byte");
+    }
+  }
+  return Status::Ok();
+}
+
 Status ValidateMultipartOptions(const S3Options& options) {
   const std::string range = std::to_string(kS3MinPartBytes) + ".." + std::to_string(kS3MaxPutBytes);
   if (options.multipart_threshold_bytes < kS3MinPartBytes ||
@@ -100,15 +113,16 @@ Status S3ObjectStore::EnsureBucket(const std::string& bucket) {
 Status S3ObjectStore::Put(const std::string& bucket, const std::string& key, std::string_view bytes,
                           PutMode mode) {
   XRONOX_RETURN_IF_ERROR(ValidateBucketAndKey(bucket, key));
-  Headers headers = WriteHeaders(bucket);
+  Headers headers = WriteHeaders(bucket, key);
   if (static_cast<int64_t>(bytes.size()) > multipart_threshold_) {
     return PutMultipart(bucket, key, bytes, mode, headers);
   }
   return PutSingle(bucket, key, bytes, mode, headers);
 }
 
-S3ObjectStore::Headers S3ObjectStore::WriteHeaders(const std::string& bucket) const {
-  std::string storage_class = BucketStorageClass(bucket);
+S3ObjectStore::Headers S3ObjectStore::WriteHeaders(const std::string& bucket,
+                                                   const std::string& key) const {
+  std::string storage_class = StorageClassFor(bucket, key);
   if (storage_class.empty()) return {};
   return {{"x-amz-storage-class", std::move(storage_class)}};
 }
@@ -291,25 +305,33 @@ Result<std::string> S3ObjectStore::Presign(const std::string& method, const std:
   return transport_->Presign(S3Request{method, bucket, key, {}, {}, ""}, expires_seconds);
 }
 
-Status S3ObjectStore::SetBucketStorageClass(const std::string& bucket,
-                                            const std::string& storage_class) {
+Status S3ObjectStore::SetStorageClass(const std::string& bucket, const std::string& key_prefix,
+                                      const std::string& storage_class) {
   XRONOX_RETURN_IF_ERROR(ValidateBucketName(bucket));
-  Status valid = ValidateStorageClass(storage_class);
-  if (!valid.ok())
-    return InvalidArgument("set storage class of " + bucket + ": " + valid.message());
+  const std::string target = "set storage class of bucket " + bucket + ", key prefix " +
+                             object_key_internal::Printable(key_prefix);
+  Status valid = ValidateKeyPrefix(key_prefix);
+  if (valid.ok()) valid = ValidateStorageClass(storage_class);
+  if (!valid.ok()) return InvalidArgument(target + ": " + valid.message());
   std::unique_lock lock(storage_classes_mutex_);
-  if (storage_class.empty()) {
-    storage_classes_.erase(bucket);
-  } else {
-    storage_classes_[bucket] = storage_class;
-  }
+  storage_classes_[bucket][key_prefix] = storage_class;
   return Status::Ok();
 }
 
-std::string S3ObjectStore::BucketStorageClass(const std::string& bucket) const {
+std::string S3ObjectStore::StorageClassFor(const std::string& bucket,
+                                           const std::string& key) const {
   std::shared_lock lock(storage_classes_mutex_);
   auto found = storage_classes_.find(bucket);
-  return found != storage_classes_.end() ? found->second : std::string();
+  if (found == storage_classes_.end()) return std::string();
+  // A bucket holds a few prefixes (one per kind of object), so a scan is enough.
+  const std::pair<const std::string, std::string>* longest = nullptr;
+  for (const auto& entry : found->second) {
+    if (key.starts_with(entry.first) &&
+        (longest == nullptr || entry.first.size() > longest->first.size())) {
+      longest = &entry;
+    }
+  }
+  return longest != nullptr ? longest->second : std::string();
 }
 
 Status S3ObjectStore::DeleteBucket(const std::string& bucket) {

@@ -1,6 +1,6 @@
 // S3ObjectStore: an ObjectStore over any S3-compatible service (AWS S3, versitygw, MinIO,
 // SeaweedFS, Ceph), through libcurl with our SigV4 signer. Beyond the contract: multipart
-// upload of large objects, presigned GET and PUT URLs, and a storage class per bucket.
+// upload of large objects, presigned GET and PUT URLs, and storage classes per key prefix.
 // Thread-safety: safe to call from many threads at once (the transport pools its handles; the
 // storage classes are guarded by a shared mutex; the other state is atomic flags).
 #pragma once
@@ -50,7 +50,7 @@ class S3ObjectStore final : public ObjectStore {
   /// S3Options::multipart_part_bytes, aborted on any failure. kCreateOnly: PUT (or
   /// CompleteMultipartUpload) with "If-None-Match: *" (412 -> AlreadyExists); where the service
   /// answers that with NotImplemented, a HEAD then an unconditional write, which is not atomic.
-  /// Sends the bucket's storage class (SetBucketStorageClass), if any.
+  /// Sends the storage class registered for the key's longest prefix (SetStorageClass), if any.
   Status Put(const std::string& bucket, const std::string& key, std::string_view bytes,
              PutMode mode) override;
   Result<std::string> Get(const std::string& bucket, const std::string& key) override;
@@ -72,19 +72,26 @@ class S3ObjectStore final : public ObjectStore {
   Result<std::string> PresignGet(const std::string& bucket, const std::string& key,
                                  int expires_seconds);
   /// Return a URL that lets anyone holding it PUT bucket/key (an overwrite), as PresignGet. The
-  /// uploader sends no extra header, so the bucket's storage class is NOT applied: such an
+  /// uploader sends no extra header, so no registered storage class is applied: such an
   /// object gets the service's default class.
   Result<std::string> PresignPut(const std::string& bucket, const std::string& key,
                                  int expires_seconds);
 
-  /// Make later Puts into `bucket` (single and multipart) send "x-amz-storage-class:
-  /// `storage_class`"; empty sends none (the service's default). InvalidArgument names a bad
-  /// bucket or a class that is not one of S3's: STANDARD, REDUCED_REDUNDANCY, STANDARD_IA,
-  /// ONEZONE_IA, INTELLIGENT_TIERING, GLACIER, DEEP_ARCHIVE, GLACIER_IR, OUTPOSTS,
-  /// EXPRESS_ONEZONE. Puts already under way keep the class they started with.
-  Status SetBucketStorageClass(const std::string& bucket, const std::string& storage_class);
-  /// The storage class set for `bucket`; empty when none.
-  std::string BucketStorageClass(const std::string& bucket) const;
+  /// Make later Puts into `bucket` of keys starting with `key_prefix` (empty: every key of the
+  /// bucket) send "x-amz-storage-class: `storage_class`" on the PUT (overwrite and create-only)
+  /// or on CreateMultipartUpload. A key takes the class of the longest registered prefix that
+  /// leads it, compared byte by byte (so register "records/", not "records", to keep
+  /// "recordsX/..." out); a key no registered prefix leads gets none. An empty `storage_class`
+  /// registers "send none" (the service's default) for the prefix, which also overrides a
+  /// shorter prefix's class; registering a (bucket, prefix) again replaces its class.
+  /// InvalidArgument names a bad bucket, a prefix over 1024 bytes or with a control byte, or a
+  /// class that is not one of S3's: STANDARD, REDUCED_REDUNDANCY, STANDARD_IA, ONEZONE_IA,
+  /// INTELLIGENT_TIERING, GLACIER, DEEP_ARCHIVE, GLACIER_IR, OUTPOSTS, EXPRESS_ONEZONE. Puts
+  /// already under way keep the class they started with.
+  Status SetStorageClass(const std::string& bucket, const std::string& key_prefix,
+                         const std::string& storage_class);
+  /// Return the storage class a Put of `key` into `bucket` would send; empty when none.
+  std::string StorageClassFor(const std::string& bucket, const std::string& key) const;
 
   /// Remove an empty bucket; ok when it is already absent. For tests and administration: the
   /// ObjectStore contract never removes buckets.
@@ -95,7 +102,7 @@ class S3ObjectStore final : public ObjectStore {
 
   using Headers = std::vector<std::pair<std::string, std::string>>;
 
-  Headers WriteHeaders(const std::string& bucket) const;
+  Headers WriteHeaders(const std::string& bucket, const std::string& key) const;
   Status PutSingle(const std::string& bucket, const std::string& key, std::string_view bytes,
                    PutMode mode, const Headers& headers);
   Status PutCreateOnlyByProbe(const std::string& bucket, const std::string& key,
@@ -120,7 +127,8 @@ class S3ObjectStore final : public ObjectStore {
   // The same for "If-None-Match: *" on CompleteMultipartUpload.
   std::atomic<bool> conditional_complete_unsupported_{false};
   mutable std::shared_mutex storage_classes_mutex_;
-  std::map<std::string, std::string> storage_classes_;  // Guarded by storage_classes_mutex_.
+  // Bucket -> key prefix -> storage class ("" = send none). Guarded by storage_classes_mutex_.
+  std::map<std::string, std::map<std::string, std::string>> storage_classes_;
 };
 
 }  // namespace xronox::store
