@@ -23,6 +23,9 @@ struct WriteIntent {
   Kind kind = Kind::kPut;
   Json body;                    ///< Data (create, put) or merge patch.
   int64_t restore_version = 0;  ///< kRestore: the version to copy.
+  /// kCreate: the id was generated for this write, so no head can exist and the first attempt
+  /// skips reading it (a collision still fails at the unique inserts and is re-read).
+  bool generated_id = false;
 };
 
 class Engine {

@@ -120,7 +120,10 @@ Result<WriteResult> Engine::WriteWithRetries(const Binding& b, const std::string
                                              const WriteIntent& intent,
                                              const WriteOptions& options) {
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-    XRONOX_ASSIGN_OR_RETURN(std::optional<store::HeadRow> head, b.hot->GetHead(b.ref, id));
+    std::optional<store::HeadRow> head;
+    if (attempt > 0 || !intent.generated_id) {
+      XRONOX_ASSIGN_OR_RETURN(head, b.hot->GetHead(b.ref, id));
+    }
     Result<Plan> planned = PlanWrite(b, id, head, intent, options);
     if (!planned.ok() && IsLostRace(planned.status())) continue;
     XRONOX_ASSIGN_OR_RETURN(Plan plan, std::move(planned));

@@ -44,7 +44,9 @@ Collection::Collection(std::shared_ptr<XronoxState> state, std::shared_ptr<const
 Result<WriteResult> Collection::Create(const Json& data, const WriteOptions& options) {
   return Guard([&]() -> Result<WriteResult> {
     std::string id = NewRecordId(state_->engine->clock()->NowMicros());
-    return state_->engine->Write(*binding_, id, Intent(WriteIntent::Kind::kCreate, data), options);
+    WriteIntent intent = Intent(WriteIntent::Kind::kCreate, data);
+    intent.generated_id = true;
+    return state_->engine->Write(*binding_, id, intent, options);
   });
 }
 

@@ -67,10 +67,17 @@ std::string UniqueDatabasePrefix() {
   return prefix;
 }
 
-Result<std::unique_ptr<HotStore>> OpenMongo() {
+// `filters`: kAuto resolves to kIdOnly on the test server (FerretDB); "mongo_server_filters"
+// runs the suite again with the conditions in the filters, as on MongoDB.
+Result<std::unique_ptr<HotStore>> OpenMongo(MongoOptions::ConditionFilters filters) {
   MongoOptions options;
   options.database_prefix = UniqueDatabasePrefix();
+  options.condition_filters = filters;
   return AsHotStore(MongoHotStore::Open(EnvOrNull("XRONOX_TEST_MONGO_URI"), options));
+}
+
+Status DropMongo(HotStore& store) {
+  return static_cast<MongoHotStore&>(store).DropPrefixedDatabases();
 }
 
 std::vector<HotBackend> Backends() {
@@ -85,8 +92,16 @@ std::vector<HotBackend> Backends() {
        },
        nullptr,
        {}},
-      {"mongo", [](const std::filesystem::path&) { return OpenMongo(); }, "XRONOX_TEST_MONGO_URI",
-       [](HotStore& store) { return static_cast<MongoHotStore&>(store).DropPrefixedDatabases(); }},
+      {"mongo",
+       [](const std::filesystem::path&) {
+         return OpenMongo(MongoOptions::ConditionFilters::kAuto);
+       },
+       "XRONOX_TEST_MONGO_URI", DropMongo},
+      {"mongo_server_filters",
+       [](const std::filesystem::path&) {
+         return OpenMongo(MongoOptions::ConditionFilters::kServer);
+       },
+       "XRONOX_TEST_MONGO_URI", DropMongo},
   };
 }
 

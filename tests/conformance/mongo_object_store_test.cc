@@ -94,3 +94,27 @@ TEST_F(MongoObjectStoreTest, ObjectsLiveBesideHotCollectionsWithoutShowingAsColl
 
 }  // namespace
 }  // namespace xronox::store
+
+namespace xronox::store {
+namespace {
+
+// The test server is FerretDB: kAuto must find out and filter conditional writes on `_id`
+// alone; kServer keeps the conditions in the filter.
+TEST(MongoConditionFiltersTest, AutoDetectsFerretDbAndFiltersOnIdAlone) {
+  if (auto check = testing::CheckServices({"XRONOX_TEST_MONGO_URI"}); check.missing) {
+    if (check.required) FAIL() << check.message;
+    GTEST_SKIP() << check.message;
+  }
+  std::string uri = testing::EnvValue("XRONOX_TEST_MONGO_URI").value_or("");
+  MongoOptions options;
+  auto detected = MongoHotStore::Open(uri, options);
+  ASSERT_TRUE(detected.ok()) << detected.status().ToString();
+  EXPECT_TRUE((*detected)->UsesIdOnlyFilters());
+  options.condition_filters = MongoOptions::ConditionFilters::kServer;
+  auto server = MongoHotStore::Open(uri, options);
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  EXPECT_FALSE((*server)->UsesIdOnlyFilters());
+}
+
+}  // namespace
+}  // namespace xronox::store

@@ -54,6 +54,21 @@ TEST_P(PlainTypesTest, KnowledgeDeleteThenPutRecreates) {
   EXPECT_EQ(engine_.Get(b, "x", {})->data, (Json{{"on", false}}));
 }
 
+// As in VersioningTest: a generated id that collides is refused by the head insert.
+TEST_P(PlainTypesTest, CreateWithAGeneratedIdThatExistsIsRefused) {
+  Binding b = Bind(DatabaseType::kKnowledge);
+  auto first = engine_.Write(b, "taken", MakeIntent(WriteIntent::Kind::kPut, {{"n", 1}}), By());
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  WriteIntent create = MakeIntent(WriteIntent::Kind::kCreate, {{"n", "intruder"}});
+  create.generated_id = true;
+  auto collided = engine_.Write(b, "taken", create, By());
+  ASSERT_FALSE(collided.ok());
+  EXPECT_EQ(collided.status().code(), StatusCode::kAlreadyExists) << collided.status().ToString();
+  auto record = engine_.Get(b, "taken", {});
+  ASSERT_TRUE(record.ok());
+  EXPECT_EQ(record->data, Json({{"n", 1}}));
+}
+
 TEST_P(PlainTypesTest, LogsAreAppendOnly) {
   Binding b = Bind(DatabaseType::kLogs, "activity_logs");
   ASSERT_TRUE(Write(b, "e1", MakeIntent(Kind::kCreate, {{"action", "login"}})).ok());

@@ -206,6 +206,26 @@ TEST_P(VersioningTest, LargePayloadsLiveInTheObjectStoreOnly) {
   EXPECT_EQ(record->data["blob"], big);
 }
 
+// A create whose generated id collides with an existing record skips the head read on its
+// first attempt; the unique inserts must still refuse it and leave the record untouched.
+TEST_P(VersioningTest, CreateWithAGeneratedIdThatExistsIsRefused) {
+  ASSERT_TRUE(Put("taken", {{"n", 1}}).ok());
+  ASSERT_TRUE(Put("taken", {{"n", 2}}).ok());
+  WriteIntent create = Intent(Kind::kCreate, {{"n", "intruder"}});
+  create.generated_id = true;
+  clock_.Advance(1000);
+  auto collided = engine_.Write(b_, "taken", create, By());
+  ASSERT_FALSE(collided.ok());
+  EXPECT_EQ(collided.status().code(), StatusCode::kAlreadyExists) << collided.status().ToString();
+  auto record = engine_.Get(b_, "taken", {});
+  ASSERT_TRUE(record.ok());
+  EXPECT_EQ(record->version, 1);
+  EXPECT_EQ(record->data, Json({{"n", 2}}));
+  auto report = engine_.Verify(b_, false);
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->problems.empty()) << report->problems.front();
+}
+
 XRONOX_INSTANTIATE_ENGINE_SUITE(VersioningTest);
 
 }  // namespace

@@ -39,8 +39,14 @@ Result<MongoUri> ParseUri(const std::string& uri_text, const MongoOptions& optio
   return uri;
 }
 
-// True when the server is a replica set member or a mongos (majority writes mean something).
-Result<bool> IsReplicated(const mongoc_uri_t* uri, const std::string& what) {
+// What the server is: replicated (a replica set member or a mongos: majority writes mean
+// something), and whether it is FerretDB (its buildInfo names its own version).
+struct ServerFacts {
+  bool replicated = false;
+  bool ferretdb = false;
+};
+
+Result<ServerFacts> AskServer(const mongoc_uri_t* uri, const std::string& what) {
   bson_error_t error;
   MongoClient client(mongoc_client_new_from_uri_with_error(uri, &error));
   if (client == nullptr) return MongoStatus(what, "client", error);
@@ -51,12 +57,19 @@ Result<bool> IsReplicated(const mongoc_uri_t* uri, const std::string& what) {
                                     &error)) {
     return MongoStatus(what + ": hello", "admin", error);
   }
+  ServerFacts facts;
   bson_iter_t it;
-  if (bson_iter_init_find(&it, reply.get(), "setName")) return true;
-  if (bson_iter_init_find(&it, reply.get(), "msg") && BSON_ITER_HOLDS_UTF8(&it)) {
-    return std::string_view(bson_iter_utf8(&it, nullptr)) == "isdbgrid";
+  facts.replicated = bson_iter_init_find(&it, reply.get(), "setName") ||
+                     (bson_iter_init_find(&it, reply.get(), "msg") && BSON_ITER_HOLDS_UTF8(&it) &&
+                      std::string_view(bson_iter_utf8(&it, nullptr)) == "isdbgrid");
+  Bson build_info, info;
+  BSON_APPEND_INT32(build_info.get(), "buildInfo", 1);
+  if (!mongoc_client_command_simple(client.get(), "admin", build_info.get(), nullptr, info.Reply(),
+                                    &error)) {
+    return MongoStatus(what + ": buildInfo", "admin", error);
   }
-  return false;
+  facts.ferretdb = bson_iter_init_find(&it, info.get(), "ferretdbVersion");
+  return facts;
 }
 
 MongoWriteConcern MakeWriteConcern(const MongoOptions& options, bool replicated) {
@@ -93,14 +106,17 @@ Result<OpenedMongoPool> OpenMongoPool(const std::string& uri_text, const MongoOp
   MongoRuntime::Get();
   XRONOX_RETURN_IF_ERROR(ValidateMongoOptions(options, what));
   XRONOX_ASSIGN_OR_RETURN(MongoUri uri, ParseUri(uri_text, options, what));
-  XRONOX_ASSIGN_OR_RETURN(bool replicated, IsReplicated(uri.get(), what));
-  MongoWriteConcern wc = MakeWriteConcern(options, replicated);
+  XRONOX_ASSIGN_OR_RETURN(ServerFacts facts, AskServer(uri.get(), what));
+  MongoWriteConcern wc = MakeWriteConcern(options, facts.replicated);
   mongoc_uri_set_write_concern(uri.get(), wc.get());
   bson_error_t error;
   MongoPool pool(mongoc_client_pool_new_with_error(uri.get(), &error));
   if (pool == nullptr) return MongoStatus(what, "client pool", error);
   mongoc_client_pool_set_error_api(pool.get(), MONGOC_ERROR_API_VERSION_2);
-  return OpenedMongoPool{std::move(pool), std::move(wc)};
+  bool id_only =
+      options.condition_filters == MongoOptions::ConditionFilters::kIdOnly ||
+      (options.condition_filters == MongoOptions::ConditionFilters::kAuto && facts.ferretdb);
+  return OpenedMongoPool{std::move(pool), std::move(wc), id_only};
 }
 
 }  // namespace xronox::store

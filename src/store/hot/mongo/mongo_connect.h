@@ -21,13 +21,16 @@ Status ValidateMongoOptions(const MongoOptions& options, const std::string& what
 struct OpenedMongoPool {
   MongoPool pool;
   MongoWriteConcern write_concern;
+  /// Conditional writes filter on `_id` alone and check the condition with a read first
+  /// (MongoOptions::ConditionFilters).
+  bool id_only_filters = false;
 };
 
 /// Validate `options`, parse `uri`, apply the options (timeouts, pool size, app name, read
-/// preference), ask the server whether it is replicated (one "hello"), set the write concern
-/// that follows, and return a pool (error API version 2). InvalidArgument for a bad URI or
-/// option, Unavailable when no server answers in time. Messages start with `what` and never
-/// repeat the URI (it may hold a password).
+/// preference), ask the server whether it is replicated and whether it is FerretDB ("hello"
+/// and "buildInfo"), set the write concern that follows, and return a pool (error API version 2).
+/// InvalidArgument for a bad URI or option, Unavailable when no server answers in time. Messages
+/// start with `what` and never repeat the URI (it may hold a password).
 Result<OpenedMongoPool> OpenMongoPool(const std::string& uri, const MongoOptions& options,
                                       const std::string& what);
 

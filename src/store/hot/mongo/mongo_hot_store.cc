@@ -38,8 +38,9 @@ Result<std::unique_ptr<MongoHotStore>> MongoHotStore::Open(const std::string& ur
                                                            MongoOptions options) {
   XRONOX_ASSIGN_OR_RETURN(OpenedMongoPool opened,
                           OpenMongoPool(uri_text, options, "open mongo hot store"));
-  return std::unique_ptr<MongoHotStore>(new MongoHotStore(
-      std::move(opened.pool), std::move(opened.write_concern), std::move(options)));
+  return std::unique_ptr<MongoHotStore>(
+      new MongoHotStore(std::move(opened.pool), std::move(opened.write_concern), std::move(options),
+                        opened.id_only_filters));
 }
 
 Result<MongoHotStore::Names> MongoHotStore::NamesOf(const CollectionRef& ref) const {

@@ -50,6 +50,20 @@ struct MongoOptions {
   int max_pool_size = 100;
   /// Application name sent to the server; default "xronox".
   std::string app_name = "xronox";
+  /// How conditional writes (replace the head at a version, update or delete a claim of an
+  /// owner) name their condition.
+  enum class ConditionFilters {
+    /// kIdOnly on FerretDB, kServer elsewhere. The default.
+    kAuto,
+    /// In the filter: {_id, version} / {_id, owner}; atomic on MongoDB, which uses the index.
+    kServer,
+    /// Filter on `_id` alone after reading the row and checking the condition. FerretDB v1
+    /// pushes only an `_id`-only filter down to its SQL backend and decodes the whole
+    /// collection in Go for any other (measured: replace 26 ms vs about 1 ms at 4,000 heads);
+    /// it checks such conditions without isolation anyway, so this loses nothing there.
+    kIdOnly,
+  };
+  ConditionFilters condition_filters = ConditionFilters::kAuto;
 };
 
 class MongoHotStore final : public HotStore {
@@ -67,6 +81,9 @@ class MongoHotStore final : public HotStore {
   /// False: FerretDB v1 applies conditional updates without isolation, and one code path
   /// serves MongoDB and FerretDB alike.
   bool ConditionalWritesAreAtomic() const override { return false; }
+
+  /// True when conditional writes filter on `_id` alone (MongoOptions::ConditionFilters).
+  bool UsesIdOnlyFilters() const { return id_only_filters_; }
 
   Status EnsureCollection(const CollectionRef& ref,
                           const std::vector<std::string>& indexed_props) override;
@@ -124,10 +141,12 @@ class MongoHotStore final : public HotStore {
   };
   using DocVisitor = std::function<bool(Doc)>;
 
-  MongoHotStore(MongoPool pool, MongoWriteConcern write_concern, MongoOptions options)
+  MongoHotStore(MongoPool pool, MongoWriteConcern write_concern, MongoOptions options,
+                bool id_only_filters)
       : pool_(std::move(pool)),
         write_concern_(std::move(write_concern)),
-        options_(std::move(options)) {}
+        options_(std::move(options)),
+        id_only_filters_(id_only_filters) {}
 
   Status Probe();
   // Validate `ref` and return its names; NotFound when the collection was never ensured.
@@ -152,6 +171,9 @@ class MongoHotStore final : public HotStore {
   Status InsertOne(const Names& names, const std::string& collection, const bson_t* doc,
                    const std::string& what);
   Status PutHead(const Names& names, const HeadRow& head, std::optional<int64_t> expected);
+  Status CheckClaimOwner(const CollectionRef& ref, const std::string& key, const std::string& owner,
+                         const std::string& what);
+  Result<std::optional<int64_t>> HeadVersion(const Names& names, const std::string& id);
   Status HeadWriteFailure(const Names& names, const std::string& id, int64_t expected);
   Status DeleteVersion(const Names& names, const VersionRow& version);
   Status EnsureCollectionOnce(const Names& names, const std::vector<std::string>& indexed_props);
@@ -165,6 +187,7 @@ class MongoHotStore final : public HotStore {
   MongoPool pool_;
   MongoWriteConcern write_concern_;
   MongoOptions options_;
+  const bool id_only_filters_;  ///< MongoOptions::ConditionFilters resolved at Open.
   std::mutex known_mu_;
   std::map<std::string, std::set<std::string>> ensured_;  // "db.c" -> indexed props ensured.
   std::set<std::string> known_;                           // MongoDB "db.c" seen to exist.

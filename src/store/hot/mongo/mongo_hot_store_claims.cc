@@ -40,12 +40,21 @@ Result<std::optional<ClaimRow>> MongoHotStore::GetClaim(const CollectionRef& ref
   return claim;
 }
 
+// NotFound unless `owner` holds the claim `key` (the id-only check before a write by `_id`).
+Status MongoHotStore::CheckClaimOwner(const CollectionRef& ref, const std::string& key,
+                                      const std::string& owner, const std::string& what) {
+  XRONOX_ASSIGN_OR_RETURN(std::optional<ClaimRow> held, GetClaim(ref, key));
+  if (held && held->owner == owner) return Status::Ok();
+  return NotFound(what + ": not held by owner '" + owner + "'");
+}
+
 Status MongoHotStore::UpdateClaim(const CollectionRef& ref, const ClaimRow& claim) {
   XRONOX_ASSIGN_OR_RETURN(Names names, Resolve(ref, "update claim"));
   std::string what = "update claim " + KeyTarget(names.Target(names.locks), claim.key);
+  if (id_only_filters_) XRONOX_RETURN_IF_ERROR(CheckClaimOwner(ref, claim.key, claim.owner, what));
   Bson filter, update;
   AppendString(filter.get(), "_id", claim.key);
-  AppendString(filter.get(), "owner", claim.owner);
+  if (!id_only_filters_) AppendString(filter.get(), "owner", claim.owner);
   bson_t set;
   BSON_APPEND_DOCUMENT_BEGIN(update.get(), "$set", &set);
   AppendString(&set, "body", claim.body);
@@ -59,12 +68,18 @@ Status MongoHotStore::UpdateClaim(const CollectionRef& ref, const ClaimRow& clai
 Status MongoHotStore::DeleteClaim(const CollectionRef& ref, const std::string& key,
                                   const std::string& owner) {
   XRONOX_ASSIGN_OR_RETURN(Names names, Resolve(ref, "delete claim"));
+  if (id_only_filters_) {
+    // kIdOnly: delete by `_id` only when `owner` holds the claim (ok otherwise: a no-op).
+    Status held = CheckClaimOwner(ref, key, owner, "delete claim");
+    if (held.code() == StatusCode::kNotFound) return Status::Ok();
+    XRONOX_RETURN_IF_ERROR(held);
+  }
   MongoPooledClient client(pool_.get());
   MongoCollection coll(
       mongoc_client_get_collection(client.get(), names.db.c_str(), names.locks.c_str()));
   Bson filter, reply;
   AppendString(filter.get(), "_id", key);
-  AppendString(filter.get(), "owner", owner);
+  if (!id_only_filters_) AppendString(filter.get(), "owner", owner);
   bson_error_t error;
   if (!mongoc_collection_delete_one(coll.get(), filter.get(), nullptr, reply.Reply(), &error)) {
     return MongoStatus("delete claim", KeyTarget(names.Target(names.locks), key), error);

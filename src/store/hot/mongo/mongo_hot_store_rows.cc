@@ -92,9 +92,9 @@ Result<std::optional<HeadRow>> MongoHotStore::GetHead(const CollectionRef& ref,
   return head;
 }
 
-// Names why replacing the head at `expected` matched nothing: absent, or another version.
-Status MongoHotStore::HeadWriteFailure(const Names& names, const std::string& id,
-                                       int64_t expected) {
+// The version of the head of `id`; nullopt when absent.
+Result<std::optional<int64_t>> MongoHotStore::HeadVersion(const Names& names,
+                                                          const std::string& id) {
   Bson filter, opts;
   AppendString(filter.get(), "_id", id);
   BSON_APPEND_INT64(opts.get(), "limit", 1);
@@ -105,8 +105,17 @@ Status MongoHotStore::HeadWriteFailure(const Names& names, const std::string& id
         current = Int64Field(doc, "version").value_or(0);
         return false;
       }));
+  return current;
+}
+
+// Names why replacing the head at `expected` matched nothing: absent, or another version.
+// Ok when the head is at `expected` (the id-only check before a replace).
+Status MongoHotStore::HeadWriteFailure(const Names& names, const std::string& id,
+                                       int64_t expected) {
+  XRONOX_ASSIGN_OR_RETURN(std::optional<int64_t> current, HeadVersion(names, id));
   std::string table = names.Target(names.head);
   if (!current.has_value()) return HeadNotFound(table, id, expected);
+  if (*current == expected) return Status::Ok();
   return HeadConflict(table, id, expected, *current);
 }
 
@@ -122,14 +131,18 @@ Status MongoHotStore::PutHead(const Names& names, const HeadRow& head,
     if (inserted.code() == StatusCode::kAlreadyExists) return HeadExists(table, head.id);
     return inserted;
   }
+  // kIdOnly: check the version with a read, then replace by `_id`.
+  if (id_only_filters_) XRONOX_RETURN_IF_ERROR(HeadWriteFailure(names, head.id, *expected));
   Bson filter;
   AppendString(filter.get(), "_id", head.id);
-  BSON_APPEND_INT64(filter.get(), "version", *expected);
+  if (!id_only_filters_) BSON_APPEND_INT64(filter.get(), "version", *expected);
   XRONOX_ASSIGN_OR_RETURN(int64_t matched,
                           UpdateMatched(names, names.head, filter.get(), doc.get(), true,
                                         "replace head " + IdTarget(table, head.id)));
   if (matched == 1) return Status::Ok();
-  return HeadWriteFailure(names, head.id, *expected);
+  Status failure = HeadWriteFailure(names, head.id, *expected);
+  // Matched nothing, yet at the expected version now: it moved and came back meanwhile.
+  return failure.ok() ? HeadConflict(table, head.id, *expected, *expected) : failure;
 }
 
 Status MongoHotStore::WriteHead(const CollectionRef& ref, const HeadRow& head,
