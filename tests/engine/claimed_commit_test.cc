@@ -33,17 +33,7 @@ class ClaimedCommitTest : public EngineTest {
   std::string ClaimNextVersion(const std::string& id, Json data) {
     auto head = hot_->GetHead(b_.ref, id);
     EXPECT_TRUE(head.ok() && *head);
-    VersionObject o;
-    o.collection = b_.ref.collection;
-    o.id = id;
-    o.version = (*head)->version + 1;
-    o.op = Operation::kUpdate;
-    o.actor = "ghost";
-    o.reason = "died after claiming";
-    o.at = (*head)->updated_at + 10;
-    o.changed_fields = ChangedFields(nullptr, data);
-    o.data = std::move(data);
-    o.prev_hash = (*head)->entry_hash;
+    VersionObject o = NextVersionObject(b_, **head, std::move(data), "died after claiming");
     std::string bytes = EncodeVersionObject(o).value();
     store::ClaimRow claim{VersionClaimKey(id, o.version), "ghost-owner", clock_.NowMicros(), bytes};
     EXPECT_TRUE(hot_->InsertClaim(b_.ref, claim).ok());

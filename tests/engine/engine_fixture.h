@@ -15,6 +15,7 @@
 
 #include "common/clock.h"
 #include "engine/engine.h"
+#include "engine/version_object.h"
 #include "store/hot/memory/memory_hot_store.h"
 #include "store/hot/mongo/mongo_hot_store.h"
 #include "store/hot/sqlite/sqlite_hot_store.h"
@@ -149,6 +150,24 @@ class EngineTest : public ::testing::TestWithParam<std::string> {
 };
 
 /// The backend name as a test name: "mongo+s3" becomes "mongo_s3".
+/// The version object that a writer of the version after `head` would write: an update of
+/// `data` by "ghost" (tests then leave it half-done, as a writer that died).
+inline VersionObject NextVersionObject(const Binding& b, const store::HeadRow& head, Json data,
+                                       const std::string& reason) {
+  VersionObject o;
+  o.collection = b.ref.collection;
+  o.id = head.id;
+  o.version = head.version + 1;
+  o.op = Operation::kUpdate;
+  o.actor = "ghost";
+  o.reason = reason;
+  o.at = head.updated_at + 10;
+  o.changed_fields = ChangedFields(nullptr, data);
+  o.data = std::move(data);
+  o.prev_hash = head.entry_hash;
+  return o;
+}
+
 inline std::string BackendName(const ::testing::TestParamInfo<std::string>& info) {
   std::string name = info.param;
   for (char& c : name) {

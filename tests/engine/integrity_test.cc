@@ -31,17 +31,7 @@ class IntegrityTest : public EngineTest {
   void WriteOrphanVersion(const std::string& id, Json data) {
     auto head = hot_->GetHead(b_.ref, id);
     ASSERT_TRUE(head.ok() && *head);
-    VersionObject o;
-    o.collection = b_.ref.collection;
-    o.id = id;
-    o.version = (*head)->version + 1;
-    o.op = Operation::kUpdate;
-    o.actor = "ghost";
-    o.reason = "crashed";
-    o.at = (*head)->updated_at + 10;
-    o.changed_fields = ChangedFields(nullptr, data);
-    o.data = std::move(data);
-    o.prev_hash = (*head)->entry_hash;
+    VersionObject o = NextVersionObject(b_, **head, std::move(data), "crashed");
     auto bytes = EncodeVersionObject(o);
     ASSERT_TRUE(bytes.ok());
     ASSERT_TRUE(objects_
