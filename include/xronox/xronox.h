@@ -76,6 +76,10 @@ class Xronox {
   /// template, those whose database exists in the hot store. Sorted.
   Result<std::vector<std::string>> ListTenants(DatabaseType type);
 
+  /// Ok when every configured backend answers; otherwise Unavailable (or the backend's error)
+  /// naming each connection that does not. Sends one small request per connection.
+  Status CheckReady();
+
   const Config& config() const;
 
  private:

@@ -283,4 +283,22 @@ Result<std::vector<std::string>> Router::ListTenants(DatabaseType type) {
   return std::vector<std::string>(tenants.begin(), tenants.end());
 }
 
+Status Router::CheckReady() {
+  // A bucket name no configuration uses: listing it reaches the service without touching data.
+  static const std::string kProbeBucket = "xronox-ready-probe";
+  std::string failures;
+  StatusCode code = StatusCode::kOk;
+  auto note = [&](const std::string& connection, const Status& status) {
+    if (status.ok() || status.code() == StatusCode::kNotFound) return;
+    if (code == StatusCode::kOk) code = status.code();
+    failures += (failures.empty() ? "" : "; ") + connection + ": " + status.message();
+  };
+  for (const auto& [name, hot] : hot_stores_) note(name, hot->ListDatabases().status());
+  for (const auto& [name, objects] : object_stores_) {
+    note(name, objects->List(kProbeBucket, "", "", 1).status());
+  }
+  if (code == StatusCode::kOk) return Status::Ok();
+  return Status(code, "not ready: " + failures);
+}
+
 }  // namespace xronox

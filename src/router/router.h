@@ -35,6 +35,11 @@ class Router {
   /// Tenants of a tenant-tier type: configured ones, and those a tenant template has created.
   Result<std::vector<std::string>> ListTenants(DatabaseType type);
 
+  /// Ok when every connection answers a small request (hot stores: list databases; object
+  /// stores: list a probe bucket, where "no such bucket" is an answer); otherwise the first
+  /// failure's code with every failing connection named.
+  Status CheckReady();
+
   const Config& config() const { return config_; }
 
  private:

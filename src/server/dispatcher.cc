@@ -1,9 +1,11 @@
 #include "server/dispatcher.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <exception>
 
+#include "common/ids.h"
 #include "server/codec.h"
 #include "server/handlers.h"
 #include "server/request_parsing.h"
@@ -22,7 +24,7 @@ bool IsWrite(const std::string& method) {
 
 HttpError NoRoute() {
   return MakeHttpError(404, "not_found",
-                       "no such resource; paths are /v1/health and "
+                       "no such resource; paths are /v1/health, /v1/ready and "
                        "/v1/{db}/{tenant}/{collection}[/{id}[/history|/diff|/restore]]");
 }
 
@@ -69,20 +71,34 @@ bool ExceedsLimit(const std::string& content_length, size_t limit) {
   return error == std::errc::result_out_of_range || (error == std::errc() && length > limit);
 }
 
+// The client's X-Request-Id when it is a safe token (1-128 of [A-Za-z0-9._:-]), else a fresh
+// random one: every response carries one, so a client can quote it when reporting a problem.
+std::string RequestId(const HttpRequest& request) {
+  std::string given = HeaderValue(request.headers, "X-Request-Id");
+  bool safe = !given.empty() && given.size() <= 128 &&
+              std::all_of(given.begin(), given.end(), [](unsigned char c) {
+                return std::isalnum(c) || c == '.' || c == '_' || c == ':' || c == '-';
+              });
+  return safe ? given : RandomHex(8);
+}
+
 }  // namespace
 
 Dispatcher::Dispatcher(Xronox& store, DispatcherOptions options)
     : store_(store), options_(options) {}
 
 HttpResponse Dispatcher::Handle(const HttpRequest& request) const {
+  HttpResponse response;
   try {
-    return Dispatch(request);
+    response = Dispatch(request);
   } catch (const std::exception& e) {
-    return ErrorResponse(
-        MakeHttpError(500, "internal", std::string("internal error: ") + e.what()));
+    response =
+        ErrorResponse(MakeHttpError(500, "internal", std::string("internal error: ") + e.what()));
   } catch (...) {
-    return ErrorResponse(MakeHttpError(500, "internal", "internal error: unknown exception"));
+    response = ErrorResponse(MakeHttpError(500, "internal", "internal error: unknown exception"));
   }
+  response.headers["X-Request-Id"] = RequestId(request);
+  return response;
 }
 
 HttpResponse Dispatcher::Dispatch(const HttpRequest& request) const {
@@ -95,6 +111,12 @@ HttpResponse Dispatcher::Dispatch(const HttpRequest& request) const {
   if (method == "OPTIONS") return OptionsResponse(allowed);
   if (!Contains(allowed, method)) return ErrorResponse(MethodNotAllowed(method, allowed, false));
   if (route->kind == RouteKind::kHealth) return JsonResponse(200, Json{{"status", "ok"}});
+  if (route->kind == RouteKind::kReady) {
+    Status ready = store_.CheckReady();
+    if (ready.ok()) return JsonResponse(200, Json{{"status", "ready"}});
+    // Every failure to answer is "not ready" (503), whatever the backend's own code.
+    return ErrorResponse(MakeHttpError(503, "not_ready", ready.message()));
+  }
   return DispatchRecord(request, *parsed, *route, method);
 }
 

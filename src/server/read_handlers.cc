@@ -36,6 +36,7 @@ Result<HttpResponse> HandleQuery(RecordCall& call) {
 Handler FindHandler(RouteKind kind, const std::string& method) {
   switch (kind) {
     case RouteKind::kHealth:
+    case RouteKind::kReady:
       return nullptr;
     case RouteKind::kCollection:
       if (method == "GET") return &HandleQuery;

@@ -103,6 +103,10 @@ std::optional<Route> MatchRoute(const std::vector<std::string>& segments) {
   if (segments.empty() || segments[0] != "v1") return std::nullopt;
   Route route;
   if (segments.size() == 2 && segments[1] == "health") return route;  // kHealth.
+  if (segments.size() == 2 && segments[1] == "ready") {
+    route.kind = RouteKind::kReady;
+    return route;
+  }
   if (segments.size() < 4 || segments.size() > 6) return std::nullopt;
   route.kind = RouteKind::kCollection;
   route.database_type = segments[1];
@@ -127,6 +131,7 @@ std::optional<Route> MatchRoute(const std::vector<std::string>& segments) {
 std::vector<std::string> AllowedMethods(RouteKind kind, bool logs) {
   switch (kind) {
     case RouteKind::kHealth:
+    case RouteKind::kReady:
       return {"GET"};
     case RouteKind::kCollection:
       return {"GET", "POST"};

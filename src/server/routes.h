@@ -1,5 +1,6 @@
 // Request-target parsing and the route table of the HTTP API:
-//   GET               /v1/health
+//   GET               /v1/health   (liveness: the process answers)
+//   GET               /v1/ready    (readiness: every backend answers; 503 otherwise)
 //   GET, POST         /v1/{db}/{tenant}/{collection}
 //   GET, PUT, PATCH, DELETE  /v1/{db}/{tenant}/{collection}/{id}   (logs: GET only)
 //   GET               /v1/{db}/{tenant}/{collection}/{id}/history
@@ -38,7 +39,7 @@ Result<ParsedTarget> ParseRequestTarget(std::string_view target);
 /// Decode %XX escapes (and '+' as space when `plus_is_space`); nullopt on a malformed escape.
 std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_space);
 
-enum class RouteKind { kHealth, kCollection, kRecord, kHistory, kDiff, kRestore };
+enum class RouteKind { kHealth, kReady, kCollection, kRecord, kHistory, kDiff, kRestore };
 
 /// A matched route with its raw (decoded, not yet validated) path parameters.
 struct Route {

@@ -121,6 +121,10 @@ Result<std::vector<std::string>> Xronox::ListCollections(const Target& target) {
   return Guard([&] { return state_->router->ListCollections(target); });
 }
 
+Status Xronox::CheckReady() {
+  return Guard([&] { return state_->router->CheckReady(); });
+}
+
 Result<std::vector<std::string>> Xronox::ListTenants(DatabaseType type) {
   return Guard([&] { return state_->router->ListTenants(type); });
 }

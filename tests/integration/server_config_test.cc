@@ -168,6 +168,8 @@ TEST_F(ProductionConfigTest, ServesRuntimeRecordsWithKeysFromTheEnvironment) {
   std::ifstream file(config_path_);
   std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
   EXPECT_EQ(text.find(Secret()), std::string::npos) << "the test put the secret in the file";
+  Reply ready = Get("/v1/ready");
+  EXPECT_EQ(ready.status, 200) << "MongoDB and S3 both answer: " << ready.raw;
   RunWorkload();
   auto s3 = store::S3ObjectStore::Open(TestS3Options());
   ASSERT_TRUE(s3.ok());

@@ -40,6 +40,7 @@ TEST(ServerRoutesTest, ParseRequestTargetKeepsEncodedSlashesInsideSegments) {
 TEST(ServerRoutesTest, MatchRouteFollowsTheTable) {
   using Segments = std::vector<std::string>;
   EXPECT_EQ(MatchRoute(Segments{"v1", "health"})->kind, RouteKind::kHealth);
+  EXPECT_EQ(MatchRoute(Segments{"v1", "ready"})->kind, RouteKind::kReady);
   std::optional<Route> collection = MatchRoute(Segments{"v1", "runtime", "acme", "orders"});
   ASSERT_TRUE(collection);
   EXPECT_EQ(collection->kind, RouteKind::kCollection);
@@ -260,6 +261,28 @@ TEST_F(ServerDispatcherTest, PutThenGetRoundTrips) {
   ASSERT_EQ(get.status, 200) << get.body;
   EXPECT_EQ(Json::parse(get.body)["data"], Json::parse(R"({"a":[1,2.5,"x"]})"));
   EXPECT_EQ(HeaderValue(get.headers, "ETag"), "\"0\"");
+}
+
+TEST_F(ServerDispatcherTest, ReadyWhenEveryBackendAnswers) {
+  HttpResponse ready = Call("GET", "/v1/ready");
+  EXPECT_EQ(ready.status, 200) << ready.body;
+  EXPECT_EQ(ready.body, R"({"status":"ready"})");
+  EXPECT_EQ(Call("POST", "/v1/ready", "{}").status, 405);
+}
+
+TEST_F(ServerDispatcherTest, EveryResponseCarriesARequestId) {
+  HttpResponse echoed = Call("GET", "/v1/health", "", {{"X-Request-Id", "client-42.a:b_c"}});
+  EXPECT_EQ(HeaderValue(echoed.headers, "X-Request-Id"), "client-42.a:b_c");
+  std::string generated = HeaderValue(Call("GET", "/nowhere").headers, "X-Request-Id");
+  EXPECT_EQ(generated.size(), 16u);
+  EXPECT_NE(generated, HeaderValue(Call("GET", "/nowhere").headers, "X-Request-Id"));
+  for (const std::string& unsafe : {std::string("has space"), std::string(129, 'a'),
+                                    std::string("quote\""), std::string("new\nline")}) {
+    std::string id = HeaderValue(Call("GET", "/v1/health", "", {{"X-Request-Id", unsafe}}).headers,
+                                 "X-Request-Id");
+    EXPECT_NE(id, unsafe);
+    EXPECT_EQ(id.size(), 16u);
+  }
 }
 
 }  // namespace
