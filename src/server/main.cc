@@ -1,5 +1,6 @@
 // xronoxd: the HTTP/JSON server over the Xronox library.
 //   xronoxd --data DIR | --config FILE [--listen HOST:PORT] [--max-body BYTES] [--threads N]
+//           [--insecure-no-auth]   (needed to listen on anything but loopback)
 // Prints "xronoxd listening on http://HOST:PORT (data: DIR)" once it accepts connections;
 // SIGINT or SIGTERM stops it after in-flight requests finish.
 #include <pthread.h>
@@ -29,7 +30,14 @@ struct Flags {
   std::string listen = "127.0.0.1:8700";
   size_t max_body = xronox::server::kDefaultMaxBodyBytes;
   int threads = 0;
+  bool insecure_no_auth = false;
 };
+
+// The server checks no credentials yet, so only the local machine may reach it unless the
+// operator says otherwise: a loopback host is 127.0.0.0/8, ::1 or "localhost".
+bool IsLoopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
 
 Result<ListenerOptions> ParseListen(const std::string& text) {
   size_t colon = text.rfind(':');
@@ -134,6 +142,12 @@ int Run(const Flags& flags) {
     std::cerr << "xronoxd: " << listen.status().message() << "\n";
     return 2;
   }
+  if (!IsLoopback(listen->host) && !flags.insecure_no_auth) {
+    std::cerr << "xronoxd: refusing to listen on " << listen->host
+              << " without authentication: anyone who reaches it could read and write every "
+                 "tenant's data; listen on 127.0.0.1 or ::1, or pass --insecure-no-auth\n";
+    return 2;
+  }
   listen->max_body_bytes = flags.max_body;
   listen->threads = flags.threads;
   auto store = OpenStore(flags);
@@ -170,6 +184,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--threads", flags.threads, "Worker threads (0: library default)")
       ->check(CLI::NonNegativeNumber);
+  app.add_flag("--insecure-no-auth", flags.insecure_no_auth,
+               "Allow a non-loopback --listen address although requests are not authenticated");
   CLI11_PARSE(app, argc, argv);
   if (flags.data.empty() == flags.config.empty()) {
     std::cerr << "xronoxd: give exactly one of --data DIR or --config FILE\n";

@@ -273,5 +273,23 @@ TEST(XronoxdProcessTest, BadFlagsAndConfigsExitNonZero) {
   }
 }
 
+// No request is authenticated yet: a non-loopback address needs the operator's explicit flag.
+TEST(XronoxdProcessTest, NonLoopbackListenNeedsTheInsecureFlag) {
+  TempDir dir;
+  for (const std::string& host : {"0.0.0.0", "[::]"}) {
+    auto [code, err] = RunXronoxd({"--data", dir.path() + "/d", "--listen", host + ":0"});
+    ASSERT_TRUE(code.has_value()) << "xronoxd did not exit for " << host;
+    EXPECT_EQ(*code, 2) << err;
+    EXPECT_NE(err.find("without authentication"), std::string::npos) << err;
+    EXPECT_NE(err.find("--insecure-no-auth"), std::string::npos) << err;
+  }
+  auto server = ChildProcess::Start(XronoxdBinary(), {"--data", dir.path() + "/d", "--listen",
+                                                      "0.0.0.0:0", "--insecure-no-auth"});
+  ASSERT_NE(server, nullptr);
+  std::string line = server->ReadLine(std::chrono::seconds(30));
+  EXPECT_EQ(line.rfind("xronoxd listening on http://0.0.0.0:", 0), 0u) << line << server->Stderr();
+  EXPECT_EQ(server->Signal(SIGTERM, std::chrono::seconds(10)), std::optional<int>(0));
+}
+
 }  // namespace
 }  // namespace xronox::testing
