@@ -77,6 +77,9 @@ class Engine {
   /// Runtime commit on object stores whose create-only Put is not atomic: a claim holding the
   /// version object is the commit point (version_claims.cc).
   Status CommitVersionedClaimed(const Binding& b, const Plan& plan, const std::string& bytes);
+  /// The head a committed version leaves: payload inline when small, its hash, the object key.
+  Result<store::HeadRow> VersionHead(const Binding& b, const Plan& plan, const std::string& key,
+                                     const std::string& entry_hash);
   /// Insert the version row and head of a version whose object is written.
   Status IndexVersion(const Binding& b, const Plan& plan, const std::string& key,
                       const std::string& entry_hash);

@@ -249,13 +249,7 @@ Status Engine::IndexRolledVersion(const Binding& b, const std::optional<store::H
   plan.created_at = head ? head->created_at : object.at;
   plan.actor = object.actor;
   plan.reason = object.reason;
-  std::string data_text, payload_hash;
-  if (!object.deleted) {
-    XRONOX_ASSIGN_OR_RETURN(std::string text, DumpJson(object.data));
-    payload_hash = Sha256Hex(text);
-    if (static_cast<int64_t>(text.size()) <= options_.inline_max_bytes) data_text = text;
-  }
-  store::HeadRow next_head = HeadFromPlan(b, plan, data_text, key, payload_hash, entry_hash);
+  XRONOX_ASSIGN_OR_RETURN(store::HeadRow next_head, VersionHead(b, plan, key, entry_hash));
   store::VersionRow row = VersionRowFromObject(object, key, entry_hash);
   std::optional<int64_t> base = head ? std::optional<int64_t>(head->version) : std::nullopt;
   Status commit = b.hot->CommitVersion(b.ref, row, next_head, base);

@@ -152,8 +152,8 @@ Status Engine::CommitVersioned(const Binding& b, const std::optional<store::Head
   return IndexVersion(b, plan, key, Sha256Hex(bytes));
 }
 
-Status Engine::IndexVersion(const Binding& b, const Plan& plan, const std::string& key,
-                            const std::string& entry_hash) {
+Result<store::HeadRow> Engine::VersionHead(const Binding& b, const Plan& plan,
+                                           const std::string& key, const std::string& entry_hash) {
   std::string data_text;
   std::string payload_hash;
   if (!plan.deleted) {
@@ -161,9 +161,13 @@ Status Engine::IndexVersion(const Binding& b, const Plan& plan, const std::strin
     payload_hash = Sha256Hex(text);
     if (static_cast<int64_t>(text.size()) <= options_.inline_max_bytes) data_text = std::move(text);
   }
-  VersionObject object = ObjectFromPlan(b, plan);
-  store::VersionRow row = VersionRowFromObject(object, key, entry_hash);
-  store::HeadRow next = HeadFromPlan(b, plan, std::move(data_text), key, payload_hash, entry_hash);
+  return HeadFromPlan(b, plan, std::move(data_text), key, payload_hash, entry_hash);
+}
+
+Status Engine::IndexVersion(const Binding& b, const Plan& plan, const std::string& key,
+                            const std::string& entry_hash) {
+  store::VersionRow row = VersionRowFromObject(ObjectFromPlan(b, plan), key, entry_hash);
+  XRONOX_ASSIGN_OR_RETURN(store::HeadRow next, VersionHead(b, plan, key, entry_hash));
   Status commit = b.hot->CommitVersion(b.ref, row, next, plan.base_version);
   if (commit.code() == StatusCode::kAlreadyExists || commit.code() == StatusCode::kConflict) {
     // Our object is the version (create-only or claimed); someone rolled it forward for us.
