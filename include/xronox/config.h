@@ -126,6 +126,28 @@ struct EngineOptions {
   int64_t claim_lease_seconds = 30;
 };
 
+/// What an API key may do: `operations` on the records of `database_types` x `tenants`. "*" in
+/// a list matches anything.
+struct ApiKeyScope {
+  std::vector<std::string> database_types;  ///< Database type names ("runtime", ...) or "*".
+  std::vector<std::string> tenants;         ///< Tenant ids, "_" for the generic tier, or "*".
+  std::vector<std::string> operations;      ///< "read", "write", "admin", or "*".
+};
+
+/// A bearer token that xronoxd accepts. Only the token's SHA-256 is kept, never the token.
+struct ApiKey {
+  std::string principal;            ///< Recorded as the actor of every write made with this key.
+  std::string secret_sha256;        ///< Lower-case hex SHA-256 of the whole token text.
+  std::vector<ApiKeyScope> scopes;  ///< At least one; a request must fit one of them.
+};
+
+/// Settings of the HTTP server, xronoxd (config key "server"); the library ignores them.
+struct ServerConfig {
+  /// Accepted API keys. Empty: requests are not authenticated, and xronoxd listens on loopback
+  /// only unless started with --insecure-no-auth.
+  std::vector<ApiKey> api_keys;
+};
+
 /// A complete, validated configuration. Build it with ConfigBuilder, a preset or LoadConfig*.
 struct Config {
   std::map<std::string, MongoConnection> mongo_connections;
@@ -137,6 +159,7 @@ struct Config {
   std::optional<DatabaseConfig> runtime_tenant_template;
   std::map<std::string, CollectionMap> collection_maps;
   EngineOptions engine;
+  ServerConfig server;
 };
 
 /// Assembles a Config; Build() checks it against the database matrix.
@@ -224,6 +247,14 @@ Result<MigrationResult> MigrateLegacyConfig(const std::string& json_text,
 Result<Config> ParseConfigJson(const std::string& text);
 /// Read and parse a config file.
 Result<Config> LoadConfigFile(const std::string& path);
+/// Read a file holding only API keys, {"apiKeys": [...]} in the form of the config's
+/// "server.apiKeys" (for xronoxd --api-keys); validated like the config's.
+Result<std::vector<ApiKey>> LoadApiKeysFile(const std::string& path);
+/// Return the lower-case hex SHA-256 of a token: the `secret_sha256` that accepts it.
+std::string HashApiKeyToken(const std::string& token);
+/// Return a new random API key token: "xrx_" and 64 hex digits (256 bits from the system's
+/// random source). Give it to the client once; keep only its HashApiKeyToken.
+std::string NewApiKeyToken();
 /// Serialize a config to JSON (secrets included as given; callers must not log it).
 Json ConfigToJson(const Config& config);
 

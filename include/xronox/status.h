@@ -77,6 +77,8 @@ Status Corruption(std::string message);
 Status NotSupported(std::string message);
 Status Internal(std::string message);
 Status ResourceExhausted(std::string message);
+Status PermissionDenied(std::string message);
+Status Unauthenticated(std::string message);
 
 /// A value or the Status that explains why there is none.
 template <typename T>

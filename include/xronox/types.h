@@ -47,8 +47,9 @@ struct Record {
   bool deleted = false;
   TimestampMicros created_at = 0;
   TimestampMicros updated_at = 0;
-  std::string actor;   ///< Who wrote this version (empty on non-versioned types).
-  std::string reason;  ///< Why (empty on non-versioned types).
+  std::string actor;         ///< Who wrote this version (empty on non-versioned types).
+  std::string reason;        ///< Why (empty on non-versioned types).
+  std::string on_behalf_of;  ///< For whom the actor wrote it, when it said so; else empty.
 };
 
 /// One entry of a record's audit trail, without its payload.
@@ -57,14 +58,18 @@ struct VersionInfo {
   Operation op = Operation::kCreate;
   std::string actor;
   std::string reason;
+  std::string on_behalf_of;  ///< For whom the actor wrote it; empty when not given.
   TimestampMicros at = 0;
   std::vector<std::string> changed_fields;  ///< Top-level field names this version changed.
 };
 
 /// Options of every write.
 struct WriteOptions {
-  std::string actor;                        ///< Required on runtime writes.
-  std::string reason;                       ///< Required on runtime writes.
+  std::string actor;   ///< Required on runtime writes.
+  std::string reason;  ///< Required on runtime writes.
+  /// Optional: the party the actor acts for (e.g. the end user behind a service's key). Kept
+  /// beside the actor in the audit trail, never in its place.
+  std::string on_behalf_of;
   std::optional<int64_t> expected_version;  ///< Fail with FailedPrecondition unless current.
   bool create_only = false;                 ///< Put: fail with AlreadyExists if the id exists.
   std::string idempotency_key;              ///< Retries with the same key return the first result.
@@ -111,12 +116,13 @@ struct WriteResult {
 };
 
 /// The JSON form of a record used by the HTTP API and the CLI:
-/// {"id","version","data","deleted"(only when true),"createdAt","updatedAt","actor","reason"},
+/// {"id","version","data","deleted"(only when true),"createdAt","updatedAt","actor","reason",
+/// "onBehalfOf"(only when set)},
 /// times as RFC 3339 UTC with microseconds.
 Json RecordToJson(const Record& record);
 /// RecordToJson serialized; splices Record::data_text in as is when it is set.
 std::string RecordToJsonText(const Record& record);
-/// {"version","op","actor","reason","at","changedFields"}.
+/// {"version","op","actor","reason","onBehalfOf"(only when set),"at","changedFields"}.
 Json VersionInfoToJson(const VersionInfo& info);
 
 }  // namespace xronox

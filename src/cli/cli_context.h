@@ -45,5 +45,7 @@ void AddHistoryCommands(CLI::App& app, StoreOptions& store, int& exit_code);
 void AddAdminCommands(CLI::App& app, StoreOptions& store, int& exit_code);
 /// Register `config migrate` (works without --data/--config: it opens no store).
 void AddConfigCommands(CLI::App& app, int& exit_code);
+/// Register `keys new` (opens no store).
+void AddKeyCommands(CLI::App& app, int& exit_code);
 
 }  // namespace xronox::cli

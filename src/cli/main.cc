@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   AddHistoryCommands(app, store, exit_code);
   AddAdminCommands(app, store, exit_code);
   AddConfigCommands(app, exit_code);
+  AddKeyCommands(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

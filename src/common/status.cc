@@ -51,5 +51,7 @@ Status Corruption(std::string m) { return {StatusCode::kCorruption, std::move(m)
 Status NotSupported(std::string m) { return {StatusCode::kNotSupported, std::move(m)}; }
 Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
 Status ResourceExhausted(std::string m) { return {StatusCode::kResourceExhausted, std::move(m)}; }
+Status PermissionDenied(std::string m) { return {StatusCode::kPermissionDenied, std::move(m)}; }
+Status Unauthenticated(std::string m) { return {StatusCode::kUnauthenticated, std::move(m)}; }
 
 }  // namespace xronox

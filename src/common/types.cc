@@ -43,6 +43,7 @@ Json RecordToJson(const Record& record) {
   if (record.deleted) j["deleted"] = true;
   if (!record.actor.empty()) j["actor"] = record.actor;
   if (!record.reason.empty()) j["reason"] = record.reason;
+  if (!record.on_behalf_of.empty()) j["onBehalfOf"] = record.on_behalf_of;
   return j;
 }
 
@@ -56,9 +57,11 @@ std::string RecordToJsonText(const Record& record) {
 }
 
 Json VersionInfoToJson(const VersionInfo& info) {
-  return {{"version", info.version},      {"op", OperationName(info.op)},
-          {"actor", info.actor},          {"reason", info.reason},
-          {"at", FormatRfc3339(info.at)}, {"changedFields", info.changed_fields}};
+  Json j = {{"version", info.version},      {"op", OperationName(info.op)},
+            {"actor", info.actor},          {"reason", info.reason},
+            {"at", FormatRfc3339(info.at)}, {"changedFields", info.changed_fields}};
+  if (!info.on_behalf_of.empty()) j["onBehalfOf"] = info.on_behalf_of;
+  return j;
 }
 
 }  // namespace xronox

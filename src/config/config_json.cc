@@ -6,6 +6,7 @@
 #include "common/json_codec.h"
 #include "config/json_reader.h"
 #include "config/resolve.h"
+#include "config/server_config.h"
 #include "xronox/config.h"
 
 namespace xronox {
@@ -252,6 +253,7 @@ Result<Config> ParseUnvalidated(const std::string& text) {
   ReadDatabases(root, &config);
   ReadCollectionMaps(root, &config);
   ReadEngine(root, &config.engine);
+  config_internal::ReadServerConfig(root, &config.server);
   root.Finish();
   XRONOX_RETURN_IF_ERROR(problems.ToStatus("invalid config"));
   return config;
@@ -310,6 +312,22 @@ Result<Config> LoadConfigFile(const std::string& path) {
   for (auto& [name, folder] : config.folder_connections) ResolvePath(base_dir, &folder.path);
   if (Status s = ValidateConfig(config); !s.ok()) return InFile(path, s);
   return config;
+}
+
+Result<std::vector<ApiKey>> LoadApiKeysFile(const std::string& path) {
+  XRONOX_ASSIGN_OR_RETURN(std::string text, ReadConfigText(path));
+  Result<Json> json = ParseJsonStrict(text);
+  if (!json.ok())
+    return InFile(path, InvalidArgument("invalid API keys: " + json.status().message()));
+  config_internal::Problems problems;
+  std::vector<ApiKey> keys;
+  config_internal::ObjectReader root(*json, "", &problems);
+  config_internal::ReadApiKeys(root, &keys);
+  root.Finish();
+  if (problems.empty() && keys.empty()) problems.Add("apiKeys", "must list at least one key");
+  config_internal::ValidateApiKeys(keys, "apiKeys", &problems);
+  if (Status s = problems.ToStatus("invalid API keys"); !s.ok()) return InFile(path, s);
+  return keys;
 }
 
 }  // namespace xronox

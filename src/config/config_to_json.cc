@@ -1,5 +1,6 @@
 // ConfigToJson: writes the format ParseConfigJson reads, so that a config round-trips.
 #include "config/resolve.h"
+#include "config/server_config.h"
 #include "xronox/config.h"
 
 namespace xronox {
@@ -129,12 +130,16 @@ Json CollectionMapsJson(const Config& config) {
 }  // namespace
 
 Json ConfigToJson(const Config& config) {
-  return Json{{"connections", ConnectionsJson(config)},
-              {"databases", DatabasesJson(config)},
-              {"collectionMaps", CollectionMapsJson(config)},
-              {"engine",
-               {{"inlineMaxBytes", config.engine.inline_max_bytes},
-                {"claimLeaseSeconds", config.engine.claim_lease_seconds}}}};
+  Json json{{"connections", ConnectionsJson(config)},
+            {"databases", DatabasesJson(config)},
+            {"collectionMaps", CollectionMapsJson(config)},
+            {"engine",
+             {{"inlineMaxBytes", config.engine.inline_max_bytes},
+              {"claimLeaseSeconds", config.engine.claim_lease_seconds}}}};
+  if (!config.server.api_keys.empty()) {
+    json["server"] = config_internal::ServerConfigToJson(config.server);
+  }
+  return json;
 }
 
 }  // namespace xronox

@@ -5,6 +5,7 @@
 
 #include "common/names.h"
 #include "config/resolve.h"
+#include "config/server_config.h"
 #include "config/validate_internal.h"
 
 namespace xronox {
@@ -215,6 +216,7 @@ Status ValidateConfig(const Config& config) {
   config_internal::ValidateStorageClasses(config, &problems);
   config_internal::ValidateCollectionMaps(config, &problems);
   config_internal::ValidateEngine(config.engine, &problems);
+  config_internal::ValidateApiKeys(config.server.api_keys, "server.apiKeys", &problems);
   return problems.ToStatus("invalid config");
 }
 

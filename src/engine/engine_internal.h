@@ -22,6 +22,7 @@ struct Engine::Plan {
   TimestampMicros created_at = 0;
   std::string actor;
   std::string reason;
+  std::string on_behalf_of;
   std::string idempotency_key;
   std::string prev_hash;  ///< Entry hash of the base version (runtime).
 };

@@ -30,6 +30,7 @@ Json HeadToJson(const store::HeadRow& h) {
           {"updatedAt", h.updated_at},
           {"actor", h.actor},
           {"reason", h.reason},
+          {"onBehalfOf", h.on_behalf_of},
           {"indexed", h.indexed}};
 }
 
@@ -46,6 +47,7 @@ Result<store::HeadRow> HeadFromJson(const Json& j) {
     h.updated_at = j.at("updatedAt").get<int64_t>();
     h.actor = j.at("actor").get<std::string>();
     h.reason = j.at("reason").get<std::string>();
+    h.on_behalf_of = j.value("onBehalfOf", "");
     h.indexed = j.at("indexed").get<std::string>();
     return h;
   } catch (const Json::exception& e) {

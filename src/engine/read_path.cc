@@ -33,6 +33,7 @@ VersionInfo InfoFromRow(const store::VersionRow& row) {
   info.op = ParseOperation(row.op).value_or(Operation::kUpdate);
   info.actor = row.actor;
   info.reason = row.reason;
+  info.on_behalf_of = row.on_behalf_of;
   info.at = row.at;
   Json fields = Json::parse(row.changed_fields, nullptr, false);
   if (fields.is_array()) {
@@ -121,6 +122,7 @@ Result<Record> Engine::RecordFromHead(const Binding& b, store::HeadRow head, boo
   record.updated_at = head.updated_at;
   record.actor = std::move(head.actor);
   record.reason = std::move(head.reason);
+  record.on_behalf_of = std::move(head.on_behalf_of);
   return record;
 }
 
@@ -131,9 +133,16 @@ Result<Record> Engine::Get(const Binding& b, const std::string& id, const GetOpt
     XRONOX_ASSIGN_OR_RETURN(store::VersionRow row, FindVersion(b, id, options));
     XRONOX_ASSIGN_OR_RETURN(VersionObject object, ReadVersion(b, row));
     XRONOX_ASSIGN_OR_RETURN(auto head, b.hot->GetHead(b.ref, id));
-    Record record{id,        object.version, std::move(object.data),
-                  "",        object.deleted, head ? head->created_at : object.at,
-                  object.at, object.actor,   object.reason};
+    Record record{id,
+                  object.version,
+                  std::move(object.data),
+                  "",
+                  object.deleted,
+                  head ? head->created_at : object.at,
+                  object.at,
+                  object.actor,
+                  object.reason,
+                  object.on_behalf_of};
     if (options.raw_data) {
       XRONOX_ASSIGN_OR_RETURN(record.data_text, DumpJson(record.data));
       record.data = nullptr;
@@ -249,6 +258,7 @@ Status Engine::IndexRolledVersion(const Binding& b, const std::optional<store::H
   plan.created_at = head ? head->created_at : object.at;
   plan.actor = object.actor;
   plan.reason = object.reason;
+  plan.on_behalf_of = object.on_behalf_of;
   XRONOX_ASSIGN_OR_RETURN(store::HeadRow next_head, VersionHead(b, plan, key, entry_hash));
   store::VersionRow row = VersionRowFromObject(object, key, entry_hash);
   std::optional<int64_t> base = head ? std::optional<int64_t>(head->version) : std::nullopt;

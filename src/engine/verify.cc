@@ -22,7 +22,7 @@ std::string Where(const std::string& id, int64_t version) {
 std::string RowMismatch(const store::VersionRow& row, const VersionObject& o) {
   if (o.id != row.id || o.version != row.version) return "object names another record/version";
   if (OperationName(o.op) != row.op || o.actor != row.actor || o.reason != row.reason ||
-      o.at != row.at || o.deleted != row.deleted) {
+      o.on_behalf_of != row.on_behalf_of || o.at != row.at || o.deleted != row.deleted) {
     return "index entry differs from the version object";
   }
   if (o.prev_hash != row.prev_hash) return "index entry's previous hash differs from the object";

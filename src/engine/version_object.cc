@@ -23,6 +23,7 @@ Result<std::string> EncodeVersionObject(const VersionObject& o) {
             {"data", o.data},
             {"prevHash", o.prev_hash.empty() ? Json(nullptr) : Json(o.prev_hash)}};
   if (!o.idempotency_key.empty()) j["idempotencyKey"] = o.idempotency_key;
+  if (!o.on_behalf_of.empty()) j["onBehalfOf"] = o.on_behalf_of;
   return DumpJson(j);
 }
 
@@ -57,6 +58,7 @@ Result<VersionObject> DecodeVersionObject(std::string_view bytes) {
     o.data = j.at("data");
     o.prev_hash = j.at("prevHash").is_null() ? "" : j.at("prevHash").get<std::string>();
     o.idempotency_key = j.value("idempotencyKey", "");
+    o.on_behalf_of = j.value("onBehalfOf", "");
     return o;
   } catch (const Json::exception& e) {
     return Corruption(std::string("malformed version object: ") + e.what());

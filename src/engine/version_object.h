@@ -22,6 +22,7 @@ struct VersionObject {
   Operation op = Operation::kCreate;
   std::string actor;
   std::string reason;
+  std::string on_behalf_of;  ///< Written only when set, so older objects keep their bytes.
   TimestampMicros at = 0;
   std::vector<std::string> changed_fields;
   bool deleted = false;

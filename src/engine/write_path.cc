@@ -51,6 +51,7 @@ VersionObject ObjectFromPlan(const Binding& b, const Engine::Plan& plan) {
   o.op = plan.op;
   o.actor = plan.actor;
   o.reason = plan.reason;
+  o.on_behalf_of = plan.on_behalf_of;
   o.at = plan.at;
   o.changed_fields = plan.changed_fields;
   o.deleted = plan.deleted;
@@ -61,9 +62,16 @@ VersionObject ObjectFromPlan(const Binding& b, const Engine::Plan& plan) {
 }
 
 WriteResult ResultOf(const Engine::Plan& plan) {
-  Record record{plan.id, plan.version, plan.deleted ? Json(nullptr) : plan.data,
-                "",      plan.deleted, plan.created_at,
-                plan.at, plan.actor,   plan.reason};
+  Record record{plan.id,
+                plan.version,
+                plan.deleted ? Json(nullptr) : plan.data,
+                "",
+                plan.deleted,
+                plan.created_at,
+                plan.at,
+                plan.actor,
+                plan.reason,
+                plan.on_behalf_of};
   return WriteResult{plan.id, plan.version, plan.op == Operation::kCreate, std::move(record)};
 }
 
@@ -79,6 +87,7 @@ store::VersionRow VersionRowFromObject(const VersionObject& o, const std::string
   row.op = OperationName(o.op);
   row.actor = o.actor;
   row.reason = o.reason;
+  row.on_behalf_of = o.on_behalf_of;
   row.at = o.at;
   row.changed_fields = Json(o.changed_fields).dump();
   row.payload_key = key;
@@ -104,6 +113,7 @@ store::HeadRow HeadFromPlan(const Binding& b, const Engine::Plan& plan, std::str
   head.updated_at = plan.at;
   head.actor = plan.actor;
   head.reason = plan.reason;
+  head.on_behalf_of = plan.on_behalf_of;
   head.indexed = plan.deleted ? "{}" : ExtractIndexed(plan.data, b.indexed_props).dump();
   return head;
 }

@@ -92,8 +92,10 @@ Status CheckWriteAllowed(const Binding& b, const WriteIntent& intent, const Writ
     return InvalidArgument("runtime writes need an actor and a reason")
         .WithReason("audit_required");
   }
-  if (options.actor.size() > 1024 || options.reason.size() > 4096) {
-    return InvalidArgument("actor is limited to 1024 bytes and reason to 4096 bytes");
+  if (options.actor.size() > 1024 || options.on_behalf_of.size() > 1024 ||
+      options.reason.size() > 4096) {
+    return InvalidArgument(
+        "actor and on-behalf-of are limited to 1024 bytes each and reason to 4096 bytes");
   }
   if (options.idempotency_key.size() > 256) {
     return InvalidArgument("idempotency key is longer than 256 bytes");
@@ -157,6 +159,7 @@ Result<Engine::Plan> Engine::PlanWrite(const Binding& b, const std::string& id,
   plan.changed_fields = ChangedFields(before, plan.data);
   plan.actor = options.actor;
   plan.reason = options.reason;
+  plan.on_behalf_of = options.on_behalf_of;
   plan.idempotency_key = options.idempotency_key;
   return plan;
 }

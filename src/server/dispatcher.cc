@@ -82,10 +82,21 @@ std::string RequestId(const HttpRequest& request) {
   return safe ? given : RandomHex(8);
 }
 
+// Reads are GET (and HEAD, OPTIONS); every other method changes data.
+Access AccessFor(const std::string& method) {
+  return IsWrite(method) ? Access::kWrite : Access::kRead;
+}
+
+HttpResponse Unauthorized(const Status& status) {
+  HttpResponse response = ErrorResponse(HttpErrorFromStatus(status, {}));
+  response.headers["WWW-Authenticate"] = "Bearer realm=\"xronox\"";
+  return response;
+}
+
 }  // namespace
 
 Dispatcher::Dispatcher(Xronox& store, DispatcherOptions options)
-    : store_(store), options_(options) {}
+    : store_(store), options_(std::move(options)), auth_(options_.api_keys) {}
 
 HttpResponse Dispatcher::Handle(const HttpRequest& request) const {
   HttpResponse response;
@@ -106,6 +117,12 @@ HttpResponse Dispatcher::Dispatch(const HttpRequest& request) const {
   if (!parsed.ok()) return ErrorResponse(HttpErrorFromStatus(parsed.status(), {}));
   std::optional<Route> route = MatchRoute(parsed->segments);
   if (!route) return ErrorResponse(NoRoute());
+  const ApiKey* key = nullptr;
+  if (auth_.enabled() && route->kind != RouteKind::kHealth) {
+    Result<const ApiKey*> authenticated = auth_.Authenticate(request.headers);
+    if (!authenticated.ok()) return Unauthorized(authenticated.status());
+    key = *authenticated;
+  }
   std::string method = request.method == "HEAD" ? "GET" : request.method;
   std::vector<std::string> allowed = AllowedMethods(route->kind, /*logs=*/false);
   if (method == "OPTIONS") return OptionsResponse(allowed);
@@ -117,11 +134,12 @@ HttpResponse Dispatcher::Dispatch(const HttpRequest& request) const {
     // Every failure to answer is "not ready" (503), whatever the backend's own code.
     return ErrorResponse(MakeHttpError(503, "not_ready", ready.message()));
   }
-  return DispatchRecord(request, *parsed, *route, method);
+  return DispatchRecord(request, *parsed, *route, method, key);
 }
 
 HttpResponse Dispatcher::DispatchRecord(const HttpRequest& request, const ParsedTarget& parsed,
-                                        const Route& route, const std::string& method) const {
+                                        const Route& route, const std::string& method,
+                                        const ApiKey* key) const {
   StatusContext context;
   context.write = IsWrite(method);
   context.create_only = method == "PUT" && request.headers.count("If-None-Match") != 0;
@@ -131,8 +149,14 @@ HttpResponse Dispatcher::DispatchRecord(const HttpRequest& request, const Parsed
   std::vector<std::string> allowed = AllowedMethods(route.kind, logs);
   context.allow = JoinMethods(allowed);
   if (!Contains(allowed, method)) return ErrorResponse(MethodNotAllowed(method, allowed, logs));
+  if (key != nullptr) {
+    Status allowed_here =
+        Authenticator::Authorize(*key, AccessFor(method), route.database_type, route.tenant);
+    if (!allowed_here.ok()) return ErrorResponse(HttpErrorFromStatus(allowed_here, context));
+  }
   if (std::optional<HttpError> error = CheckBody(request, method)) return ErrorResponse(*error);
-  Result<HttpResponse> response = Invoke(request, parsed, route, method);
+  Result<HttpResponse> response =
+      Invoke(request, parsed, route, method, key != nullptr ? key->principal : "");
   if (!response.ok()) return ErrorResponse(HttpErrorFromStatus(response.status(), context));
   return std::move(response).value();
 }
@@ -157,7 +181,8 @@ std::optional<HttpError> Dispatcher::CheckBody(const HttpRequest& request,
 }
 
 Result<HttpResponse> Dispatcher::Invoke(const HttpRequest& request, const ParsedTarget& parsed,
-                                        const Route& route, const std::string& method) const {
+                                        const Route& route, const std::string& method,
+                                        const std::string& principal) const {
   XRONOX_ASSIGN_OR_RETURN(Target target, ResolveTarget(route));
   if (route.kind != RouteKind::kCollection) XRONOX_RETURN_IF_ERROR(ValidateRouteId(route));
   XRONOX_RETURN_IF_ERROR(CheckVersionedOnly(route, parsed.query, target.database_type));
@@ -165,7 +190,7 @@ Result<HttpResponse> Dispatcher::Invoke(const HttpRequest& request, const Parsed
   XRONOX_ASSIGN_OR_RETURN(Collection collection, store_.With(target));
   Handler handler = FindHandler(route.kind, method);
   if (handler == nullptr) return Internal("no handler for " + method + " on this route");
-  RecordCall call{request, route, parsed.query, collection};
+  RecordCall call{request, route, parsed.query, collection, principal};
   return handler(call);
 }
 

@@ -7,7 +7,9 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "server/auth.h"
 #include "server/http_types.h"
 #include "server/routes.h"
 #include "server/status_http.h"
@@ -20,6 +22,8 @@ inline constexpr size_t kDefaultMaxBodyBytes = size_t{16} << 20;
 
 struct DispatcherOptions {
   size_t max_body_bytes = kDefaultMaxBodyBytes;  ///< Larger bodies get 413.
+  /// Accepted API keys; empty turns authentication off (every request is served).
+  std::vector<ApiKey> api_keys;
 };
 
 class Dispatcher {
@@ -35,13 +39,16 @@ class Dispatcher {
  private:
   HttpResponse Dispatch(const HttpRequest& request) const;
   HttpResponse DispatchRecord(const HttpRequest& request, const ParsedTarget& parsed,
-                              const Route& route, const std::string& method) const;
+                              const Route& route, const std::string& method,
+                              const ApiKey* key) const;
   std::optional<HttpError> CheckBody(const HttpRequest& request, const std::string& method) const;
   Result<HttpResponse> Invoke(const HttpRequest& request, const ParsedTarget& parsed,
-                              const Route& route, const std::string& method) const;
+                              const Route& route, const std::string& method,
+                              const std::string& principal) const;
 
   Xronox& store_;
   DispatcherOptions options_;
+  Authenticator auth_;
 };
 
 }  // namespace xronox::server

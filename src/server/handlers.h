@@ -15,6 +15,8 @@ struct RecordCall {
   const Route& route;
   const QueryParams& query;
   Collection& collection;
+  /// The authenticated key's principal (the actor of writes); empty when auth is off.
+  const std::string& principal;
 };
 
 using Handler = Result<HttpResponse> (*)(RecordCall& call);

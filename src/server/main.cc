@@ -1,6 +1,7 @@
 // xronoxd: the HTTP/JSON server over the Xronox library.
-//   xronoxd --data DIR | --config FILE [--listen HOST:PORT] [--max-body BYTES] [--threads N]
-//           [--insecure-no-auth]   (needed to listen on anything but loopback)
+//   xronoxd --data DIR | --config FILE [--api-keys FILE] [--listen HOST:PORT]
+//           [--max-body BYTES] [--threads N]
+//           [--insecure-no-auth]   (needed to listen on anything but loopback without keys)
 // Prints "xronoxd listening on http://HOST:PORT (data: DIR)" once it accepts connections;
 // SIGINT or SIGTERM stops it after in-flight requests finish.
 #include <pthread.h>
@@ -27,14 +28,15 @@ using xronox::server::ListenerOptions;
 struct Flags {
   std::string data;
   std::string config;
+  std::string api_keys;
   std::string listen = "127.0.0.1:8700";
   size_t max_body = xronox::server::kDefaultMaxBodyBytes;
   int threads = 0;
   bool insecure_no_auth = false;
 };
 
-// The server checks no credentials yet, so only the local machine may reach it unless the
-// operator says otherwise: a loopback host is 127.0.0.0/8, ::1 or "localhost".
+// Without API keys the server checks no credentials, so only the local machine may reach it
+// unless the operator says otherwise: a loopback host is 127.0.0.0/8, ::1 or "localhost".
 bool IsLoopback(const std::string& host) {
   return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
 }
@@ -102,13 +104,23 @@ class SignalWatcher {
   std::thread thread_;
 };
 
-Result<std::unique_ptr<xronox::Xronox>> OpenStore(const Flags& flags) {
-  Result<xronox::Config> config = LoadConfig(flags);
-  if (!config.ok()) {
-    return Status(config.status().code(),
-                  "cannot load configuration: " + config.status().ToString());
+// The keys of the config's "server.apiKeys" or of --api-keys; one source only, so that no
+// operator wonders which list is in force.
+Result<std::vector<xronox::ApiKey>> LoadApiKeys(const Flags& flags, const xronox::Config& config) {
+  if (flags.api_keys.empty()) return config.server.api_keys;
+  if (!config.server.api_keys.empty()) {
+    return xronox::InvalidArgument(
+        "API keys are given both in the config (server.apiKeys) and by --api-keys; keep one");
   }
-  auto store = xronox::Xronox::Open(*config);
+  Result<std::vector<xronox::ApiKey>> keys = xronox::LoadApiKeysFile(flags.api_keys);
+  if (!keys.ok()) {
+    return Status(keys.status().code(), "cannot load API keys: " + keys.status().ToString());
+  }
+  return keys;
+}
+
+Result<std::unique_ptr<xronox::Xronox>> OpenStore(const xronox::Config& config) {
+  auto store = xronox::Xronox::Open(config);
   if (!store.ok()) {
     return Status(store.status().code(), "cannot open store: " + store.status().ToString());
   }
@@ -142,20 +154,32 @@ int Run(const Flags& flags) {
     std::cerr << "xronoxd: " << listen.status().message() << "\n";
     return 2;
   }
-  if (!IsLoopback(listen->host) && !flags.insecure_no_auth) {
+  Result<xronox::Config> config = LoadConfig(flags);
+  if (!config.ok()) {
+    std::cerr << "xronoxd: cannot load configuration: " << config.status().ToString() << "\n";
+    return 1;
+  }
+  Result<std::vector<xronox::ApiKey>> keys = LoadApiKeys(flags, *config);
+  if (!keys.ok()) {
+    std::cerr << "xronoxd: " << keys.status().message() << "\n";
+    return 2;
+  }
+  if (keys->empty() && !IsLoopback(listen->host) && !flags.insecure_no_auth) {
     std::cerr << "xronoxd: refusing to listen on " << listen->host
               << " without authentication: anyone who reaches it could read and write every "
-                 "tenant's data; listen on 127.0.0.1 or ::1, or pass --insecure-no-auth\n";
+                 "tenant's data; configure API keys (server.apiKeys or --api-keys), listen on "
+                 "127.0.0.1 or ::1, or pass --insecure-no-auth\n";
     return 2;
   }
   listen->max_body_bytes = flags.max_body;
   listen->threads = flags.threads;
-  auto store = OpenStore(flags);
+  auto store = OpenStore(*config);
   if (!store.ok()) {
     std::cerr << "xronoxd: " << store.status().message() << "\n";
     return 1;
   }
-  xronox::server::Dispatcher dispatcher(**store, {.max_body_bytes = flags.max_body});
+  xronox::server::Dispatcher dispatcher(
+      **store, {.max_body_bytes = flags.max_body, .api_keys = std::move(keys).value()});
   auto listener = xronox::server::HttpListener::Bind(
       *listen, [&dispatcher](const auto& request) { return dispatcher.Handle(request); });
   if (!listener.ok()) {
@@ -177,6 +201,10 @@ int main(int argc, char** argv) {
   auto* config = app.add_option("--config", flags.config, "Configuration file (JSON)")
                      ->check(CLI::ExistingFile);
   data->excludes(config);
+  app.add_option("--api-keys", flags.api_keys,
+                 "API keys file ({\"apiKeys\": [...]}, as the config's server.apiKeys); with "
+                 "keys, every route but /v1/health needs Authorization: Bearer <token>")
+      ->check(CLI::ExistingFile);
   app.add_option("--listen", flags.listen, "HOST:PORT to listen on; port 0 picks a free port")
       ->capture_default_str();
   app.add_option("--max-body", flags.max_body, "Largest accepted request body, in bytes")
@@ -185,7 +213,8 @@ int main(int argc, char** argv) {
   app.add_option("--threads", flags.threads, "Worker threads (0: library default)")
       ->check(CLI::NonNegativeNumber);
   app.add_flag("--insecure-no-auth", flags.insecure_no_auth,
-               "Allow a non-loopback --listen address although requests are not authenticated");
+               "Allow a non-loopback --listen address without API keys (requests are then not "
+               "authenticated)");
   CLI11_PARSE(app, argc, argv);
   if (flags.data.empty() == flags.config.empty()) {
     std::cerr << "xronoxd: give exactly one of --data DIR or --config FILE\n";

@@ -112,10 +112,17 @@ Result<int64_t> ParseIfMatch(const std::string& value) {
   return *version;
 }
 
-Result<WriteOptions> WriteOptionsFromRequest(const HttpRequest& request,
-                                             PreconditionPolicy policy) {
+Result<WriteOptions> WriteOptionsFromRequest(const HttpRequest& request, PreconditionPolicy policy,
+                                             const std::string& principal) {
   WriteOptions options;
-  XRONOX_ASSIGN_OR_RETURN(options.actor, TextHeader(request, "X-Xronox-Actor"));
+  XRONOX_ASSIGN_OR_RETURN(std::string actor_header, TextHeader(request, "X-Xronox-Actor"));
+  // A key's holder may say for whom it acts, but never who wrote: that is the key's principal.
+  if (principal.empty()) {
+    options.actor = std::move(actor_header);
+  } else {
+    options.actor = principal;
+    options.on_behalf_of = std::move(actor_header);
+  }
   XRONOX_ASSIGN_OR_RETURN(options.reason, TextHeader(request, "X-Xronox-Reason"));
   XRONOX_ASSIGN_OR_RETURN(options.idempotency_key, IdempotencyKey(request));
   XRONOX_RETURN_IF_ERROR(ApplyPreconditions(request, policy, &options));

@@ -26,8 +26,11 @@ struct PreconditionPolicy {
 
 /// Build WriteOptions from X-Xronox-Actor, X-Xronox-Reason, Idempotency-Key and, as the
 /// policy allows, If-Match / If-None-Match; a precondition header the write does not accept is
-/// refused rather than ignored.
-Result<WriteOptions> WriteOptionsFromRequest(const HttpRequest& request, PreconditionPolicy policy);
+/// refused rather than ignored. With a `principal` (an authenticated key) the actor is the
+/// principal and X-Xronox-Actor, when given, is recorded as on-behalf-of; without one the
+/// actor is X-Xronox-Actor.
+Result<WriteOptions> WriteOptionsFromRequest(const HttpRequest& request, PreconditionPolicy policy,
+                                             const std::string& principal);
 
 /// Parse an If-Match value: one strong entity tag holding a version, e.g. "\"3\"".
 Result<int64_t> ParseIfMatch(const std::string& value);

@@ -34,7 +34,8 @@ Result<int64_t> RestoreVersion(const std::string& body) {
 
 Result<HttpResponse> HandleCreate(RecordCall& call) {
   XRONOX_ASSIGN_OR_RETURN(Json data, ParseBodyObject(call.request.body, "record"));
-  XRONOX_ASSIGN_OR_RETURN(WriteOptions options, WriteOptionsFromRequest(call.request, {}));
+  XRONOX_ASSIGN_OR_RETURN(WriteOptions options,
+                          WriteOptionsFromRequest(call.request, {}, call.principal));
   XRONOX_ASSIGN_OR_RETURN(WriteResult result, call.collection.Create(data, options));
   return WrittenResponse(call, result, 201);
 }
@@ -43,23 +44,26 @@ Result<HttpResponse> HandlePut(RecordCall& call) {
   XRONOX_ASSIGN_OR_RETURN(Json data, ParseBodyObject(call.request.body, "record"));
   XRONOX_ASSIGN_OR_RETURN(
       WriteOptions options,
-      WriteOptionsFromRequest(call.request, {.if_match = true, .if_none_match = true}));
+      WriteOptionsFromRequest(call.request, {.if_match = true, .if_none_match = true},
+                              call.principal));
   XRONOX_ASSIGN_OR_RETURN(WriteResult result, call.collection.Put(call.route.id, data, options));
   return WrittenResponse(call, result, result.created ? 201 : 200);
 }
 
 Result<HttpResponse> HandlePatch(RecordCall& call) {
   XRONOX_ASSIGN_OR_RETURN(Json patch, ParseBodyObject(call.request.body, "merge patch"));
-  XRONOX_ASSIGN_OR_RETURN(WriteOptions options,
-                          WriteOptionsFromRequest(call.request, {.if_match = true}));
+  XRONOX_ASSIGN_OR_RETURN(
+      WriteOptions options,
+      WriteOptionsFromRequest(call.request, {.if_match = true}, call.principal));
   XRONOX_ASSIGN_OR_RETURN(WriteResult result,
                           call.collection.Update(call.route.id, patch, options));
   return WrittenResponse(call, result, 200);
 }
 
 Result<HttpResponse> HandleDelete(RecordCall& call) {
-  XRONOX_ASSIGN_OR_RETURN(WriteOptions options,
-                          WriteOptionsFromRequest(call.request, {.if_match = true}));
+  XRONOX_ASSIGN_OR_RETURN(
+      WriteOptions options,
+      WriteOptionsFromRequest(call.request, {.if_match = true}, call.principal));
   XRONOX_ASSIGN_OR_RETURN(WriteResult result, call.collection.Delete(call.route.id, options));
   HttpResponse response =
       JsonResponse(200, Json{{"id", result.id}, {"version", result.version}, {"deleted", true}});
@@ -69,8 +73,9 @@ Result<HttpResponse> HandleDelete(RecordCall& call) {
 
 Result<HttpResponse> HandleRestore(RecordCall& call) {
   XRONOX_ASSIGN_OR_RETURN(int64_t version, RestoreVersion(call.request.body));
-  XRONOX_ASSIGN_OR_RETURN(WriteOptions options,
-                          WriteOptionsFromRequest(call.request, {.if_match = true}));
+  XRONOX_ASSIGN_OR_RETURN(
+      WriteOptions options,
+      WriteOptionsFromRequest(call.request, {.if_match = true}, call.principal));
   XRONOX_ASSIGN_OR_RETURN(WriteResult result,
                           call.collection.Restore(call.route.id, version, options));
   return WrittenResponse(call, result, 200);

@@ -56,6 +56,7 @@ inline HeadRow MakeHead(const std::string& id, int64_t version, std::string inde
   head.updated_at = 1000 + version;
   head.actor = "actor-" + std::to_string(version);
   head.reason = "reason-" + std::to_string(version);
+  head.on_behalf_of = "user-" + std::to_string(version);
   head.indexed = std::move(indexed);
   return head;
 }
@@ -68,6 +69,7 @@ inline VersionRow MakeVersion(const std::string& id, int64_t version, TimestampM
   row.op = version == 0 ? "create" : "update";
   row.actor = "actor-" + std::to_string(version);
   row.reason = "reason-" + std::to_string(version);
+  row.on_behalf_of = "user-" + std::to_string(version);
   row.at = at;
   row.changed_fields = R"(["name"])";
   row.payload_key = "versions/items/" + id + "/v" + std::to_string(version) + ".json";
@@ -90,6 +92,7 @@ inline void ExpectHeadEq(const HeadRow& actual, const HeadRow& expected) {
   EXPECT_EQ(actual.updated_at, expected.updated_at);
   EXPECT_EQ(actual.actor, expected.actor);
   EXPECT_EQ(actual.reason, expected.reason);
+  EXPECT_EQ(actual.on_behalf_of, expected.on_behalf_of);
   EXPECT_EQ(actual.indexed, expected.indexed);
 }
 
@@ -99,6 +102,7 @@ inline void ExpectVersionEq(const VersionRow& actual, const VersionRow& expected
   EXPECT_EQ(actual.op, expected.op);
   EXPECT_EQ(actual.actor, expected.actor);
   EXPECT_EQ(actual.reason, expected.reason);
+  EXPECT_EQ(actual.on_behalf_of, expected.on_behalf_of);
   EXPECT_EQ(actual.at, expected.at);
   EXPECT_EQ(actual.changed_fields, expected.changed_fields);
   EXPECT_EQ(actual.payload_key, expected.payload_key);

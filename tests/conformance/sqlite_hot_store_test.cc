@@ -99,6 +99,52 @@ TEST_F(SqliteHotStoreTest, OpenFailsOnUnusablePaths) {
   EXPECT_EQ(corrupt.status().code(), StatusCode::kCorruption) << corrupt.status().ToString();
 }
 
+// Files written before the on_behalf_of column existed: the store adds it on first use, old
+// rows read with it empty, and new rows keep it.
+TEST_F(SqliteHotStoreTest, TablesWithoutTheOnBehalfOfColumnAreUpgradedInPlace) {
+  { ASSERT_NE(Open(), nullptr); }  // Creates the file.
+  {
+    SqliteDb db = OpenRaw(Path());
+    const char* old_schema =
+        "CREATE TABLE \"appdb.items_head\" (id TEXT PRIMARY KEY NOT NULL, version INTEGER NOT "
+        "NULL, deleted INTEGER NOT NULL, data TEXT NOT NULL, payload_key TEXT NOT NULL, "
+        "payload_hash TEXT NOT NULL, entry_hash TEXT NOT NULL, created_at INTEGER NOT NULL, "
+        "updated_at INTEGER NOT NULL, actor TEXT NOT NULL, reason TEXT NOT NULL, \"indexed\" "
+        "TEXT NOT NULL) WITHOUT ROWID;"
+        "CREATE TABLE \"appdb.items_ver\" (id TEXT NOT NULL, version INTEGER NOT NULL, op TEXT "
+        "NOT NULL, actor TEXT NOT NULL, reason TEXT NOT NULL, at INTEGER NOT NULL, changed_fields "
+        "TEXT NOT NULL, payload_key TEXT NOT NULL, entry_hash TEXT NOT NULL, prev_hash TEXT NOT "
+        "NULL, deleted INTEGER NOT NULL, idempotency_key TEXT NOT NULL, PRIMARY KEY (id, "
+        "version)) WITHOUT ROWID;"
+        "INSERT INTO \"appdb.items_head\" VALUES ('old', 0, 0, '{}', '', 'ph', 'eh', 1, 1, 'a', "
+        "'r', '{}');"
+        "INSERT INTO \"appdb.items_ver\" VALUES ('old', 0, 'create', 'a', 'r', 1, '[]', 'k', "
+        "'eh', '', 0, '');";
+    ASSERT_EQ(sqlite3_exec(db.get(), old_schema, nullptr, nullptr, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(db.get());
+  }
+  std::unique_ptr<SqliteHotStore> store = Open();
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->EnsureCollection(ref_, {}).ok());
+  Result<std::optional<HeadRow>> old_head = store->GetHead(ref_, "old");
+  ASSERT_TRUE(old_head.ok() && old_head->has_value()) << testing::StatusOf(old_head).ToString();
+  EXPECT_EQ((*old_head)->actor, "a");
+  EXPECT_EQ((*old_head)->on_behalf_of, "");
+  Result<std::optional<VersionRow>> old_version = store->GetVersion(ref_, "old", 0);
+  ASSERT_TRUE(old_version.ok() && old_version->has_value());
+  EXPECT_EQ((*old_version)->on_behalf_of, "");
+  HeadRow head = MakeHead("new", 0);
+  VersionRow version = MakeVersion("new", 0, 5);
+  ASSERT_TRUE(store->CommitVersion(ref_, version, head, std::nullopt).ok());
+  ExpectHeadEq(**store->GetHead(ref_, "new"), head);
+  ExpectVersionEq(**store->GetVersion(ref_, "new", 0), version);
+  // A second open finds the column present and changes nothing.
+  store.reset();
+  store = Open();
+  ASSERT_TRUE(store->EnsureCollection(ref_, {}).ok());
+  ExpectHeadEq(**store->GetHead(ref_, "new"), head);
+}
+
 TEST_F(SqliteHotStoreTest, DataSurvivesCloseAndReopen) {
   HeadRow head = MakeHead("r1", 1, R"({"status":"open"})");
   VersionRow v1 = MakeVersion("r1", 1, 200);

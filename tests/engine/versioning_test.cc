@@ -56,6 +56,34 @@ TEST_P(VersioningTest, ActorAndReasonAreRequired) {
   EXPECT_EQ(engine_.Get(b_, "o1", {}).status().code(), StatusCode::kNotFound);
 }
 
+TEST_P(VersioningTest, OnBehalfOfIsKeptBesideTheActor) {
+  WriteOptions for_user = By();
+  for_user.on_behalf_of = "customer-9";
+  auto created = Put("o1", {{"a", 1}}, for_user);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  EXPECT_EQ(created->record->actor, "user-1");
+  EXPECT_EQ(created->record->on_behalf_of, "customer-9");
+  ASSERT_TRUE(Merge("o1", {{"a", 2}}).ok());
+  auto current = engine_.Get(b_, "o1", {});
+  ASSERT_TRUE(current.ok());
+  EXPECT_EQ(current->on_behalf_of, "");
+  auto first = engine_.Get(b_, "o1", {.version = 0});
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->actor, "user-1");
+  EXPECT_EQ(first->on_behalf_of, "customer-9");
+  auto history = engine_.History(b_, "o1", {.newest_first = false});
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->versions.size(), 2u);
+  EXPECT_EQ(history->versions[0].on_behalf_of, "customer-9");
+  EXPECT_EQ(history->versions[1].on_behalf_of, "");
+  auto report = engine_.Verify(b_, false);
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok()) << report->problems.front();
+  WriteOptions too_long = By();
+  too_long.on_behalf_of = std::string(1025, 'x');
+  EXPECT_EQ(Put("o2", {{"a", 1}}, too_long).status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST_P(VersioningTest, ExpectedVersionMismatchNamesCurrentVersion) {
   ASSERT_TRUE(Put("o1", {{"a", 1}}).ok());
   ASSERT_TRUE(Merge("o1", {{"a", 2}}).ok());

@@ -34,6 +34,7 @@ class FaultTamperTest : public ::testing::Test {
     WriteOptions by;
     by.actor = "alice";
     by.reason = "tamper test";
+    by.on_behalf_of = "customer-7";
     for (const std::string id : {"r0", "r1"}) {
       for (int v = 0; v < 3; ++v) {
         Json data = {{"amount", 100 * v}, {"note", v == 1 ? std::string(20000, 'x') : "small"}};
@@ -148,7 +149,7 @@ TEST_F(FaultTamperTest, AlteredVersionIndexEntryInMongoIsReported) {
   for (const Change& change :
        {Change{1, "actor", "mallory"}, Change{2, "reason", "forged"},
         Change{1, "entry_hash", Sha256Hex("forged")}, Change{0, "prev_hash", Sha256Hex("forged")},
-        Change{2, "changed_fields", "[]"}}) {
+        Change{2, "changed_fields", "[]"}, Change{1, "on_behalf_of", "customer-8"}}) {
     std::string what = std::string("index entry field ") + change.field + " of r1 v" +
                        std::to_string(change.version) + " altered";
     std::string old = SetIndexField("r1", change.version, change.field, change.value);

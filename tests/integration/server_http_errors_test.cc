@@ -276,7 +276,7 @@ TEST(XronoxdProcessTest, BadFlagsAndConfigsExitNonZero) {
 // No request is authenticated yet: a non-loopback address needs the operator's explicit flag.
 TEST(XronoxdProcessTest, NonLoopbackListenNeedsTheInsecureFlag) {
   TempDir dir;
-  for (const std::string& host : {"0.0.0.0", "[::]"}) {
+  for (std::string host : {"0.0.0.0", "[::]"}) {
     auto [code, err] = RunXronoxd({"--data", dir.path() + "/d", "--listen", host + ":0"});
     ASSERT_TRUE(code.has_value()) << "xronoxd did not exit for " << host;
     EXPECT_EQ(*code, 2) << err;

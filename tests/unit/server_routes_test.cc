@@ -160,21 +160,21 @@ TEST(ServerRequestParsingTest, WriteOptionsComeFromHeaders) {
                      {"X-Xronox-Reason", "fix typo"},
                      {"Idempotency-Key", "k1"},
                      {"If-Match", "\"4\""}};
-  Result<WriteOptions> options = WriteOptionsFromRequest(request, {.if_match = true});
+  Result<WriteOptions> options = WriteOptionsFromRequest(request, {.if_match = true}, "");
   ASSERT_TRUE(options.ok()) << options.status().ToString();
   EXPECT_EQ(options->actor, "alice");
   EXPECT_EQ(options->reason, "fix typo");
   EXPECT_EQ(options->idempotency_key, "k1");
   EXPECT_EQ(options->expected_version, std::optional<int64_t>(4));
   EXPECT_FALSE(options->create_only);
-  EXPECT_EQ(WriteOptionsFromRequest(request, {}).status().reason(), "invalid_header");
+  EXPECT_EQ(WriteOptionsFromRequest(request, {}, "").status().reason(), "invalid_header");
 
   request.headers = {{"If-None-Match", "*"}};
-  EXPECT_TRUE(WriteOptionsFromRequest(request, {.if_none_match = true})->create_only);
+  EXPECT_TRUE(WriteOptionsFromRequest(request, {.if_none_match = true}, "")->create_only);
   request.headers = {{"X-Xronox-Actor", "bad\x01"}};
-  EXPECT_FALSE(WriteOptionsFromRequest(request, {}).ok());
+  EXPECT_FALSE(WriteOptionsFromRequest(request, {}, "").ok());
   request.headers = {{"X-Xronox-Reason", "\xff"}};
-  EXPECT_FALSE(WriteOptionsFromRequest(request, {}).ok());
+  EXPECT_FALSE(WriteOptionsFromRequest(request, {}, "").ok());
 }
 
 TEST(ServerRequestParsingTest, MediaTypeDropsParametersAndCase) {

@@ -37,6 +37,7 @@ struct HeadRow {
   TimestampMicros updated_at = 0;
   std::string actor;
   std::string reason;
+  std::string on_behalf_of;
   std::string indexed;  ///< JSON object: {"prop.path": value} for the collection's indexed props.
 };
 
@@ -47,6 +48,7 @@ struct VersionRow {
   std::string op;  ///< "create", "update", "delete", "restore".
   std::string actor;
   std::string reason;
+  std::string on_behalf_of;
   TimestampMicros at = 0;
   std::string changed_fields;  ///< JSON array of top-level field names.
   std::string payload_key;     ///< Object key of the version object.

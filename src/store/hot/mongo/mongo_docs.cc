@@ -152,6 +152,7 @@ void BuildHeadDoc(bson_t* doc, const HeadRow& head, const std::string& indexed_t
   BSON_APPEND_INT64(doc, "updated_at", head.updated_at);
   AppendString(doc, "actor", head.actor);
   AppendString(doc, "reason", head.reason);
+  AppendString(doc, "on_behalf_of", head.on_behalf_of);
   AppendString(doc, "indexed", indexed_text);
   // Property paths hold dots, which MongoDB reads as nesting, so field names are escaped
   // paths. Only scalars other than null go here: no pushed-down condition matches anything else.
@@ -171,6 +172,7 @@ void BuildVersionDoc(bson_t* doc, const VersionRow& version) {
   AppendString(doc, "op", version.op);
   AppendString(doc, "actor", version.actor);
   AppendString(doc, "reason", version.reason);
+  AppendString(doc, "on_behalf_of", version.on_behalf_of);
   BSON_APPEND_INT64(doc, "at", version.at);
   AppendString(doc, "changed_fields", version.changed_fields);
   AppendString(doc, "payload_key", version.payload_key);
@@ -200,6 +202,7 @@ HeadRow ReadHeadDoc(const bson_t* doc) {
   head.updated_at = Int64Field(doc, "updated_at").value_or(0);
   head.actor = StringField(doc, "actor");
   head.reason = StringField(doc, "reason");
+  head.on_behalf_of = StringField(doc, "on_behalf_of");  // Absent in documents of older writes.
   head.indexed = StringField(doc, "indexed");
   return head;
 }
@@ -211,6 +214,7 @@ VersionRow ReadVersionDoc(const bson_t* doc) {
   row.op = StringField(doc, "op");
   row.actor = StringField(doc, "actor");
   row.reason = StringField(doc, "reason");
+  row.on_behalf_of = StringField(doc, "on_behalf_of");
   row.at = Int64Field(doc, "at").value_or(0);
   row.changed_fields = StringField(doc, "changed_fields");
   row.payload_key = StringField(doc, "payload_key");

@@ -14,6 +14,20 @@ namespace xronox::store {
 
 namespace {
 
+// Tables created before a column existed get it on first use, with the value the column means
+// for old rows (on_behalf_of: '' = not given); docs/formats/storage-layout.md lists them.
+Status AddMissingColumns(SqliteConnection& conn, const SqliteTables& t) {
+  for (const auto& [table, q_table] : {std::pair{t.head, t.q_head}, std::pair{t.ver, t.q_ver}}) {
+    XRONOX_ASSIGN_OR_RETURN(Statement count, conn.Prepare(CountColumnSql(table, "on_behalf_of"),
+                                                          "inspect columns of " + table));
+    XRONOX_ASSIGN_OR_RETURN(bool row, count.Step());
+    if (row && count.ColumnInt(0) == 1) continue;
+    XRONOX_RETURN_IF_ERROR(conn.Exec(AddTextColumnSql(q_table, "on_behalf_of"),
+                                     "add column on_behalf_of to " + table));
+  }
+  return Status::Ok();
+}
+
 std::string Target(const std::string& table, const std::string& id) {
   return table + " id '" + id + "'";
 }
@@ -141,6 +155,7 @@ Status SqliteHotStore::EnsureCollection(const CollectionRef& ref,
   std::string what = "ensure collection " + StoreName(ref, "");
   XRONOX_RETURN_IF_ERROR(Write(what, [&](SqliteConnection& conn) {
     XRONOX_RETURN_IF_ERROR(conn.Exec(CreateCollectionSql(t), "create tables " + t.head));
+    XRONOX_RETURN_IF_ERROR(AddMissingColumns(conn, t));
     for (const std::string& prop : indexed_props) {
       XRONOX_RETURN_IF_ERROR(
           conn.Exec(CreateIndexSql(t, prop), "create index " + t.head + " '" + prop + "'"));

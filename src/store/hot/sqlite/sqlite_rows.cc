@@ -15,7 +15,8 @@ void BindHeadFields(Statement& stmt, const HeadRow& head, const std::string& ind
       .BindInt(head.updated_at)
       .BindText(head.actor)
       .BindText(head.reason)
-      .BindText(indexed);
+      .BindText(indexed)
+      .BindText(head.on_behalf_of);
 }
 
 HeadRow ReadHead(const Statement& stmt) {
@@ -32,6 +33,7 @@ HeadRow ReadHead(const Statement& stmt) {
   head.actor = stmt.ColumnText(9);
   head.reason = stmt.ColumnText(10);
   head.indexed = stmt.ColumnText(11);
+  head.on_behalf_of = stmt.ColumnText(12);
   return head;
 }
 
@@ -47,7 +49,8 @@ void BindVersion(Statement& stmt, const VersionRow& version) {
       .BindText(version.entry_hash)
       .BindText(version.prev_hash)
       .BindInt(version.deleted ? 1 : 0)
-      .BindText(version.idempotency_key);
+      .BindText(version.idempotency_key)
+      .BindText(version.on_behalf_of);
 }
 
 VersionRow ReadVersion(const Statement& stmt) {
@@ -64,6 +67,7 @@ VersionRow ReadVersion(const Statement& stmt) {
   version.prev_hash = stmt.ColumnText(9);
   version.deleted = stmt.ColumnInt(10) != 0;
   version.idempotency_key = stmt.ColumnText(11);
+  version.on_behalf_of = stmt.ColumnText(12);
   return version;
 }
 

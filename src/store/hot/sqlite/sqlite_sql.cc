@@ -14,10 +14,10 @@ namespace {
 
 constexpr const char* kHeadColumns =
     "id, version, deleted, data, payload_key, payload_hash, entry_hash, created_at, "
-    "updated_at, actor, reason, \"indexed\"";
+    "updated_at, actor, reason, \"indexed\", on_behalf_of";
 constexpr const char* kVersionColumns =
     "id, version, op, actor, reason, at, changed_fields, payload_key, entry_hash, prev_hash, "
-    "deleted, idempotency_key";
+    "deleted, idempotency_key, on_behalf_of";
 
 std::string Quote(std::string_view text, char quote) {
   std::string out(1, quote);
@@ -179,13 +179,15 @@ std::string CreateCollectionSql(const SqliteTables& t) {
          " (id TEXT PRIMARY KEY NOT NULL, version INTEGER NOT NULL, deleted INTEGER NOT NULL,"
          " data TEXT NOT NULL, payload_key TEXT NOT NULL, payload_hash TEXT NOT NULL,"
          " entry_hash TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
-         " actor TEXT NOT NULL, reason TEXT NOT NULL, \"indexed\" TEXT NOT NULL) WITHOUT ROWID;\n"
+         " actor TEXT NOT NULL, reason TEXT NOT NULL, \"indexed\" TEXT NOT NULL,"
+         " on_behalf_of TEXT NOT NULL DEFAULT '') WITHOUT ROWID;\n"
          "CREATE TABLE IF NOT EXISTS " +
          t.q_ver +
          " (id TEXT NOT NULL, version INTEGER NOT NULL, op TEXT NOT NULL, actor TEXT NOT NULL,"
          " reason TEXT NOT NULL, at INTEGER NOT NULL, changed_fields TEXT NOT NULL,"
          " payload_key TEXT NOT NULL, entry_hash TEXT NOT NULL, prev_hash TEXT NOT NULL,"
          " deleted INTEGER NOT NULL, idempotency_key TEXT NOT NULL,"
+         " on_behalf_of TEXT NOT NULL DEFAULT '',"
          " PRIMARY KEY (id, version)) WITHOUT ROWID;\n"
          "CREATE INDEX IF NOT EXISTS " +
          QuoteIdentifier(t.ver + ":id_at") + " ON " + t.q_ver +
@@ -197,6 +199,16 @@ std::string CreateCollectionSql(const SqliteTables& t) {
          t.q_locks +
          " (\"key\" TEXT PRIMARY KEY NOT NULL, owner TEXT NOT NULL, at INTEGER NOT NULL,"
          " body TEXT NOT NULL) WITHOUT ROWID;";
+}
+
+std::string CountColumnSql(const std::string& table, const std::string& column) {
+  return "SELECT COUNT(*) FROM pragma_table_info(" + QuoteLiteral(table) +
+         ") WHERE name = " + QuoteLiteral(column);
+}
+
+std::string AddTextColumnSql(const std::string& q_table, const std::string& column) {
+  return "ALTER TABLE " + q_table + " ADD COLUMN " + QuoteIdentifier(column) +
+         " TEXT NOT NULL DEFAULT ''";
 }
 
 std::string CreateIndexSql(const SqliteTables& t, const std::string& prop) {
@@ -215,14 +227,14 @@ std::string ListHeadTablesSql() {
 
 std::string InsertHeadSql(const SqliteTables& t) {
   return "INSERT INTO " + t.q_head + " (" + kHeadColumns +
-         ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+         ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 }
 
 std::string UpdateHeadSql(const SqliteTables& t) {
   return "UPDATE " + t.q_head +
          " SET version = ?, deleted = ?, data = ?, payload_key = ?, payload_hash = ?,"
          " entry_hash = ?, created_at = ?, updated_at = ?, actor = ?, reason = ?,"
-         " \"indexed\" = ? WHERE id = ? AND version = ?";
+         " \"indexed\" = ?, on_behalf_of = ? WHERE id = ? AND version = ?";
 }
 
 std::string SelectHeadSql(const SqliteTables& t) {
@@ -235,7 +247,7 @@ std::string SelectHeadVersionSql(const SqliteTables& t) {
 
 std::string InsertVersionSql(const SqliteTables& t) {
   return "INSERT INTO " + t.q_ver + " (" + kVersionColumns +
-         ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+         ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 }
 
 std::string SelectVersionSql(const SqliteTables& t) {

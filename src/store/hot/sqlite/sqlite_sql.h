@@ -35,6 +35,10 @@ Result<const SqliteTables*> TablesFor(const CollectionRef& ref);
 
 /// Statements that create the collection's tables and fixed indexes, if missing.
 std::string CreateCollectionSql(const SqliteTables& t);
+/// Statement that counts the columns named `column` of `table` (0 or 1); binds nothing.
+std::string CountColumnSql(const std::string& table, const std::string& column);
+/// Statement that adds the TEXT column `column` (default '') to the quoted table `q_table`.
+std::string AddTextColumnSql(const std::string& q_table, const std::string& column);
 /// Statement that creates the expression index of one indexed property, if missing.
 std::string CreateIndexSql(const SqliteTables& t, const std::string& prop);
 /// Query listing the tables whose names fall in [?1, ?2).
