@@ -23,6 +23,7 @@ struct HttpRequest {
   std::string target;  ///< The raw request target: path and query, still percent-encoded.
   HttpHeaders headers;
   std::string body;
+  std::string remote_address;  ///< The client's IP address as the server saw it.
 };
 
 struct HttpResponse {

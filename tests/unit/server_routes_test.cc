@@ -226,7 +226,7 @@ class ServerDispatcherTest : public ::testing::Test {
     if (!body.empty() && !headers.count("Content-Type")) {
       headers["Content-Type"] = "application/json";
     }
-    return dispatcher_->Handle(HttpRequest{method, target, std::move(headers), body});
+    return dispatcher_->Handle(HttpRequest{method, target, std::move(headers), body, ""});
   }
   static std::string Code(const HttpResponse& response) {
     return Json::parse(response.body)["error"].value("code", "");
