@@ -222,8 +222,8 @@ size_t TimedServer::CloseConnections() {
 bool TimedServer::process_and_close_socket(socket_t sock) {
   ConnectionMode mode = CurrentConnectionMode();
   if (mode != ConnectionMode::kServe) {
+    if (events_.rejected) events_.rejected();  // Counted before the client can see the answer.
     if (mode == ConnectionMode::kReject) RejectConnection(sock);
-    if (events_.rejected) events_.rejected();
     close(sock);
     return true;
   }
