@@ -132,6 +132,9 @@ class DeadlineStream final : public httplib::Stream {
 
  private:
   bool Fill();
+  // Wait for input until the request's deadline, then read what there is; -1 at the deadline
+  // (the request is cut), at end of stream or on error.
+  ssize_t Receive(char* ptr, size_t size);
   bool Watch(const char* data, size_t size);
   ssize_t Cut(CutReason reason);
 
@@ -146,6 +149,8 @@ class DeadlineStream final : public httplib::Stream {
 };
 
 ssize_t DeadlineStream::read(char* ptr, size_t size) {
+  // A large body read goes straight into the caller's buffer: no copy, fewer system calls.
+  if (!HasBuffered() && !in_headers_ && size >= sizeof(buffer_)) return Receive(ptr, size);
   if (!HasBuffered() && !Fill()) return -1;
   size_t n = std::min(size, end_ - begin_);
   if (in_headers_ && !Watch(buffer_ + begin_, n)) return -1;
@@ -155,15 +160,17 @@ ssize_t DeadlineStream::read(char* ptr, size_t size) {
 }
 
 bool DeadlineStream::Fill() {
-  if (!PollFor(sock_, POLLIN, Millis(deadline_ - Clock::now()))) {
-    Cut(CutReason::kTimeout);
-    return false;
-  }
-  ssize_t n = recv(sock_, buffer_, sizeof(buffer_), 0);
+  ssize_t n = Receive(buffer_, sizeof(buffer_));
   if (n <= 0) return false;
   begin_ = 0;
   end_ = static_cast<size_t>(n);
   return true;
+}
+
+ssize_t DeadlineStream::Receive(char* ptr, size_t size) {
+  if (!PollFor(sock_, POLLIN, Millis(deadline_ - Clock::now()))) return Cut(CutReason::kTimeout);
+  ssize_t n = recv(sock_, ptr, size, 0);
+  return n > 0 ? n : -1;
 }
 
 // Counts request-line and header bytes up to the blank line that ends the headers.
