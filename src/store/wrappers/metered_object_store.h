@@ -34,6 +34,9 @@ class MeteredObjectStore final : public ObjectStore {
   Result<std::vector<std::string>> Leftovers(const std::string& bucket, const std::string& prefix,
                                              TimestampMicros older_than, bool remove) override;
 
+  /// The wrapped store.
+  ObjectStore& inner() { return *inner_; }
+
  private:
   enum Op { kEnsureBucket, kPut, kGet, kStat, kDelete, kList, kLeftovers, kOpCount };
 
