@@ -56,8 +56,11 @@ class WorkerPool {
 /// Runs connections up to a limit and rejects the rest with an answer rather than a wait.
 class ConnectionQueue final : public httplib::TaskQueue {
  public:
+  /// Serve up to `max_connections` at once, with `prestart` threads started now.
   ConnectionQueue(size_t max_connections, size_t prestart);
+  /// Run a connection job now, or in reject (or drop) mode when the limit is reached.
   void enqueue(std::function<void()> fn) override;
+  /// Let every running and queued connection finish, then join the threads.
   void shutdown() override;
 
  private:

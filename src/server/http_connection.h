@@ -47,6 +47,7 @@ struct ConnectionEvents {
 
 class TimedServer : public httplib::Server {
  public:
+  /// Serve connections within `limits`, reporting to `events` (each callback optional).
   TimedServer(ConnectionLimits limits, ConnectionEvents events)
       : limits_(limits), events_(std::move(events)) {}
 
