@@ -6,6 +6,7 @@
 #include <string>
 
 #include "xronox/config.h"
+#include "xronox/metrics.h"
 #include "xronox/status.h"
 #include "xronox/types.h"
 
@@ -79,6 +80,10 @@ class Xronox {
   /// Ok when every configured backend answers; otherwise Unavailable (or the backend's error)
   /// naming each connection that does not. Sends one small request per connection.
   Status CheckReady();
+
+  /// Counts, errors and latencies of the calls made to each backend since Open, per tier,
+  /// connection and operation. Cheap (no backend is contacted); for monitoring.
+  BackendMetricsSnapshot BackendMetrics() const;
 
   const Config& config() const;
 

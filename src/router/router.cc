@@ -5,6 +5,8 @@
 #include "store/hot/mongo/mongo_hot_store.h"
 #include "store/hot/sqlite/sqlite_hot_store.h"
 #include "store/object/fs/folder_object_store.h"
+#include "store/wrappers/metered_hot_store.h"
+#include "store/wrappers/metered_object_store.h"
 
 namespace xronox {
 
@@ -91,6 +93,12 @@ Status Router::OpenConnections() {
     XRONOX_RETURN_IF_ERROR(OpenMongo(name, mongo));
   }
   for (const auto& [name, s3] : config_.s3_connections) XRONOX_RETURN_IF_ERROR(OpenS3(name, s3));
+  for (auto& [name, hot] : hot_stores_) {
+    hot = std::make_unique<store::MeteredHotStore>(std::move(hot), name, metrics_);
+  }
+  for (auto& [name, objects] : object_stores_) {
+    objects = std::make_unique<store::MeteredObjectStore>(std::move(objects), name, metrics_);
+  }
   return Status::Ok();
 }
 
@@ -165,8 +173,8 @@ Status Router::BindObjects(const DatabaseConfig& db, Binding* b) {
 Result<store::ObjectStore*> Router::MinimalObjectsFor(const DatabaseConfig& db) {
   const std::string connection = db.mongo_ref + "/";
   std::lock_guard<std::mutex> lock(mutex_);
-  auto own = minimal_objects_.find(connection + db.db_name);
-  if (own != minimal_objects_.end()) return own->second.get();
+  auto own = minimal_metered_.find(connection + db.db_name);
+  if (own != minimal_metered_.end()) return own->second.get();
   auto sibling = minimal_objects_.lower_bound(connection);
   auto open = [&]() -> Result<std::unique_ptr<store::MongoObjectStore>> {
     if (sibling != minimal_objects_.end() && sibling->first.starts_with(connection)) {
@@ -182,7 +190,11 @@ Result<store::ObjectStore*> Router::MinimalObjectsFor(const DatabaseConfig& db) 
         "open objects of database '" + db.db_name + "' on mongo connection '" + db.mongo_ref + "'",
         opened.status());
   }
-  return (minimal_objects_[connection + db.db_name] = std::move(opened).value()).get();
+  store::MongoObjectStore& objects =
+      *(minimal_objects_[connection + db.db_name] = std::move(opened).value());
+  return (minimal_metered_[connection + db.db_name] = std::make_unique<store::MeteredObjectStore>(
+              objects, "mongo:" + db.mongo_ref, metrics_))
+      .get();
 }
 
 Status Router::EnsureBuckets(const Binding& b) {

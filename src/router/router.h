@@ -17,6 +17,7 @@
 #include "router/binding.h"
 #include "store/object/mongo/mongo_object_store.h"
 #include "store/object/s3/s3_object_store.h"
+#include "store/wrappers/backend_metrics.h"
 #include "xronox/config.h"
 #include "xronox/status.h"
 
@@ -42,6 +43,10 @@ class Router {
 
   const Config& config() const { return config_; }
 
+  /// Calls to every backend so far: each store the router opens is wrapped in a metered
+  /// decorator, labelled with its connection ("sqlite:default", "s3:primary", "mongo:main").
+  BackendMetricsSnapshot MetricsSnapshot() const { return metrics_.Snapshot(); }
+
  private:
   explicit Router(Config config) : config_(std::move(config)) {}
   Status OpenConnections();
@@ -59,12 +64,16 @@ class Router {
   store::HotStore* HotStoreFor(const DatabaseConfig& db);
 
   Config config_;
+  // Declared before the stores: their decorators record into it until they are destroyed.
+  store::BackendMetrics metrics_;
   std::map<std::string, std::unique_ptr<store::HotStore>> hot_stores_;        // By connection.
   std::map<std::string, std::unique_ptr<store::ObjectStore>> object_stores_;  // By connection.
   std::map<std::string, store::S3ObjectStore*> s3_stores_;  // Borrowed from object_stores_.
   std::mutex mutex_;                                        // Guards the caches below.
   // Minimal mode, by "connection/dbName".
   std::map<std::string, std::unique_ptr<store::MongoObjectStore>> minimal_objects_;
+  // The metered decorators of minimal_objects_ (same keys), which bindings point at.
+  std::map<std::string, std::unique_ptr<store::ObjectStore>> minimal_metered_;
   std::map<std::string, std::shared_ptr<const Binding>> bindings_;
   std::set<std::pair<const store::ObjectStore*, std::string>> ensured_buckets_;
   // A storage class registered for one folder prefix of a bucket, and the kind that did it.

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "server/codec.h"
+#include "server/status_http.h"
+
 namespace xronox::server {
 
 namespace {
@@ -24,6 +27,12 @@ Status Refused(const std::string& what) {
 }
 
 }  // namespace
+
+HttpResponse UnauthorizedResponse(const Status& status) {
+  HttpResponse response = ErrorResponse(HttpErrorFromStatus(status, {}));
+  response.headers["WWW-Authenticate"] = "Bearer realm=\"xronox\"";
+  return response;
+}
 
 const char* AccessName(Access access) {
   switch (access) {

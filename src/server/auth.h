@@ -13,6 +13,9 @@
 
 namespace xronox::server {
 
+/// The 401 answer for a failed Authenticate, with WWW-Authenticate: Bearer.
+HttpResponse UnauthorizedResponse(const Status& status);
+
 /// The kinds of access a scope grants.
 enum class Access { kRead, kWrite, kAdmin };
 

@@ -87,12 +87,6 @@ Access AccessFor(const std::string& method) {
   return IsWrite(method) ? Access::kWrite : Access::kRead;
 }
 
-HttpResponse Unauthorized(const Status& status) {
-  HttpResponse response = ErrorResponse(HttpErrorFromStatus(status, {}));
-  response.headers["WWW-Authenticate"] = "Bearer realm=\"xronox\"";
-  return response;
-}
-
 }  // namespace
 
 Dispatcher::Dispatcher(Xronox& store, DispatcherOptions options)
@@ -120,21 +114,28 @@ HttpResponse Dispatcher::Dispatch(const HttpRequest& request) const {
   const ApiKey* key = nullptr;
   if (auth_.enabled() && route->kind != RouteKind::kHealth) {
     Result<const ApiKey*> authenticated = auth_.Authenticate(request.headers);
-    if (!authenticated.ok()) return Unauthorized(authenticated.status());
+    if (!authenticated.ok()) return UnauthorizedResponse(authenticated.status());
     key = *authenticated;
   }
+  HttpResponse response = DispatchRoute(request, *parsed, *route, key);
+  if (key != nullptr) response.principal = key->principal;
+  return response;
+}
+
+HttpResponse Dispatcher::DispatchRoute(const HttpRequest& request, const ParsedTarget& parsed,
+                                       const Route& route, const ApiKey* key) const {
   std::string method = request.method == "HEAD" ? "GET" : request.method;
-  std::vector<std::string> allowed = AllowedMethods(route->kind, /*logs=*/false);
+  std::vector<std::string> allowed = AllowedMethods(route.kind, /*logs=*/false);
   if (method == "OPTIONS") return OptionsResponse(allowed);
   if (!Contains(allowed, method)) return ErrorResponse(MethodNotAllowed(method, allowed, false));
-  if (route->kind == RouteKind::kHealth) return JsonResponse(200, Json{{"status", "ok"}});
-  if (route->kind == RouteKind::kReady) {
+  if (route.kind == RouteKind::kHealth) return JsonResponse(200, Json{{"status", "ok"}});
+  if (route.kind == RouteKind::kReady) {
     Status ready = store_.CheckReady();
     if (ready.ok()) return JsonResponse(200, Json{{"status", "ready"}});
     // Every failure to answer is "not ready" (503), whatever the backend's own code.
     return ErrorResponse(MakeHttpError(503, "not_ready", ready.message()));
   }
-  return DispatchRecord(request, *parsed, *route, method, key);
+  return DispatchRecord(request, parsed, route, method, key);
 }
 
 HttpResponse Dispatcher::DispatchRecord(const HttpRequest& request, const ParsedTarget& parsed,

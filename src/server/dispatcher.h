@@ -35,9 +35,13 @@ class Dispatcher {
   HttpResponse Handle(const HttpRequest& request) const;
 
   const DispatcherOptions& options() const { return options_; }
+  /// The API keys this dispatcher checks (for routes served outside it, such as /metrics).
+  const Authenticator& authenticator() const { return auth_; }
 
  private:
   HttpResponse Dispatch(const HttpRequest& request) const;
+  HttpResponse DispatchRoute(const HttpRequest& request, const ParsedTarget& parsed,
+                             const Route& route, const ApiKey* key) const;
   HttpResponse DispatchRecord(const HttpRequest& request, const ParsedTarget& parsed,
                               const Route& route, const std::string& method,
                               const ApiKey* key) const;

@@ -9,7 +9,10 @@
 #include <cstring>
 #include <thread>
 
+#include "common/ids.h"
 #include "server/codec.h"
+#include "server/connection_pool.h"
+#include "server/http_connection.h"
 
 namespace xronox::server {
 
@@ -27,6 +30,7 @@ HttpRequest FromHttplib(const httplib::Request& in) {
     if (!inserted) it->second += ", " + value;
   }
   out.body = in.body;
+  out.remote_address = in.remote_addr;
   return out;
 }
 
@@ -40,8 +44,20 @@ void ToHttplib(const HttpResponse& in, httplib::Response& out) {
 }
 
 // Errors the HTTP library answers by itself (malformed requests, bodies over the limit) get
-// the same JSON error shape as everything else.
-HttpError LibraryError(int status, size_t max_body_bytes) {
+// the same JSON error shape as everything else. A request the connection loop cut short
+// reaches here as a 400; its cut reason says what really happened.
+HttpError LibraryError(int status, size_t max_body_bytes, size_t max_header_bytes) {
+  CutReason cut = CurrentCutReason();
+  if (cut == CutReason::kTimeout) {
+    return MakeHttpError(408, "request_timeout",
+                         "the request did not arrive within the read timeout");
+  }
+  if (cut == CutReason::kHeaderTooLarge) {
+    return MakeHttpError(431, "headers_too_large",
+                         "request headers are larger than " + std::to_string(max_header_bytes) +
+                             " bytes, or one header line is longer than " +
+                             std::to_string(CPPHTTPLIB_HEADER_MAX_LENGTH) + " bytes");
+  }
   switch (status) {
     case 400:
       return MakeHttpError(400, "bad_request", "malformed HTTP request");
@@ -66,27 +82,72 @@ void SocketOptions(socket_t sock) {
   setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
 }
 
+ConnectionLimits LimitsOf(const ListenerOptions& options) {
+  ConnectionLimits limits;
+  limits.read_timeout = options.read_timeout;
+  limits.idle_timeout = options.idle_timeout;
+  limits.max_header_bytes = options.max_header_bytes;
+  return limits;
+}
+
+ConnectionEvents EventsOf(const ListenerOptions& options) {
+  if (!options.on_event) return {};
+  auto report = [on_event = options.on_event](TransportEvent::Kind kind) {
+    return [on_event, kind] {
+      TransportEvent event;
+      event.kind = kind;
+      on_event(event);
+    };
+  };
+  auto answered = [on_event = options.on_event](int status, const std::string& code,
+                                                const std::string& request_id,
+                                                const std::string& remote_address) {
+    TransportEvent event;
+    event.kind = TransportEvent::Kind::kAnswered;
+    event.status = status;
+    event.code = code;
+    event.request_id = request_id;
+    event.remote_address = remote_address;
+    on_event(event);
+  };
+  return {report(TransportEvent::Kind::kOpened), report(TransportEvent::Kind::kClosed),
+          report(TransportEvent::Kind::kRejected), answered};
+}
+
 }  // namespace
 
 struct HttpListener::Impl {
-  httplib::Server server;
+  Impl(const ListenerOptions& options, RequestHandler handler)
+      : server(LimitsOf(options), EventsOf(options)),
+        handler(std::move(handler)),
+        options(options) {}
+
+  TimedServer server;
   RequestHandler handler;
-  size_t max_body_bytes = 0;
+  const ListenerOptions options;
   std::atomic<bool> serving{false};
   std::atomic<bool> stop_requested{false};
 
-  void Configure(int threads);
+  void Configure();
   void Adapt(const httplib::Request& request, httplib::Response& response) const {
     ToHttplib(handler(FromHttplib(request)), response);
   }
+  httplib::Server::HandlerResponse AnswerError(const httplib::Request& request,
+                                               httplib::Response& response) const;
 };
 
-void HttpListener::Impl::Configure(int threads) {
-  if (threads > 0) {
-    server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  }
+void HttpListener::Impl::Configure() {
+  size_t prestart =
+      options.threads > 0 ? static_cast<size_t>(options.threads) : CPPHTTPLIB_THREAD_POOL_COUNT;
+  server.new_task_queue = [max = options.max_connections, prestart] {
+    return new ConnectionQueue(max, prestart);
+  };
   server.set_socket_options(SocketOptions);
-  server.set_payload_max_length(max_body_bytes);
+  server.set_payload_max_length(options.max_body_bytes);
+  // Only for the Keep-Alive header the library writes; the connection loop enforces them.
+  server.set_keep_alive_timeout(
+      std::chrono::duration_cast<std::chrono::seconds>(options.idle_timeout).count());
+  server.set_keep_alive_max_count(ConnectionLimits{}.max_requests);
   auto adapt = [this](const httplib::Request& request, httplib::Response& response) {
     Adapt(request, response);
   };
@@ -97,10 +158,8 @@ void HttpListener::Impl::Configure(int threads) {
   server.Delete(kAnyPath, adapt);
   server.Options(kAnyPath, adapt);
   server.set_error_handler(httplib::Server::HandlerWithResponse(
-      [this](const httplib::Request&, httplib::Response& response) {
-        if (!response.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-        ToHttplib(ErrorResponse(LibraryError(response.status, max_body_bytes)), response);
-        return httplib::Server::HandlerResponse::Handled;
+      [this](const httplib::Request& request, httplib::Response& response) {
+        return AnswerError(request, response);
       }));
   // The dispatcher catches everything; this only covers the adapter itself (e.g. bad_alloc).
   server.set_exception_handler([](const httplib::Request&, httplib::Response& response,
@@ -111,6 +170,29 @@ void HttpListener::Impl::Configure(int threads) {
   });
 }
 
+httplib::Server::HandlerResponse HttpListener::Impl::AnswerError(
+    const httplib::Request& request, httplib::Response& response) const {
+  // Answers of the handler already have their JSON body.
+  if (!response.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+  HttpError error = LibraryError(response.status, options.max_body_bytes, options.max_header_bytes);
+  HttpResponse answer = ErrorResponse(error);
+  std::string request_id = RandomHex(8);
+  answer.headers["X-Request-Id"] = request_id;
+  // A cut request leaves unread bytes behind, so the connection loop closes the connection.
+  if (CurrentCutReason() != CutReason::kNone) answer.headers["Connection"] = "close";
+  ToHttplib(answer, response);
+  if (options.on_event) {
+    options.on_event(TransportEvent{.kind = TransportEvent::Kind::kAnswered,
+                                    .status = error.status,
+                                    .code = error.code,
+                                    .method = request.method,
+                                    .target = request.target,
+                                    .remote_address = CurrentRemoteAddress(),
+                                    .request_id = request_id});
+  }
+  return httplib::Server::HandlerResponse::Handled;
+}
+
 HttpListener::HttpListener(std::unique_ptr<Impl> impl, int port)
     : impl_(std::move(impl)), port_(port) {}
 
@@ -118,10 +200,8 @@ HttpListener::~HttpListener() = default;
 
 Result<std::unique_ptr<HttpListener>> HttpListener::Bind(const ListenerOptions& options,
                                                          RequestHandler handler) {
-  auto impl = std::make_unique<Impl>();
-  impl->handler = std::move(handler);
-  impl->max_body_bytes = options.max_body_bytes;
-  impl->Configure(options.threads);
+  auto impl = std::make_unique<Impl>(options, std::move(handler));
+  impl->Configure();
   errno = 0;
   int port = options.port;
   bool bound = options.port == 0 ? (port = impl->server.bind_to_any_port(options.host)) > 0
@@ -150,5 +230,7 @@ void HttpListener::Stop() {
   }
   impl_->server.stop();
 }
+
+size_t HttpListener::CloseConnections() { return impl_->server.CloseConnections(); }
 
 }  // namespace xronox::server

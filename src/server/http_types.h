@@ -23,12 +23,15 @@ struct HttpRequest {
   std::string target;  ///< The raw request target: path and query, still percent-encoded.
   HttpHeaders headers;
   std::string body;
+  std::string remote_address;  ///< The client's IP address as the server saw it.
 };
 
 struct HttpResponse {
   int status = 200;
   HttpHeaders headers;
   std::string body;
+  /// Not sent: the principal of the API key that made the request, for the access log.
+  std::string principal;
 };
 
 /// True when two header names are equal ignoring ASCII case.

@@ -2,10 +2,13 @@
 //   xronoxd --data DIR | --config FILE [--api-keys FILE] [--listen HOST:PORT]
 //           [--max-body BYTES] [--threads N]
 //           [--insecure-no-auth]   (needed to listen on anything but loopback without keys)
-// Prints "xronoxd listening on http://HOST:PORT (data: DIR)" once it accepts connections;
-// SIGINT or SIGTERM stops it after in-flight requests finish.
+//           [--log-format json|text] [--read-timeout S] [--idle-timeout S] [--drain-timeout S]
+//           [--max-connections N] [--max-header-bytes BYTES]   (see ops_flags.h)
+// Prints "xronoxd listening on http://HOST:PORT (data: DIR)" once it accepts connections; logs
+// go to stderr. SIGINT or SIGTERM stops it after in-flight requests finish (bounded drain).
 #include <pthread.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <charconv>
@@ -14,8 +17,12 @@
 #include <iostream>
 #include <thread>
 
+#include "server/access_log.h"
 #include "server/dispatcher.h"
+#include "server/drain.h"
 #include "server/http_listener.h"
+#include "server/ops_flags.h"
+#include "server/ops_handler.h"
 #include "xronox/config.h"
 #include "xronox/xronox.h"
 
@@ -33,6 +40,7 @@ struct Flags {
   size_t max_body = xronox::server::kDefaultMaxBodyBytes;
   int threads = 0;
   bool insecure_no_auth = false;
+  xronox::server::OpsFlags ops;
 };
 
 // Without API keys the server checks no credentials, so only the local machine may reach it
@@ -128,65 +136,70 @@ Result<std::unique_ptr<xronox::Xronox>> OpenStore(const xronox::Config& config) 
 }
 
 // Announce the address on stdout (tests and scripts wait for this line), then serve until
-// SIGINT or SIGTERM.
+// SIGINT or SIGTERM and drain.
 int ServeUntilSignal(xronox::server::HttpListener& listener, const ListenerOptions& listen,
-                     const Flags& flags) {
+                     const Flags& flags, xronox::server::LogSink& log) {
   std::string host =
       listen.host.find(':') != std::string::npos ? "[" + listen.host + "]" : listen.host;
+  std::string url = "http://" + host + ":" + std::to_string(listener.port());
   std::string source = flags.config.empty() ? "data: " + flags.data : "config: " + flags.config;
-  std::cout << "xronoxd listening on http://" << host << ":" << listener.port() << " (" << source
-            << ")" << std::endl;
+  std::cout << "xronoxd listening on " << url << " (" << source << ")" << std::endl;
+  log.Event("info", "xronoxd started",
+            {{"listen", url},
+             {"source", source},
+             {"pid", getpid()},
+             {"max_connections", listen.max_connections},
+             {"read_timeout_s", flags.ops.read_timeout_s},
+             {"idle_timeout_s", flags.ops.idle_timeout_s}});
+  xronox::server::Drain drain(listener, xronox::server::SecondsToMillis(flags.ops.drain_timeout_s),
+                              log);
   Status served;
   {
-    SignalWatcher watcher([&listener] { listener.Stop(); });
+    SignalWatcher watcher([&drain] { drain.Begin(); });
     served = listener.Serve();
+    drain.Finish();
   }
   if (!served.ok()) {
-    std::cerr << "xronoxd: " << served.message() << "\n";
+    log.Event("error", "xronoxd stopped: " + served.message());
     return 1;
   }
-  return 0;
+  log.Event(drain.forced() ? "error" : "info", "xronoxd stopped", {{"drained", !drain.forced()}});
+  return drain.forced() ? 1 : 0;
 }
 
 int Run(const Flags& flags) {
+  xronox::server::LogSink log(*xronox::server::ParseLogFormat(flags.ops.log_format));
+  auto fail = [&log](int code, const std::string& message) {
+    log.Event("error", "xronoxd: " + message);
+    return code;
+  };
   Result<ListenerOptions> listen = ParseListen(flags.listen);
-  if (!listen.ok()) {
-    std::cerr << "xronoxd: " << listen.status().message() << "\n";
-    return 2;
-  }
+  if (!listen.ok()) return fail(2, listen.status().message());
   Result<xronox::Config> config = LoadConfig(flags);
-  if (!config.ok()) {
-    std::cerr << "xronoxd: cannot load configuration: " << config.status().ToString() << "\n";
-    return 1;
-  }
+  if (!config.ok()) return fail(1, "cannot load configuration: " + config.status().ToString());
   Result<std::vector<xronox::ApiKey>> keys = LoadApiKeys(flags, *config);
-  if (!keys.ok()) {
-    std::cerr << "xronoxd: " << keys.status().message() << "\n";
-    return 2;
-  }
+  if (!keys.ok()) return fail(2, keys.status().message());
   if (keys->empty() && !IsLoopback(listen->host) && !flags.insecure_no_auth) {
-    std::cerr << "xronoxd: refusing to listen on " << listen->host
-              << " without authentication: anyone who reaches it could read and write every "
-                 "tenant's data; configure API keys (server.apiKeys or --api-keys), listen on "
-                 "127.0.0.1 or ::1, or pass --insecure-no-auth\n";
-    return 2;
+    return fail(2, "refusing to listen on " + listen->host +
+                       " without authentication: anyone who reaches it could read and write "
+                       "every tenant's data; configure API keys (server.apiKeys or --api-keys), "
+                       "listen on 127.0.0.1 or ::1, or pass --insecure-no-auth");
   }
   listen->max_body_bytes = flags.max_body;
   listen->threads = flags.threads;
+  xronox::server::ApplyOpsFlags(flags.ops, *listen);
   auto store = OpenStore(*config);
-  if (!store.ok()) {
-    std::cerr << "xronoxd: " << store.status().message() << "\n";
-    return 1;
-  }
+  if (!store.ok()) return fail(1, store.status().message());
   xronox::server::Dispatcher dispatcher(
       **store, {.max_body_bytes = flags.max_body, .api_keys = std::move(keys).value()});
+  xronox::server::OpsHandler ops(
+      [&dispatcher](const auto& request) { return dispatcher.Handle(request); }, **store, log,
+      dispatcher.authenticator());
+  listen->on_event = [&ops](const auto& event) { ops.OnTransportEvent(event); };
   auto listener = xronox::server::HttpListener::Bind(
-      *listen, [&dispatcher](const auto& request) { return dispatcher.Handle(request); });
-  if (!listener.ok()) {
-    std::cerr << "xronoxd: " << listener.status().message() << "\n";
-    return 1;
-  }
-  return ServeUntilSignal(**listener, *listen, flags);
+      *listen, [&ops](const auto& request) { return ops.Handle(request); });
+  if (!listener.ok()) return fail(1, listener.status().message());
+  return ServeUntilSignal(**listener, *listen, flags, log);
 }
 
 }  // namespace
@@ -210,11 +223,14 @@ int main(int argc, char** argv) {
   app.add_option("--max-body", flags.max_body, "Largest accepted request body, in bytes")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  app.add_option("--threads", flags.threads, "Worker threads (0: library default)")
+  app.add_option("--threads", flags.threads,
+                 "Worker threads started up front (0: library default); more start on demand "
+                 "up to --max-connections")
       ->check(CLI::NonNegativeNumber);
   app.add_flag("--insecure-no-auth", flags.insecure_no_auth,
                "Allow a non-loopback --listen address without API keys (requests are then not "
                "authenticated)");
+  xronox::server::AddOpsFlags(app, flags.ops);
   CLI11_PARSE(app, argc, argv);
   if (flags.data.empty() == flags.config.empty()) {
     std::cerr << "xronoxd: give exactly one of --data DIR or --config FILE\n";

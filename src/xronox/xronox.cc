@@ -125,6 +125,14 @@ Status Xronox::CheckReady() {
   return Guard([&] { return state_->router->CheckReady(); });
 }
 
+BackendMetricsSnapshot Xronox::BackendMetrics() const {
+  try {
+    return state_->router->MetricsSnapshot();
+  } catch (const std::bad_alloc&) {
+    return {};  // Only copying can fail; monitoring then sees no series rather than a crash.
+  }
+}
+
 Result<std::vector<std::string>> Xronox::ListTenants(DatabaseType type) {
   return Guard([&] { return state_->router->ListTenants(type); });
 }

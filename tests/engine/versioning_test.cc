@@ -67,11 +67,15 @@ TEST_P(VersioningTest, OnBehalfOfIsKeptBesideTheActor) {
   auto current = engine_.Get(b_, "o1", {});
   ASSERT_TRUE(current.ok());
   EXPECT_EQ(current->on_behalf_of, "");
-  auto first = engine_.Get(b_, "o1", {.version = 0});
+  GetOptions at_zero;
+  at_zero.version = 0;
+  auto first = engine_.Get(b_, "o1", at_zero);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   EXPECT_EQ(first->actor, "user-1");
   EXPECT_EQ(first->on_behalf_of, "customer-9");
-  auto history = engine_.History(b_, "o1", {.newest_first = false});
+  HistoryOptions oldest_first;
+  oldest_first.newest_first = false;
+  auto history = engine_.History(b_, "o1", oldest_first);
   ASSERT_TRUE(history.ok());
   ASSERT_EQ(history->versions.size(), 2u);
   EXPECT_EQ(history->versions[0].on_behalf_of, "customer-9");

@@ -252,12 +252,11 @@ class ServiceStore {
   std::string stem_;
 };
 
-/// scripts/test-services.sh: $XRONOX_TEST_SERVICES_SCRIPT, else found from this header's path.
+/// scripts/test-services.sh: $XRONOX_TEST_SERVICES_SCRIPT, else the source tree's (the build
+/// defines XRONOX_SOURCE_DIR as an absolute path; __FILE__ may be relative under ccache).
 inline std::string TestServicesScript() {
   if (auto script = EnvValue("XRONOX_TEST_SERVICES_SCRIPT")) return *script;
-  return (std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "scripts" /
-          "test-services.sh")
-      .string();
+  return (std::filesystem::path(XRONOX_SOURCE_DIR) / "scripts" / "test-services.sh").string();
 }
 
 /// True when something accepts TCP connections on 127.0.0.1:`port`.

@@ -12,6 +12,7 @@
 #include "store/hot/mongo/mongo_hot_store.h"
 #include "store/object/mongo/mongo_object_store.h"
 #include "store/object/s3/s3_object_store.h"
+#include "store/wrappers/metered_object_store.h"
 #include "support/temp_dir.h"
 #include "support/test_services.h"
 
@@ -21,6 +22,13 @@ namespace {
 Target RuntimeTarget(const std::string& tenant) {
   return {DatabaseType::kRuntime, Tier::kTenant, tenant, "orders"};
 }
+// The backend under the metered decorator the router puts around every store it opens.
+template <typename Store>
+Store* Unwrapped(store::ObjectStore* objects) {
+  auto* metered = dynamic_cast<store::MeteredObjectStore*>(objects);
+  return dynamic_cast<Store*>(metered != nullptr ? &metered->inner() : objects);
+}
+
 Target KnowledgeTarget() { return {DatabaseType::kKnowledge, Tier::kGeneric, "", "notes"}; }
 
 std::unique_ptr<Router> OpenRouter(const Result<Config>& config) {
@@ -89,7 +97,7 @@ TEST_F(RouterS3Test, StorageClassesAreSetPerBucketKind) {
   ASSERT_NE(router, nullptr);
   auto binding = router->Bind(RuntimeTarget("acme"));
   ASSERT_TRUE(binding.ok()) << binding.status().ToString();
-  auto* objects = dynamic_cast<store::S3ObjectStore*>((*binding)->objects);
+  auto* objects = Unwrapped<store::S3ObjectStore>((*binding)->objects);
   ASSERT_NE(objects, nullptr);
   EXPECT_EQ(objects->StorageClassFor(stem_ + "-records", "records/orders/o1/current.json"),
             "STANDARD");
@@ -117,7 +125,7 @@ TEST_F(RouterS3Test, OneBucketGetsAStorageClassPerFolderPrefix) {
   ASSERT_NE(router, nullptr);
   auto binding = router->Bind(RuntimeTarget("acme"));
   ASSERT_TRUE(binding.ok()) << binding.status().ToString();
-  auto* objects = dynamic_cast<store::S3ObjectStore*>((*binding)->objects);
+  auto* objects = Unwrapped<store::S3ObjectStore>((*binding)->objects);
   ASSERT_NE(objects, nullptr);
   EXPECT_EQ(objects->StorageClassFor(bucket, "app/records/orders/o1/current.json"), "STANDARD");
   EXPECT_EQ(objects->StorageClassFor(bucket, "app/versions/orders/o1/v0.json"),
@@ -182,8 +190,8 @@ TEST(RouterBackendsTest, MinimalModeBindsOneMongoObjectStorePerDatabase) {
     auto beta = router->Bind(RuntimeTarget("beta"));
     ASSERT_TRUE(knowledge.ok() && acme.ok() && beta.ok())
         << knowledge.status().ToString() << acme.status().ToString() << beta.status().ToString();
-    auto* acme_objects = dynamic_cast<store::MongoObjectStore*>((*acme)->objects);
-    auto* beta_objects = dynamic_cast<store::MongoObjectStore*>((*beta)->objects);
+    auto* acme_objects = Unwrapped<store::MongoObjectStore>((*acme)->objects);
+    auto* beta_objects = Unwrapped<store::MongoObjectStore>((*beta)->objects);
     ASSERT_NE(acme_objects, nullptr);
     ASSERT_NE(beta_objects, nullptr);
     EXPECT_EQ(acme_objects->mongo_database(), prefix + "runtime_acme");

@@ -200,6 +200,34 @@ TEST_F(ServerAuthTest, ThePrincipalIsTheActorAndTheActorHeaderIsOnBehalfOf) {
   EXPECT_EQ(no_reason.status, 400) << no_reason.raw;
 }
 
+TEST_F(ServerAuthTest, MetricsNeedAnAdminScopeAndLogLinesNameThePrincipal) {
+  EXPECT_EQ(Get("/metrics").status, 401);
+  Reply tenant_key = Get("/metrics", Bearer(acme_));
+  EXPECT_EQ(tenant_key.status, 403) << tenant_key.raw;
+  EXPECT_EQ(tenant_key.raw.find("xronox_http_requests_total"), std::string::npos);
+  Reply admin = Get("/metrics", Bearer(admin_));
+  ASSERT_EQ(admin.status, 200) << admin.raw;
+  EXPECT_NE(admin.raw.find("xronox_http_requests_total"), std::string::npos);
+  ASSERT_EQ(Get("/v1/runtime/acme/orders", Bearer(acme_, {{"X-Request-Id", "auth-log-1"}})).status,
+            200);
+  EXPECT_EQ(server_->Stop(), std::optional<int>(0));
+  bool found = false;
+  std::string log = server_->Stderr();
+  size_t start = 0;
+  while (start < log.size()) {
+    size_t end = log.find('\n', start);
+    if (end == std::string::npos) end = log.size();
+    Json line = Json::parse(log.substr(start, end - start), nullptr, false);
+    if (line.is_object() && line.value("request_id", "") == "auth-log-1") {
+      found = true;
+      EXPECT_EQ(line.value("principal", ""), "acme-service") << line.dump();
+    }
+    start = end + 1;
+  }
+  EXPECT_TRUE(found) << log;
+  server_.reset();
+}
+
 TEST_F(ServerAuthTest, TokensNeverAppearInAnyOutput) {
   SeedRecord(acme_, "acme", "r");
   Token stranger{"nobody"};

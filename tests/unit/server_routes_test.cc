@@ -219,14 +219,15 @@ class ServerDispatcherTest : public ::testing::Test {
     auto store = Xronox::Open(*config);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(*store);
-    dispatcher_ = std::make_unique<Dispatcher>(*store_, DispatcherOptions{.max_body_bytes = 64});
+    dispatcher_ = std::make_unique<Dispatcher>(
+        *store_, DispatcherOptions{.max_body_bytes = 64, .api_keys = {}});
   }
   HttpResponse Call(const std::string& method, const std::string& target,
                     const std::string& body = "", HttpHeaders headers = {}) {
     if (!body.empty() && !headers.count("Content-Type")) {
       headers["Content-Type"] = "application/json";
     }
-    return dispatcher_->Handle(HttpRequest{method, target, std::move(headers), body});
+    return dispatcher_->Handle(HttpRequest{method, target, std::move(headers), body, ""});
   }
   static std::string Code(const HttpResponse& response) {
     return Json::parse(response.body)["error"].value("code", "");

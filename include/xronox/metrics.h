@@ -1,0 +1,33 @@
+// Counters and latencies of the calls Xronox makes to its backends, for monitoring (xronoxd
+// renders them as Prometheus metrics).
+// Thread-safety: plain values; Xronox::BackendMetrics may be called from many threads.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace xronox {
+
+/// The calls of one operation on one backend connection since the store was opened.
+struct BackendCallMetrics {
+  std::string tier;        ///< "hot" or "object".
+  std::string connection;  ///< Connection as configured, e.g. "sqlite:default", "s3:primary".
+  std::string operation;   ///< Contract operation, e.g. "GetHead", "Put".
+  uint64_t calls = 0;      ///< Completed calls, failed ones included.
+  /// Failed calls by status code name ("not_found", "unavailable", ...). Some codes are normal
+  /// answers of some operations (not_found from Get, already_exists from a claim).
+  std::map<std::string, uint64_t> errors;
+  /// Calls that took at most bucket_bounds_seconds[i]; the last entry counts every call.
+  std::vector<uint64_t> cumulative_buckets;
+  double seconds_sum = 0;  ///< Total time spent in these calls, in seconds.
+};
+
+/// Every operation that was called at least once, ordered by tier, connection, operation.
+struct BackendMetricsSnapshot {
+  std::vector<double> bucket_bounds_seconds;  ///< Upper bounds of the latency buckets; +Inf last.
+  std::vector<BackendCallMetrics> calls;
+};
+
+}  // namespace xronox

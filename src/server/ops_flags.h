@@ -1,0 +1,33 @@
+// xronoxd's operational flags: log format, timeouts, drain timeout and connection and header
+// limits, kept apart from main.cc so that each group of flags lives with what it configures.
+// Thread-safety: plain values and functions used at start-up.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <string>
+
+#include "server/access_log.h"
+#include "server/http_listener.h"
+
+namespace xronox::server {
+
+struct OpsFlags {
+  std::string log_format = "json";  ///< "json" or "text".
+  double read_timeout_s = 30;       ///< Whole request (line, headers, body) must arrive in this.
+  double idle_timeout_s = 60;       ///< Keep-alive connections idle this long are closed.
+  double drain_timeout_s = 30;      ///< On SIGTERM, in-flight requests get this long to finish.
+  size_t max_connections = 256;     ///< Connections served at once; more get 503.
+  size_t max_header_bytes = 32 * 1024;  ///< Request line plus headers; more get 431.
+};
+
+/// Register the flags of `flags` on `app`, with their defaults shown in --help.
+void AddOpsFlags(CLI::App& app, OpsFlags& flags);
+
+/// Copy the timeouts and limits into listener options.
+void ApplyOpsFlags(const OpsFlags& flags, ListenerOptions& options);
+
+/// Convert seconds to milliseconds (at least 1 ms).
+std::chrono::milliseconds SecondsToMillis(double seconds);
+
+}  // namespace xronox::server

@@ -1,0 +1,121 @@
+#include "store/wrappers/metered_hot_store.h"
+
+namespace xronox::store {
+
+namespace {
+
+// Indexed by MeteredHotStore::Op; the names are the contract's method names.
+constexpr const char* kOpNames[] = {
+    "EnsureCollection", "ListDatabases",   "ListCollections", "GetHead",        "WriteHead",
+    "CommitVersion",    "InsertVersion",   "GetVersion",      "GetVersionAsOf", "ListVersions",
+    "ScanHeads",        "InsertClaim",     "GetClaim",        "UpdateClaim",    "DeleteClaim",
+    "ListClaims",       "IncrementCounter"};
+
+}  // namespace
+
+MeteredHotStore::MeteredHotStore(std::unique_ptr<HotStore> inner, const std::string& connection,
+                                 BackendMetrics& metrics)
+    : inner_(std::move(inner)) {
+  static_assert(std::size(kOpNames) == kOpCount);
+  for (int op = 0; op < kOpCount; ++op)
+    series_[op] = metrics.Series("hot", connection, kOpNames[op]);
+}
+
+bool MeteredHotStore::ConditionalWritesAreAtomic() const {
+  return inner_->ConditionalWritesAreAtomic();
+}
+
+Status MeteredHotStore::EnsureCollection(const CollectionRef& ref,
+                                         const std::vector<std::string>& indexed_props) {
+  return Timed(series_[kEnsureCollection],
+               [&] { return inner_->EnsureCollection(ref, indexed_props); });
+}
+
+Result<std::vector<std::string>> MeteredHotStore::ListDatabases() {
+  return Timed(series_[kListDatabases], [&] { return inner_->ListDatabases(); });
+}
+
+Result<std::vector<std::string>> MeteredHotStore::ListCollections(const std::string& db) {
+  return Timed(series_[kListCollections], [&] { return inner_->ListCollections(db); });
+}
+
+Result<std::optional<HeadRow>> MeteredHotStore::GetHead(const CollectionRef& ref,
+                                                        const std::string& id) {
+  return Timed(series_[kGetHead], [&] { return inner_->GetHead(ref, id); });
+}
+
+Status MeteredHotStore::WriteHead(const CollectionRef& ref, const HeadRow& head,
+                                  std::optional<int64_t> expected_version) {
+  return Timed(series_[kWriteHead], [&] { return inner_->WriteHead(ref, head, expected_version); });
+}
+
+Status MeteredHotStore::CommitVersion(const CollectionRef& ref, const VersionRow& version,
+                                      const HeadRow& head,
+                                      std::optional<int64_t> expected_version) {
+  return Timed(series_[kCommitVersion],
+               [&] { return inner_->CommitVersion(ref, version, head, expected_version); });
+}
+
+Status MeteredHotStore::InsertVersion(const CollectionRef& ref, const VersionRow& version) {
+  return Timed(series_[kInsertVersion], [&] { return inner_->InsertVersion(ref, version); });
+}
+
+Result<std::optional<VersionRow>> MeteredHotStore::GetVersion(const CollectionRef& ref,
+                                                              const std::string& id,
+                                                              int64_t version) {
+  return Timed(series_[kGetVersion], [&] { return inner_->GetVersion(ref, id, version); });
+}
+
+Result<std::optional<VersionRow>> MeteredHotStore::GetVersionAsOf(const CollectionRef& ref,
+                                                                  const std::string& id,
+                                                                  TimestampMicros at) {
+  return Timed(series_[kGetVersionAsOf], [&] { return inner_->GetVersionAsOf(ref, id, at); });
+}
+
+Result<std::vector<VersionRow>> MeteredHotStore::ListVersions(const CollectionRef& ref,
+                                                              const std::string& id,
+                                                              std::optional<int64_t> start_after,
+                                                              int limit, Order order) {
+  return Timed(series_[kListVersions],
+               [&] { return inner_->ListVersions(ref, id, start_after, limit, order); });
+}
+
+Result<std::vector<HeadRow>> MeteredHotStore::ScanHeads(const CollectionRef& ref,
+                                                        const std::string& after_id, int limit,
+                                                        const std::vector<Condition>& conditions,
+                                                        bool include_deleted) {
+  return Timed(series_[kScanHeads], [&] {
+    return inner_->ScanHeads(ref, after_id, limit, conditions, include_deleted);
+  });
+}
+
+Status MeteredHotStore::InsertClaim(const CollectionRef& ref, const ClaimRow& claim) {
+  return Timed(series_[kInsertClaim], [&] { return inner_->InsertClaim(ref, claim); });
+}
+
+Result<std::optional<ClaimRow>> MeteredHotStore::GetClaim(const CollectionRef& ref,
+                                                          const std::string& key) {
+  return Timed(series_[kGetClaim], [&] { return inner_->GetClaim(ref, key); });
+}
+
+Status MeteredHotStore::UpdateClaim(const CollectionRef& ref, const ClaimRow& claim) {
+  return Timed(series_[kUpdateClaim], [&] { return inner_->UpdateClaim(ref, claim); });
+}
+
+Status MeteredHotStore::DeleteClaim(const CollectionRef& ref, const std::string& key,
+                                    const std::string& owner) {
+  return Timed(series_[kDeleteClaim], [&] { return inner_->DeleteClaim(ref, key, owner); });
+}
+
+Result<std::vector<ClaimRow>> MeteredHotStore::ListClaims(const CollectionRef& ref,
+                                                          const std::string& prefix) {
+  return Timed(series_[kListClaims], [&] { return inner_->ListClaims(ref, prefix); });
+}
+
+Result<int64_t> MeteredHotStore::IncrementCounter(const CollectionRef& ref, const std::string& name,
+                                                  int64_t delta) {
+  return Timed(series_[kIncrementCounter],
+               [&] { return inner_->IncrementCounter(ref, name, delta); });
+}
+
+}  // namespace xronox::store
