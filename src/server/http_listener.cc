@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <limits>
 #include <thread>
 
 #include "server/codec.h"
@@ -30,13 +31,52 @@ HttpRequest FromHttplib(const httplib::Request& in) {
   return out;
 }
 
+void SetStreamedContent(const HttpResponse& in, const std::string& content_type,
+                        httplib::Response& out) {
+  out.set_content_provider(
+      static_cast<size_t>(in.stream_length), content_type,
+      [next = in.stream_body](size_t /*offset*/, size_t /*length*/, httplib::DataSink& sink) {
+        std::string chunk;
+        // An empty chunk before the promised length is a failure too: cut the connection.
+        return next(&chunk) && !chunk.empty() && sink.write(chunk.data(), chunk.size());
+      });
+}
+
 void ToHttplib(const HttpResponse& in, httplib::Response& out) {
   out.status = in.status;
   std::string content_type = HeaderValue(in.headers, "Content-Type");
   for (const auto& [name, value] : in.headers) {
     if (!EqualsIgnoreCase(name, "Content-Type")) out.set_header(name, value);  // set_content.
   }
-  if (!in.body.empty() || !content_type.empty()) out.set_content(in.body, content_type.c_str());
+  if (in.stream_body && in.stream_length > 0) {
+    SetStreamedContent(in, content_type, out);
+  } else if (!in.body.empty() || !content_type.empty()) {
+    out.set_content(in.body, content_type.c_str());
+  }
+}
+
+// Handlers answer Range themselves (content routes) or ignore it; the library would otherwise
+// cut the ranges again out of the handler's answer. The request object is the library's own
+// non-const local, lent to handlers as const.
+void IgnoreRangesInLibrary(const httplib::Request& request) {
+  const_cast<httplib::Request&>(request).ranges.clear();
+}
+
+// Reads a body whole, up to `limit` bytes; past it, drains the rest (as the library does for
+// a declared length over its limit) and returns false.
+bool ReadCapped(const httplib::ContentReader& reader, size_t limit, std::string* body,
+                bool* too_large) {
+  *too_large = false;
+  bool read = reader([&](const char* data, size_t size) {
+    if (*too_large || body->size() + size > limit) {
+      *too_large = true;
+      body->clear();
+      return true;
+    }
+    body->append(data, size);
+    return true;
+  });
+  return read && !*too_large;
 }
 
 // Errors the HTTP library answers by itself (malformed requests, bodies over the limit) get
@@ -75,11 +115,53 @@ struct HttpListener::Impl {
   std::atomic<bool> serving{false};
   std::atomic<bool> stop_requested{false};
 
+  std::function<bool(const std::string&, const std::string&)> stream_body;
+
   void Configure(int threads);
   void Adapt(const httplib::Request& request, httplib::Response& response) const {
+    IgnoreRangesInLibrary(request);
     ToHttplib(handler(FromHttplib(request)), response);
   }
+  void AdaptWithReader(const httplib::Request& request, httplib::Response& response,
+                       const httplib::ContentReader& reader) const;
+  void RouteBodies();
 };
+
+// Every request with a body comes here, so the library never buffers one: streamed routes get
+// the reader, the others a body read whole under max_body_bytes.
+void HttpListener::Impl::AdaptWithReader(const httplib::Request& in, httplib::Response& out,
+                                         const httplib::ContentReader& reader) const {
+  IgnoreRangesInLibrary(in);
+  HttpRequest request = FromHttplib(in);
+  if (stream_body && stream_body(request.method, request.target)) {
+    request.read_body = [&reader](const BodySink& sink) {
+      return reader(
+          [&sink](const char* data, size_t size) { return sink(std::string_view(data, size)); });
+    };
+    ToHttplib(handler(request), out);
+    return;
+  }
+  bool too_large = false;
+  if (!ReadCapped(reader, max_body_bytes, &request.body, &too_large)) {
+    ToHttplib(ErrorResponse(LibraryError(too_large ? 413 : 400, max_body_bytes)), out);
+    return;
+  }
+  ToHttplib(handler(request), out);
+}
+
+void HttpListener::Impl::RouteBodies() {
+  if (!stream_body) return;
+  // Bodies are limited in AdaptWithReader instead, per route.
+  server.set_payload_max_length(std::numeric_limits<size_t>::max());
+  auto adapt = [this](const httplib::Request& request, httplib::Response& response,
+                      const httplib::ContentReader& reader) {
+    AdaptWithReader(request, response, reader);
+  };
+  server.Post(kAnyPath, adapt);
+  server.Put(kAnyPath, adapt);
+  server.Patch(kAnyPath, adapt);
+  server.Delete(kAnyPath, adapt);
+}
 
 void HttpListener::Impl::Configure(int threads) {
   if (threads > 0) {
@@ -96,6 +178,7 @@ void HttpListener::Impl::Configure(int threads) {
   server.Patch(kAnyPath, adapt);
   server.Delete(kAnyPath, adapt);
   server.Options(kAnyPath, adapt);
+  RouteBodies();
   server.set_error_handler(httplib::Server::HandlerWithResponse(
       [this](const httplib::Request&, httplib::Response& response) {
         if (!response.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
@@ -121,6 +204,7 @@ Result<std::unique_ptr<HttpListener>> HttpListener::Bind(const ListenerOptions& 
   auto impl = std::make_unique<Impl>();
   impl->handler = std::move(handler);
   impl->max_body_bytes = options.max_body_bytes;
+  impl->stream_body = options.stream_body;
   impl->Configure(options.threads);
   errno = 0;
   int port = options.port;

@@ -18,6 +18,10 @@ struct ListenerOptions {
   int port = 8700;                    ///< 0 picks a free port; port() tells which.
   size_t max_body_bytes = 16u << 20;  ///< Larger bodies are drained and answered with 413.
   int threads = 0;                    ///< Worker threads; 0 uses the library default.
+  /// Requests for which this returns true get their body as HttpRequest::read_body, streamed,
+  /// with no size limit here (the handler sets its own); unset: none. Looks at the method and
+  /// target only (the body is not read yet).
+  std::function<bool(const std::string& method, const std::string& target)> stream_body;
 };
 
 using RequestHandler = std::function<HttpResponse(const HttpRequest&)>;

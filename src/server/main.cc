@@ -29,6 +29,7 @@ struct Flags {
   std::string config;
   std::string listen = "127.0.0.1:8700";
   size_t max_body = xronox::server::kDefaultMaxBodyBytes;
+  int64_t max_content = xronox::server::kDefaultMaxContentBytes;
   int threads = 0;
   bool insecure_no_auth = false;
 };
@@ -149,13 +150,15 @@ int Run(const Flags& flags) {
     return 2;
   }
   listen->max_body_bytes = flags.max_body;
+  listen->stream_body = xronox::server::IsStreamedUpload;
   listen->threads = flags.threads;
   auto store = OpenStore(flags);
   if (!store.ok()) {
     std::cerr << "xronoxd: " << store.status().message() << "\n";
     return 1;
   }
-  xronox::server::Dispatcher dispatcher(**store, {.max_body_bytes = flags.max_body});
+  xronox::server::Dispatcher dispatcher(
+      **store, {.max_body_bytes = flags.max_body, .max_content_bytes = flags.max_content});
   auto listener = xronox::server::HttpListener::Bind(
       *listen, [&dispatcher](const auto& request) { return dispatcher.Handle(request); });
   if (!listener.ok()) {
@@ -180,6 +183,10 @@ int main(int argc, char** argv) {
   app.add_option("--listen", flags.listen, "HOST:PORT to listen on; port 0 picks a free port")
       ->capture_default_str();
   app.add_option("--max-body", flags.max_body, "Largest accepted request body, in bytes")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--max-content", flags.max_content,
+                 "Largest accepted content upload (streamed), in bytes")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   app.add_option("--threads", flags.threads, "Worker threads (0: library default)")
