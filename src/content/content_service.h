@@ -4,7 +4,9 @@
 // Thread-safety: safe from many threads; it keeps no state of its own beyond the engine.
 #pragma once
 
+#include <exception>
 #include <memory>
+#include <new>
 #include <string>
 
 #include "engine/engine.h"
@@ -64,6 +66,19 @@ class ContentService {
   Engine& engine_;
   ContentOptions options_;
 };
+
+/// Run `fn`, turning an exception into ResourceExhausted (allocation) or Internal: the upload
+/// and reader objects are reached from the public API without the Collection's guard.
+template <typename Fn>
+auto GuardContent(Fn fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const std::bad_alloc&) {
+    return ResourceExhausted("out of memory");
+  } catch (const std::exception& e) {
+    return Internal(std::string("unexpected error: ") + e.what());
+  }
+}
 
 /// Check a content property name: 1-128 bytes of [A-Za-z0-9_-], not starting with '-'.
 Status ValidateContentProperty(const std::string& property);

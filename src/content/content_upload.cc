@@ -30,7 +30,20 @@ class Upload final : public ContentUpload {
     if (staging_) (void)staging_->Abort();
   }
 
+  // Write and Finish are called by users of the public API directly, so, like every entry
+  // point of the library, they let no exception out.
   Status Write(std::string_view bytes) override {
+    return GuardContent([&] { return WriteUnguarded(bytes); });
+  }
+
+  Result<WriteResult> Finish() override {
+    return GuardContent([&] { return FinishUnguarded(); });
+  }
+
+  int64_t size() const override { return size_; }
+
+ private:
+  Status WriteUnguarded(std::string_view bytes) {
     if (done_) return FailedPrecondition("write content: the upload is finished");
     hasher_.Update(bytes);
     size_ += static_cast<int64_t>(bytes.size());
@@ -42,7 +55,7 @@ class Upload final : public ContentUpload {
     return StartStaging();
   }
 
-  Result<WriteResult> Finish() override {
+  Result<WriteResult> FinishUnguarded() {
     if (done_) return FailedPrecondition("finish content: the upload is finished");
     done_ = true;
     ContentInfo info{hasher_.FinishHex(), size_,
@@ -52,9 +65,6 @@ class Upload final : public ContentUpload {
     return service_.RecordContent(*b_, id_, property_, info, options_.write);
   }
 
-  int64_t size() const override { return size_; }
-
- private:
   store::ObjectStore& objects() const { return *b_->objects; }
 
   Status StartStaging() {

@@ -93,6 +93,9 @@ HttpError LibraryError(int status, size_t max_body_bytes) {
           "request body is larger than " + std::to_string(max_body_bytes) + " bytes");
     case 414:
       return MakeHttpError(414, "uri_too_long", "request target is too long");
+    case 416:
+      return MakeHttpError(416, "range_not_satisfiable",
+                           "the Range header is malformed or uses a unit other than bytes");
     default:
       return MakeHttpError(status, "http_error",
                            "request failed with HTTP status " + std::to_string(status));

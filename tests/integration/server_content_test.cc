@@ -114,6 +114,12 @@ TEST_P(ServerContentTest, UploadsRecordTheHashAndDownloadsWholeAndInRanges) {
   EXPECT_EQ(beyond.status, 416);
   EXPECT_EQ(beyond.ErrorCode(), "range_not_satisfiable");
   EXPECT_EQ(beyond.Header("Content-Range"), "bytes */" + std::to_string(n));
+  Reply malformed = Get(path, {{"Range", "bytes=abc"}});
+  EXPECT_EQ(malformed.status, 416);
+  EXPECT_EQ(malformed.ErrorCode(), "range_not_satisfiable");
+  Reply several = Get(path, {{"Range", "bytes=0-1,5-6"}});
+  EXPECT_EQ(several.status, 200) << "several ranges are served whole";
+  EXPECT_TRUE(several.raw == bytes);
   // Identical bytes again: a new record write, the same blob.
   Reply again = PutContent(path, bytes);
   ASSERT_EQ(again.status, 200) << again.raw;

@@ -229,8 +229,9 @@ Result<bool> FolderObjectStore::LinkOnce(const DirHandle& from_dir, const std::s
     if (errno == ENOENT) return false;
     return ErrnoStatus(errno, "link temp file", to_dir.path + "/" + temp);
   }
-  XRONOX_ASSIGN_OR_RETURN(bool committed, Commit(to_dir, temp, to_name, mode));
-  if (!committed) ::unlinkat(to_dir.fd.get(), temp.c_str(), 0);
+  Result<bool> committed = Commit(to_dir, temp, to_name, mode);
+  // Renamed away on success; otherwise the second name must not stay behind as a leftover.
+  if (!committed.ok() || !*committed) ::unlinkat(to_dir.fd.get(), temp.c_str(), 0);
   return committed;
 }
 
