@@ -35,7 +35,7 @@ struct HttpRequest {
   HttpHeaders headers;
   std::string body;
   /// Set instead of `body` for requests whose body is streamed (content uploads); read it once.
-  BodyReader read_body;
+  BodyReader read_body = nullptr;
 };
 
 struct HttpResponse {
