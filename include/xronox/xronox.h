@@ -4,8 +4,10 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "xronox/config.h"
+#include "xronox/content.h"
 #include "xronox/metrics.h"
 #include "xronox/status.h"
 #include "xronox/types.h"
@@ -46,6 +48,29 @@ class Collection {
   Result<WriteResult> Restore(const std::string& id, int64_t version, const WriteOptions& options);
   /// Records matching a filter ({"field": value, "a.b": {"$gt": 1}, ...}), ordered by id.
   Result<QueryPage> Query(const Json& filter, const QueryOptions& options = {});
+  /// Start streaming content into `property` (1-128 bytes of [A-Za-z0-9_-]) of existing
+  /// record `id`; NotFound when the record does not exist.
+  Result<std::unique_ptr<ContentUpload>> BeginContent(const std::string& id,
+                                                      const std::string& property,
+                                                      const ContentUploadOptions& options);
+  /// Store `bytes` as the content of `property` of record `id` (BeginContent, Write, Finish).
+  Result<WriteResult> PutContent(const std::string& id, const std::string& property,
+                                 std::string_view bytes, const ContentUploadOptions& options);
+  /// Open the content of `property` of record `id` (current, at a version or as of a time).
+  /// NotFound when the record, or content in that property at that version, does not exist.
+  Result<std::unique_ptr<ContentReader>> ReadContent(const std::string& id,
+                                                     const std::string& property,
+                                                     const ContentReadOptions& options = {});
+  /// Remove `property` from record `id` (a record write). On runtime the blob stays for the
+  /// history; elsewhere it is deleted once the record write has committed.
+  Result<WriteResult> DeleteContent(const std::string& id, const std::string& property,
+                                    const WriteOptions& options);
+  /// Return a URL that GETs the content's bytes straight from the object store for
+  /// `expires_seconds`, with no credentials. NotSupported where the store has no such URLs
+  /// (only S3 has them). Offset and length of `options` are ignored.
+  Result<std::string> PresignContent(const std::string& id, const std::string& property,
+                                     const ContentReadOptions& options, int expires_seconds);
+
   /// Check every record of this collection; with `repair`, remove or roll forward leftovers.
   Result<VerifyReport> Verify(bool repair);
 

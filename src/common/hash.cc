@@ -14,6 +14,32 @@ std::string Sha256Hex(std::string_view bytes) {
   return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), length));
 }
 
+// The one owner of an EVP_MD_CTX.
+struct Sha256::State {
+  struct Free {
+    void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+  };
+  std::unique_ptr<EVP_MD_CTX, Free> ctx{EVP_MD_CTX_new()};
+};
+
+Sha256::Sha256() : state_(std::make_unique<State>()) {
+  EVP_DigestInit_ex(state_->ctx.get(), EVP_sha256(), nullptr);
+}
+
+Sha256::~Sha256() = default;
+
+void Sha256::Update(std::string_view bytes) {
+  EVP_DigestUpdate(state_->ctx.get(), bytes.data(), bytes.size());
+}
+
+std::string Sha256::FinishHex() {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_DigestFinal_ex(state_->ctx.get(), digest, &length);
+  EVP_DigestInit_ex(state_->ctx.get(), EVP_sha256(), nullptr);
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), length));
+}
+
 Result<std::string> HmacSha256(std::string_view key, std::string_view data) {
   if (key.size() > static_cast<size_t>(INT_MAX)) {
     return InvalidArgument("HMAC-SHA256: key longer than " + std::to_string(INT_MAX) + " bytes");

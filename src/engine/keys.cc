@@ -26,4 +26,18 @@ std::string VersionKey(const Binding& b, const std::string& id, int64_t version)
   return VersionsPrefix(b) + id + "/v" + std::to_string(version) + ".json";
 }
 
+std::string ContentPrefix(const Binding& b) {
+  return Join(b.prefixes.content, b.ref.collection + "/");
+}
+
+std::string ContentKey(const Binding& b, const std::string& id, const std::string& property,
+                       const std::string& sha256) {
+  return ContentPrefix(b) + id + "/" + property + "/" + sha256;
+}
+
+std::string ContentStagingKey(const Binding& b, const std::string& id, const std::string& property,
+                              const std::string& name) {
+  return ContentPrefix(b) + id + "/" + property + "/" + kContentStagingPrefix + name;
+}
+
 }  // namespace xronox

@@ -17,5 +17,15 @@ std::string VersionKey(const Binding& binding, const std::string& id, int64_t ve
 std::string VersionsPrefix(const Binding& binding);
 /// "{records}/{c}/" : every record object of the collection.
 std::string RecordsPrefix(const Binding& binding);
+/// "{content}/{c}/" : every content blob of the collection.
+std::string ContentPrefix(const Binding& binding);
+/// "{content}/{c}/{id}/{property}/{sha256}" : the blob of one content property.
+std::string ContentKey(const Binding& binding, const std::string& id, const std::string& property,
+                       const std::string& sha256);
+/// "{content}/{c}/{id}/{property}/staging-{name}" : an upload whose hash is not known yet.
+std::string ContentStagingKey(const Binding& binding, const std::string& id,
+                              const std::string& property, const std::string& name);
+/// The last key segment of a staging object starts with this.
+inline constexpr const char* kContentStagingPrefix = "staging-";
 
 }  // namespace xronox

@@ -25,7 +25,8 @@ bool IsWrite(const std::string& method) {
 HttpError NoRoute() {
   return MakeHttpError(404, "not_found",
                        "no such resource; paths are /v1/health, /v1/ready and "
-                       "/v1/{db}/{tenant}/{collection}[/{id}[/history|/diff|/restore]]");
+                       "/v1/{db}/{tenant}/{collection}[/{id}[/history|/diff|/restore|"
+                       "/content/{property}]]");
 }
 
 HttpError MethodNotAllowed(const std::string& method, const std::vector<std::string>& allowed,
@@ -50,8 +51,8 @@ HttpResponse OptionsResponse(const std::vector<std::string>& allowed) {
 // (runtime); refusing them here keeps the answer independent of whether the record exists.
 Status CheckVersionedOnly(const Route& route, const QueryParams& query, DatabaseType type) {
   if (type == DatabaseType::kRuntime) return Status::Ok();
-  bool versioned_read =
-      route.kind == RouteKind::kRecord && (query.count("version") || query.count("asOf"));
+  bool versioned_read = (route.kind == RouteKind::kRecord || route.kind == RouteKind::kContent) &&
+                        (query.count("version") || query.count("asOf"));
   if (route.kind == RouteKind::kHistory || route.kind == RouteKind::kDiff ||
       route.kind == RouteKind::kRestore || versioned_read) {
     return InvalidArgument(std::string(DatabaseTypeName(type)) +
@@ -155,7 +156,10 @@ HttpResponse Dispatcher::DispatchRecord(const HttpRequest& request, const Parsed
         Authenticator::Authorize(*key, AccessFor(method), route.database_type, route.tenant);
     if (!allowed_here.ok()) return ErrorResponse(HttpErrorFromStatus(allowed_here, context));
   }
-  if (std::optional<HttpError> error = CheckBody(request, method)) return ErrorResponse(*error);
+  // Content bodies are bytes of any type, streamed and limited by their handler.
+  if (route.kind != RouteKind::kContent) {
+    if (std::optional<HttpError> error = CheckBody(request, method)) return ErrorResponse(*error);
+  }
   Result<HttpResponse> response =
       Invoke(request, parsed, route, method, key != nullptr ? key->principal : "");
   if (!response.ok()) return ErrorResponse(HttpErrorFromStatus(response.status(), context));
@@ -191,7 +195,7 @@ Result<HttpResponse> Dispatcher::Invoke(const HttpRequest& request, const Parsed
   XRONOX_ASSIGN_OR_RETURN(Collection collection, store_.With(target));
   Handler handler = FindHandler(route.kind, method);
   if (handler == nullptr) return Internal("no handler for " + method + " on this route");
-  RecordCall call{request, route, parsed.query, collection, principal};
+  RecordCall call{request, route, parsed.query, collection, principal, options_.max_content_bytes};
   return handler(call);
 }
 

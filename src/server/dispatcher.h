@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,8 +21,13 @@ namespace xronox::server {
 /// Default largest accepted request body: 16 MiB.
 inline constexpr size_t kDefaultMaxBodyBytes = size_t{16} << 20;
 
+/// Default largest accepted content upload: 64 GiB.
+inline constexpr int64_t kDefaultMaxContentBytes = int64_t{64} << 30;
+
 struct DispatcherOptions {
   size_t max_body_bytes = kDefaultMaxBodyBytes;  ///< Larger bodies get 413.
+  /// Larger content uploads (PUT .../content/{property}, streamed) get 413.
+  int64_t max_content_bytes = kDefaultMaxContentBytes;
   /// Accepted API keys; empty turns authentication off (every request is served).
   std::vector<ApiKey> api_keys;
 };

@@ -17,6 +17,8 @@ struct RecordCall {
   Collection& collection;
   /// The authenticated key's principal (the actor of writes); empty when auth is off.
   const std::string& principal;
+  /// Largest content upload accepted, in bytes (DispatcherOptions::max_content_bytes).
+  int64_t max_content_bytes = 0;
 };
 
 using Handler = Result<HttpResponse> (*)(RecordCall& call);
@@ -36,5 +38,13 @@ Result<HttpResponse> HandleGet(RecordCall& call);      ///< GET record [?version
 Result<HttpResponse> HandleHistory(RecordCall& call);  ///< GET record/history.
 Result<HttpResponse> HandleDiff(RecordCall& call);     ///< GET record/diff?from=&to=.
 Result<HttpResponse> HandleQuery(RecordCall& call);    ///< GET collection?where=.
+
+// Content (content_handlers.cc).
+/// PUT content: streams the body into the property; 200 with the record.
+Result<HttpResponse> HandlePutContent(RecordCall& call);
+/// GET content [?version|?asOf] [Range]: 200 or 206 streamed; ?presign=1: 307 to the store.
+Result<HttpResponse> HandleGetContent(RecordCall& call);
+/// DELETE content: 200 with the record.
+Result<HttpResponse> HandleDeleteContent(RecordCall& call);
 
 }  // namespace xronox::server

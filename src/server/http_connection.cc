@@ -18,6 +18,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// A body may take longer than the read timeout as long as it keeps coming: every body byte
+// moves the request's deadline on by 1/kMinBodyBytesPerSecond s. So a multi-GiB content upload
+// at any rate above 64 KiB/s completes, while a client trickling a few bytes still times out
+// after about the read timeout.
+constexpr int64_t kMinBodyBytesPerSecond = 64 * 1024;
+
 thread_local CutReason cut_reason = CutReason::kNone;
 thread_local std::string remote_address;
 
@@ -170,7 +176,9 @@ bool DeadlineStream::Fill() {
 ssize_t DeadlineStream::Receive(char* ptr, size_t size) {
   if (!PollFor(sock_, POLLIN, Millis(deadline_ - Clock::now()))) return Cut(CutReason::kTimeout);
   ssize_t n = recv(sock_, ptr, size, 0);
-  return n > 0 ? n : -1;
+  if (n <= 0) return -1;
+  if (!in_headers_) deadline_ += std::chrono::microseconds(n * 1'000'000 / kMinBodyBytesPerSecond);
+  return n;
 }
 
 // Counts request-line and header bytes up to the blank line that ends the headers.

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <limits>
 #include <thread>
 
 #include "common/ids.h"
@@ -34,13 +35,52 @@ HttpRequest FromHttplib(const httplib::Request& in) {
   return out;
 }
 
+void SetStreamedContent(const HttpResponse& in, const std::string& content_type,
+                        httplib::Response& out) {
+  out.set_content_provider(
+      static_cast<size_t>(in.stream_length), content_type,
+      [next = in.stream_body](size_t /*offset*/, size_t /*length*/, httplib::DataSink& sink) {
+        std::string chunk;
+        // An empty chunk before the promised length is a failure too: cut the connection.
+        return next(&chunk) && !chunk.empty() && sink.write(chunk.data(), chunk.size());
+      });
+}
+
 void ToHttplib(const HttpResponse& in, httplib::Response& out) {
   out.status = in.status;
   std::string content_type = HeaderValue(in.headers, "Content-Type");
   for (const auto& [name, value] : in.headers) {
     if (!EqualsIgnoreCase(name, "Content-Type")) out.set_header(name, value);  // set_content.
   }
-  if (!in.body.empty() || !content_type.empty()) out.set_content(in.body, content_type.c_str());
+  if (in.stream_body && in.stream_length > 0) {
+    SetStreamedContent(in, content_type, out);
+  } else if (!in.body.empty() || !content_type.empty()) {
+    out.set_content(in.body, content_type.c_str());
+  }
+}
+
+// Handlers answer Range themselves (content routes) or ignore it; the library would otherwise
+// cut the ranges again out of the handler's answer. The request object is the library's own
+// non-const local, lent to handlers as const.
+void IgnoreRangesInLibrary(const httplib::Request& request) {
+  const_cast<httplib::Request&>(request).ranges.clear();
+}
+
+// Reads a body whole, up to `limit` bytes; past it, drains the rest (as the library does for
+// a declared length over its limit) and returns false.
+bool ReadCapped(const httplib::ContentReader& reader, size_t limit, std::string* body,
+                bool* too_large) {
+  *too_large = false;
+  bool read = reader([&](const char* data, size_t size) {
+    if (*too_large || body->size() + size > limit) {
+      *too_large = true;
+      body->clear();
+      return true;
+    }
+    body->append(data, size);
+    return true;
+  });
+  return read && !*too_large;
 }
 
 // Errors the HTTP library answers by itself (malformed requests, bodies over the limit) get
@@ -69,6 +109,9 @@ HttpError LibraryError(int status, size_t max_body_bytes, size_t max_header_byte
           "request body is larger than " + std::to_string(max_body_bytes) + " bytes");
     case 414:
       return MakeHttpError(414, "uri_too_long", "request target is too long");
+    case 416:
+      return MakeHttpError(416, "range_not_satisfiable",
+                           "the Range header is malformed or uses a unit other than bytes");
     default:
       return MakeHttpError(status, "http_error",
                            "request failed with HTTP status " + std::to_string(status));
@@ -130,11 +173,53 @@ struct HttpListener::Impl {
 
   void Configure();
   void Adapt(const httplib::Request& request, httplib::Response& response) const {
+    IgnoreRangesInLibrary(request);
     ToHttplib(handler(FromHttplib(request)), response);
   }
+  void AdaptWithReader(const httplib::Request& request, httplib::Response& response,
+                       const httplib::ContentReader& reader) const;
+  void RouteBodies();
   httplib::Server::HandlerResponse AnswerError(const httplib::Request& request,
                                                httplib::Response& response) const;
 };
+
+// Every request with a body comes here, so the library never buffers one: streamed routes get
+// the reader, the others a body read whole under max_body_bytes.
+void HttpListener::Impl::AdaptWithReader(const httplib::Request& in, httplib::Response& out,
+                                         const httplib::ContentReader& reader) const {
+  IgnoreRangesInLibrary(in);
+  HttpRequest request = FromHttplib(in);
+  if (options.stream_body && options.stream_body(request.method, request.target)) {
+    request.read_body = [&reader](const BodySink& sink) {
+      return reader(
+          [&sink](const char* data, size_t size) { return sink(std::string_view(data, size)); });
+    };
+    ToHttplib(handler(request), out);
+    return;
+  }
+  bool too_large = false;
+  if (!ReadCapped(reader, options.max_body_bytes, &request.body, &too_large)) {
+    ToHttplib(ErrorResponse(LibraryError(too_large ? 413 : 400, options.max_body_bytes,
+                                         options.max_header_bytes)),
+              out);
+    return;
+  }
+  ToHttplib(handler(request), out);
+}
+
+void HttpListener::Impl::RouteBodies() {
+  if (!options.stream_body) return;
+  // Bodies are limited in AdaptWithReader instead, per route.
+  server.set_payload_max_length(std::numeric_limits<size_t>::max());
+  auto adapt = [this](const httplib::Request& request, httplib::Response& response,
+                      const httplib::ContentReader& reader) {
+    AdaptWithReader(request, response, reader);
+  };
+  server.Post(kAnyPath, adapt);
+  server.Put(kAnyPath, adapt);
+  server.Patch(kAnyPath, adapt);
+  server.Delete(kAnyPath, adapt);
+}
 
 void HttpListener::Impl::Configure() {
   size_t prestart =
@@ -157,6 +242,7 @@ void HttpListener::Impl::Configure() {
   server.Patch(kAnyPath, adapt);
   server.Delete(kAnyPath, adapt);
   server.Options(kAnyPath, adapt);
+  RouteBodies();
   server.set_error_handler(httplib::Server::HandlerWithResponse(
       [this](const httplib::Request& request, httplib::Response& response) {
         return AnswerError(request, response);

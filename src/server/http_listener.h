@@ -45,6 +45,10 @@ struct ListenerOptions {
   std::chrono::milliseconds idle_timeout{60000};
   size_t max_header_bytes = 32 * 1024;  ///< Request line plus headers; larger get 431.
   std::function<void(const TransportEvent&)> on_event;  ///< Optional; called from many threads.
+  /// Requests for which this returns true get their body as HttpRequest::read_body, streamed,
+  /// with no size limit here (the handler sets its own); unset: none. Looks at the method and
+  /// target only (the body is not read yet).
+  std::function<bool(const std::string& method, const std::string& target)> stream_body;
 };
 
 using RequestHandler = std::function<HttpResponse(const HttpRequest&)>;

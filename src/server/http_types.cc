@@ -27,4 +27,9 @@ std::string HeaderValue(const HttpHeaders& headers, std::string_view name) {
   return it == headers.end() ? std::string() : it->second;
 }
 
+bool ReadRequestBody(const HttpRequest& request, const BodySink& sink) {
+  if (request.read_body) return request.read_body(sink);
+  return request.body.empty() || sink(request.body);
+}
+
 }  // namespace xronox::server

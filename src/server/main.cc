@@ -38,6 +38,7 @@ struct Flags {
   std::string api_keys;
   std::string listen = "127.0.0.1:8700";
   size_t max_body = xronox::server::kDefaultMaxBodyBytes;
+  int64_t max_content = xronox::server::kDefaultMaxContentBytes;
   int threads = 0;
   bool insecure_no_auth = false;
   xronox::server::OpsFlags ops;
@@ -186,12 +187,14 @@ int Run(const Flags& flags) {
                        "listen on 127.0.0.1 or ::1, or pass --insecure-no-auth");
   }
   listen->max_body_bytes = flags.max_body;
+  listen->stream_body = xronox::server::IsStreamedUpload;
   listen->threads = flags.threads;
   xronox::server::ApplyOpsFlags(flags.ops, *listen);
   auto store = OpenStore(*config);
   if (!store.ok()) return fail(1, store.status().message());
-  xronox::server::Dispatcher dispatcher(
-      **store, {.max_body_bytes = flags.max_body, .api_keys = std::move(keys).value()});
+  xronox::server::Dispatcher dispatcher(**store, {.max_body_bytes = flags.max_body,
+                                                  .max_content_bytes = flags.max_content,
+                                                  .api_keys = std::move(keys).value()});
   xronox::server::OpsHandler ops(
       [&dispatcher](const auto& request) { return dispatcher.Handle(request); }, **store, log,
       dispatcher.authenticator());
@@ -221,6 +224,10 @@ int main(int argc, char** argv) {
   app.add_option("--listen", flags.listen, "HOST:PORT to listen on; port 0 picks a free port")
       ->capture_default_str();
   app.add_option("--max-body", flags.max_body, "Largest accepted request body, in bytes")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--max-content", flags.max_content,
+                 "Largest accepted content upload (streamed), in bytes")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   app.add_option("--threads", flags.threads,

@@ -52,6 +52,10 @@ Handler FindHandler(RouteKind kind, const std::string& method) {
       return method == "GET" ? &HandleDiff : nullptr;
     case RouteKind::kRestore:
       return method == "POST" ? &HandleRestore : nullptr;
+    case RouteKind::kContent:
+      if (method == "GET") return &HandleGetContent;
+      if (method == "PUT") return &HandlePutContent;
+      return method == "DELETE" ? &HandleDeleteContent : nullptr;
   }
   return nullptr;
 }

@@ -107,7 +107,7 @@ std::optional<Route> MatchRoute(const std::vector<std::string>& segments) {
     route.kind = RouteKind::kReady;
     return route;
   }
-  if (segments.size() < 4 || segments.size() > 6) return std::nullopt;
+  if (segments.size() < 4 || segments.size() > 7) return std::nullopt;
   route.kind = RouteKind::kCollection;
   route.database_type = segments[1];
   route.tenant = segments[2];
@@ -116,6 +116,12 @@ std::optional<Route> MatchRoute(const std::vector<std::string>& segments) {
   route.id = segments[4];
   route.kind = RouteKind::kRecord;
   if (segments.size() == 5) return route;
+  if (segments.size() == 7) {
+    if (segments[5] != "content") return std::nullopt;
+    route.kind = RouteKind::kContent;
+    route.property = segments[6];
+    return route;
+  }
   if (segments[5] == "history") {
     route.kind = RouteKind::kHistory;
   } else if (segments[5] == "diff") {
@@ -144,8 +150,19 @@ std::vector<std::string> AllowedMethods(RouteKind kind, bool logs) {
       return {"GET"};
     case RouteKind::kRestore:
       return {"POST"};
+    case RouteKind::kContent:
+      if (logs) return {"GET"};
+      return {"GET", "PUT", "DELETE"};
   }
   return {};
+}
+
+bool IsStreamedUpload(const std::string& method, std::string_view target) {
+  if (method != "PUT") return false;
+  Result<ParsedTarget> parsed = ParseRequestTarget(target);
+  if (!parsed.ok()) return false;
+  std::optional<Route> route = MatchRoute(parsed->segments);
+  return route && route->kind == RouteKind::kContent;
 }
 
 std::string JoinMethods(const std::vector<std::string>& methods) {

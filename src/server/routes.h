@@ -6,6 +6,7 @@
 //   GET               /v1/{db}/{tenant}/{collection}/{id}/history
 //   GET               /v1/{db}/{tenant}/{collection}/{id}/diff
 //   POST              /v1/{db}/{tenant}/{collection}/{id}/restore
+//   GET, PUT, DELETE  /v1/{db}/{tenant}/{collection}/{id}/content/{property}   (logs: GET only)
 // {tenant} is "_" for the generic tier. Every path segment is percent-decoded on its own, so an
 // encoded '/' never splits or joins segments; names are then checked with common/names.h.
 // Thread-safety: pure functions.
@@ -39,7 +40,7 @@ Result<ParsedTarget> ParseRequestTarget(std::string_view target);
 /// Decode %XX escapes (and '+' as space when `plus_is_space`); nullopt on a malformed escape.
 std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_space);
 
-enum class RouteKind { kHealth, kReady, kCollection, kRecord, kHistory, kDiff, kRestore };
+enum class RouteKind { kHealth, kReady, kCollection, kRecord, kHistory, kDiff, kRestore, kContent };
 
 /// A matched route with its raw (decoded, not yet validated) path parameters.
 struct Route {
@@ -47,11 +48,16 @@ struct Route {
   std::string database_type;
   std::string tenant;
   std::string collection;
-  std::string id;  ///< Empty for kHealth and kCollection.
+  std::string id;        ///< Empty for kHealth and kCollection.
+  std::string property;  ///< kContent only.
 };
 
 /// Match decoded path segments against the route table; nullopt for an unknown path.
 std::optional<Route> MatchRoute(const std::vector<std::string>& segments);
+
+/// True for a request whose body the HTTP layer should stream to the handler instead of
+/// reading it whole: a PUT of content. Looks at the method and path only.
+bool IsStreamedUpload(const std::string& method, std::string_view target);
 
 /// Methods `kind` supports, in Allow-header order; on logs, PUT, PATCH and DELETE are absent.
 std::vector<std::string> AllowedMethods(RouteKind kind, bool logs);

@@ -5,6 +5,7 @@
 #include <new>
 
 #include "common/ids.h"
+#include "content/content_service.h"
 #include "engine/engine.h"
 #include "router/router.h"
 
@@ -13,6 +14,7 @@ namespace xronox {
 struct XronoxState {
   std::unique_ptr<Router> router;
   std::unique_ptr<Engine> engine;
+  std::unique_ptr<ContentService> content;  // Borrows the engine.
 };
 
 namespace {
@@ -95,7 +97,45 @@ Result<QueryPage> Collection::Query(const Json& filter, const QueryOptions& opti
 }
 
 Result<VerifyReport> Collection::Verify(bool repair) {
-  return Guard([&] { return state_->engine->Verify(*binding_, repair); });
+  return Guard([&]() -> Result<VerifyReport> {
+    XRONOX_ASSIGN_OR_RETURN(VerifyReport report, state_->engine->Verify(*binding_, repair));
+    XRONOX_RETURN_IF_ERROR(state_->content->Verify(*binding_, repair, report));
+    return report;
+  });
+}
+
+Result<std::unique_ptr<ContentUpload>> Collection::BeginContent(
+    const std::string& id, const std::string& property, const ContentUploadOptions& options) {
+  return Guard([&] { return state_->content->Begin(binding_, state_, id, property, options); });
+}
+
+Result<WriteResult> Collection::PutContent(const std::string& id, const std::string& property,
+                                           std::string_view bytes,
+                                           const ContentUploadOptions& options) {
+  return Guard([&]() -> Result<WriteResult> {
+    XRONOX_ASSIGN_OR_RETURN(auto upload,
+                            state_->content->Begin(binding_, state_, id, property, options));
+    XRONOX_RETURN_IF_ERROR(upload->Write(bytes));
+    return upload->Finish();
+  });
+}
+
+Result<std::unique_ptr<ContentReader>> Collection::ReadContent(const std::string& id,
+                                                               const std::string& property,
+                                                               const ContentReadOptions& options) {
+  return Guard([&] { return state_->content->Open(*binding_, id, property, options); });
+}
+
+Result<WriteResult> Collection::DeleteContent(const std::string& id, const std::string& property,
+                                              const WriteOptions& options) {
+  return Guard([&] { return state_->content->Delete(*binding_, id, property, options); });
+}
+
+Result<std::string> Collection::PresignContent(const std::string& id, const std::string& property,
+                                               const ContentReadOptions& options,
+                                               int expires_seconds) {
+  return Guard(
+      [&] { return state_->content->Presign(*binding_, id, property, options, expires_seconds); });
 }
 
 Xronox::Xronox(std::shared_ptr<XronoxState> state) : state_(std::move(state)) {}
@@ -106,6 +146,7 @@ Result<std::unique_ptr<Xronox>> Xronox::Open(const Config& config) {
     auto state = std::make_shared<XronoxState>();
     XRONOX_ASSIGN_OR_RETURN(state->router, Router::Open(config));
     state->engine = std::make_unique<Engine>(config.engine, SystemClock::Default());
+    state->content = std::make_unique<ContentService>(*state->engine, ContentOptions{});
     return std::unique_ptr<Xronox>(new Xronox(std::move(state)));
   });
 }

@@ -60,6 +60,24 @@ TEST_F(MongoObjectStoreTest, RefusesObjectsOverTheLimitAndSaysToConfigureAnObjec
   EXPECT_FALSE(info->has_value()) << "a refused Put left an object";
 }
 
+TEST_F(MongoObjectStoreTest, StreamedWriteFailsAsSoonAsItPassesTheLimit) {
+  auto writer = store_->BeginWrite("records", "content/c/id/p/blob", PutMode::kCreateOnly);
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  const std::string mib(1 << 20, 'x');
+  Status written = Status::Ok();
+  int64_t accepted = 0;
+  while (written.ok() && accepted <= MongoObjectStore::kMaxObjectBytes + (4 << 20)) {
+    written = (*writer)->Write(mib);
+    if (written.ok()) accepted += static_cast<int64_t>(mib.size());
+  }
+  EXPECT_EQ(written.reason(), "object_too_large") << written.ToString();
+  EXPECT_NE(written.message().find("configure an object store"), std::string::npos);
+  EXPECT_EQ(accepted, MongoObjectStore::kMaxObjectBytes) << "the writer kept buffering";
+  auto info = store_->Stat("records", "content/c/id/p/blob");
+  ASSERT_TRUE(info.ok());
+  EXPECT_FALSE(info->has_value());
+}
+
 TEST_F(MongoObjectStoreTest, StoresAnObjectOfExactlyTheLimit) {
   std::string largest(MongoObjectStore::kMaxObjectBytes, 'y');
   ASSERT_TRUE(store_->Put("records", "largest", largest, PutMode::kCreateOnly).ok());

@@ -83,7 +83,8 @@ class EngineTest : public ::testing::TestWithParam<std::string> {
     b.versioned = type == DatabaseType::kRuntime;
     b.append_only = type == DatabaseType::kLogs;
     EXPECT_TRUE(hot_->EnsureCollection(b.ref, b.indexed_props).ok());
-    for (const auto* bucket : {&b.database.buckets.records, &b.database.buckets.versions}) {
+    for (const auto* bucket :
+         {&b.database.buckets.records, &b.database.buckets.versions, &b.database.buckets.content}) {
       EXPECT_TRUE(objects_->EnsureBucket(*bucket).ok());
       if (s3_ != nullptr) s3_buckets_.insert(*bucket);
     }

@@ -114,6 +114,10 @@ std::vector<RouteCase> EveryRecordRoute() {
       {RouteKind::kHistory, "GET", "/r/history", "", "", 200},
       {RouteKind::kDiff, "GET", "/r/diff?from=0&to=1", "", "", 200},
       {RouteKind::kRestore, "POST", "/r/restore", R"({"version":0})", "application/json", 200},
+      {RouteKind::kContent, "PUT", "/r/content/scan", "%PDF-bytes", "application/pdf", 200},
+      {RouteKind::kContent, "GET", "/r/content/scan", "", "", 200},
+      {RouteKind::kContent, "GET", "/r/content/scan?version=5", "", "", 200},
+      {RouteKind::kContent, "DELETE", "/r/content/scan", "", "", 200},
       {RouteKind::kRecord, "DELETE", "/r", "", "", 200},
   };
 }
@@ -125,7 +129,7 @@ TEST(ServerAuthRoutesTest, CaseListCoversEveryRecordRouteAndMethod) {
   std::set<std::pair<RouteKind, std::string>> covered;
   for (const RouteCase& c : EveryRecordRoute()) covered.insert({c.kind, c.method});
   for (RouteKind kind : {RouteKind::kCollection, RouteKind::kRecord, RouteKind::kHistory,
-                         RouteKind::kDiff, RouteKind::kRestore}) {
+                         RouteKind::kDiff, RouteKind::kRestore, RouteKind::kContent}) {
     for (const std::string& method : server::AllowedMethods(kind, /*logs=*/false)) {
       if (method == "OPTIONS") continue;  // Answers the Allow list only, after authentication.
       EXPECT_TRUE(covered.count({kind, method}))
@@ -137,6 +141,10 @@ TEST(ServerAuthRoutesTest, CaseListCoversEveryRecordRouteAndMethod) {
 TEST_F(ServerAuthTest, AKeyForOneTenantCanUseEveryRouteThereAndNoneOfAnotherTenant) {
   SeedRecord(acme_, "acme", "r");
   SeedRecord(globex_, "globex", "r");
+  ASSERT_EQ(Send("PUT", "/v1/runtime/globex/orders/r/content/scan", "%PDF-globex",
+                 Bearer(globex_, Reason()), "application/pdf")
+                .status,
+            200);
   for (const RouteCase& c : EveryRecordRoute()) {
     std::string own = "/v1/runtime/acme/orders" + c.suffix;
     std::string other = "/v1/runtime/globex/orders" + c.suffix;
@@ -146,13 +154,15 @@ TEST_F(ServerAuthTest, AKeyForOneTenantCanUseEveryRouteThereAndNoneOfAnotherTena
     EXPECT_EQ(denied.status, 403) << c.method << " " << other << " " << denied.raw;
     EXPECT_EQ(denied.ErrorCode(), "forbidden") << c.method << " " << other;
     EXPECT_EQ(denied.raw.find("\"state\""), std::string::npos) << "data leaked: " << denied.raw;
+    EXPECT_EQ(denied.raw.find("%PDF"), std::string::npos) << "content leaked: " << denied.raw;
     Reply allowed = Send(c.method, own, c.body, Bearer(acme_, Reason()), type);
     EXPECT_EQ(allowed.status, c.success) << c.method << " " << own << " " << allowed.raw;
   }
-  // Nothing of globex changed: still versions 0 and 1, written by its own key.
+  // Nothing of globex changed: still versions 0 to 2, written by its own key.
   Reply history = Get("/v1/runtime/globex/orders/r/history", Bearer(globex_));
   ASSERT_EQ(history.status, 200) << history.raw;
-  ASSERT_EQ(history.body["versions"].size(), 2u) << history.raw;
+  ASSERT_EQ(history.body["versions"].size(), 3u) << history.raw;
+  EXPECT_EQ(Get("/v1/runtime/globex/orders/r/content/scan", Bearer(globex_)).raw, "%PDF-globex");
   for (const Json& version : history.body["versions"]) {
     EXPECT_EQ(version["actor"], "globex-service");
   }

@@ -181,6 +181,8 @@ class XronoxdProcess {
     return child_->Signal(SIGTERM, std::chrono::seconds(10));
   }
   int port() const { return port_; }
+  /// The server's process id; 0 if it did not start.
+  pid_t pid() const { return child_ ? child_->pid() : 0; }
   const std::string& line() const { return line_; }
   std::string Stderr() { return child_ ? child_->Stderr() : "(not started)"; }
   std::string Stdout() { return child_ ? child_->Stdout() : "(not started)"; }

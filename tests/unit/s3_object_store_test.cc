@@ -248,7 +248,9 @@ TEST(S3StorageClassTest, ConcurrentSettersAndReadersSeeWholeValues) {
                              : i % 3 == 1 ? "versions/"
                                           : "versions/v" + std::to_string(i % 5);
         EXPECT_TRUE(s.SetStorageClass(bucket, prefix, i % 2 ? "GLACIER" : "STANDARD_IA").ok());
-        if (i % 7 == 0) EXPECT_TRUE(s.SetStorageClass(bucket, prefix, "").ok());
+        if (i % 7 == 0) {
+          EXPECT_TRUE(s.SetStorageClass(bucket, prefix, "").ok());
+        }
       }
     });
   }

@@ -61,6 +61,24 @@ TEST(ServerRoutesTest, MatchRouteFollowsTheTable) {
   EXPECT_FALSE(MatchRoute(Segments{"v1", "k", "_", "c", "i", "diff", "x"}));
 }
 
+TEST(ServerRoutesTest, ContentRoutesAreSevenSegmentsAndStreamOnlyTheirPut) {
+  using Segments = std::vector<std::string>;
+  std::optional<Route> content =
+      MatchRoute(Segments{"v1", "runtime", "acme", "orders", "o1", "content", "scan"});
+  ASSERT_TRUE(content);
+  EXPECT_EQ(content->kind, RouteKind::kContent);
+  EXPECT_EQ(content->id, "o1");
+  EXPECT_EQ(content->property, "scan");
+  EXPECT_FALSE(MatchRoute(Segments{"v1", "k", "_", "c", "i", "other", "scan"}));
+  EXPECT_FALSE(MatchRoute(Segments{"v1", "k", "_", "c", "i", "content"}));
+  EXPECT_EQ(JoinMethods(AllowedMethods(RouteKind::kContent, false)), "GET, PUT, DELETE");
+  EXPECT_EQ(JoinMethods(AllowedMethods(RouteKind::kContent, true)), "GET");
+  EXPECT_TRUE(IsStreamedUpload("PUT", "/v1/knowledge/_/c/i/content/scan?x=1"));
+  EXPECT_FALSE(IsStreamedUpload("GET", "/v1/knowledge/_/c/i/content/scan"));
+  EXPECT_FALSE(IsStreamedUpload("PUT", "/v1/knowledge/_/c/i"));
+  EXPECT_FALSE(IsStreamedUpload("PUT", "/v1/knowledge/_/c/i/content/%zz"));
+}
+
 TEST(ServerRoutesTest, AllowedMethodsNarrowOnLogs) {
   EXPECT_EQ(JoinMethods(AllowedMethods(RouteKind::kRecord, false)), "GET, PUT, PATCH, DELETE");
   EXPECT_EQ(JoinMethods(AllowedMethods(RouteKind::kRecord, true)), "GET");

@@ -5,8 +5,9 @@ namespace xronox::store {
 namespace {
 
 // Indexed by MeteredObjectStore::Op; the names are the contract's method names.
-constexpr const char* kOpNames[] = {"EnsureBucket", "Put",  "Get",      "Stat",
-                                    "Delete",       "List", "Leftovers"};
+constexpr const char* kOpNames[] = {"EnsureBucket", "Put",  "Get",       "Stat",
+                                    "Delete",       "List", "Leftovers", "BeginWrite",
+                                    "OpenRead",     "Copy", "PresignGet"};
 
 }  // namespace
 
@@ -60,6 +61,29 @@ Result<std::vector<std::string>> MeteredObjectStore::Leftovers(const std::string
                                                                bool remove) {
   return Timed(series_[kLeftovers],
                [&] { return inner_->Leftovers(bucket, prefix, older_than, remove); });
+}
+
+Result<std::unique_ptr<ObjectWriter>> MeteredObjectStore::BeginWrite(const std::string& bucket,
+                                                                     const std::string& key,
+                                                                     PutMode mode) {
+  return Timed(series_[kBeginWrite], [&] { return inner_->BeginWrite(bucket, key, mode); });
+}
+
+Result<std::unique_ptr<ObjectReader>> MeteredObjectStore::OpenRead(const std::string& bucket,
+                                                                   const std::string& key,
+                                                                   int64_t offset, int64_t length) {
+  return Timed(series_[kOpenRead], [&] { return inner_->OpenRead(bucket, key, offset, length); });
+}
+
+Status MeteredObjectStore::Copy(const std::string& bucket, const std::string& from,
+                                const std::string& to, PutMode mode) {
+  return Timed(series_[kCopy], [&] { return inner_->Copy(bucket, from, to, mode); });
+}
+
+Result<std::string> MeteredObjectStore::PresignGet(const std::string& bucket,
+                                                   const std::string& key, int expires_seconds) {
+  return Timed(series_[kPresignGet],
+               [&] { return inner_->PresignGet(bucket, key, expires_seconds); });
 }
 
 }  // namespace xronox::store

@@ -33,12 +33,34 @@ class MeteredObjectStore final : public ObjectStore {
                         const std::string& continuation, int limit) override;
   Result<std::vector<std::string>> Leftovers(const std::string& bucket, const std::string& prefix,
                                              TimestampMicros older_than, bool remove) override;
+  // Streams are timed until they are open; the chunks they move afterwards are not.
+  Result<std::unique_ptr<ObjectWriter>> BeginWrite(const std::string& bucket,
+                                                   const std::string& key, PutMode mode) override;
+  Result<std::unique_ptr<ObjectReader>> OpenRead(const std::string& bucket, const std::string& key,
+                                                 int64_t offset, int64_t length) override;
+  Status Copy(const std::string& bucket, const std::string& from, const std::string& to,
+              PutMode mode) override;
+  Result<std::string> PresignGet(const std::string& bucket, const std::string& key,
+                                 int expires_seconds) override;
 
   /// The wrapped store.
   ObjectStore& inner() { return *inner_; }
 
  private:
-  enum Op { kEnsureBucket, kPut, kGet, kStat, kDelete, kList, kLeftovers, kOpCount };
+  enum Op {
+    kEnsureBucket,
+    kPut,
+    kGet,
+    kStat,
+    kDelete,
+    kList,
+    kLeftovers,
+    kBeginWrite,
+    kOpenRead,
+    kCopy,
+    kPresignGet,
+    kOpCount
+  };
 
   std::unique_ptr<ObjectStore> owned_;  // Null when borrowed.
   ObjectStore* inner_;

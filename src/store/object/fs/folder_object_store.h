@@ -42,6 +42,19 @@ class FolderObjectStore final : public ObjectStore {
   Result<std::vector<std::string>> Leftovers(const std::string& bucket, const std::string& prefix,
                                              TimestampMicros older_than, bool remove) override;
 
+  /// Stream into a temp file beside the key (bytes go straight to the file: no buffer beyond
+  /// the caller's chunk), then at Commit fsync it and rename or link it into place as Put does.
+  /// A crash leaves a temp file that Leftovers reports.
+  Result<std::unique_ptr<ObjectWriter>> BeginWrite(const std::string& bucket,
+                                                   const std::string& key, PutMode mode) override;
+  /// Read the range from one open file (a concurrent overwrite does not change what it reads).
+  Result<std::unique_ptr<ObjectReader>> OpenRead(const std::string& bucket, const std::string& key,
+                                                 int64_t offset, int64_t length) override;
+  /// A hard link (objects are never changed in place, so both names keep their bytes):
+  /// link(2) for kCreateOnly, link to a temp name then rename(2) for kOverwrite.
+  Status Copy(const std::string& bucket, const std::string& from, const std::string& to,
+              PutMode mode) override;
+
   /// The root directory, as given to Open.
   const std::string& root() const { return root_; }
 
@@ -51,6 +64,8 @@ class FolderObjectStore final : public ObjectStore {
     std::vector<std::string> folders;
     std::string name;
   };
+
+  class Writer;  // folder_streams.cc
 
   FolderObjectStore(std::string root, UniqueFd root_fd)
       : root_(std::move(root)), root_fd_(std::move(root_fd)) {}
@@ -67,6 +82,12 @@ class FolderObjectStore final : public ObjectStore {
                        PutMode mode) const;
   Result<bool> Commit(const DirHandle& dir, const std::string& temp, const std::string& name,
                       PutMode mode) const;
+  // The key's directory, created as needed; NotFound when the bucket is missing.
+  Result<DirHandle> KeyFolder(const std::string& bucket, const std::string& key,
+                              const KeyPath& path) const;
+  // One attempt of Copy into `to_dir`; false when the Copy must start over.
+  Result<bool> LinkOnce(const DirHandle& from_dir, const std::string& from_name,
+                        const DirHandle& to_dir, const std::string& to_name, PutMode mode) const;
 
   const std::string root_;
   const UniqueFd root_fd_;

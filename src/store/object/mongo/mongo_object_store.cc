@@ -185,20 +185,36 @@ Status MongoObjectStore::Replace(const std::string& collection, const std::strin
   return MongoStatus("put", what, error);
 }
 
+Status MongoObjectStore::CheckObjectSize(const std::string& operation, int64_t size) {
+  if (size <= kMaxObjectBytes) return Status::Ok();
+  return InvalidArgument(operation + ": " + std::to_string(size) +
+                         " bytes is over the hot store's limit of " +
+                         std::to_string(kMaxObjectBytes) +
+                         " bytes per object (MongoDB documents hold at most 16 MiB); "
+                         "configure an object store (S3 or folder) for objects this large")
+      .WithReason("object_too_large");
+}
+
+// Buffers in memory (at most kMaxObjectBytes: the limit is checked on every Write, so an
+// oversized stream fails as soon as it passes the limit, not after buffering all of it).
+Result<std::unique_ptr<ObjectWriter>> MongoObjectStore::BeginWrite(const std::string& bucket,
+                                                                   const std::string& key,
+                                                                   PutMode mode) {
+  XRONOX_RETURN_IF_ERROR(CollectionOf(bucket).status());
+  XRONOX_RETURN_IF_ERROR(ValidateObjectKey(key));
+  const std::string operation = "put " + bucket + "/" + key;
+  return std::unique_ptr<ObjectWriter>(new BufferedObjectWriter(
+      *this, bucket, key, mode,
+      [operation](int64_t size) { return CheckObjectSize(operation, size); }));
+}
+
 Status MongoObjectStore::Put(const std::string& bucket, const std::string& key,
                              std::string_view bytes, PutMode mode) {
   XRONOX_ASSIGN_OR_RETURN(std::string collection, CollectionOf(bucket));
   XRONOX_RETURN_IF_ERROR(ValidateObjectKey(key));
   XRONOX_RETURN_IF_ERROR(KeyUtf8(key));
   const std::string operation = "put " + bucket + "/" + key;
-  if (static_cast<int64_t>(bytes.size()) > kMaxObjectBytes) {
-    return InvalidArgument(operation + ": " + std::to_string(bytes.size()) +
-                           " bytes is over the hot store's limit of " +
-                           std::to_string(kMaxObjectBytes) +
-                           " bytes per object (MongoDB documents hold at most 16 MiB); "
-                           "configure an object store (S3 or folder) for objects this large")
-        .WithReason("object_too_large");
-  }
+  XRONOX_RETURN_IF_ERROR(CheckObjectSize(operation, static_cast<int64_t>(bytes.size())));
   XRONOX_RETURN_IF_ERROR(RequireBucket(bucket, collection));
   Bson doc;
   BuildObjectDoc(doc.get(), key, bytes);

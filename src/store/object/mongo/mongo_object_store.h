@@ -64,6 +64,11 @@ class MongoObjectStore final : public ObjectStore {
   Result<std::vector<std::string>> Leftovers(const std::string& bucket, const std::string& prefix,
                                              TimestampMicros older_than, bool remove) override;
 
+  /// Buffer the object in memory and Put it at Commit; refuse (as Put) as soon as it grows
+  /// past kMaxObjectBytes. Reads (OpenRead) and Copy use the contract's defaults.
+  Result<std::unique_ptr<ObjectWriter>> BeginWrite(const std::string& bucket,
+                                                   const std::string& key, PutMode mode) override;
+
   /// The MongoDB database that holds the objects (prefix included).
   const std::string& mongo_database() const { return db_; }
 
@@ -79,6 +84,8 @@ class MongoObjectStore final : public ObjectStore {
   MongoObjectStore(SharedPool pool, MongoOptions options, std::string db)
       : pool_(std::move(pool)), options_(std::move(options)), db_(std::move(db)) {}
 
+  // InvalidArgument (reason "object_too_large") when `size` is over kMaxObjectBytes.
+  static Status CheckObjectSize(const std::string& operation, int64_t size);
   // Validate the bucket name and return its collection name.
   Result<std::string> CollectionOf(const std::string& bucket) const;
   Status RequireBucket(const std::string& bucket, const std::string& collection);

@@ -4,6 +4,7 @@
 
 #include "store/object/s3/s3_errors.h"
 #include "store/object/s3/s3_object_store.h"
+#include "store/object/s3/uri_encode.h"
 
 namespace xronox::store {
 
@@ -14,6 +15,10 @@ int64_t MultipartPartBytes(int64_t total_bytes, int64_t part_bytes) {
   constexpr int64_t kMiB = int64_t{1} << 20;
   int64_t needed = (total_bytes + kS3MaxParts - 1) / kS3MaxParts;
   return (needed + kMiB - 1) / kMiB * kMiB;
+}
+
+std::string CopySource(const std::string& bucket, const std::string& key) {
+  return "/" + bucket + "/" + UriEncodePath(key);
 }
 
 Status AbortMultipartUpload(S3Transport& transport, const std::string& bucket,
@@ -53,6 +58,27 @@ Status MultipartUpload::UploadNextPart(std::string_view bytes) {
   std::string etag = response.Header("etag");
   if (etag.empty()) return Internal(operation + ": the service answered without an ETag");
   parts_.push_back(S3CompletedPart{number, std::move(etag)});
+  return Status::Ok();
+}
+
+Status MultipartUpload::CopyNextPart(const std::string& source_key, int64_t first, int64_t last) {
+  if (parts() >= kS3MaxParts) {
+    return InvalidArgument("copy part " + Target() + ": more than " + std::to_string(kS3MaxParts) +
+                           " parts");
+  }
+  const int number = parts() + 1;
+  const std::string operation = "copy part " + std::to_string(number) + " of " + bucket_ + "/" +
+                                source_key + " to " + Target();
+  S3Request request{"PUT", bucket_, key_, {{"partNumber", std::to_string(number)}}, {}, ""};
+  request.query.emplace_back("uploadId", upload_id_);
+  request.headers.emplace_back("x-amz-copy-source", CopySource(bucket_, source_key));
+  request.headers.emplace_back("x-amz-copy-source-range",
+                               "bytes=" + std::to_string(first) + "-" + std::to_string(last));
+  XRONOX_ASSIGN_OR_RETURN(S3Response response, transport_->Send(request, operation));
+  if (!response.Succeeded()) return ErrorStatusOf(operation, response);
+  Result<std::string> etag = ParseCopyResultETag(response.body, "CopyPartResult");
+  if (!etag.ok()) return ErrorStatusOf(operation, response);
+  parts_.push_back(S3CompletedPart{number, std::move(*etag)});
   return Status::Ok();
 }
 

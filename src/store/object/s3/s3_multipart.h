@@ -19,6 +19,9 @@ namespace xronox::store::s3 {
 /// or the smallest whole MiB above it that keeps the upload within kS3MaxParts parts.
 int64_t MultipartPartBytes(int64_t total_bytes, int64_t part_bytes);
 
+/// Return the x-amz-copy-source value naming bucket/key ("/bucket/uri-encoded-key").
+std::string CopySource(const std::string& bucket, const std::string& key);
+
 /// Abort the multipart upload `upload_id` of bucket/key; ok when the service no longer knows
 /// it (already completed or aborted).
 Status AbortMultipartUpload(S3Transport& transport, const std::string& bucket,
@@ -36,6 +39,10 @@ class MultipartUpload {
 
   /// Upload `bytes` as the next part (numbers 1, 2, ...); keep its ETag for Complete.
   Status UploadNextPart(std::string_view bytes);
+
+  /// Copy bytes `first`..`last` (inclusive) of bucket/`source_key` as the next part
+  /// (UploadPartCopy); keep its ETag for Complete.
+  Status CopyNextPart(const std::string& source_key, int64_t first, int64_t last);
 
   /// Send CompleteMultipartUpload with every part uploaded and `headers` (e.g. If-None-Match).
   /// 412 -> AlreadyExists; a service that refuses a header -> NotSupported (the upload stays

@@ -74,6 +74,11 @@ Status ValidateMultipartOptions(const S3Options& options) {
     return InvalidArgument("s3 multipart_part_bytes " +
                            std::to_string(options.multipart_part_bytes) + " is outside " + range);
   }
+  if (options.copy_threshold_bytes < kS3MinPartBytes ||
+      options.copy_threshold_bytes > kS3MaxPutBytes) {
+    return InvalidArgument("s3 copy_threshold_bytes " +
+                           std::to_string(options.copy_threshold_bytes) + " is outside " + range);
+  }
   return Status::Ok();
 }
 
@@ -83,7 +88,8 @@ S3ObjectStore::S3ObjectStore(std::unique_ptr<s3::S3Transport> transport, const S
     : transport_(std::move(transport)),
       region_(options.region),
       multipart_threshold_(options.multipart_threshold_bytes),
-      part_bytes_(options.multipart_part_bytes) {}
+      part_bytes_(options.multipart_part_bytes),
+      copy_threshold_(options.copy_threshold_bytes) {}
 
 S3ObjectStore::~S3ObjectStore() = default;
 

@@ -65,12 +65,28 @@ class S3ObjectStore final : public ObjectStore {
   Result<std::vector<std::string>> Leftovers(const std::string& bucket, const std::string& prefix,
                                              TimestampMicros older_than, bool remove) override;
 
+  /// Buffer up to S3Options::multipart_part_bytes: a stream that ends within the buffer is one
+  /// Put; past it, a multipart upload started on the first full part (parts of exactly
+  /// multipart_part_bytes, so a stream may reach kS3MaxParts of them), completed at Commit as
+  /// Put completes it, aborted on failure, Abort or destruction.
+  Result<std::unique_ptr<ObjectWriter>> BeginWrite(const std::string& bucket,
+                                                   const std::string& key, PutMode mode) override;
+  /// A HEAD for the size, then one ranged GET (Range: bytes=a-b) per Read. Meant for keys that
+  /// are never rewritten (content-addressed): a concurrent overwrite may mix two objects' bytes.
+  Result<std::unique_ptr<ObjectReader>> OpenRead(const std::string& bucket, const std::string& key,
+                                                 int64_t offset, int64_t length) override;
+  /// CopyObject up to S3Options::copy_threshold_bytes, else a multipart upload of UploadPartCopy
+  /// parts. kCreateOnly is a HEAD of `to` first, which is NOT atomic (CopyObject takes no
+  /// If-None-Match): use it where the bytes at `to` are the same whoever writes them.
+  Status Copy(const std::string& bucket, const std::string& from, const std::string& to,
+              PutMode mode) override;
+
   /// Return a URL that lets anyone holding it GET bucket/key, with no credentials, for
   /// `expires_seconds` (1..604800) from now. Sends nothing: a missing object shows when the
   /// URL is used. The URL carries the access key id and, with temporary credentials, the
   /// session token (S3 requires them there), never the secret key.
   Result<std::string> PresignGet(const std::string& bucket, const std::string& key,
-                                 int expires_seconds);
+                                 int expires_seconds) override;
   /// Return a URL that lets anyone holding it PUT bucket/key (an overwrite), as PresignGet. The
   /// uploader sends no extra header, so no registered storage class is applied: such an
   /// object gets the service's default class.
@@ -112,6 +128,10 @@ class S3ObjectStore final : public ObjectStore {
                       PutMode mode, const Headers& headers);
   Status CompleteCreateOnly(s3::MultipartUpload& upload, const std::string& bucket,
                             const std::string& key);
+  // In s3_streams.cc.
+  class Writer;
+  Status CopyMultipart(const std::string& bucket, const std::string& from, const std::string& to,
+                       int64_t size, const Headers& headers);
   Result<std::string> Presign(const std::string& method, const std::string& bucket,
                               const std::string& key, int expires_seconds);
   Result<s3::S3ObjectList> ListOnce(const std::string& bucket, const std::string& prefix,
@@ -121,6 +141,7 @@ class S3ObjectStore final : public ObjectStore {
   const std::string region_;
   const int64_t multipart_threshold_;
   const int64_t part_bytes_;
+  const int64_t copy_threshold_;
   // Set once a create-only PUT is answered NotImplemented: the service ignores no header
   // silently, it refuses it, so later create-only Puts go straight to the fallback.
   std::atomic<bool> conditional_put_unsupported_{false};

@@ -53,6 +53,10 @@ struct S3Options {
   /// kS3MinPartBytes..kS3MaxPutBytes. Raised for one upload when the object would otherwise
   /// need more than kS3MaxParts parts.
   int64_t multipart_part_bytes = int64_t{8} << 20;
+  /// Copies of objects larger than this use a multipart upload whose parts (UploadPartCopy)
+  /// are this large, in bytes; smaller ones one CopyObject. Default 5 GiB (the largest object
+  /// CopyObject takes), kS3MinPartBytes..kS3MaxPutBytes.
+  int64_t copy_threshold_bytes = kS3MaxPutBytes;
   /// Clock that dates signatures and presigned URLs; nullptr (default) is the system clock.
   /// Borrowed: must outlive the store.
   Clock* clock = nullptr;

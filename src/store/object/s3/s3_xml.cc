@@ -182,6 +182,13 @@ Result<std::string> ParseInitiateMultipartUpload(std::string_view xml) {
   return upload_id;
 }
 
+Result<std::string> ParseCopyResultETag(std::string_view xml, std::string_view root_name) {
+  XRONOX_ASSIGN_OR_RETURN(XmlElement root, ParseDocument(xml, root_name));
+  std::string etag = root.ChildText("ETag");
+  if (etag.empty()) return InvalidArgument("S3 XML response has no <ETag>");
+  return etag;
+}
+
 std::string CompleteMultipartUploadXml(const std::vector<S3CompletedPart>& parts) {
   std::string xml = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">";
   for (const S3CompletedPart& part : parts) {

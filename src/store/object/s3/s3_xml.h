@@ -59,6 +59,10 @@ Result<S3UploadList> ParseListMultipartUploads(std::string_view xml);
 /// InvalidArgument when malformed or the id is empty.
 Result<std::string> ParseInitiateMultipartUpload(std::string_view xml);
 
+/// Parse a <CopyObjectResult> or <CopyPartResult> (`root_name`) and return its <ETag>;
+/// InvalidArgument when malformed (an <Error> document included) or the ETag is empty.
+Result<std::string> ParseCopyResultETag(std::string_view xml, std::string_view root_name);
+
 /// One uploaded part, as CompleteMultipartUpload lists it.
 struct S3CompletedPart {
   int number = 0;    ///< 1..10000.
