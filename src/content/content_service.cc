@@ -25,7 +25,7 @@ class BlobReader final : public ContentReader {
   int64_t length() const override { return length_; }
   Status Read(size_t max_bytes, std::string* out) override {
     if (max_bytes == 0) return InvalidArgument("read content: max_bytes must be positive");
-    return GuardContent([&] { return reader_->Read(max_bytes, out); });
+    return GuardExceptions([&] { return reader_->Read(max_bytes, out); });
   }
 
  private:

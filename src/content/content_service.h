@@ -9,6 +9,7 @@
 #include <new>
 #include <string>
 
+#include "common/exception_guard.h"
 #include "engine/engine.h"
 #include "router/binding.h"
 #include "xronox/content.h"
@@ -66,19 +67,6 @@ class ContentService {
   Engine& engine_;
   ContentOptions options_;
 };
-
-/// Run `fn`, turning an exception into ResourceExhausted (allocation) or Internal: the upload
-/// and reader objects are reached from the public API without the Collection's guard.
-template <typename Fn>
-auto GuardContent(Fn fn) -> decltype(fn()) {
-  try {
-    return fn();
-  } catch (const std::bad_alloc&) {
-    return ResourceExhausted("out of memory");
-  } catch (const std::exception& e) {
-    return Internal(std::string("unexpected error: ") + e.what());
-  }
-}
 
 /// Check a content property name: 1-128 bytes of [A-Za-z0-9_-], not starting with '-'.
 Status ValidateContentProperty(const std::string& property);

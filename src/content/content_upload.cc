@@ -33,11 +33,11 @@ class Upload final : public ContentUpload {
   // Write and Finish are called by users of the public API directly, so, like every entry
   // point of the library, they let no exception out.
   Status Write(std::string_view bytes) override {
-    return GuardContent([&] { return WriteUnguarded(bytes); });
+    return GuardExceptions([&] { return WriteUnguarded(bytes); });
   }
 
   Result<WriteResult> Finish() override {
-    return GuardContent([&] { return FinishUnguarded(); });
+    return GuardExceptions([&] { return FinishUnguarded(); });
   }
 
   int64_t size() const override { return size_; }

@@ -4,6 +4,7 @@
 
 #include <new>
 
+#include "common/exception_guard.h"
 #include "common/ids.h"
 #include "content/content_service.h"
 #include "engine/engine.h"
@@ -19,17 +20,6 @@ struct XronoxState {
 
 namespace {
 
-template <typename Fn>
-auto Guard(Fn fn) -> decltype(fn()) {
-  try {
-    return fn();
-  } catch (const std::bad_alloc&) {
-    return ResourceExhausted("out of memory");
-  } catch (const std::exception& e) {
-    return Internal(std::string("unexpected error: ") + e.what());
-  }
-}
-
 WriteIntent Intent(WriteIntent::Kind kind, Json body = nullptr, int64_t restore_version = 0) {
   WriteIntent intent;
   intent.kind = kind;
@@ -44,7 +34,7 @@ Collection::Collection(std::shared_ptr<XronoxState> state, std::shared_ptr<const
     : state_(std::move(state)), binding_(std::move(binding)), target_(binding_->target) {}
 
 Result<WriteResult> Collection::Create(const Json& data, const WriteOptions& options) {
-  return Guard([&]() -> Result<WriteResult> {
+  return GuardExceptions([&]() -> Result<WriteResult> {
     std::string id = NewRecordId(state_->engine->clock()->NowMicros());
     WriteIntent intent = Intent(WriteIntent::Kind::kCreate, data);
     intent.generated_id = true;
@@ -54,50 +44,50 @@ Result<WriteResult> Collection::Create(const Json& data, const WriteOptions& opt
 
 Result<WriteResult> Collection::Put(const std::string& id, const Json& data,
                                     const WriteOptions& options) {
-  return Guard([&] {
+  return GuardExceptions([&] {
     return state_->engine->Write(*binding_, id, Intent(WriteIntent::Kind::kPut, data), options);
   });
 }
 
 Result<WriteResult> Collection::Update(const std::string& id, const Json& patch,
                                        const WriteOptions& options) {
-  return Guard([&] {
+  return GuardExceptions([&] {
     return state_->engine->Write(*binding_, id, Intent(WriteIntent::Kind::kMerge, patch), options);
   });
 }
 
 Result<WriteResult> Collection::Delete(const std::string& id, const WriteOptions& options) {
-  return Guard([&] {
+  return GuardExceptions([&] {
     return state_->engine->Write(*binding_, id, Intent(WriteIntent::Kind::kDelete), options);
   });
 }
 
 Result<WriteResult> Collection::Restore(const std::string& id, int64_t version,
                                         const WriteOptions& options) {
-  return Guard([&] {
+  return GuardExceptions([&] {
     return state_->engine->Write(*binding_, id,
                                  Intent(WriteIntent::Kind::kRestore, nullptr, version), options);
   });
 }
 
 Result<Record> Collection::Get(const std::string& id, const GetOptions& options) {
-  return Guard([&] { return state_->engine->Get(*binding_, id, options); });
+  return GuardExceptions([&] { return state_->engine->Get(*binding_, id, options); });
 }
 
 Result<HistoryPage> Collection::History(const std::string& id, const HistoryOptions& options) {
-  return Guard([&] { return state_->engine->History(*binding_, id, options); });
+  return GuardExceptions([&] { return state_->engine->History(*binding_, id, options); });
 }
 
 Result<Json> Collection::Diff(const std::string& id, int64_t from, int64_t to) {
-  return Guard([&] { return state_->engine->Diff(*binding_, id, from, to); });
+  return GuardExceptions([&] { return state_->engine->Diff(*binding_, id, from, to); });
 }
 
 Result<QueryPage> Collection::Query(const Json& filter, const QueryOptions& options) {
-  return Guard([&] { return state_->engine->Query(*binding_, filter, options); });
+  return GuardExceptions([&] { return state_->engine->Query(*binding_, filter, options); });
 }
 
 Result<VerifyReport> Collection::Verify(bool repair) {
-  return Guard([&]() -> Result<VerifyReport> {
+  return GuardExceptions([&]() -> Result<VerifyReport> {
     XRONOX_ASSIGN_OR_RETURN(VerifyReport report, state_->engine->Verify(*binding_, repair));
     XRONOX_RETURN_IF_ERROR(state_->content->Verify(*binding_, repair, report));
     return report;
@@ -106,13 +96,14 @@ Result<VerifyReport> Collection::Verify(bool repair) {
 
 Result<std::unique_ptr<ContentUpload>> Collection::BeginContent(
     const std::string& id, const std::string& property, const ContentUploadOptions& options) {
-  return Guard([&] { return state_->content->Begin(binding_, state_, id, property, options); });
+  return GuardExceptions(
+      [&] { return state_->content->Begin(binding_, state_, id, property, options); });
 }
 
 Result<WriteResult> Collection::PutContent(const std::string& id, const std::string& property,
                                            std::string_view bytes,
                                            const ContentUploadOptions& options) {
-  return Guard([&]() -> Result<WriteResult> {
+  return GuardExceptions([&]() -> Result<WriteResult> {
     XRONOX_ASSIGN_OR_RETURN(auto upload,
                             state_->content->Begin(binding_, state_, id, property, options));
     XRONOX_RETURN_IF_ERROR(upload->Write(bytes));
@@ -123,18 +114,18 @@ Result<WriteResult> Collection::PutContent(const std::string& id, const std::str
 Result<std::unique_ptr<ContentReader>> Collection::ReadContent(const std::string& id,
                                                                const std::string& property,
                                                                const ContentReadOptions& options) {
-  return Guard([&] { return state_->content->Open(*binding_, id, property, options); });
+  return GuardExceptions([&] { return state_->content->Open(*binding_, id, property, options); });
 }
 
 Result<WriteResult> Collection::DeleteContent(const std::string& id, const std::string& property,
                                               const WriteOptions& options) {
-  return Guard([&] { return state_->content->Delete(*binding_, id, property, options); });
+  return GuardExceptions([&] { return state_->content->Delete(*binding_, id, property, options); });
 }
 
 Result<std::string> Collection::PresignContent(const std::string& id, const std::string& property,
                                                const ContentReadOptions& options,
                                                int expires_seconds) {
-  return Guard(
+  return GuardExceptions(
       [&] { return state_->content->Presign(*binding_, id, property, options, expires_seconds); });
 }
 
@@ -142,7 +133,7 @@ Xronox::Xronox(std::shared_ptr<XronoxState> state) : state_(std::move(state)) {}
 Xronox::~Xronox() = default;
 
 Result<std::unique_ptr<Xronox>> Xronox::Open(const Config& config) {
-  return Guard([&]() -> Result<std::unique_ptr<Xronox>> {
+  return GuardExceptions([&]() -> Result<std::unique_ptr<Xronox>> {
     auto state = std::make_shared<XronoxState>();
     XRONOX_ASSIGN_OR_RETURN(state->router, Router::Open(config));
     state->engine = std::make_unique<Engine>(config.engine, SystemClock::Default());
@@ -152,18 +143,18 @@ Result<std::unique_ptr<Xronox>> Xronox::Open(const Config& config) {
 }
 
 Result<Collection> Xronox::With(const Target& target) {
-  return Guard([&]() -> Result<Collection> {
+  return GuardExceptions([&]() -> Result<Collection> {
     XRONOX_ASSIGN_OR_RETURN(auto binding, state_->router->Bind(target));
     return Collection(state_, std::move(binding));
   });
 }
 
 Result<std::vector<std::string>> Xronox::ListCollections(const Target& target) {
-  return Guard([&] { return state_->router->ListCollections(target); });
+  return GuardExceptions([&] { return state_->router->ListCollections(target); });
 }
 
 Status Xronox::CheckReady() {
-  return Guard([&] { return state_->router->CheckReady(); });
+  return GuardExceptions([&] { return state_->router->CheckReady(); });
 }
 
 BackendMetricsSnapshot Xronox::BackendMetrics() const {
@@ -175,7 +166,7 @@ BackendMetricsSnapshot Xronox::BackendMetrics() const {
 }
 
 Result<std::vector<std::string>> Xronox::ListTenants(DatabaseType type) {
-  return Guard([&] { return state_->router->ListTenants(type); });
+  return GuardExceptions([&] { return state_->router->ListTenants(type); });
 }
 
 const Config& Xronox::config() const { return state_->router->config(); }

@@ -242,24 +242,32 @@ Result<bool> FolderObjectStore::Commit(const DirHandle& dir, const std::string& 
   return ErrnoStatus(err, "create object", target);
 }
 
-Result<std::string> FolderObjectStore::Get(const std::string& bucket, const std::string& key) {
-  XRONOX_RETURN_IF_ERROR(ValidateBucketAndKey(bucket, key));
+Result<FolderObjectStore::OpenedFile> FolderObjectStore::OpenObjectFile(
+    const std::string& bucket, const std::string& key, const std::string& verb) const {
   KeyPath path = SplitKey(key);
-  Status absent = NotFound("get " + Describe(bucket, key) + ": no such object");
+  Status absent = NotFound(verb + " " + Describe(bucket, key) + ": no such object");
   XRONOX_ASSIGN_OR_RETURN(std::vector<DirHandle> chain, OpenFolders(bucket, path.folders));
   if (chain.size() != path.folders.size() + 1) return absent;
-  std::string file_path = chain.back().path + "/" + path.name;
+  OpenedFile file;
+  file.path = chain.back().path + "/" + path.name;
   // O_NONBLOCK: a FIFO someone planted must not hang the read; regular files ignore it.
-  UniqueFd fd(::openat(chain.back().fd.get(), path.name.c_str(),
-                       O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
-  if (!fd.valid()) {
+  file.fd = UniqueFd(::openat(chain.back().fd.get(), path.name.c_str(),
+                              O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+  if (!file.fd.valid()) {
     if (IsAbsentErrno(errno)) return absent;
-    return ErrnoStatus(errno, "open object", file_path);
+    return ErrnoStatus(errno, "open object", file.path);
   }
   struct stat st;
-  if (::fstat(fd.get(), &st) != 0) return ErrnoStatus(errno, "stat object", file_path);
+  if (::fstat(file.fd.get(), &st) != 0) return ErrnoStatus(errno, "stat object", file.path);
   if (!S_ISREG(st.st_mode)) return absent;
-  return ReadAll(fd.get(), static_cast<size_t>(st.st_size), file_path);
+  file.size = static_cast<int64_t>(st.st_size);
+  return file;
+}
+
+Result<std::string> FolderObjectStore::Get(const std::string& bucket, const std::string& key) {
+  XRONOX_RETURN_IF_ERROR(ValidateBucketAndKey(bucket, key));
+  XRONOX_ASSIGN_OR_RETURN(OpenedFile file, OpenObjectFile(bucket, key, "get"));
+  return ReadAll(file.fd.get(), static_cast<size_t>(file.size), file.path);
 }
 
 Result<std::optional<ObjectInfo>> FolderObjectStore::Stat(const std::string& bucket,

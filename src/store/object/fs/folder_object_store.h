@@ -67,6 +67,13 @@ class FolderObjectStore final : public ObjectStore {
 
   class Writer;  // folder_streams.cc
 
+  // An object's file, open for reading.
+  struct OpenedFile {
+    UniqueFd fd;
+    std::string path;
+    int64_t size = 0;
+  };
+
   FolderObjectStore(std::string root, UniqueFd root_fd)
       : root_(std::move(root)), root_fd_(std::move(root_fd)) {}
 
@@ -82,6 +89,10 @@ class FolderObjectStore final : public ObjectStore {
                        PutMode mode) const;
   Result<bool> Commit(const DirHandle& dir, const std::string& temp, const std::string& name,
                       PutMode mode) const;
+  // Open the regular file of bucket/key; NotFound ("<verb> bucket/key: no such object") when
+  // it, its folders or its bucket are absent, or it is not a regular file.
+  Result<OpenedFile> OpenObjectFile(const std::string& bucket, const std::string& key,
+                                    const std::string& verb) const;
   // The key's directory, created as needed; NotFound when the bucket is missing.
   Result<DirHandle> KeyFolder(const std::string& bucket, const std::string& key,
                               const KeyPath& path) const;

@@ -167,25 +167,11 @@ Result<std::unique_ptr<ObjectReader>> FolderObjectStore::OpenRead(const std::str
                                                                   const std::string& key,
                                                                   int64_t offset, int64_t length) {
   XRONOX_RETURN_IF_ERROR(ValidateBucketAndKey(bucket, key));
-  KeyPath path = SplitKey(key);
-  Status absent = NotFound("read " + bucket + "/" + key + ": no such object");
-  XRONOX_ASSIGN_OR_RETURN(std::vector<DirHandle> chain, OpenFolders(bucket, path.folders));
-  if (chain.size() != path.folders.size() + 1) return absent;
-  std::string file_path = chain.back().path + "/" + path.name;
-  UniqueFd fd(::openat(chain.back().fd.get(), path.name.c_str(),
-                       O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
-  if (!fd.valid()) {
-    if (IsAbsentErrno(errno)) return absent;
-    return ErrnoStatus(errno, "open object", file_path);
-  }
-  struct stat st;
-  if (::fstat(fd.get(), &st) != 0) return ErrnoStatus(errno, "stat object", file_path);
-  if (!S_ISREG(st.st_mode)) return absent;
-  int64_t size = static_cast<int64_t>(st.st_size);
+  XRONOX_ASSIGN_OR_RETURN(OpenedFile file, OpenObjectFile(bucket, key, "read"));
   XRONOX_ASSIGN_OR_RETURN(int64_t clamped,
-                          ClampRange("read " + bucket + "/" + key, size, offset, length));
+                          ClampRange("read " + bucket + "/" + key, file.size, offset, length));
   return std::unique_ptr<ObjectReader>(
-      new FileReader(std::move(fd), std::move(file_path), size, offset, clamped));
+      new FileReader(std::move(file.fd), std::move(file.path), file.size, offset, clamped));
 }
 
 Status FolderObjectStore::Copy(const std::string& bucket, const std::string& from,

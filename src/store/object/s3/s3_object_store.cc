@@ -17,11 +17,6 @@ using s3::S3Response;
 
 namespace {
 
-Status ValidateBucketAndKey(const std::string& bucket, const std::string& key) {
-  XRONOX_RETURN_IF_ERROR(ValidateBucketName(bucket));
-  return ValidateObjectKey(key);
-}
-
 Status ErrorOf(const std::string& operation, const S3Response& response) {
   return s3::ErrorStatusOf(operation, response);
 }
@@ -83,6 +78,11 @@ Status ValidateMultipartOptions(const S3Options& options) {
 }
 
 }  // namespace
+
+Status S3ObjectStore::ValidateBucketAndKey(const std::string& bucket, const std::string& key) {
+  XRONOX_RETURN_IF_ERROR(ValidateBucketName(bucket));
+  return ValidateObjectKey(key);
+}
 
 S3ObjectStore::S3ObjectStore(std::unique_ptr<s3::S3Transport> transport, const S3Options& options)
     : transport_(std::move(transport)),

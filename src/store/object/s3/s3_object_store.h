@@ -114,6 +114,8 @@ class S3ObjectStore final : public ObjectStore {
   Status DeleteBucket(const std::string& bucket);
 
  private:
+  // Shared by the object calls here and the streams of s3_streams.cc.
+  static Status ValidateBucketAndKey(const std::string& bucket, const std::string& key);
   S3ObjectStore(std::unique_ptr<s3::S3Transport> transport, const S3Options& options);
 
   using Headers = std::vector<std::pair<std::string, std::string>>;

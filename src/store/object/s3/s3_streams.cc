@@ -17,11 +17,6 @@ using s3::S3Response;
 
 namespace {
 
-Status ValidateBucketAndKey(const std::string& bucket, const std::string& key) {
-  XRONOX_RETURN_IF_ERROR(ValidateBucketName(bucket));
-  return ValidateObjectKey(key);
-}
-
 // Serves a range with one ranged GET per Read.
 class RangeReader final : public ObjectReader {
  public:
