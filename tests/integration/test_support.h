@@ -180,6 +180,11 @@ class XronoxdProcess {
     if (child_ == nullptr) return std::nullopt;
     return child_->Signal(SIGTERM, std::chrono::seconds(10));
   }
+  /// Kill with SIGKILL, as a crash would; returns the exit code (128 + 9 once it died).
+  std::optional<int> Kill() {
+    if (child_ == nullptr) return std::nullopt;
+    return child_->Signal(SIGKILL, std::chrono::seconds(10));
+  }
   int port() const { return port_; }
   const std::string& line() const { return line_; }
   std::string Stderr() { return child_ ? child_->Stderr() : "(not started)"; }
@@ -222,6 +227,28 @@ inline std::string UrlEncode(const std::string& text) {
   return out;
 }
 
+/// Send a request through `client`; a non-empty body goes with `content_type` (none when
+/// nullopt). status is 0 when the request failed at the transport level.
+inline Reply SendRequest(httplib::Client& client, const std::string& method,
+                         const std::string& path, const std::string& body = "",
+                         httplib::Headers headers = {},
+                         std::optional<std::string> content_type = "application/json") {
+  httplib::Request request;
+  request.method = method;
+  request.path = path;
+  request.headers = std::move(headers);
+  if (content_type) request.headers.emplace("Content-Type", *content_type);
+  request.body = body;
+  httplib::Result result = client.send(request);
+  Reply reply;
+  if (!result) return reply;
+  reply.status = result->status;
+  reply.raw = result->body;
+  reply.headers = result->headers;
+  reply.body = Json::parse(result->body, nullptr, /*allow_exceptions=*/false);
+  return reply;
+}
+
 /// A fixture running one xronoxd over a fresh data directory for each test.
 class XronoxdTest : public ::testing::Test {
  protected:
@@ -253,20 +280,7 @@ class XronoxdTest : public ::testing::Test {
   Reply Send(const std::string& method, const std::string& path, const std::string& body = "",
              httplib::Headers headers = {},
              std::optional<std::string> content_type = "application/json") {
-    httplib::Request request;
-    request.method = method;
-    request.path = path;
-    request.headers = std::move(headers);
-    if (content_type) request.headers.emplace("Content-Type", *content_type);
-    request.body = body;
-    httplib::Result result = client_->send(request);
-    Reply reply;
-    if (!result) return reply;
-    reply.status = result->status;
-    reply.raw = result->body;
-    reply.headers = result->headers;
-    reply.body = Json::parse(result->body, nullptr, /*allow_exceptions=*/false);
-    return reply;
+    return SendRequest(*client_, method, path, body, std::move(headers), std::move(content_type));
   }
   Reply Get(const std::string& path, httplib::Headers headers = {}) {
     return Send("GET", path, "", std::move(headers), std::nullopt);
