@@ -317,6 +317,17 @@ class ScaleOutTest : public ::testing::Test {
     return read.status == 200 ? read.body["data"] : Json();
   }
 
+  // Each acknowledged write by (id, version); a version acknowledged twice fails the test.
+  using AckIndex = std::map<std::pair<std::string, int64_t>, const Ack*>;
+  AckIndex IndexAcks() const {
+    AckIndex acked;
+    for (const Ack& ack : load_.acks) {
+      bool first = acked.emplace(std::make_pair(ack.id, ack.version), &ack).second;
+      EXPECT_TRUE(first) << ack.id << " v" << ack.version << " was acknowledged twice";
+    }
+    return acked;
+  }
+
   // Every record written has a gap-free chain 0..n with its head at n; every version holds
   // data somebody sent; every acknowledged (id, version) was acknowledged once, is in its
   // chain, and reads back with exactly the data sent through another instance than the one
@@ -325,11 +336,7 @@ class ScaleOutTest : public ::testing::Test {
   // version when that version was not acknowledged: its writer died between the version index
   // and the head, which the next writer of the record or verify --repair finishes.
   void ExpectNoLostUpdate(bool recovered = true) {
-    std::map<std::pair<std::string, int64_t>, const Ack*> acked;
-    for (const Ack& ack : load_.acks) {
-      bool first = acked.emplace(std::make_pair(ack.id, ack.version), &ack).second;
-      EXPECT_TRUE(first) << ack.id << " v" << ack.version << " was acknowledged twice";
-    }
+    AckIndex acked = IndexAcks();
     std::vector<std::string> ids;
     for (const auto& [key, ack] : acked) {
       if (ids.empty() || ids.back() != key.first) ids.push_back(key.first);
@@ -420,7 +427,7 @@ class ScaleOutTest : public ::testing::Test {
 
 TEST_F(ScaleOutTest, ThreeInstancesLoseNoUpdate) {
   ASSERT_NO_FATAL_FAILURE(StartInstances(3));
-  RunLoad(Clock::now() + std::chrono::seconds(3));
+  RunLoad(Clock::now() + std::chrono::seconds(2));
   for (int i = 0; i < 3; ++i) {
     EXPECT_GT(AcksPerInstance(load_start_)[i], 0) << "instance " << i << " acknowledged nothing";
   }
@@ -435,8 +442,8 @@ TEST_F(ScaleOutTest, KilledInstanceLosesNoAcknowledgedWrite) {
   ASSERT_NO_FATAL_FAILURE(StartInstances(4));
   XronoxdProcess& victim = *servers_[3];
   Clock::time_point killed_at;
-  RunLoad(Clock::now() + std::chrono::seconds(4), [&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  RunLoad(Clock::now() + std::chrono::seconds(3), [&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200));
     targets_[3].killed = true;  // Before the kill, so no worker takes its errors as failures.
     killed_at = Clock::now();
     EXPECT_EQ(victim.Kill(), std::optional<int>(128 + SIGKILL));
