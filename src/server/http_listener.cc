@@ -86,6 +86,9 @@ void HttpListener::Impl::Configure(int threads) {
     server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   }
   server.set_socket_options(SocketOptions);
+  // The library writes a response's headers and body in separate sends; with Nagle's algorithm
+  // the body then waits for the client's delayed ACK (40 ms on Linux) on every request.
+  server.set_tcp_nodelay(true);
   server.set_payload_max_length(max_body_bytes);
   auto adapt = [this](const httplib::Request& request, httplib::Response& response) {
     Adapt(request, response);
