@@ -82,13 +82,18 @@ struct HttpListener::Impl {
 };
 
 void HttpListener::Impl::Configure(int threads) {
-  if (threads > 0) {
-    server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  }
+  // A worker serves one connection until it closes or idles for 5 s, so connections beyond the
+  // pool wait; the library's default pool (8 threads here) left a client's ninth keep-alive
+  // connection unanswered for 5 s.
+  int pool = threads > 0 ? threads : kDefaultThreads;
+  server.new_task_queue = [pool] { return new httplib::ThreadPool(pool); };
   server.set_socket_options(SocketOptions);
   // The library writes a response's headers and body in separate sends; with Nagle's algorithm
   // the body then waits for the client's delayed ACK (40 ms on Linux) on every request.
   server.set_tcp_nodelay(true);
+  // The library's limit (5) made busy clients reconnect every 5 requests; a limit still lets a
+  // waiting connection take its turn when the pool is full.
+  server.set_keep_alive_max_count(100);
   server.set_payload_max_length(max_body_bytes);
   auto adapt = [this](const httplib::Request& request, httplib::Response& response) {
     Adapt(request, response);

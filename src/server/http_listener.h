@@ -13,11 +13,14 @@
 
 namespace xronox::server {
 
+/// Worker threads when ListenerOptions::threads is 0: each serves one connection at a time.
+inline constexpr int kDefaultThreads = 64;
+
 struct ListenerOptions {
   std::string host = "127.0.0.1";
   int port = 8700;                    ///< 0 picks a free port; port() tells which.
   size_t max_body_bytes = 16u << 20;  ///< Larger bodies are drained and answered with 413.
-  int threads = 0;                    ///< Worker threads; 0 uses the library default.
+  int threads = 0;                    ///< Worker threads; 0 uses kDefaultThreads.
 };
 
 using RequestHandler = std::function<HttpResponse(const HttpRequest&)>;

@@ -182,7 +182,9 @@ int main(int argc, char** argv) {
   app.add_option("--max-body", flags.max_body, "Largest accepted request body, in bytes")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  app.add_option("--threads", flags.threads, "Worker threads (0: library default)")
+  app.add_option("--threads", flags.threads,
+                 "Worker threads, one per connection served at a time (0: " +
+                     std::to_string(xronox::server::kDefaultThreads) + ")")
       ->check(CLI::NonNegativeNumber);
   app.add_flag("--insecure-no-auth", flags.insecure_no_auth,
                "Allow a non-loopback --listen address although requests are not authenticated");
