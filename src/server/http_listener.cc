@@ -74,6 +74,7 @@ struct HttpListener::Impl {
   size_t max_body_bytes = 0;
   std::atomic<bool> serving{false};
   std::atomic<bool> stop_requested{false};
+  socket_t listening_socket = INVALID_SOCKET;  // The last socket the library bound or tried.
 
   void Configure(int threads);
   void Adapt(const httplib::Request& request, httplib::Response& response) const {
@@ -87,7 +88,10 @@ void HttpListener::Impl::Configure(int threads) {
   // connection unanswered for 5 s.
   int pool = threads > 0 ? threads : kDefaultThreads;
   server.new_task_queue = [pool] { return new httplib::ThreadPool(pool); };
-  server.set_socket_options(SocketOptions);
+  server.set_socket_options([this](socket_t sock) {
+    SocketOptions(sock);
+    listening_socket = sock;
+  });
   // The library writes a response's headers and body in separate sends; with Nagle's algorithm
   // the body then waits for the client's delayed ACK (40 ms on Linux) on every request.
   server.set_tcp_nodelay(true);
@@ -138,6 +142,13 @@ Result<std::unique_ptr<HttpListener>> HttpListener::Bind(const ListenerOptions& 
     std::string reason = errno != 0 ? std::strerror(errno) : "address not usable";
     return Unavailable("cannot listen on " + options.host + ":" + std::to_string(options.port) +
                        ": " + reason);
+  }
+  // The library listens with a compiled-in backlog of 5: the kernel drops the SYNs of a burst
+  // of connections beyond it, and each of those clients waits 1 s to send its SYN again.
+  // listen() on a listening socket only raises its backlog.
+  if (listen(impl->listening_socket, SOMAXCONN) != 0) {
+    return Unavailable("cannot listen on " + options.host + ":" + std::to_string(port) + ": " +
+                       std::strerror(errno));
   }
   return std::unique_ptr<HttpListener>(new HttpListener(std::move(impl), port));
 }

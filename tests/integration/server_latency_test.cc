@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include "integration/test_support.h"
@@ -62,6 +63,27 @@ TEST_F(ServerLatencyTest, IdleKeepAliveConnectionsDoNotHoldOthersBack) {
     ASSERT_LT(seconds, 2.0) << "connection " << i + 1 << " waited for a worker thread";
   }
   clients.clear();  // Before TearDown: idle connections would hold the server's exit back.
+}
+
+// A burst of clients connecting at once: the library listens with a backlog of 5, so the
+// kernel drops the SYNs beyond it and each of those clients waits 1 s to retransmit.
+TEST_F(ServerLatencyTest, BurstOfConnectionsIsAcceptedAtOnce) {
+  constexpr int kClients = 64;
+  std::vector<double> seconds(kClients, -1);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kClients; ++i) {
+    threads.emplace_back([&, i] {
+      auto start = std::chrono::steady_clock::now();
+      httplib::Client client("127.0.0.1", server_->port());
+      if (SendRequest(client, "GET", "/v1/health").status != 200) return;
+      seconds[i] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  std::sort(seconds.begin(), seconds.end());
+  EXPECT_GE(seconds.front(), 0) << "a client got no answer";
+  EXPECT_LT(seconds.back(), 0.9) << "the slowest of " << kClients << " clients (a SYN retransmit "
+                                 << "takes 1 s)";
 }
 
 }  // namespace
