@@ -170,6 +170,7 @@ struct HttpListener::Impl {
   const ListenerOptions options;
   std::atomic<bool> serving{false};
   std::atomic<bool> stop_requested{false};
+  socket_t listening_socket = INVALID_SOCKET;  // The last socket the library bound or tried.
 
   void Configure();
   void Adapt(const httplib::Request& request, httplib::Response& response) const {
@@ -227,7 +228,14 @@ void HttpListener::Impl::Configure() {
   server.new_task_queue = [max = options.max_connections, prestart] {
     return new ConnectionQueue(max, prestart);
   };
-  server.set_socket_options(SocketOptions);
+  server.set_socket_options([this](socket_t sock) {
+    SocketOptions(sock);
+    listening_socket = sock;
+  });
+  // The library writes a response's headers and body in separate sends; with Nagle's algorithm
+  // the body then waits for the client's delayed ACK (40 ms on Linux) on every request. Set on
+  // the listening socket, so every accepted one inherits it.
+  server.set_tcp_nodelay(true);
   server.set_payload_max_length(options.max_body_bytes);
   // Only for the Keep-Alive header the library writes; the connection loop enforces them.
   server.set_keep_alive_timeout(
@@ -296,6 +304,13 @@ Result<std::unique_ptr<HttpListener>> HttpListener::Bind(const ListenerOptions& 
     std::string reason = errno != 0 ? std::strerror(errno) : "address not usable";
     return Unavailable("cannot listen on " + options.host + ":" + std::to_string(options.port) +
                        ": " + reason);
+  }
+  // The library listens with a compiled-in backlog of 5: the kernel drops the SYNs of a burst
+  // of connections beyond it, and each of those clients waits 1 s to send its SYN again.
+  // listen() on a listening socket only raises its backlog.
+  if (listen(impl->listening_socket, SOMAXCONN) != 0) {
+    return Unavailable("cannot listen on " + options.host + ":" + std::to_string(port) + ": " +
+                       std::strerror(errno));
   }
   return std::unique_ptr<HttpListener>(new HttpListener(std::move(impl), port));
 }

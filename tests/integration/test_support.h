@@ -80,22 +80,30 @@ class ChildProcess {
     std::vector<char*> envp;
     for (std::string& entry : environment) envp.push_back(entry.data());
     envp.push_back(nullptr);
-    int out[2], err[2];
-    if (pipe(out) != 0 || pipe(err) != 0) return nullptr;
+    // stderr goes to an unlinked file, not a pipe: a server logs a line per request, and a pipe
+    // nobody drains fills up and blocks it mid-request.
+    int out[2];
+    if (pipe(out) != 0) return nullptr;
+    char err_path[] = "/tmp/xronox-child-stderr-XXXXXX";
+    int err_write = mkstemp(err_path);
+    if (err_write < 0) return nullptr;
+    int err_read = open(err_path, O_RDONLY | O_CLOEXEC);
+    unlink(err_path);
+    if (err_read < 0) return nullptr;
     pid_t pid = fork();
     if (pid < 0) return nullptr;
     if (pid == 0) {
       dup2(out[1], STDOUT_FILENO);
-      dup2(err[1], STDERR_FILENO);
-      close(out[0]), close(out[1]), close(err[0]), close(err[1]);
+      dup2(err_write, STDERR_FILENO);
+      close(out[0]), close(out[1]), close(err_write);
       std::vector<char*> argv{const_cast<char*>(binary.c_str())};
       for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
       argv.push_back(nullptr);
       execve(binary.c_str(), argv.data(), envp.data());
       _exit(127);
     }
-    close(out[1]), close(err[1]);
-    return std::unique_ptr<ChildProcess>(new ChildProcess(pid, out[0], err[0]));
+    close(out[1]), close(err_write);
+    return std::unique_ptr<ChildProcess>(new ChildProcess(pid, out[0], err_read));
   }
 
   ~ChildProcess() {
@@ -112,9 +120,17 @@ class ChildProcess {
     size_t end = stdout_text_.find('\n');
     return end == std::string::npos ? std::string() : stdout_text_.substr(0, end);
   }
-  /// Everything on stderr so far (reads until EOF or a short timeout).
+  /// Everything on stderr so far; waits up to `timeout` for more while nothing new arrives.
   std::string Stderr(std::chrono::milliseconds timeout = std::chrono::milliseconds(200)) {
-    stderr_text_ += ReadUntil(stderr_fd_, '\0', timeout);
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    size_t before = stderr_text_.size();
+    while (true) {
+      char buffer[4096];
+      ssize_t n;
+      while ((n = read(stderr_fd_, buffer, sizeof(buffer))) > 0) stderr_text_.append(buffer, n);
+      if (stderr_text_.size() > before || std::chrono::steady_clock::now() >= deadline) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
     return stderr_text_;
   }
   /// Everything on stdout so far, first line included (reads until EOF or a short timeout).
@@ -180,6 +196,11 @@ class XronoxdProcess {
     if (child_ == nullptr) return std::nullopt;
     return child_->Signal(SIGTERM, std::chrono::seconds(10));
   }
+  /// Kill with SIGKILL, as a crash would; returns the exit code (128 + 9 once it died).
+  std::optional<int> Kill() {
+    if (child_ == nullptr) return std::nullopt;
+    return child_->Signal(SIGKILL, std::chrono::seconds(10));
+  }
   int port() const { return port_; }
   /// The server's process id; 0 if it did not start.
   pid_t pid() const { return child_ ? child_->pid() : 0; }
@@ -224,6 +245,31 @@ inline std::string UrlEncode(const std::string& text) {
   return out;
 }
 
+/// Send a request through `client`; a non-empty body goes with `content_type` (none when
+/// nullopt). status is 0 when the request failed at the transport level.
+inline Reply SendRequest(httplib::Client& client, const std::string& method,
+                         const std::string& path, const std::string& body = "",
+                         httplib::Headers headers = {},
+                         std::optional<std::string> content_type = "application/json") {
+  httplib::Request request;
+  request.method = method;
+  request.path = path;
+  request.headers = std::move(headers);
+  if (content_type) request.headers.emplace("Content-Type", *content_type);
+  request.body = body;
+  httplib::Result result = client.send(request);
+  Reply reply;
+  if (!result) {
+    reply.raw = "transport error: " + httplib::to_string(result.error());
+    return reply;
+  }
+  reply.status = result->status;
+  reply.raw = result->body;
+  reply.headers = result->headers;
+  reply.body = Json::parse(result->body, nullptr, /*allow_exceptions=*/false);
+  return reply;
+}
+
 /// A fixture running one xronoxd over a fresh data directory for each test.
 class XronoxdTest : public ::testing::Test {
  protected:
@@ -255,20 +301,7 @@ class XronoxdTest : public ::testing::Test {
   Reply Send(const std::string& method, const std::string& path, const std::string& body = "",
              httplib::Headers headers = {},
              std::optional<std::string> content_type = "application/json") {
-    httplib::Request request;
-    request.method = method;
-    request.path = path;
-    request.headers = std::move(headers);
-    if (content_type) request.headers.emplace("Content-Type", *content_type);
-    request.body = body;
-    httplib::Result result = client_->send(request);
-    Reply reply;
-    if (!result) return reply;
-    reply.status = result->status;
-    reply.raw = result->body;
-    reply.headers = result->headers;
-    reply.body = Json::parse(result->body, nullptr, /*allow_exceptions=*/false);
-    return reply;
+    return SendRequest(*client_, method, path, body, std::move(headers), std::move(content_type));
   }
   Reply Get(const std::string& path, httplib::Headers headers = {}) {
     return Send("GET", path, "", std::move(headers), std::nullopt);
