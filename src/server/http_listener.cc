@@ -83,6 +83,19 @@ bool ReadCapped(const httplib::ContentReader& reader, size_t limit, std::string*
   return read && !*too_large;
 }
 
+// The most of an unread streamed body that is read and dropped to keep its connection open.
+constexpr size_t kMaxDrainBytes = size_t{1} << 20;
+
+// Reads and drops the rest of a body when it is short; false when it is longer (then the
+// connection must close) or the client stopped sending.
+bool DrainBody(const httplib::ContentReader& reader) {
+  size_t drained = 0;
+  return reader([&drained](const char*, size_t size) {
+    drained += size;
+    return drained <= kMaxDrainBytes;
+  });
+}
+
 // Errors the HTTP library answers by itself (malformed requests, bodies over the limit) get
 // the same JSON error shape as everything else. A request the connection loop cut short
 // reaches here as a 400; its cut reason says what really happened.
@@ -190,11 +203,24 @@ void HttpListener::Impl::AdaptWithReader(const httplib::Request& in, httplib::Re
   IgnoreRangesInLibrary(in);
   HttpRequest request = FromHttplib(in);
   if (options.stream_body && options.stream_body(request.method, request.target)) {
-    request.read_body = [&reader](const BodySink& sink) {
-      return reader(
+    bool read_called = false;
+    bool read_whole = false;
+    request.read_body = [&reader, &read_called, &read_whole](const BodySink& sink) {
+      read_called = true;
+      read_whole = reader(
           [&sink](const char* data, size_t size) { return sink(std::string_view(data, size)); });
+      return read_whole;
     };
-    ToHttplib(handler(request), out);
+    HttpResponse response = handler(request);
+    // A handler that answered without reading the whole body (an error found in the headers,
+    // an upload stopped at its limit) leaves body bytes in the connection, which would be
+    // parsed as the next request and shift every later answer by one. A short rest is read
+    // and dropped; otherwise the connection ends with this response.
+    if (!(read_called ? read_whole : DrainBody(reader))) {
+      response.headers["Connection"] = "close";
+      CloseAfterResponse();
+    }
+    ToHttplib(response, out);
     return;
   }
   bool too_large = false;
