@@ -83,6 +83,17 @@ bool ReadCapped(const httplib::ContentReader& reader, size_t limit, std::string*
   return read && !*too_large;
 }
 
+// The library reads the body of POST, PUT, PATCH and DELETE only; one sent with any other
+// method (a GET with Content-Length) stays in the connection and would be parsed as the next
+// request, so such a connection ends with its answer.
+bool HasUnreadBody(const httplib::Request& request) {
+  const std::string& method = request.method;
+  if (method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE") return false;
+  if (request.has_header("Transfer-Encoding")) return true;
+  std::string length = request.get_header_value("Content-Length");
+  return !length.empty() && length.find_first_not_of('0') != std::string::npos;
+}
+
 // The most of an unread streamed body that is read and dropped to keep its connection open.
 constexpr size_t kMaxDrainBytes = size_t{1} << 20;
 
@@ -185,9 +196,14 @@ struct HttpListener::Impl {
   std::atomic<bool> stop_requested{false};
 
   void Configure();
-  void Adapt(const httplib::Request& request, httplib::Response& response) const {
+  void Adapt(const httplib::Request& request, httplib::Response& out) const {
     IgnoreRangesInLibrary(request);
-    ToHttplib(handler(FromHttplib(request)), response);
+    HttpResponse response = handler(FromHttplib(request));
+    if (HasUnreadBody(request)) {
+      response.headers["Connection"] = "close";
+      CloseAfterResponse();
+    }
+    ToHttplib(response, out);
   }
   void AdaptWithReader(const httplib::Request& request, httplib::Response& response,
                        const httplib::ContentReader& reader) const;
@@ -291,7 +307,14 @@ httplib::Server::HandlerResponse HttpListener::Impl::AnswerError(
   std::string request_id = RandomHex(8);
   answer.headers["X-Request-Id"] = request_id;
   // A cut request leaves unread bytes behind, so the connection loop closes the connection.
+  // So does a request that is not valid HTTP (an unknown method, a bad request line: the
+  // library stops reading there, and its headers and body would be read as further requests)
+  // or that was refused with its body unread.
   if (CurrentCutReason() != CutReason::kNone) answer.headers["Connection"] = "close";
+  if (error.status == 400 || HasUnreadBody(request)) {
+    answer.headers["Connection"] = "close";
+    CloseAfterResponse();
+  }
   ToHttplib(answer, response);
   if (options.on_event) {
     options.on_event(TransportEvent{.kind = TransportEvent::Kind::kAnswered,

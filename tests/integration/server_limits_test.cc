@@ -4,7 +4,8 @@
 // connections over the limit 503 with Retry-After, both with the JSON error shape; SIGTERM lets
 // a write under way finish while new connections are refused, and a drain that outlasts its
 // timeout ends with the connections closed and exit status 1; a content upload refused before
-// its body is read never makes the body's bytes pass for the next request.
+// its body is read, or a GET or an unknown method sent with a body, never makes the body's bytes
+// pass for the next request.
 #include <future>
 
 #include "integration/raw_connection.h"
@@ -150,6 +151,37 @@ TEST_F(ServerUnreadBodyTest, ARefusedUploadTooLongToDropClosesTheConnection) {
   if (!refused.empty()) {  // The close may reset the connection before the answer is read.
     EXPECT_EQ(StatusOf(refused), 400) << refused.substr(0, 300);
     EXPECT_NE(refused.find("Connection: close"), std::string::npos) << refused.substr(0, 300);
+  }
+}
+
+TEST_F(ServerUnreadBodyTest, AGetsBodyIsNotReadAsTheNextRequest) {
+  RawConnection connection(server_->port());
+  ASSERT_TRUE(connection.connected());
+  std::string hidden = "GET /v1/ready HTTP/1.1\r\nHost: x\r\n\r\n";
+  ASSERT_TRUE(connection.Send("GET /v1/health HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                              std::to_string(hidden.size()) + "\r\n\r\n" + hidden));
+  bool closed = false;
+  std::string answers = connection.ReadUntilClosed(milliseconds(5000), &closed);
+  EXPECT_TRUE(closed) << "the connection must end after the answer";
+  EXPECT_EQ(StatusOf(answers), 200) << answers;
+  EXPECT_EQ(answers.find("ready"), std::string::npos) << "the body was answered: " << answers;
+}
+
+// TRACE is a method the library parses but serves no route for; QUERY one it cannot parse, so
+// it stops reading at the request line and the headers would come next.
+TEST_F(ServerUnreadBodyTest, AnUnknownMethodsHeadersAndBodyAreNotReadAsTheNextRequest) {
+  std::string hidden = "GET /v1/ready HTTP/1.1\r\nHost: x\r\n\r\n";
+  for (std::string method : {"TRACE", "QUERY"}) {
+    RawConnection connection(server_->port());
+    ASSERT_TRUE(connection.connected());
+    ASSERT_TRUE(connection.Send(method + " /v1/health HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                                std::to_string(hidden.size()) + "\r\n\r\n" + hidden));
+    bool closed = false;
+    std::string answers = connection.ReadUntilClosed(milliseconds(5000), &closed);
+    EXPECT_TRUE(closed) << method << ": the connection must end after the answer";
+    EXPECT_EQ(StatusOf(answers), 400) << method << " " << answers;
+    size_t second = answers.find("HTTP/1.1", 1);
+    EXPECT_EQ(second, std::string::npos) << method << ": more than one answer: " << answers;
   }
 }
 
