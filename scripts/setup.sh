@@ -11,6 +11,7 @@ PACKAGES=(
   libmongoc-dev libcurl4-openssl-dev libexpat1-dev clang-format
   clang-14 libclang-rt-14-dev libfuzzer-14-dev
   curl ca-certificates
+  python3 python3-venv
 )
 
 missing=()
