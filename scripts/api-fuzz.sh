@@ -81,6 +81,8 @@ echo "api-fuzz: xronoxd pid $server_pid on $base; seed $seed, $examples examples
 
 status=0
 started=$SECONDS
+# schemathesis keeps a cache of its findings in the current directory: keep it out of the tree.
+cd "$work"
 # --max-time ends the generation; timeout is the hard cap should a request hang. One worker:
 # Python 3.11 before 3.11.8 fails ast.parse run in two threads at once ("AST constructor
 # recursion depth mismatch", CPython gh-106905), which Hypothesis does to describe strategies.
