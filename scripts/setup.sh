@@ -12,6 +12,7 @@ PACKAGES=(
   clang-14 libclang-rt-14-dev libfuzzer-14-dev
   curl ca-certificates
   wrk
+  python3 python3-venv
 )
 
 missing=()

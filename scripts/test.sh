@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what is missing, build, and run every test suite: unit, conformance, engine (over
 # the backend matrix) and integration (server over loopback HTTP, CLI, crash tests, and smoke
-# tests of the real test services), then the same suites under ASan+UBSan, then the libFuzzer
+# tests of the real test services), then a bounded schemathesis run against the debug xronoxd
+# (scripts/api-fuzz.sh), then the same suites under ASan+UBSan, then the libFuzzer
 # targets of fuzz/ for 20 s each (scripts/fuzz.sh). The test services
 # (FerretDB for the MongoDB wire, versitygw for S3; DESIGN.md section 9) are built once and
 # cached by scripts/test-services.sh, started on 127.0.0.1 for this run and stopped at its end;
@@ -88,6 +89,16 @@ ctest_log="$(mktemp)"
 passed_total=0
 skipped_total=0
 run_suites debug
+# Property-based fuzzing of the HTTP API from docs/openapi.json (schemathesis from PyPI), against
+# the debug xronoxd just tested; counted as one test, and a failure (or no PyPI) fails the run.
+echo "== api fuzz (debug xronoxd, schemathesis)"
+if "$root/scripts/api-fuzz.sh" "${XRONOX_API_FUZZ_SECONDS:-90}"; then
+  echo "== api fuzz: passed"
+  passed_total=$((passed_total + 1))
+else
+  echo "== api fuzz: failed" >&2
+  exit 1
+fi
 if [ "${XRONOX_SKIP_SANITIZERS:-0}" != "1" ]; then
   run_suites asan
 fi

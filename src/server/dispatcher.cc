@@ -8,6 +8,7 @@
 #include "common/ids.h"
 #include "server/codec.h"
 #include "server/handlers.h"
+#include "server/openapi_document.h"
 #include "server/request_parsing.h"
 
 namespace xronox::server {
@@ -24,7 +25,7 @@ bool IsWrite(const std::string& method) {
 
 HttpError NoRoute() {
   return MakeHttpError(404, "not_found",
-                       "no such resource; paths are /v1/health, /v1/ready and "
+                       "no such resource; paths are /v1/health, /v1/ready, /v1/openapi.json and "
                        "/v1/{db}/{tenant}/{collection}[/{id}[/history|/diff|/restore|"
                        "/content/{property}]]");
 }
@@ -130,6 +131,9 @@ HttpResponse Dispatcher::DispatchRoute(const HttpRequest& request, const ParsedT
   if (method == "OPTIONS") return OptionsResponse(allowed);
   if (!Contains(allowed, method)) return ErrorResponse(MethodNotAllowed(method, allowed, false));
   if (route.kind == RouteKind::kHealth) return JsonResponse(200, Json{{"status", "ok"}});
+  if (route.kind == RouteKind::kOpenApi) {
+    return JsonTextResponse(200, std::string(OpenApiDocument()));
+  }
   if (route.kind == RouteKind::kReady) {
     Status ready = store_.CheckReady();
     if (ready.ok()) return JsonResponse(200, Json{{"status", "ready"}});

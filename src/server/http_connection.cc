@@ -25,6 +25,7 @@ using Clock = std::chrono::steady_clock;
 constexpr int64_t kMinBodyBytesPerSecond = 64 * 1024;
 
 thread_local CutReason cut_reason = CutReason::kNone;
+thread_local bool close_after_response = false;
 thread_local std::string remote_address;
 
 int Millis(Clock::duration d) {
@@ -106,6 +107,7 @@ class DeadlineStream final : public httplib::Stream {
     in_headers_ = in_first_line_ = true;
     header_bytes_ = line_bytes_ = 0;
     cut_reason = CutReason::kNone;
+    close_after_response = false;
   }
   bool HasBuffered() const { return begin_ < end_; }
 
@@ -226,6 +228,8 @@ ssize_t DeadlineStream::Cut(CutReason reason) {
 
 CutReason CurrentCutReason() { return cut_reason; }
 
+void CloseAfterResponse() { close_after_response = true; }
+
 const std::string& CurrentRemoteAddress() { return remote_address; }
 
 size_t TimedServer::CloseConnections() {
@@ -275,6 +279,7 @@ bool TimedServer::ServeConnection(socket_t sock) {
     ok = process_request(stream, close, closed, nullptr);
     // After a cut the rest of the request is still unread: the connection cannot go on.
     if (!ok || closed || close || CurrentCutReason() != CutReason::kNone) break;
+    if (close_after_response) break;
   }
   return ok;
 }

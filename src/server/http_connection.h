@@ -33,6 +33,9 @@ enum class CutReason { kNone, kTimeout, kHeaderTooLarge, kLineTooLong };
 CutReason CurrentCutReason();
 /// The client address of the connection served on this thread (empty if unknown).
 const std::string& CurrentRemoteAddress();
+/// Close the connection served on this thread once the current response is written (its
+/// request body was left partly unread, so the next bytes would not start a request).
+void CloseAfterResponse();
 
 /// Counts of the connections the server is handling.
 struct ConnectionEvents {

@@ -83,6 +83,30 @@ bool ReadCapped(const httplib::ContentReader& reader, size_t limit, std::string*
   return read && !*too_large;
 }
 
+// The library reads the body of POST, PUT, PATCH and DELETE only; one sent with any other
+// method (a GET with Content-Length) stays in the connection and would be parsed as the next
+// request, so such a connection ends with its answer.
+bool HasUnreadBody(const httplib::Request& request) {
+  const std::string& method = request.method;
+  if (method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE") return false;
+  if (request.has_header("Transfer-Encoding")) return true;
+  std::string length = request.get_header_value("Content-Length");
+  return !length.empty() && length.find_first_not_of('0') != std::string::npos;
+}
+
+// The most of an unread streamed body that is read and dropped to keep its connection open.
+constexpr size_t kMaxDrainBytes = size_t{1} << 20;
+
+// Reads and drops the rest of a body when it is short; false when it is longer (then the
+// connection must close) or the client stopped sending.
+bool DrainBody(const httplib::ContentReader& reader) {
+  size_t drained = 0;
+  return reader([&drained](const char*, size_t size) {
+    drained += size;
+    return drained <= kMaxDrainBytes;
+  });
+}
+
 // Errors the HTTP library answers by itself (malformed requests, bodies over the limit) get
 // the same JSON error shape as everything else. A request the connection loop cut short
 // reaches here as a 400; its cut reason says what really happened.
@@ -173,9 +197,14 @@ struct HttpListener::Impl {
   socket_t listening_socket = INVALID_SOCKET;  // The last socket the library bound or tried.
 
   void Configure();
-  void Adapt(const httplib::Request& request, httplib::Response& response) const {
+  void Adapt(const httplib::Request& request, httplib::Response& out) const {
     IgnoreRangesInLibrary(request);
-    ToHttplib(handler(FromHttplib(request)), response);
+    HttpResponse response = handler(FromHttplib(request));
+    if (HasUnreadBody(request)) {
+      response.headers["Connection"] = "close";
+      CloseAfterResponse();
+    }
+    ToHttplib(response, out);
   }
   void AdaptWithReader(const httplib::Request& request, httplib::Response& response,
                        const httplib::ContentReader& reader) const;
@@ -191,11 +220,24 @@ void HttpListener::Impl::AdaptWithReader(const httplib::Request& in, httplib::Re
   IgnoreRangesInLibrary(in);
   HttpRequest request = FromHttplib(in);
   if (options.stream_body && options.stream_body(request.method, request.target)) {
-    request.read_body = [&reader](const BodySink& sink) {
-      return reader(
+    bool read_called = false;
+    bool read_whole = false;
+    request.read_body = [&reader, &read_called, &read_whole](const BodySink& sink) {
+      read_called = true;
+      read_whole = reader(
           [&sink](const char* data, size_t size) { return sink(std::string_view(data, size)); });
+      return read_whole;
     };
-    ToHttplib(handler(request), out);
+    HttpResponse response = handler(request);
+    // A handler that answered without reading the whole body (an error found in the headers,
+    // an upload stopped at its limit) leaves body bytes in the connection, which would be
+    // parsed as the next request and shift every later answer by one. A short rest is read
+    // and dropped; otherwise the connection ends with this response.
+    if (!(read_called ? read_whole : DrainBody(reader))) {
+      response.headers["Connection"] = "close";
+      CloseAfterResponse();
+    }
+    ToHttplib(response, out);
     return;
   }
   bool too_large = false;
@@ -273,7 +315,14 @@ httplib::Server::HandlerResponse HttpListener::Impl::AnswerError(
   std::string request_id = RandomHex(8);
   answer.headers["X-Request-Id"] = request_id;
   // A cut request leaves unread bytes behind, so the connection loop closes the connection.
+  // So does a request that is not valid HTTP (an unknown method, a bad request line: the
+  // library stops reading there, and its headers and body would be read as further requests)
+  // or that was refused with its body unread.
   if (CurrentCutReason() != CutReason::kNone) answer.headers["Connection"] = "close";
+  if (error.status == 400 || HasUnreadBody(request)) {
+    answer.headers["Connection"] = "close";
+    CloseAfterResponse();
+  }
   ToHttplib(answer, response);
   if (options.on_event) {
     options.on_event(TransportEvent{.kind = TransportEvent::Kind::kAnswered,

@@ -7,39 +7,13 @@
 
 namespace xronox::server {
 
-namespace {
-
-std::string TemplateOf(RouteKind kind) {
-  const std::string collection = "/v1/{db}/{tenant}/{collection}";
-  switch (kind) {
-    case RouteKind::kHealth:
-      return "/v1/health";
-    case RouteKind::kReady:
-      return "/v1/ready";
-    case RouteKind::kCollection:
-      return collection;
-    case RouteKind::kRecord:
-      return collection + "/{id}";
-    case RouteKind::kHistory:
-      return collection + "/{id}/history";
-    case RouteKind::kDiff:
-      return collection + "/{id}/diff";
-    case RouteKind::kRestore:
-      return collection + "/{id}/restore";
-    default:
-      return "other";  // A route added later without a template here; still bounded.
-  }
-}
-
-}  // namespace
-
 std::string RouteLabel(const std::string& target) {
   std::string path = target.substr(0, target.find('?'));
   if (path == "/metrics") return "/metrics";
   Result<ParsedTarget> parsed = ParseRequestTarget(target);
   if (!parsed.ok()) return "unmatched";
   std::optional<Route> route = MatchRoute(parsed->segments);
-  return route ? TemplateOf(route->kind) : "unmatched";
+  return route ? RouteTemplate(route->kind) : "unmatched";
 }
 
 std::string MethodLabel(const std::string& method) {

@@ -37,6 +37,7 @@ Handler FindHandler(RouteKind kind, const std::string& method) {
   switch (kind) {
     case RouteKind::kHealth:
     case RouteKind::kReady:
+    case RouteKind::kOpenApi:
       return nullptr;
     case RouteKind::kCollection:
       if (method == "GET") return &HandleQuery;

@@ -107,6 +107,10 @@ std::optional<Route> MatchRoute(const std::vector<std::string>& segments) {
     route.kind = RouteKind::kReady;
     return route;
   }
+  if (segments.size() == 2 && segments[1] == "openapi.json") {
+    route.kind = RouteKind::kOpenApi;
+    return route;
+  }
   if (segments.size() < 4 || segments.size() > 7) return std::nullopt;
   route.kind = RouteKind::kCollection;
   route.database_type = segments[1];
@@ -138,6 +142,7 @@ std::vector<std::string> AllowedMethods(RouteKind kind, bool logs) {
   switch (kind) {
     case RouteKind::kHealth:
     case RouteKind::kReady:
+    case RouteKind::kOpenApi:
       return {"GET"};
     case RouteKind::kCollection:
       return {"GET", "POST"};
@@ -155,6 +160,31 @@ std::vector<std::string> AllowedMethods(RouteKind kind, bool logs) {
       return {"GET", "PUT", "DELETE"};
   }
   return {};
+}
+
+std::string RouteTemplate(RouteKind kind) {
+  const std::string collection = "/v1/{db}/{tenant}/{collection}";
+  switch (kind) {
+    case RouteKind::kHealth:
+      return "/v1/health";
+    case RouteKind::kReady:
+      return "/v1/ready";
+    case RouteKind::kOpenApi:
+      return "/v1/openapi.json";
+    case RouteKind::kCollection:
+      return collection;
+    case RouteKind::kRecord:
+      return collection + "/{id}";
+    case RouteKind::kHistory:
+      return collection + "/{id}/history";
+    case RouteKind::kDiff:
+      return collection + "/{id}/diff";
+    case RouteKind::kRestore:
+      return collection + "/{id}/restore";
+    case RouteKind::kContent:
+      return collection + "/{id}/content/{property}";
+  }
+  return "other";
 }
 
 bool IsStreamedUpload(const std::string& method, std::string_view target) {

@@ -1,6 +1,7 @@
 // Request-target parsing and the route table of the HTTP API:
 //   GET               /v1/health   (liveness: the process answers)
 //   GET               /v1/ready    (readiness: every backend answers; 503 otherwise)
+//   GET               /v1/openapi.json   (the OpenAPI 3.1 description of this API)
 //   GET, POST         /v1/{db}/{tenant}/{collection}
 //   GET, PUT, PATCH, DELETE  /v1/{db}/{tenant}/{collection}/{id}   (logs: GET only)
 //   GET               /v1/{db}/{tenant}/{collection}/{id}/history
@@ -40,7 +41,27 @@ Result<ParsedTarget> ParseRequestTarget(std::string_view target);
 /// Decode %XX escapes (and '+' as space when `plus_is_space`); nullopt on a malformed escape.
 std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_space);
 
-enum class RouteKind { kHealth, kReady, kCollection, kRecord, kHistory, kDiff, kRestore, kContent };
+enum class RouteKind {
+  kHealth,
+  kReady,
+  kOpenApi,
+  kCollection,
+  kRecord,
+  kHistory,
+  kDiff,
+  kRestore,
+  kContent
+};
+
+/// Every route kind, in declaration order (for tests and documents that must cover them all).
+inline constexpr RouteKind kAllRouteKinds[] = {
+    RouteKind::kHealth,     RouteKind::kReady,   RouteKind::kOpenApi,
+    RouteKind::kCollection, RouteKind::kRecord,  RouteKind::kHistory,
+    RouteKind::kDiff,       RouteKind::kRestore, RouteKind::kContent};
+
+/// The path template of a route kind, as in docs/openapi.json and the metrics' route label:
+/// "/v1/{db}/{tenant}/{collection}/{id}/history".
+std::string RouteTemplate(RouteKind kind);
 
 /// A matched route with its raw (decoded, not yet validated) path parameters.
 struct Route {
@@ -48,7 +69,7 @@ struct Route {
   std::string database_type;
   std::string tenant;
   std::string collection;
-  std::string id;        ///< Empty for kHealth and kCollection.
+  std::string id;        ///< Empty for kHealth, kReady, kOpenApi and kCollection.
   std::string property;  ///< kContent only.
 };
 

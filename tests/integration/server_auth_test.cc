@@ -65,8 +65,9 @@ class ServerAuthTest : public XronoxdTest {
 
 TEST_F(ServerAuthTest, HealthNeedsNoKeyAndEveryOtherRouteNeedsOne) {
   EXPECT_EQ(Get("/v1/health").status, 200);
-  for (std::string path : {"/v1/ready", "/v1/runtime/acme/orders", "/v1/runtime/acme/orders/x",
-                           "/v1/runtime/acme/orders/x/history", "/v1/knowledge/_/notes/x"}) {
+  for (std::string path :
+       {"/v1/ready", "/v1/openapi.json", "/v1/runtime/acme/orders", "/v1/runtime/acme/orders/x",
+        "/v1/runtime/acme/orders/x/history", "/v1/knowledge/_/notes/x"}) {
     Reply reply = Get(path);
     EXPECT_EQ(reply.status, 401) << path << " " << reply.raw;
     EXPECT_EQ(reply.ErrorCode(), "missing_credentials") << path;
@@ -75,6 +76,7 @@ TEST_F(ServerAuthTest, HealthNeedsNoKeyAndEveryOtherRouteNeedsOne) {
   Reply write = SendJson("POST", "/v1/runtime/acme/orders", {{"a", 1}}, Reason());
   EXPECT_EQ(write.status, 401) << write.raw;
   EXPECT_EQ(Get("/v1/ready", Bearer(acme_)).status, 200);
+  EXPECT_EQ(Get("/v1/openapi.json", Bearer(auditor_)).status, 200);  // Any valid key.
 }
 
 TEST_F(ServerAuthTest, MalformedOrUnknownTokensAre401) {

@@ -3,7 +3,9 @@
 // idle keep-alive connection is closed at the idle timeout; oversized headers get 431 and
 // connections over the limit 503 with Retry-After, both with the JSON error shape; SIGTERM lets
 // a write under way finish while new connections are refused, and a drain that outlasts its
-// timeout ends with the connections closed and exit status 1.
+// timeout ends with the connections closed and exit status 1; a content upload refused before
+// its body is read, or a GET or an unknown method sent with a body, never makes the body's bytes
+// pass for the next request.
 #include <future>
 
 #include "integration/raw_connection.h"
@@ -108,6 +110,79 @@ TEST_F(ServerTimeoutTest, ConnectionThatSendsNothingIsClosed) {
   EXPECT_EQ(connection.ReadUntilClosed(milliseconds(5000), &closed), "");
   EXPECT_TRUE(closed);
   EXPECT_LT(SecondsSince(start), 3.0);
+}
+
+// Content uploads are streamed, so a handler that refuses one from its headers leaves the body
+// unread: the server must drop it (or close), never read it as the connection's next request.
+class ServerUnreadBodyTest : public XronoxdTest {
+ protected:
+  std::vector<std::string> ServerFlags() override { return {"--max-content", "4096"}; }
+
+  // A PUT of content with `body` and an If-Match the handler refuses before reading the body.
+  static std::string RefusedUpload(const std::string& body) {
+    return "PUT /v1/knowledge/_/docs/d/content/scan HTTP/1.1\r\nHost: x\r\n"
+           "If-Match: null\r\nContent-Type: application/pdf\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + body;
+  }
+};
+
+TEST_F(ServerUnreadBodyTest, ARefusedUploadsBodyIsNotReadAsTheNextRequest) {
+  RawConnection connection(server_->port());
+  ASSERT_TRUE(connection.connected());
+  // The body is itself a request: answered, it would shift every later answer by one.
+  ASSERT_TRUE(connection.Send(RefusedUpload("GET /v1/ready HTTP/1.1\r\nHost: x\r\n\r\n")));
+  std::string refused = connection.ReadResponse(milliseconds(5000));
+  EXPECT_EQ(StatusOf(refused), 400) << refused;
+  EXPECT_EQ(ErrorCodeIn(refused), "invalid_header") << refused;
+  ASSERT_TRUE(connection.Send("GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n"));
+  std::string health = connection.ReadResponse(milliseconds(5000));
+  EXPECT_EQ(StatusOf(health), 200) << health;
+  EXPECT_EQ(BodyOf(health), R"({"status":"ok"})") << health;
+}
+
+TEST_F(ServerUnreadBodyTest, ARefusedUploadTooLongToDropClosesTheConnection) {
+  RawConnection connection(server_->port());
+  ASSERT_TRUE(connection.connected());
+  std::string body(3u << 20, 'x');  // Over the 1 MiB the server drops to keep a connection.
+  connection.Send(RefusedUpload(body));
+  bool closed = false;
+  std::string refused = connection.ReadUntilClosed(milliseconds(10000), &closed);
+  EXPECT_TRUE(closed) << "the connection must end after the answer";
+  if (!refused.empty()) {  // The close may reset the connection before the answer is read.
+    EXPECT_EQ(StatusOf(refused), 400) << refused.substr(0, 300);
+    EXPECT_NE(refused.find("Connection: close"), std::string::npos) << refused.substr(0, 300);
+  }
+}
+
+TEST_F(ServerUnreadBodyTest, AGetsBodyIsNotReadAsTheNextRequest) {
+  RawConnection connection(server_->port());
+  ASSERT_TRUE(connection.connected());
+  std::string hidden = "GET /v1/ready HTTP/1.1\r\nHost: x\r\n\r\n";
+  ASSERT_TRUE(connection.Send("GET /v1/health HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                              std::to_string(hidden.size()) + "\r\n\r\n" + hidden));
+  bool closed = false;
+  std::string answers = connection.ReadUntilClosed(milliseconds(5000), &closed);
+  EXPECT_TRUE(closed) << "the connection must end after the answer";
+  EXPECT_EQ(StatusOf(answers), 200) << answers;
+  EXPECT_EQ(answers.find("ready"), std::string::npos) << "the body was answered: " << answers;
+}
+
+// TRACE is a method the library parses but serves no route for; QUERY one it cannot parse, so
+// it stops reading at the request line and the headers would come next.
+TEST_F(ServerUnreadBodyTest, AnUnknownMethodsHeadersAndBodyAreNotReadAsTheNextRequest) {
+  std::string hidden = "GET /v1/ready HTTP/1.1\r\nHost: x\r\n\r\n";
+  for (std::string method : {"TRACE", "QUERY"}) {
+    RawConnection connection(server_->port());
+    ASSERT_TRUE(connection.connected());
+    ASSERT_TRUE(connection.Send(method + " /v1/health HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                                std::to_string(hidden.size()) + "\r\n\r\n" + hidden));
+    bool closed = false;
+    std::string answers = connection.ReadUntilClosed(milliseconds(5000), &closed);
+    EXPECT_TRUE(closed) << method << ": the connection must end after the answer";
+    EXPECT_EQ(StatusOf(answers), 400) << method << " " << answers;
+    size_t second = answers.find("HTTP/1.1", 1);
+    EXPECT_EQ(second, std::string::npos) << method << ": more than one answer: " << answers;
+  }
 }
 
 class ServerHeaderLimitTest : public XronoxdTest {

@@ -148,6 +148,9 @@ TEST(PrometheusTextTest, RouteLabelsAreTemplatesNeverRawIds) {
             "/v1/{db}/{tenant}/{collection}/{id}/diff");
   EXPECT_EQ(RouteLabel("/v1/runtime/acme/orders/o1/restore"),
             "/v1/{db}/{tenant}/{collection}/{id}/restore");
+  EXPECT_EQ(RouteLabel("/v1/runtime/acme/orders/o1/content/scan?version=2"),
+            "/v1/{db}/{tenant}/{collection}/{id}/content/{property}");
+  EXPECT_EQ(RouteLabel("/v1/openapi.json"), "/v1/openapi.json");
   EXPECT_EQ(RouteLabel("/no/such/secret-id-42/path/at/all"), "unmatched");
   EXPECT_EQ(RouteLabel("/v1/%zz"), "unmatched");
   EXPECT_EQ(MethodLabel("PATCH"), "PATCH");

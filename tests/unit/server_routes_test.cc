@@ -41,6 +41,9 @@ TEST(ServerRoutesTest, MatchRouteFollowsTheTable) {
   using Segments = std::vector<std::string>;
   EXPECT_EQ(MatchRoute(Segments{"v1", "health"})->kind, RouteKind::kHealth);
   EXPECT_EQ(MatchRoute(Segments{"v1", "ready"})->kind, RouteKind::kReady);
+  EXPECT_EQ(MatchRoute(Segments{"v1", "openapi.json"})->kind, RouteKind::kOpenApi);
+  EXPECT_FALSE(MatchRoute(Segments{"v1", "openapi"}));
+  EXPECT_EQ(JoinMethods(AllowedMethods(RouteKind::kOpenApi, false)), "GET");
   std::optional<Route> collection = MatchRoute(Segments{"v1", "runtime", "acme", "orders"});
   ASSERT_TRUE(collection);
   EXPECT_EQ(collection->kind, RouteKind::kCollection);
