@@ -103,6 +103,7 @@ class Engine {
   Result<bool> ClaimedObjectWritten(const Binding& b, const store::HeadRow& next);
 
   Result<Json> ReadCurrentData(const Binding& b, const store::HeadRow& head);
+  Status MissingPayload(const Binding& b, const store::HeadRow& head, const Status& read);
   Result<VersionObject> ReadVersion(const Binding& b, const store::VersionRow& row);
   Result<store::VersionRow> FindVersion(const Binding& b, const std::string& id,
                                         const GetOptions& options);

@@ -58,6 +58,18 @@ Result<int64_t> ParseCursor(const std::string& cursor) {
 
 }  // namespace
 
+// The object a head named is gone. A writer that shrank the record back inline (or deleted it)
+// removes the object after moving the head, so a head read before that is stale: a lost race,
+// which readers and writers retry. A head that still names a missing object is corruption.
+Status Engine::MissingPayload(const Binding& b, const store::HeadRow& head, const Status& read) {
+  if (read.code() != StatusCode::kNotFound) return read;
+  XRONOX_ASSIGN_OR_RETURN(auto now, b.hot->GetHead(b.ref, head.id));
+  if (!now || now->version != head.version || now->payload_key != head.payload_key) {
+    return Conflict("record '" + head.id + "' changed while it was read").WithReason(kLostRace);
+  }
+  return Corruption("head of '" + head.id + "' names a missing object: " + read.message());
+}
+
 Result<Json> Engine::ReadCurrentData(const Binding& b, const store::HeadRow& head) {
   if (head.deleted) return Json(nullptr);
   if (head.payload_key.empty() || !head.data.empty()) return ParseStoredData(head.data, head.id);
@@ -67,8 +79,9 @@ Result<Json> Engine::ReadCurrentData(const Binding& b, const store::HeadRow& hea
     XRONOX_ASSIGN_OR_RETURN(VersionObject object, ReadVersion(b, *row));
     return object.data;
   }
-  XRONOX_ASSIGN_OR_RETURN(std::string text,
-                          b.objects->Get(b.database.buckets.records, head.payload_key));
+  Result<std::string> read = b.objects->Get(b.database.buckets.records, head.payload_key);
+  if (!read.ok()) return MissingPayload(b, head, read.status());
+  std::string text = std::move(read).value();
   if (Sha256Hex(text) != head.payload_hash) {
     // A writer overwrote the object and has not moved the head yet (or died doing so).
     XRONOX_RETURN_IF_ERROR(RecoverLargeClaim(b, head.id));

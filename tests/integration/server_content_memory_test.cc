@@ -17,6 +17,11 @@ class ServerContentMemoryTest : public XronoxdTest,
                                 public ::testing::WithParamInterface<std::string> {
  protected:
   void SetUp() override {
+#if defined(__SANITIZE_ADDRESS__)
+    // ASan keeps freed memory in its quarantine (256 MiB by default), so the server's peak RSS
+    // says nothing about its buffers here; the debug run of this test checks the bound.
+    GTEST_SKIP() << "peak RSS is not a measure of buffering under AddressSanitizer";
+#endif
     if (GetParam() == "mongo_s3") {
       XRONOX_REQUIRE_MONGO_AND_S3();
       ServiceStore::Options options;
