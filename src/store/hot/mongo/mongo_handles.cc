@@ -6,11 +6,16 @@ namespace xronox::store {
 
 namespace {
 
-// libmongoc's log, less the one warning FerretDB v1 always causes: a client that used sessions
-// sends "endSessions" when destroyed, a command FerretDB v1 does not have.
+// libmongoc's log, less two warnings that say nothing to an operator and would break the
+// server's JSON log lines: the "endSessions" that FerretDB v1 always refuses (a client that used
+// sessions sends it when destroyed), and "Falling back to malloc for counters", printed at
+// start-up when libmongoc's optional shared-memory statistics are unavailable (nothing here
+// reads them).
 void LogHandler(mongoc_log_level_t level, const char* domain, const char* message, void* data) {
+  std::string_view text(message);
   if (level == MONGOC_LOG_LEVEL_WARNING &&
-      std::string_view(message).find("\"endSessions\"") != std::string_view::npos) {
+      (text.find("\"endSessions\"") != std::string_view::npos ||
+       text.find("Falling back to malloc for counters") != std::string_view::npos)) {
     return;
   }
   mongoc_log_default_handler(level, domain, message, data);
@@ -24,8 +29,9 @@ MongoRuntime& MongoRuntime::Get() {
 }
 
 MongoRuntime::MongoRuntime() {
-  mongoc_init();
+  // Before mongoc_init, which logs the counters warning.
   mongoc_log_set_handler(LogHandler, nullptr);
+  mongoc_init();
 }
 
 MongoRuntime::~MongoRuntime() { mongoc_cleanup(); }
