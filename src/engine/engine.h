@@ -28,6 +28,17 @@ struct WriteIntent {
   bool generated_id = false;
 };
 
+/// Report `text` as garbage in `report`; with `repair`, run `fix` and count it as removed.
+/// Shared by the engine's verify and the content service's.
+template <typename Fix>
+Status NoteGarbage(VerifyReport& report, bool repair, std::string text, Fix fix) {
+  report.garbage.push_back(std::move(text));
+  if (!repair) return Status::Ok();
+  XRONOX_RETURN_IF_ERROR(fix());
+  ++report.garbage_removed;
+  return Status::Ok();
+}
+
 class Engine {
  public:
   Engine(EngineOptions options, Clock* clock) : options_(options), clock_(clock) {}

@@ -319,11 +319,7 @@ class Verifier {
 
   template <typename Fix>
   Status Garbage(std::string text, Fix fix) {
-    report_.garbage.push_back(std::move(text));
-    if (!repair_) return Status::Ok();
-    XRONOX_RETURN_IF_ERROR(fix());
-    ++report_.garbage_removed;
-    return Status::Ok();
+    return NoteGarbage(report_, repair_, std::move(text), fix);
   }
 
   Engine& engine_;
