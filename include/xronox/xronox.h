@@ -79,6 +79,13 @@ class Collection {
  private:
   friend class Xronox;
   Collection(std::shared_ptr<XronoxState> state, std::shared_ptr<const Binding> binding);
+  // Create the collection and its buckets if missing (the first write).
+  Status PrepareWrite();
+  Result<bool> Exists();
+  // NotFound for record `id` unless the collection exists; then PrepareWrite.
+  Status PrepareExistingRecord(const std::string& id);
+  // NotFound for record `id` unless the collection exists; creates nothing.
+  Status NeedExisting(const std::string& id);
   // Shared: a Collection keeps the store open even after its Xronox is destroyed.
   std::shared_ptr<XronoxState> state_;
   std::shared_ptr<const Binding> binding_;
@@ -92,7 +99,9 @@ class Xronox {
   static Result<std::unique_ptr<Xronox>> Open(const Config& config);
   ~Xronox();
 
-  /// Bind a target; fails for unknown database types, tenants, or invalid names.
+  /// Bind a target; fails for unknown database types, tenants, or invalid names. Creates
+  /// nothing: the first write creates the collection (and a new tenant's database and
+  /// buckets); reads of a collection that does not exist find no records.
   Result<Collection> With(const Target& target);
 
   /// List the collections that exist for a target's database (its collection is ignored).

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "xronox/status.h"
 
@@ -26,5 +27,8 @@ Status ValidateBucketName(const std::string& bucket);
 Status ValidateFolderBucketName(const std::string& bucket);
 /// A property path: dot-separated segments of 1-128 bytes, none starting with '$'.
 Status ValidatePropertyPath(const std::string& path);
+
+/// Return true when `a` and `b` are equal but for the letter case of ASCII letters.
+bool EqualsIgnoringAsciiCase(std::string_view a, std::string_view b);
 
 }  // namespace xronox

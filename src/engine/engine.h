@@ -39,6 +39,9 @@ Status NoteGarbage(VerifyReport& report, bool repair, std::string text, Fix fix)
   return Status::Ok();
 }
 
+/// Most records one query page reads (matching or not) before it returns with `next`.
+inline constexpr int kMaxExaminedPerPage = 1000;
+
 class Engine {
  public:
   Engine(EngineOptions options, Clock* clock) : options_(options), clock_(clock) {}
@@ -49,7 +52,11 @@ class Engine {
   Result<HistoryPage> History(const Binding& b, const std::string& id,
                               const HistoryOptions& options);
   Result<Json> Diff(const Binding& b, const std::string& id, int64_t from, int64_t to);
+  /// One page of records matching `filter`. A page examines at most kMaxExaminedPerPage
+  /// records, so it may hold fewer than `limit` records (even none) and still have `next`.
   Result<QueryPage> Query(const Binding& b, const Json& filter, const QueryOptions& options);
+  /// Check a query's filter, limit and cursor as Query does, without reading anything.
+  Status ValidateQuery(const Json& filter, const QueryOptions& options);
   Result<VerifyReport> Verify(const Binding& b, bool repair);
 
   const EngineOptions& options() const { return options_; }

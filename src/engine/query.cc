@@ -1,5 +1,7 @@
 // Query: the filter's predicates on indexed properties go to the hot store; every predicate
 // is then checked on the record's data, so results are exact whatever the pushdown did.
+#include <algorithm>
+
 #include "engine/engine.h"
 #include "engine/engine_internal.h"
 #include "engine/filter.h"
@@ -38,34 +40,58 @@ Result<std::string> DecodeCursor(const std::string& cursor) {
   return id;
 }
 
-}  // namespace
+struct ParsedQuery {
+  Filter filter;
+  std::string after;  // Scan ids greater than this.
+};
 
-Result<QueryPage> Engine::Query(const Binding& b, const Json& filter_json,
-                                const QueryOptions& options) {
+Result<ParsedQuery> ParseQuery(const Json& filter_json, const QueryOptions& options) {
   if (options.limit < 1 || options.limit > 1000) {
     return InvalidArgument("query limit must be between 1 and 1000");
   }
-  XRONOX_ASSIGN_OR_RETURN(Filter filter, ParseFilter(filter_json));
-  std::string after;
+  ParsedQuery parsed;
+  XRONOX_ASSIGN_OR_RETURN(parsed.filter, ParseFilter(filter_json));
   if (!options.cursor.empty()) {
-    XRONOX_ASSIGN_OR_RETURN(after, DecodeCursor(options.cursor));
+    XRONOX_ASSIGN_OR_RETURN(parsed.after, DecodeCursor(options.cursor));
   }
-  std::vector<store::Condition> conditions = PushdownConditions(filter, b.indexed_props);
+  return parsed;
+}
+
+}  // namespace
+
+Status Engine::ValidateQuery(const Json& filter, const QueryOptions& options) {
+  return ParseQuery(filter, options).status();
+}
+
+// A page stops after kMaxExaminedPerPage records whatever matched, with `next` after the last
+// record examined, so that a filter matching nothing in a large collection costs a bounded
+// amount of work per request (the client follows `next`).
+Result<QueryPage> Engine::Query(const Binding& b, const Json& filter_json,
+                                const QueryOptions& options) {
+  XRONOX_ASSIGN_OR_RETURN(ParsedQuery query, ParseQuery(filter_json, options));
+  std::string& after = query.after;
+  std::vector<store::Condition> conditions = PushdownConditions(query.filter, b.indexed_props);
   QueryPage page;
+  int examined = 0;
   while (true) {
-    XRONOX_ASSIGN_OR_RETURN(auto heads,
-                            b.hot->ScanHeads(b.ref, after, kScanBatch, conditions, false));
+    int batch = std::min(kScanBatch, kMaxExaminedPerPage - examined + 1);
+    XRONOX_ASSIGN_OR_RETURN(auto heads, b.hot->ScanHeads(b.ref, after, batch, conditions, false));
     for (const auto& head : heads) {
+      if (examined == kMaxExaminedPerPage) {
+        page.next = EncodeCursor(after);
+        return page;
+      }
+      ++examined;
       after = head.id;
       XRONOX_ASSIGN_OR_RETURN(Record record, RecordFromHead(b, head));
-      if (!Matches(filter, record.data)) continue;
+      if (!Matches(query.filter, record.data)) continue;
       if (static_cast<int>(page.records.size()) == options.limit) {
         page.next = EncodeCursor(page.records.back().id);
         return page;
       }
       page.records.push_back(std::move(record));
     }
-    if (static_cast<int>(heads.size()) < kScanBatch) return page;
+    if (static_cast<int>(heads.size()) < batch) return page;
   }
 }
 

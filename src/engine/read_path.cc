@@ -1,5 +1,6 @@
 // Reads: current state, versions, as-of, history, diff; and rolling forward version
 // objects that a dead writer left unindexed.
+#include "common/decimal.h"
 #include "common/hash.h"
 #include "common/json_codec.h"
 #include "common/names.h"
@@ -45,15 +46,12 @@ VersionInfo InfoFromRow(const store::VersionRow& row) {
 }
 
 Result<int64_t> ParseCursor(const std::string& cursor) {
-  if (cursor.size() < 2 || cursor[0] != 'v' || cursor.size() > 20) {
-    return InvalidArgument("invalid history cursor");
+  std::optional<int64_t> version;
+  if (!cursor.empty() && cursor[0] == 'v') {
+    version = ParseNonNegativeDecimal(std::string_view(cursor).substr(1));
   }
-  int64_t value = 0;
-  for (size_t i = 1; i < cursor.size(); ++i) {
-    if (cursor[i] < '0' || cursor[i] > '9') return InvalidArgument("invalid history cursor");
-    value = value * 10 + (cursor[i] - '0');
-  }
-  return value;
+  if (!version) return InvalidArgument("invalid history cursor");
+  return *version;
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // that were never acknowledged (unindexed version objects, stale claims, unreferenced record
 // objects) are garbage, reported apart from problems; repair rolls complete versions forward
 // and removes the rest.
+#include "common/decimal.h"
 #include "common/hash.h"
 #include "common/json_codec.h"
 #include "engine/engine.h"
@@ -43,11 +44,9 @@ bool ParseVersionKey(const std::string& key, const std::string& prefix, std::str
   size_t slash = rest.rfind("/v");
   if (slash == std::string::npos || slash == 0 || slash + 2 >= rest.size()) return false;
   id = rest.substr(0, slash);
-  try {
-    version = std::stoll(rest.substr(slash + 2));
-  } catch (...) {
-    return false;
-  }
+  std::optional<int64_t> parsed = ParseNonNegativeDecimal(std::string_view(rest).substr(slash + 2));
+  if (!parsed) return false;
+  version = *parsed;
   return true;
 }
 

@@ -242,18 +242,41 @@ Status Router::ApplyStorageClass(const Binding& b, BucketKind kind, const std::s
 }
 
 Result<std::shared_ptr<const Binding>> Router::Bind(const Target& target) {
-  std::string key = TargetKey(target);
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    auto it = bindings_.find(key);
+    auto it = bindings_.find(TargetKey(target));
     if (it != bindings_.end()) return it->second;
   }
   XRONOX_ASSIGN_OR_RETURN(Binding b, Resolve(target));
-  XRONOX_RETURN_IF_ERROR(b.hot->EnsureCollection(b.ref, b.indexed_props));
-  XRONOX_RETURN_IF_ERROR(EnsureBuckets(b));
-  auto shared = std::make_shared<const Binding>(std::move(b));
+  return std::make_shared<const Binding>(std::move(b));
+}
+
+void Router::Remember(const std::shared_ptr<const Binding>& binding, bool prepared) {
+  std::string key = TargetKey(binding->target);
   std::lock_guard<std::mutex> lock(mutex_);
-  return bindings_.emplace(key, shared).first->second;
+  bindings_.emplace(key, binding);
+  if (prepared) prepared_.insert(key);
+}
+
+Status Router::PrepareWrite(const std::shared_ptr<const Binding>& binding) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (prepared_.count(TargetKey(binding->target))) return Status::Ok();
+  }
+  XRONOX_RETURN_IF_ERROR(binding->hot->EnsureCollection(binding->ref, binding->indexed_props));
+  XRONOX_RETURN_IF_ERROR(EnsureBuckets(*binding));
+  Remember(binding, /*prepared=*/true);
+  return Status::Ok();
+}
+
+Result<bool> Router::Exists(const std::shared_ptr<const Binding>& binding) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (bindings_.count(TargetKey(binding->target))) return true;
+  }
+  XRONOX_ASSIGN_OR_RETURN(bool exists, binding->hot->CollectionExists(binding->ref));
+  if (exists) Remember(binding, /*prepared=*/false);
+  return exists;
 }
 
 Result<std::vector<std::string>> Router::ListCollections(const Target& target) {

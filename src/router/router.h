@@ -28,8 +28,15 @@ class Router {
   /// Open every connection of `config` (creating embedded files and folders).
   static Result<std::unique_ptr<Router>> Open(const Config& config);
 
-  /// Resolve and prepare a target: names validated, collection and buckets created.
+  /// Resolve a target: names validated, database, buckets and prefixes from the configuration.
+  /// Creates nothing: reads never create state; PrepareWrite does, for the first write.
   Result<std::shared_ptr<const Binding>> Bind(const Target& target);
+  /// Create what writes to the binding's collection need (hot-store collection and indexes,
+  /// buckets), once per process. InvalidArgument (reason "name_case_conflict") when a stored
+  /// database or collection name differs from the binding's only in letter case.
+  Status PrepareWrite(const std::shared_ptr<const Binding>& binding);
+  /// True when the binding's collection exists under exactly its names. Creates nothing.
+  Result<bool> Exists(const std::shared_ptr<const Binding>& binding);
   /// Names of the collections of the target's database (its collection is ignored).
   Result<std::vector<std::string>> ListCollections(const Target& target);
 
@@ -74,7 +81,12 @@ class Router {
   std::map<std::string, std::unique_ptr<store::MongoObjectStore>> minimal_objects_;
   // The metered decorators of minimal_objects_ (same keys), which bindings point at.
   std::map<std::string, std::unique_ptr<store::ObjectStore>> minimal_metered_;
+  // Bindings of collections known to exist (by TargetKey), and which of them PrepareWrite has
+  // prepared. Only collections that exist are kept, so reads of any number of names that do
+  // not exist leave nothing behind.
   std::map<std::string, std::shared_ptr<const Binding>> bindings_;
+  std::set<std::string> prepared_;
+  void Remember(const std::shared_ptr<const Binding>& binding, bool prepared);
   std::set<std::pair<const store::ObjectStore*, std::string>> ensured_buckets_;
   // A storage class registered for one folder prefix of a bucket, and the kind that did it.
   struct PrefixClass {

@@ -1,6 +1,5 @@
 // Content handlers: streamed upload, streamed and ranged download, presigned redirect, delete.
-#include <charconv>
-
+#include "common/decimal.h"
 #include "server/codec.h"
 #include "server/handlers.h"
 #include "server/request_parsing.h"
@@ -20,13 +19,6 @@ struct ByteRange {
   int64_t last = -1;
 };
 
-std::optional<int64_t> ParseCount(std::string_view text) {
-  int64_t value = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
-
 // nullopt: serve the whole content (no Range, or one this server ignores: several ranges, a
 // unit other than bytes, bad syntax; RFC 9110 lets a server ignore those). An empty range
 // (first > last) means unsatisfiable.
@@ -35,8 +27,8 @@ std::optional<ByteRange> ParseRange(const std::string& header, int64_t size) {
   std::string_view spec = std::string_view(header).substr(6);
   size_t dash = spec.find('-');
   if (dash == std::string_view::npos) return std::nullopt;
-  std::optional<int64_t> first = ParseCount(spec.substr(0, dash));
-  std::optional<int64_t> last = ParseCount(spec.substr(dash + 1));
+  std::optional<int64_t> first = ParseNonNegativeDecimal(spec.substr(0, dash));
+  std::optional<int64_t> last = ParseNonNegativeDecimal(spec.substr(dash + 1));
   if (dash == 0) {  // bytes=-n: the last n bytes.
     if (!last) return std::nullopt;
     if (*last == 0 || size == 0) return ByteRange{1, 0};
@@ -98,7 +90,7 @@ HttpResponse StreamedResponse(std::unique_ptr<ContentReader> reader, bool partia
 Result<int64_t> DeclaredLength(const HttpRequest& request) {
   std::string text = HeaderValue(request.headers, "Content-Length");
   if (text.empty()) return int64_t{-1};
-  std::optional<int64_t> length = ParseCount(text);
+  std::optional<int64_t> length = ParseNonNegativeDecimal(text);
   if (!length) return InvalidArgument("bad Content-Length").WithReason("invalid_header");
   return *length;
 }

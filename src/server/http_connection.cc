@@ -25,6 +25,7 @@ using Clock = std::chrono::steady_clock;
 constexpr int64_t kMinBodyBytesPerSecond = 64 * 1024;
 
 thread_local CutReason cut_reason = CutReason::kNone;
+thread_local FramingError framing_error;
 thread_local bool close_after_response = false;
 thread_local std::string remote_address;
 
@@ -106,6 +107,7 @@ class DeadlineStream final : public httplib::Stream {
     deadline_ = Clock::now() + limits_.read_timeout;
     in_headers_ = in_first_line_ = true;
     header_bytes_ = line_bytes_ = 0;
+    head_.clear();
     cut_reason = CutReason::kNone;
     close_after_response = false;
   }
@@ -154,6 +156,7 @@ class DeadlineStream final : public httplib::Stream {
   size_t begin_ = 0, end_ = 0;
   bool in_headers_ = true, in_first_line_ = true;
   size_t header_bytes_ = 0, line_bytes_ = 0;
+  std::string head_;  // The request line and headers so far (at most max_header_bytes).
 };
 
 ssize_t DeadlineStream::read(char* ptr, size_t size) {
@@ -183,7 +186,9 @@ ssize_t DeadlineStream::Receive(char* ptr, size_t size) {
   return n;
 }
 
-// Counts request-line and header bytes up to the blank line that ends the headers.
+// Counts request-line and header bytes up to the blank line that ends the headers, and checks
+// the framing of the whole head before its last byte reaches the library (which then sees a
+// failed read, answers 400, and the error handler answers with the framing error instead).
 bool DeadlineStream::Watch(const char* data, size_t size) {
   for (size_t i = 0; i < size && in_headers_; ++i) {
     ++header_bytes_;
@@ -192,6 +197,7 @@ bool DeadlineStream::Watch(const char* data, size_t size) {
       Cut(in_first_line_ ? CutReason::kLineTooLong : CutReason::kHeaderTooLarge);
       return false;
     }
+    head_ += data[i];
     if (data[i] != '\n') continue;
     // The library refuses a header line over its compile-time limit with a bare 400; noting
     // the reason lets the error handler answer 431 instead.
@@ -201,6 +207,12 @@ bool DeadlineStream::Watch(const char* data, size_t size) {
     in_headers_ = !(line_bytes_ <= 2 && !in_first_line_);
     in_first_line_ = false;
     line_bytes_ = 0;
+    if (in_headers_) continue;
+    if (std::optional<FramingError> error = CheckRequestFraming(head_)) {
+      framing_error = std::move(*error);
+      cut_reason = CutReason::kBadFraming;
+      return false;
+    }
   }
   return true;
 }
@@ -227,6 +239,8 @@ ssize_t DeadlineStream::Cut(CutReason reason) {
 }  // namespace
 
 CutReason CurrentCutReason() { return cut_reason; }
+
+const FramingError& CurrentFramingError() { return framing_error; }
 
 void CloseAfterResponse() { close_after_response = true; }
 

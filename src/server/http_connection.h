@@ -15,6 +15,8 @@
 #include <set>
 #include <string>
 
+#include "server/http_framing.h"
+
 namespace xronox::server {
 
 /// Limits of one connection.
@@ -27,10 +29,12 @@ struct ConnectionLimits {
 };
 
 /// Why the transport cut a request short; kNone for a normal request.
-enum class CutReason { kNone, kTimeout, kHeaderTooLarge, kLineTooLong };
+enum class CutReason { kNone, kTimeout, kHeaderTooLarge, kLineTooLong, kBadFraming };
 
 /// The reason the request being read on this thread was cut short (kNone if it was not).
 CutReason CurrentCutReason();
+/// Why the head of the request being read on this thread was refused (with kBadFraming).
+const FramingError& CurrentFramingError();
 /// The client address of the connection served on this thread (empty if unknown).
 const std::string& CurrentRemoteAddress();
 /// Close the connection served on this thread once the current response is written (its

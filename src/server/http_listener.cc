@@ -10,6 +10,7 @@
 #include <limits>
 #include <thread>
 
+#include "common/decimal.h"
 #include "common/ids.h"
 #include "server/codec.h"
 #include "server/connection_pool.h"
@@ -94,6 +95,23 @@ bool HasUnreadBody(const httplib::Request& request) {
   return !length.empty() && length.find_first_not_of('0') != std::string::npos;
 }
 
+// True when the request declares a Content-Length over `limit` (framing has checked its form).
+bool DeclaresMoreThan(const httplib::Request& request, size_t limit) {
+  std::optional<int64_t> length =
+      ParseNonNegativeDecimal(request.get_header_value("Content-Length"));
+  return length && static_cast<uint64_t>(*length) > limit;
+}
+
+// Answers 413 to a request whose body stays unread, and ends its connection: reading a body
+// that will be refused anyway would hold a worker for as long as the client cares to send.
+void RefuseUnreadBody(size_t limit, httplib::Response& out) {
+  HttpResponse answer = ErrorResponse(MakeHttpError(
+      413, "payload_too_large", "request body is larger than " + std::to_string(limit) + " bytes"));
+  answer.headers["Connection"] = "close";
+  CloseAfterResponse();
+  ToHttplib(answer, out);
+}
+
 // The most of an unread streamed body that is read and dropped to keep its connection open.
 constexpr size_t kMaxDrainBytes = size_t{1} << 20;
 
@@ -112,6 +130,10 @@ bool DrainBody(const httplib::ContentReader& reader) {
 // reaches here as a 400; its cut reason says what really happened.
 HttpError LibraryError(int status, size_t max_body_bytes, size_t max_header_bytes) {
   CutReason cut = CurrentCutReason();
+  if (cut == CutReason::kBadFraming) {
+    const FramingError& framing = CurrentFramingError();
+    return MakeHttpError(framing.status, framing.code, framing.message);
+  }
   if (cut == CutReason::kTimeout) {
     return MakeHttpError(408, "request_timeout",
                          "the request did not arrive within the read timeout");
@@ -240,6 +262,10 @@ void HttpListener::Impl::AdaptWithReader(const httplib::Request& in, httplib::Re
     ToHttplib(response, out);
     return;
   }
+  if (DeclaresMoreThan(in, options.max_body_bytes)) {
+    RefuseUnreadBody(options.max_body_bytes, out);
+    return;
+  }
   bool too_large = false;
   if (!ReadCapped(reader, options.max_body_bytes, &request.body, &too_large)) {
     ToHttplib(ErrorResponse(LibraryError(too_large ? 413 : 400, options.max_body_bytes,
@@ -293,6 +319,16 @@ void HttpListener::Impl::Configure() {
   server.Delete(kAnyPath, adapt);
   server.Options(kAnyPath, adapt);
   RouteBodies();
+  // "Expect: 100-continue" with a declared length over the route's limit: 413 at once, before
+  // the client sends the body (and without "100 Continue").
+  server.set_expect_100_continue_handler(
+      [this](const httplib::Request& request, httplib::Response& response) {
+        bool streamed = options.stream_body && options.stream_body(request.method, request.target);
+        size_t limit = streamed ? options.max_streamed_body_bytes : options.max_body_bytes;
+        if (!DeclaresMoreThan(request, limit)) return 100;
+        RefuseUnreadBody(limit, response);
+        return 413;
+      });
   server.set_error_handler(httplib::Server::HandlerWithResponse(
       [this](const httplib::Request& request, httplib::Response& response) {
         return AnswerError(request, response);
@@ -319,7 +355,8 @@ httplib::Server::HandlerResponse HttpListener::Impl::AnswerError(
   // library stops reading there, and its headers and body would be read as further requests)
   // or that was refused with its body unread.
   if (CurrentCutReason() != CutReason::kNone) answer.headers["Connection"] = "close";
-  if (error.status == 400 || HasUnreadBody(request)) {
+  // A 414's headers may be unread too (the library stops at the request line's length).
+  if (error.status == 400 || error.status == 414 || HasUnreadBody(request)) {
     answer.headers["Connection"] = "close";
     CloseAfterResponse();
   }

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <string>
 
@@ -49,6 +50,9 @@ struct ListenerOptions {
   /// with no size limit here (the handler sets its own); unset: none. Looks at the method and
   /// target only (the body is not read yet).
   std::function<bool(const std::string& method, const std::string& target)> stream_body;
+  /// The handler's limit of streamed bodies: "Expect: 100-continue" with a larger declared
+  /// length is answered 413 without reading the body.
+  size_t max_streamed_body_bytes = std::numeric_limits<size_t>::max();
 };
 
 using RequestHandler = std::function<HttpResponse(const HttpRequest&)>;

@@ -188,6 +188,7 @@ int Run(const Flags& flags) {
   }
   listen->max_body_bytes = flags.max_body;
   listen->stream_body = xronox::server::IsStreamedUpload;
+  listen->max_streamed_body_bytes = static_cast<size_t>(flags.max_content);
   listen->threads = flags.threads;
   xronox::server::ApplyOpsFlags(flags.ops, *listen);
   auto store = OpenStore(*config);

@@ -1,9 +1,9 @@
 #include "server/request_parsing.h"
 
-#include <charconv>
 #include <climits>
 
 #include "common/clock.h"
+#include "common/decimal.h"
 #include "common/json_codec.h"
 #include "server/codec.h"
 
@@ -26,17 +26,6 @@ std::string Trim(const std::string& text) {
   if (begin == std::string::npos) return "";
   size_t end = text.find_last_not_of(" \t");
   return text.substr(begin, end - begin + 1);
-}
-
-// Digits only (no sign, no spaces), fitting in int64.
-std::optional<int64_t> ParseNonNegative(const std::string& text) {
-  if (text.empty() || text.size() > 19) return std::nullopt;
-  int64_t value = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size() || text[0] == '-') {
-    return std::nullopt;
-  }
-  return value;
 }
 
 // Actor and reason end up in the audit trail: UTF-8 text without control characters.
@@ -107,7 +96,7 @@ Result<int64_t> ParseIfMatch(const std::string& value) {
   if (tag.size() < 3 || tag.front() != '"' || tag.back() != '"') {
     return BadHeader("If-Match must be one quoted version, e.g. If-Match: \"3\"");
   }
-  std::optional<int64_t> version = ParseNonNegative(tag.substr(1, tag.size() - 2));
+  std::optional<int64_t> version = ParseNonNegativeDecimal(tag.substr(1, tag.size() - 2));
   if (!version) return BadHeader("If-Match must hold a version number, e.g. If-Match: \"3\"");
   return *version;
 }
@@ -148,7 +137,7 @@ Status CheckQueryParams(const QueryParams& query, std::initializer_list<const ch
 Result<std::optional<int64_t>> OptionalIntParam(const QueryParams& query, const char* name) {
   auto it = query.find(name);
   if (it == query.end()) return std::optional<int64_t>();
-  std::optional<int64_t> value = ParseNonNegative(it->second);
+  std::optional<int64_t> value = ParseNonNegativeDecimal(it->second);
   if (!value) return BadQuery(std::string(name) + " must be a non-negative integer");
   return value;
 }

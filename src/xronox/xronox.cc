@@ -6,6 +6,7 @@
 
 #include "common/exception_guard.h"
 #include "common/ids.h"
+#include "common/names.h"
 #include "content/content_service.h"
 #include "engine/engine.h"
 #include "router/router.h"
@@ -28,13 +29,36 @@ WriteIntent Intent(WriteIntent::Kind kind, Json body = nullptr, int64_t restore_
   return intent;
 }
 
+Status RecordNotFound(const std::string& id) { return NotFound("record '" + id + "' not found"); }
+
 }  // namespace
+
+// Writes that may create a record create the collection and its buckets first; everything
+// else needs the collection to exist and otherwise answers as for a missing record, so that
+// reads (and writes to records that cannot exist) create nothing in any backend.
+Status Collection::PrepareWrite() { return state_->router->PrepareWrite(binding_); }
+
+Result<bool> Collection::Exists() { return state_->router->Exists(binding_); }
+
+Status Collection::PrepareExistingRecord(const std::string& id) {
+  XRONOX_RETURN_IF_ERROR(ValidateRecordId(id));
+  XRONOX_ASSIGN_OR_RETURN(bool exists, Exists());
+  if (!exists) return RecordNotFound(id);
+  return PrepareWrite();
+}
+
+Status Collection::NeedExisting(const std::string& id) {
+  XRONOX_RETURN_IF_ERROR(ValidateRecordId(id));
+  XRONOX_ASSIGN_OR_RETURN(bool exists, Exists());
+  return exists ? Status::Ok() : RecordNotFound(id);
+}
 
 Collection::Collection(std::shared_ptr<XronoxState> state, std::shared_ptr<const Binding> binding)
     : state_(std::move(state)), binding_(std::move(binding)), target_(binding_->target) {}
 
 Result<WriteResult> Collection::Create(const Json& data, const WriteOptions& options) {
   return GuardExceptions([&]() -> Result<WriteResult> {
+    XRONOX_RETURN_IF_ERROR(PrepareWrite());
     std::string id = NewRecordId(state_->engine->clock()->NowMicros());
     WriteIntent intent = Intent(WriteIntent::Kind::kCreate, data);
     intent.generated_id = true;
@@ -44,50 +68,71 @@ Result<WriteResult> Collection::Create(const Json& data, const WriteOptions& opt
 
 Result<WriteResult> Collection::Put(const std::string& id, const Json& data,
                                     const WriteOptions& options) {
-  return GuardExceptions([&] {
+  return GuardExceptions([&]() -> Result<WriteResult> {
+    XRONOX_RETURN_IF_ERROR(PrepareWrite());
     return state_->engine->Write(*binding_, id, Intent(WriteIntent::Kind::kPut, data), options);
   });
 }
 
 Result<WriteResult> Collection::Update(const std::string& id, const Json& patch,
                                        const WriteOptions& options) {
-  return GuardExceptions([&] {
+  return GuardExceptions([&]() -> Result<WriteResult> {
+    XRONOX_RETURN_IF_ERROR(PrepareExistingRecord(id));
     return state_->engine->Write(*binding_, id, Intent(WriteIntent::Kind::kMerge, patch), options);
   });
 }
 
 Result<WriteResult> Collection::Delete(const std::string& id, const WriteOptions& options) {
-  return GuardExceptions([&] {
+  return GuardExceptions([&]() -> Result<WriteResult> {
+    XRONOX_RETURN_IF_ERROR(PrepareExistingRecord(id));
     return state_->engine->Write(*binding_, id, Intent(WriteIntent::Kind::kDelete), options);
   });
 }
 
 Result<WriteResult> Collection::Restore(const std::string& id, int64_t version,
                                         const WriteOptions& options) {
-  return GuardExceptions([&] {
+  return GuardExceptions([&]() -> Result<WriteResult> {
+    XRONOX_RETURN_IF_ERROR(PrepareExistingRecord(id));
     return state_->engine->Write(*binding_, id,
                                  Intent(WriteIntent::Kind::kRestore, nullptr, version), options);
   });
 }
 
 Result<Record> Collection::Get(const std::string& id, const GetOptions& options) {
-  return GuardExceptions([&] { return state_->engine->Get(*binding_, id, options); });
+  return GuardExceptions([&]() -> Result<Record> {
+    XRONOX_RETURN_IF_ERROR(NeedExisting(id));
+    return state_->engine->Get(*binding_, id, options);
+  });
 }
 
 Result<HistoryPage> Collection::History(const std::string& id, const HistoryOptions& options) {
-  return GuardExceptions([&] { return state_->engine->History(*binding_, id, options); });
+  return GuardExceptions([&]() -> Result<HistoryPage> {
+    XRONOX_RETURN_IF_ERROR(NeedExisting(id));
+    return state_->engine->History(*binding_, id, options);
+  });
 }
 
 Result<Json> Collection::Diff(const std::string& id, int64_t from, int64_t to) {
-  return GuardExceptions([&] { return state_->engine->Diff(*binding_, id, from, to); });
+  return GuardExceptions([&]() -> Result<Json> {
+    XRONOX_RETURN_IF_ERROR(NeedExisting(id));
+    return state_->engine->Diff(*binding_, id, from, to);
+  });
 }
 
 Result<QueryPage> Collection::Query(const Json& filter, const QueryOptions& options) {
-  return GuardExceptions([&] { return state_->engine->Query(*binding_, filter, options); });
+  return GuardExceptions([&]() -> Result<QueryPage> {
+    XRONOX_ASSIGN_OR_RETURN(bool exists, Exists());
+    if (exists) return state_->engine->Query(*binding_, filter, options);
+    // No collection: an empty page, after the same checks of the filter and paging.
+    XRONOX_RETURN_IF_ERROR(state_->engine->ValidateQuery(filter, options));
+    return QueryPage{};
+  });
 }
 
 Result<VerifyReport> Collection::Verify(bool repair) {
   return GuardExceptions([&]() -> Result<VerifyReport> {
+    XRONOX_ASSIGN_OR_RETURN(bool exists, Exists());
+    if (!exists) return VerifyReport{};
     XRONOX_ASSIGN_OR_RETURN(VerifyReport report, state_->engine->Verify(*binding_, repair));
     XRONOX_RETURN_IF_ERROR(state_->content->Verify(*binding_, repair, report));
     return report;
@@ -96,14 +141,17 @@ Result<VerifyReport> Collection::Verify(bool repair) {
 
 Result<std::unique_ptr<ContentUpload>> Collection::BeginContent(
     const std::string& id, const std::string& property, const ContentUploadOptions& options) {
-  return GuardExceptions(
-      [&] { return state_->content->Begin(binding_, state_, id, property, options); });
+  return GuardExceptions([&]() -> Result<std::unique_ptr<ContentUpload>> {
+    XRONOX_RETURN_IF_ERROR(PrepareExistingRecord(id));
+    return state_->content->Begin(binding_, state_, id, property, options);
+  });
 }
 
 Result<WriteResult> Collection::PutContent(const std::string& id, const std::string& property,
                                            std::string_view bytes,
                                            const ContentUploadOptions& options) {
   return GuardExceptions([&]() -> Result<WriteResult> {
+    XRONOX_RETURN_IF_ERROR(PrepareExistingRecord(id));
     XRONOX_ASSIGN_OR_RETURN(auto upload,
                             state_->content->Begin(binding_, state_, id, property, options));
     XRONOX_RETURN_IF_ERROR(upload->Write(bytes));
@@ -114,19 +162,27 @@ Result<WriteResult> Collection::PutContent(const std::string& id, const std::str
 Result<std::unique_ptr<ContentReader>> Collection::ReadContent(const std::string& id,
                                                                const std::string& property,
                                                                const ContentReadOptions& options) {
-  return GuardExceptions([&] { return state_->content->Open(*binding_, id, property, options); });
+  return GuardExceptions([&]() -> Result<std::unique_ptr<ContentReader>> {
+    XRONOX_RETURN_IF_ERROR(NeedExisting(id));
+    return state_->content->Open(*binding_, id, property, options);
+  });
 }
 
 Result<WriteResult> Collection::DeleteContent(const std::string& id, const std::string& property,
                                               const WriteOptions& options) {
-  return GuardExceptions([&] { return state_->content->Delete(*binding_, id, property, options); });
+  return GuardExceptions([&]() -> Result<WriteResult> {
+    XRONOX_RETURN_IF_ERROR(PrepareExistingRecord(id));
+    return state_->content->Delete(*binding_, id, property, options);
+  });
 }
 
 Result<std::string> Collection::PresignContent(const std::string& id, const std::string& property,
                                                const ContentReadOptions& options,
                                                int expires_seconds) {
-  return GuardExceptions(
-      [&] { return state_->content->Presign(*binding_, id, property, options, expires_seconds); });
+  return GuardExceptions([&]() -> Result<std::string> {
+    XRONOX_RETURN_IF_ERROR(NeedExisting(id));
+    return state_->content->Presign(*binding_, id, property, options, expires_seconds);
+  });
 }
 
 Xronox::Xronox(std::shared_ptr<XronoxState> state) : state_(std::move(state)) {}

@@ -102,6 +102,42 @@ TEST_F(FolderObjectStoreTest, OpenCreatesMissingRootAndRefusesAFile) {
   EXPECT_TRUE(HasCode(FolderObjectStore::Open("").status(), StatusCode::kInvalidArgument));
 }
 
+// Keys differ by letter case (record ids "Order-1" and "order-1", collections "Orders" and
+// "orders"): on a case-sensitive file system they are separate files, and the probe Open
+// makes leaves nothing behind.
+TEST_F(FolderObjectStoreTest, KeysThatDifferOnlyInCaseAreSeparateFiles) {
+  const std::vector<std::string> keys = {
+      "records/orders/Order-1/current.json", "records/orders/order-1/current.json",
+      "records/Orders/order-1/current.json", "content/orders/o/Scan/blob"};
+  for (const std::string& key : keys) ASSERT_TRUE(IsOk(Put(key, key)));
+  for (const std::string& key : keys) {
+    Result<std::string> got = store_->Get(kBucket, key);
+    ASSERT_TRUE(IsOk(got.status())) << key;
+    EXPECT_EQ(*got, key);
+  }
+  EXPECT_EQ(ListKeys().size(), keys.size());
+  EXPECT_FALSE(fs::exists(root_ / ".xronox-case-Probe"));
+}
+
+// A file system that folds case (macOS, Windows, ext4 or tmpfs with casefold) resolves the
+// probe's other-case name to the probe itself. None can be mounted here, so a second name for
+// the same file (a hard link) stands in for what such a file system shows: Open refuses it.
+TEST_F(FolderObjectStoreTest, OpenRefusesAFileSystemThatFoldsCase) {
+  fs::path folding = tmp_.path() / "folding";
+  fs::create_directories(folding);
+  WriteFile(folding / ".xronox-case-Probe", "");
+  fs::create_hard_link(folding / ".xronox-case-Probe", folding / ".xronox-case-pROBE");
+  Result<std::unique_ptr<FolderObjectStore>> opened = FolderObjectStore::Open(folding.string());
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.status().code(), StatusCode::kNotSupported);
+  EXPECT_NE(opened.status().message().find("compares names without letter case"), std::string::npos)
+      << opened.status().ToString();
+  // Two distinct files under the two names are what a case-sensitive one shows.
+  fs::remove(folding / ".xronox-case-pROBE");
+  WriteFile(folding / ".xronox-case-pROBE", "");
+  EXPECT_TRUE(IsOk(FolderObjectStore::Open(folding.string()).status()));
+}
+
 TEST_F(FolderObjectStoreTest, ObjectsAreFilesUnderTheBucketDirectory) {
   ASSERT_TRUE(IsOk(Put("records/users/u1/current.json", "{\"a\":1}")));
   EXPECT_EQ(ReadFile(root_ / kBucket / "records" / "users" / "u1" / "current.json"), "{\"a\":1}");

@@ -43,6 +43,10 @@ struct HotBackend {
   const char* service_env = nullptr;
   /// Removes what the test stored outside its temporary directory; may be empty.
   std::function<Status(HotStore&)> teardown;
+  /// Two concurrent creators of names that differ only in case cannot both succeed. MongoDB
+  /// refuses such databases itself (DatabaseDifferCase); FerretDB, our test server, does not,
+  /// so on it the store's check is best effort and the two names stay two databases.
+  bool case_refusal_is_atomic = true;
 };
 
 void PrintTo(const HotBackend& backend, std::ostream* os) { *os << backend.name; }
@@ -96,12 +100,12 @@ std::vector<HotBackend> Backends() {
        [](const std::filesystem::path&) {
          return OpenMongo(MongoOptions::ConditionFilters::kAuto);
        },
-       "XRONOX_TEST_MONGO_URI", DropMongo},
+       "XRONOX_TEST_MONGO_URI", DropMongo, /*case_refusal_is_atomic=*/false},
       {"mongo_server_filters",
        [](const std::filesystem::path&) {
          return OpenMongo(MongoOptions::ConditionFilters::kServer);
        },
-       "XRONOX_TEST_MONGO_URI", DropMongo},
+       "XRONOX_TEST_MONGO_URI", DropMongo, /*case_refusal_is_atomic=*/false},
   };
 }
 
@@ -208,6 +212,87 @@ TEST_P(HotStoreConformanceTest, RejectsInvalidNamesAndPaths) {
   HOT_EXPECT_CODE(store_->GetHead({"db", "c.d"}, "x"), StatusCode::kInvalidArgument);
   HOT_ASSERT_OK_AND_ASSIGN(std::vector<std::string> names, store_->ListCollections("db"));
   EXPECT_TRUE(names.empty());
+}
+
+// Some layers compare names without case (SQLite table names, MongoDB database names), others
+// with case (API-key scopes, S3 keys): a database or collection name that differs from a
+// stored one only in case is refused, never served from the stored one.
+TEST_P(HotStoreConformanceTest, NamesThatDifferOnlyInCaseAreRefused) {
+  HOT_ASSERT_OK(store_->WriteHead(ref_, MakeHead("r1", 0), std::nullopt));
+  for (const CollectionRef& variant : std::vector<CollectionRef>{
+           {"APPDB", "items"}, {"AppDb", "other"}, {"appdb", "Items"}, {"appdb", "ITEMS"}}) {
+    Status ensured = store_->EnsureCollection(variant, {});
+    EXPECT_EQ(ensured.code(), StatusCode::kInvalidArgument)
+        << variant.db << "." << variant.collection;
+    EXPECT_EQ(ensured.reason(), "name_case_conflict") << ensured.ToString();
+    HOT_ASSERT_OK_AND_ASSIGN(bool exists, store_->CollectionExists(variant));
+    EXPECT_FALSE(exists) << variant.db << "." << variant.collection;
+    // Nothing of the stored collection is reachable through the variant.
+    HOT_EXPECT_CODE(store_->GetHead(variant, "r1"), StatusCode::kNotFound);
+    HOT_EXPECT_CODE(store_->ScanHeads(variant, "", 10, {}, false), StatusCode::kNotFound);
+    HOT_EXPECT_CODE(store_->WriteHead(variant, MakeHead("r2", 0), std::nullopt),
+                    StatusCode::kNotFound);
+  }
+  HOT_ASSERT_OK_AND_ASSIGN(bool exists, store_->CollectionExists(ref_));
+  EXPECT_TRUE(exists);
+  HOT_ASSERT_OK_AND_ASSIGN(std::vector<std::string> databases, store_->ListDatabases());
+  EXPECT_EQ(std::count(databases.begin(), databases.end(), "APPDB"), 0);
+  EXPECT_EQ(std::count(databases.begin(), databases.end(), "AppDb"), 0);
+  HOT_ASSERT_OK_AND_ASSIGN(std::vector<std::string> names, store_->ListCollections("appdb"));
+  EXPECT_EQ(names, Ids{"items"});
+  // Other names of the same database and other databases are still fine.
+  HOT_ASSERT_OK(store_->EnsureCollection({"appdb", "items2"}, {}));
+  HOT_ASSERT_OK(store_->EnsureCollection({"appdb2", "items"}, {}));
+}
+
+TEST_P(HotStoreConformanceTest, CollectionExistsCreatesNothing) {
+  HOT_ASSERT_OK_AND_ASSIGN(bool exists, store_->CollectionExists({"ghostdb", "ghost"}));
+  EXPECT_FALSE(exists);
+  HOT_ASSERT_OK_AND_ASSIGN(exists, store_->CollectionExists({"appdb", "ghost"}));
+  EXPECT_FALSE(exists);
+  HOT_ASSERT_OK_AND_ASSIGN(std::vector<std::string> databases, store_->ListDatabases());
+  EXPECT_EQ(std::count(databases.begin(), databases.end(), "ghostdb"), 0);
+  HOT_ASSERT_OK_AND_ASSIGN(std::vector<std::string> names, store_->ListCollections("appdb"));
+  EXPECT_EQ(names, Ids{"items"});
+  HOT_EXPECT_CODE(store_->CollectionExists({"bad.db", "c"}), StatusCode::kInvalidArgument);
+}
+
+TEST_P(HotStoreConformanceTest, RecordIdsThatDifferOnlyInCaseAreTwoRecords) {
+  HOT_ASSERT_OK(store_->WriteHead(ref_, MakeHead("Order-1", 0, R"({"status":"a"})"), std::nullopt));
+  HOT_ASSERT_OK(store_->WriteHead(ref_, MakeHead("order-1", 0, R"({"status":"b"})"), std::nullopt));
+  std::optional<HeadRow> upper = Head("Order-1");
+  std::optional<HeadRow> lower = Head("order-1");
+  ASSERT_TRUE(upper.has_value() && lower.has_value());
+  EXPECT_EQ(upper->indexed, R"({"status":"a"})");
+  EXPECT_EQ(lower->indexed, R"({"status":"b"})");
+  HOT_ASSERT_OK(store_->InsertClaim(ref_, {"claim/Order-1", "o1", 1, "{}"}));
+  HOT_ASSERT_OK(store_->InsertClaim(ref_, {"claim/order-1", "o2", 1, "{}"}));
+}
+
+TEST_P(HotStoreConformanceTest, ConcurrentCreatorsOfCaseVariantsHaveOneWinner) {
+  const std::vector<std::string> variants = {"race_db", "RACE_DB", "Race_Db", "rACE_dB"};
+  std::vector<Status> results(variants.size());
+  std::latch start(static_cast<std::ptrdiff_t>(variants.size()));
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < variants.size(); ++i) {
+    threads.emplace_back([&, i] {
+      start.arrive_and_wait();
+      results[i] = store_->EnsureCollection({variants[i], "orders"}, {});
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  int winners = 0;
+  for (size_t i = 0; i < variants.size(); ++i) {
+    if (results[i].ok()) {
+      ++winners;
+      HOT_ASSERT_OK_AND_ASSIGN(bool exists, store_->CollectionExists({variants[i], "orders"}));
+      EXPECT_TRUE(exists) << variants[i];
+      continue;
+    }
+    EXPECT_EQ(results[i].reason(), "name_case_conflict") << results[i].ToString();
+  }
+  EXPECT_GE(winners, 1);
+  if (GetParam().case_refusal_is_atomic) EXPECT_EQ(winners, 1);
 }
 
 TEST_P(HotStoreConformanceTest, OperationsOnMissingCollectionReturnNotFound) {

@@ -1,5 +1,7 @@
 // Query over indexed and unindexed fields, with paging; the same results whatever the
 // pushdown did.
+#include <cstdio>
+
 #include "engine/engine_fixture.h"
 #include "engine/engine_intents.h"
 
@@ -82,6 +84,31 @@ TEST_P(QueryTest, RefusesUnsupportedOperatorsAndMalformedFilters) {
   bad_cursor.cursor = "zz";
   EXPECT_EQ(engine_.Query(b_, Json::object(), bad_cursor).status().code(),
             StatusCode::kInvalidArgument);
+}
+
+// A filter that matches few records of a large collection: each page stops after
+// kMaxExaminedPerPage records with a cursor, so no request reads the whole collection, and
+// following the cursors finds every match exactly once.
+TEST_P(QueryTest, APageExaminesABoundedNumberOfRecords) {
+  const int total = kMaxExaminedPerPage + kMaxExaminedPerPage / 2;
+  for (int i = 0; i < total; ++i) {
+    char id[16];
+    snprintf(id, sizeof(id), "q%05d", i);
+    Json row = {{"name", i % 700 == 0 ? "needle" : "hay"}};
+    ASSERT_TRUE(engine_.Write(b_, id, MakeIntent(Kind::kPut, row), {}).ok());
+  }
+  QueryOptions options;
+  options.limit = 10;
+  auto first = engine_.Query(b_, {{"name", "needle"}}, options);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_TRUE(first->next.has_value()) << "stopped before the end of the collection";
+  EXPECT_EQ(first->records.size(), 2u);  // q00000 and q00700 lie in the first 1000 ids.
+  auto none = engine_.Query(b_, {{"name", "nothing"}}, options);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->records.empty());
+  EXPECT_TRUE(none->next.has_value()) << "an empty page still says where to go on";
+  EXPECT_EQ(Find({{"name", "needle"}}, 10), (Ids{"q00000", "q00700", "q01400"}));
+  EXPECT_EQ(Find({{"name", "nothing"}}), Ids{});
 }
 
 XRONOX_INSTANTIATE_ENGINE_SUITE(QueryTest);

@@ -97,6 +97,8 @@ TEST_F(RouterS3Test, StorageClassesAreSetPerBucketKind) {
   ASSERT_NE(router, nullptr);
   auto binding = router->Bind(RuntimeTarget("acme"));
   ASSERT_TRUE(binding.ok()) << binding.status().ToString();
+  Status prepared = router->PrepareWrite(*binding);  // A write's first step sets the classes.
+  ASSERT_TRUE(prepared.ok()) << prepared.ToString();
   auto* objects = Unwrapped<store::S3ObjectStore>((*binding)->objects);
   ASSERT_NE(objects, nullptr);
   EXPECT_EQ(objects->StorageClassFor(stem_ + "-records", "records/orders/o1/current.json"),
@@ -125,6 +127,8 @@ TEST_F(RouterS3Test, OneBucketGetsAStorageClassPerFolderPrefix) {
   ASSERT_NE(router, nullptr);
   auto binding = router->Bind(RuntimeTarget("acme"));
   ASSERT_TRUE(binding.ok()) << binding.status().ToString();
+  Status prepared = router->PrepareWrite(*binding);  // A write's first step sets the classes.
+  ASSERT_TRUE(prepared.ok()) << prepared.ToString();
   auto* objects = Unwrapped<store::S3ObjectStore>((*binding)->objects);
   ASSERT_NE(objects, nullptr);
   EXPECT_EQ(objects->StorageClassFor(bucket, "app/records/orders/o1/current.json"), "STANDARD");
@@ -140,8 +144,8 @@ TEST_F(RouterS3Test, OneBucketGetsAStorageClassPerFolderPrefix) {
 
 // Validation compares a template's buckets as patterns: "<stem>{tenant}" and "{tenant}<stem>"
 // differ, yet give tenant "<stem>" the same bucket. Records and versions then meet under one
-// folder prefix with different classes, which the router refuses when binding that tenant.
-TEST_F(RouterS3Test, OnePrefixOfOneBucketWithTwoClassesIsRefusedAtBind) {
+// folder prefix with different classes, which the router refuses at that tenant's first write.
+TEST_F(RouterS3Test, OnePrefixOfOneBucketWithTwoClassesIsRefusedAtFirstWrite) {
   S3Connection s3 = SeedClassesS3();
   s3.folder_prefixes = {"data", "data", "content", "backups"};
   DatabaseConfig templ =
@@ -156,9 +160,11 @@ TEST_F(RouterS3Test, OnePrefixOfOneBucketWithTwoClassesIsRefusedAtBind) {
                                .Build());
   ASSERT_NE(router, nullptr);
   auto binding = router->Bind(RuntimeTarget(stem_));
-  ASSERT_FALSE(binding.ok());
-  EXPECT_EQ(binding.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(binding.status().message(),
+  ASSERT_TRUE(binding.ok()) << binding.status().ToString();
+  Status prepared = router->PrepareWrite(*binding);
+  ASSERT_FALSE(prepared.ok());
+  EXPECT_EQ(prepared.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(prepared.message(),
             "bucket '" + stem_ + stem_ +
                 "' on s3 connection 'primary' would hold versions (folder prefix 'data') with "
                 "storage class 'INTELLIGENT_TIERING' and records (folder prefix 'data') with "

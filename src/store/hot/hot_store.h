@@ -86,9 +86,14 @@ class HotStore {
   /// with claims.
   virtual bool ConditionalWritesAreAtomic() const { return true; }
 
-  /// Create the collection's four stores and its indexes if missing (idempotent).
+  /// Create the collection's four stores and its indexes if missing (idempotent). Refuses
+  /// (CheckNameCase: reason "name_case_conflict") a database or collection name that differs
+  /// only in letter case from a stored one.
   virtual Status EnsureCollection(const CollectionRef& ref,
                                   const std::vector<std::string>& indexed_props) = 0;
+  /// True when the collection exists under exactly this database and collection name (a name
+  /// that differs only in case is another collection). Creates nothing.
+  virtual Result<bool> CollectionExists(const CollectionRef& ref) = 0;
   /// Names of the databases that hold at least one collection, sorted.
   virtual Result<std::vector<std::string>> ListDatabases() = 0;
   /// Names of the collections that exist in `db`, sorted.

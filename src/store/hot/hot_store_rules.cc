@@ -87,6 +87,26 @@ Status ValidateCollectionRef(const CollectionRef& ref) {
   return ValidateCollectionName(ref.collection);
 }
 
+Status CheckNameCase(const CollectionRef& ref, const std::vector<std::string>& databases,
+                     const std::vector<std::string>& collections) {
+  auto conflict = [](const std::string& what, const std::string& wanted, const std::string& held) {
+    return InvalidArgument(what + " '" + wanted + "' differs only in letter case from '" + held +
+                           "', which exists; names that differ only in case are refused")
+        .WithReason("name_case_conflict");
+  };
+  for (const std::string& db : databases) {
+    if (db != ref.db && EqualsIgnoringAsciiCase(db, ref.db)) {
+      return conflict("database name", ref.db, db);
+    }
+  }
+  for (const std::string& collection : collections) {
+    if (collection != ref.collection && EqualsIgnoringAsciiCase(collection, ref.collection)) {
+      return conflict("collection name", ref.collection, collection);
+    }
+  }
+  return Status::Ok();
+}
+
 std::string StoreName(const CollectionRef& ref, const char* suffix) {
   return ref.db + "." + ref.collection + suffix;
 }

@@ -16,6 +16,15 @@ namespace xronox::store {
 /// Check the database and collection names of `ref`; InvalidArgument names the bad one.
 Status ValidateCollectionRef(const CollectionRef& ref);
 
+/// Refuse `ref` when one of `databases` (the stored database names) or of `collections` (those
+/// of `ref.db`) differs from its database or collection name only in ASCII letter case:
+/// InvalidArgument with reason "name_case_conflict". Some layers compare names without case
+/// (SQLite table names, MongoDB database names, case-folding file systems) and others with
+/// case (API-key scopes, caches, S3 keys), so two such names would be one place in some layers
+/// and two in others (docs/formats/names.md).
+Status CheckNameCase(const CollectionRef& ref, const std::vector<std::string>& databases,
+                     const std::vector<std::string>& collections);
+
 /// Return the name of one of a collection's stores: StoreName(ref, "_head") is "db.c_head".
 std::string StoreName(const CollectionRef& ref, const char* suffix);
 

@@ -6,10 +6,10 @@ namespace {
 
 // Indexed by MeteredHotStore::Op; the names are the contract's method names.
 constexpr const char* kOpNames[] = {
-    "EnsureCollection", "ListDatabases",   "ListCollections", "GetHead",        "WriteHead",
-    "CommitVersion",    "InsertVersion",   "GetVersion",      "GetVersionAsOf", "ListVersions",
-    "ScanHeads",        "InsertClaim",     "GetClaim",        "UpdateClaim",    "DeleteClaim",
-    "ListClaims",       "IncrementCounter"};
+    "EnsureCollection", "ListDatabases", "ListCollections", "CollectionExists", "GetHead",
+    "WriteHead",        "CommitVersion", "InsertVersion",   "GetVersion",       "GetVersionAsOf",
+    "ListVersions",     "ScanHeads",     "InsertClaim",     "GetClaim",         "UpdateClaim",
+    "DeleteClaim",      "ListClaims",    "IncrementCounter"};
 
 }  // namespace
 
@@ -37,6 +37,10 @@ Result<std::vector<std::string>> MeteredHotStore::ListDatabases() {
 
 Result<std::vector<std::string>> MeteredHotStore::ListCollections(const std::string& db) {
   return Timed(series_[kListCollections], [&] { return inner_->ListCollections(db); });
+}
+
+Result<bool> MeteredHotStore::CollectionExists(const CollectionRef& ref) {
+  return Timed(series_[kCollectionExists], [&] { return inner_->CollectionExists(ref); });
 }
 
 Result<std::optional<HeadRow>> MeteredHotStore::GetHead(const CollectionRef& ref,

@@ -22,6 +22,7 @@ class MeteredHotStore final : public HotStore {
   bool ConditionalWritesAreAtomic() const override;
   Status EnsureCollection(const CollectionRef& ref,
                           const std::vector<std::string>& indexed_props) override;
+  Result<bool> CollectionExists(const CollectionRef& ref) override;
   Result<std::vector<std::string>> ListDatabases() override;
   Result<std::vector<std::string>> ListCollections(const std::string& db) override;
   Result<std::optional<HeadRow>> GetHead(const CollectionRef& ref, const std::string& id) override;
@@ -59,6 +60,7 @@ class MeteredHotStore final : public HotStore {
     kEnsureCollection,
     kListDatabases,
     kListCollections,
+    kCollectionExists,
     kGetHead,
     kWriteHead,
     kCommitVersion,

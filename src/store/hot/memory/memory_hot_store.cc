@@ -29,9 +29,23 @@ Status MemoryHotStore::EnsureCollection(const CollectionRef& ref,
   XRONOX_RETURN_IF_ERROR(ValidateCollectionRef(ref));
   for (const std::string& prop : indexed_props) XRONOX_RETURN_IF_ERROR(ValidateIndexedPath(prop));
   std::unique_lock lock(mu_);
+  if (!collections_.count(Key(ref.db, ref.collection))) {
+    std::vector<std::string> databases, collections;
+    for (const auto& [key, collection] : collections_) {
+      databases.push_back(key.first);
+      if (key.first == ref.db) collections.push_back(key.second);
+    }
+    XRONOX_RETURN_IF_ERROR(CheckNameCase(ref, databases, collections));
+  }
   Collection& c = collections_[Key(ref.db, ref.collection)];
   c.indexed_props.insert(indexed_props.begin(), indexed_props.end());
   return Status::Ok();
+}
+
+Result<bool> MemoryHotStore::CollectionExists(const CollectionRef& ref) {
+  XRONOX_RETURN_IF_ERROR(ValidateCollectionRef(ref));
+  std::shared_lock lock(mu_);
+  return collections_.count(Key(ref.db, ref.collection)) != 0;
 }
 
 Result<std::vector<std::string>> MemoryHotStore::ListDatabases() {

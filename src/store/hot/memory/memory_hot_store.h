@@ -22,6 +22,7 @@ class MemoryHotStore final : public HotStore {
 
   Status EnsureCollection(const CollectionRef& ref,
                           const std::vector<std::string>& indexed_props) override;
+  Result<bool> CollectionExists(const CollectionRef& ref) override;
   Result<std::vector<std::string>> ListDatabases() override;
   Result<std::vector<std::string>> ListCollections(const std::string& db) override;
 

@@ -21,6 +21,8 @@ StatusCode ServerCode(uint32_t code) {
     case 50:  // MaxTimeMSExpired
     case 64:  // WriteConcernFailed (wtimeout)
       return StatusCode::kDeadlineExceeded;
+    case 13297:  // DatabaseDifferCase
+      return StatusCode::kInvalidArgument;
     case 13:  // Unauthorized
       return StatusCode::kPermissionDenied;
     case 18:  // AuthenticationFailed
@@ -68,7 +70,9 @@ bool IsDuplicateKey(const bson_error_t& error) {
 Status MongoStatus(std::string_view operation, std::string_view target, const bson_error_t& error) {
   std::string text = std::string(operation) + " " + std::string(target) + ": " + error.message +
                      " (code " + std::to_string(error.code) + ")";
-  return Status(CodeFor(error), std::move(text));
+  Status status(CodeFor(error), std::move(text));
+  if (error.code == 13297) status.WithReason("name_case_conflict");
+  return status;
 }
 
 }  // namespace xronox::store

@@ -180,6 +180,12 @@ Status MongoHotStore::EnsureCollection(const CollectionRef& ref,
   for (const std::string& prop : indexed_props) XRONOX_RETURN_IF_ERROR(ValidateIndexedPath(prop));
   std::string key = names.db + "." + ref.collection;
   if (IsEnsured(key, indexed_props)) return Status::Ok();
+  // Best effort against a concurrent creator on another client: MongoDB itself refuses a
+  // database whose name differs only in case (DatabaseDifferCase), and keeps collection names
+  // with case, so two racing names still land in two places.
+  XRONOX_ASSIGN_OR_RETURN(std::vector<std::string> databases, DatabaseNames());
+  XRONOX_ASSIGN_OR_RETURN(std::vector<std::string> collections, ListCollections(ref.db));
+  XRONOX_RETURN_IF_ERROR(CheckNameCase(ref, databases, collections));
   // FerretDB v1 can drop the connection when several clients create one collection's indexes
   // at once (several servers binding a new tenant): the steps are idempotent, so try again.
   Status ensured;
@@ -216,6 +222,13 @@ Status MongoHotStore::EnsureCollectionOnce(const Names& names,
     prop_indexes.push_back({field, {{field, 1}}, false});
   }
   return EnsureIndexes(client, names, names.head, prop_indexes);
+}
+
+Result<bool> MongoHotStore::CollectionExists(const CollectionRef& ref) {
+  Result<Names> names = Resolve(ref, "look up collection");
+  if (names.ok()) return true;
+  if (names.status().code() == StatusCode::kNotFound) return false;
+  return names.status();
 }
 
 Result<std::vector<std::string>> MongoHotStore::ListDatabases() {

@@ -96,6 +96,25 @@ std::string CollectionOfHeadTable(const std::string& db, const std::string& tabl
   return ValidateCollectionName(collection).ok() ? collection : "";
 }
 
+// Refuses `ref` when a stored database or collection name differs from its names only in case:
+// SQLite compares table names without case, so "{db}.{c}_head" would be the stored table.
+Status CheckTableNameCase(SqliteConnection& conn, const CollectionRef& ref) {
+  XRONOX_ASSIGN_OR_RETURN(Statement list, conn.Prepare(ListHeadTablesSql(), "list head tables"));
+  std::set<std::string> databases;
+  std::vector<std::string> collections;
+  while (true) {
+    XRONOX_ASSIGN_OR_RETURN(bool row, list.Step());
+    if (!row) break;
+    std::string table = list.ColumnText(0);
+    size_t dot = table.find('.');
+    if (dot == std::string::npos || dot == 0) continue;
+    std::string db = table.substr(0, dot);
+    if (db == ref.db) collections.push_back(CollectionOfHeadTable(db, table));
+    databases.insert(std::move(db));
+  }
+  return CheckNameCase(ref, {databases.begin(), databases.end()}, collections);
+}
+
 }  // namespace
 
 Result<std::unique_ptr<SqliteHotStore>> SqliteHotStore::Open(const std::string& path) {
@@ -154,6 +173,8 @@ Status SqliteHotStore::EnsureCollection(const CollectionRef& ref,
   if (IsEnsured(t.head, indexed_props)) return Status::Ok();
   std::string what = "ensure collection " + StoreName(ref, "");
   XRONOX_RETURN_IF_ERROR(Write(what, [&](SqliteConnection& conn) {
+    // In the write transaction, so that two names that differ only in case cannot both pass.
+    XRONOX_RETURN_IF_ERROR(CheckTableNameCase(conn, ref));
     XRONOX_RETURN_IF_ERROR(conn.Exec(CreateCollectionSql(t), "create tables " + t.head));
     XRONOX_RETURN_IF_ERROR(AddMissingColumns(conn, t));
     for (const std::string& prop : indexed_props) {
@@ -164,6 +185,33 @@ Status SqliteHotStore::EnsureCollection(const CollectionRef& ref,
   }));
   MarkEnsured(t.head, indexed_props);
   return Status::Ok();
+}
+
+// SQLite would find a table whose name differs only in case (another tenant's or
+// collection's), so every operation but EnsureCollection first checks, once per collection and
+// process, that the tables exist under exactly this name.
+Result<const SqliteTables*> SqliteHotStore::Existing(const CollectionRef& ref) {
+  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, TablesFor(ref));
+  {
+    std::lock_guard lock(ensured_mu_);
+    if (ensured_.count(tables->head) || present_.count(tables->head)) return tables;
+  }
+  XRONOX_ASSIGN_OR_RETURN(bool exists, CollectionExists(ref));
+  if (!exists) return NotFound("collection " + StoreName(ref, "") + " does not exist");
+  std::lock_guard lock(ensured_mu_);
+  present_.insert(tables->head);
+  return tables;
+}
+
+Result<bool> SqliteHotStore::CollectionExists(const CollectionRef& ref) {
+  XRONOX_RETURN_IF_ERROR(ValidateCollectionRef(ref));
+  // Not through TablesFor, which keeps the names of every collection it is asked about.
+  std::string head = StoreName(ref, "_head");
+  XRONOX_ASSIGN_OR_RETURN(SqlitePool::Lease conn, pool_.Acquire());
+  XRONOX_ASSIGN_OR_RETURN(Statement select,
+                          conn->Prepare(TableExistsSql(), "look up table " + head));
+  select.BindText(head);
+  return select.Step();
 }
 
 Result<std::vector<std::string>> SqliteHotStore::ListDatabases() {
@@ -201,7 +249,7 @@ Result<std::vector<std::string>> SqliteHotStore::ListCollections(const std::stri
 
 Result<std::optional<HeadRow>> SqliteHotStore::GetHead(const CollectionRef& ref,
                                                        const std::string& id) {
-  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, TablesFor(ref));
+  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, Existing(ref));
   const SqliteTables& t = *tables;
   XRONOX_ASSIGN_OR_RETURN(SqlitePool::Lease conn, pool_.Acquire());
   XRONOX_ASSIGN_OR_RETURN(Statement select,
@@ -214,7 +262,7 @@ Result<std::optional<HeadRow>> SqliteHotStore::GetHead(const CollectionRef& ref,
 
 Status SqliteHotStore::WriteHead(const CollectionRef& ref, const HeadRow& head,
                                  std::optional<int64_t> expected_version) {
-  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, TablesFor(ref));
+  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, Existing(ref));
   const SqliteTables& t = *tables;
   XRONOX_ASSIGN_OR_RETURN(IndexedValues indexed, ParseIndexed(head.indexed));
   return Write("write head " + Target(t.head, head.id), [&](SqliteConnection& conn) {
@@ -224,7 +272,7 @@ Status SqliteHotStore::WriteHead(const CollectionRef& ref, const HeadRow& head,
 
 Status SqliteHotStore::CommitVersion(const CollectionRef& ref, const VersionRow& version,
                                      const HeadRow& head, std::optional<int64_t> expected_version) {
-  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, TablesFor(ref));
+  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, Existing(ref));
   const SqliteTables& t = *tables;
   if (version.id != head.id) {
     return InvalidArgument("commit version " + t.ver + ": version id '" + version.id +
@@ -238,7 +286,7 @@ Status SqliteHotStore::CommitVersion(const CollectionRef& ref, const VersionRow&
 }
 
 Status SqliteHotStore::InsertVersion(const CollectionRef& ref, const VersionRow& version) {
-  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, TablesFor(ref));
+  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, Existing(ref));
   const SqliteTables& t = *tables;
   return Write("insert version " + Target(t.ver, version.id),
                [&](SqliteConnection& conn) { return PutVersion(conn, t, version); });
@@ -247,7 +295,7 @@ Status SqliteHotStore::InsertVersion(const CollectionRef& ref, const VersionRow&
 Result<std::optional<VersionRow>> SqliteHotStore::GetVersion(const CollectionRef& ref,
                                                              const std::string& id,
                                                              int64_t version) {
-  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, TablesFor(ref));
+  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, Existing(ref));
   const SqliteTables& t = *tables;
   XRONOX_ASSIGN_OR_RETURN(SqlitePool::Lease conn, pool_.Acquire());
   XRONOX_ASSIGN_OR_RETURN(Statement select,
@@ -261,7 +309,7 @@ Result<std::optional<VersionRow>> SqliteHotStore::GetVersion(const CollectionRef
 Result<std::optional<VersionRow>> SqliteHotStore::GetVersionAsOf(const CollectionRef& ref,
                                                                  const std::string& id,
                                                                  TimestampMicros at) {
-  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, TablesFor(ref));
+  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, Existing(ref));
   const SqliteTables& t = *tables;
   XRONOX_ASSIGN_OR_RETURN(SqlitePool::Lease conn, pool_.Acquire());
   XRONOX_ASSIGN_OR_RETURN(
@@ -276,7 +324,7 @@ Result<std::vector<VersionRow>> SqliteHotStore::ListVersions(const CollectionRef
                                                              const std::string& id,
                                                              std::optional<int64_t> start_after,
                                                              int limit, Order order) {
-  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, TablesFor(ref));
+  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, Existing(ref));
   const SqliteTables& t = *tables;
   XRONOX_RETURN_IF_ERROR(ValidateLimit(limit, "list versions"));
   bool ascending = order == Order::kAscending;
@@ -298,7 +346,7 @@ Result<std::vector<HeadRow>> SqliteHotStore::ScanHeads(const CollectionRef& ref,
                                                        const std::string& after_id, int limit,
                                                        const std::vector<Condition>& conditions,
                                                        bool include_deleted) {
-  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, TablesFor(ref));
+  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, Existing(ref));
   const SqliteTables& t = *tables;
   XRONOX_RETURN_IF_ERROR(ValidateLimit(limit, "scan heads"));
   XRONOX_RETURN_IF_ERROR(ValidateConditions(conditions));

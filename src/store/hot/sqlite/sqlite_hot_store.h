@@ -30,6 +30,7 @@ class SqliteHotStore final : public HotStore {
 
   Status EnsureCollection(const CollectionRef& ref,
                           const std::vector<std::string>& indexed_props) override;
+  Result<bool> CollectionExists(const CollectionRef& ref) override;
   Result<std::vector<std::string>> ListDatabases() override;
   Result<std::vector<std::string>> ListCollections(const std::string& db) override;
 
@@ -72,6 +73,8 @@ class SqliteHotStore final : public HotStore {
   // Run `body` in a BEGIN IMMEDIATE transaction; commit when it succeeds, else roll back.
   Status Write(const std::string& what, const WriteBody& body);
   bool IsEnsured(const std::string& head_table, const std::vector<std::string>& props);
+  // The tables of `ref` when they exist under exactly its names; NotFound otherwise.
+  Result<const SqliteTables*> Existing(const CollectionRef& ref);
   void MarkEnsured(const std::string& head_table, const std::vector<std::string>& props);
 
   SqlitePool pool_;
@@ -80,6 +83,7 @@ class SqliteHotStore final : public HotStore {
   std::mutex write_mu_;
   std::mutex ensured_mu_;
   std::map<std::string, std::set<std::string>> ensured_;  // Head table -> indexed props.
+  std::set<std::string> present_;  // Head tables found to exist (guarded by ensured_mu_).
 };
 
 }  // namespace xronox::store

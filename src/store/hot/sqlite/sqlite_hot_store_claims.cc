@@ -14,7 +14,7 @@ std::string ClaimTarget(const SqliteTables& t, const std::string& key) {
 }  // namespace
 
 Status SqliteHotStore::InsertClaim(const CollectionRef& ref, const ClaimRow& claim) {
-  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, TablesFor(ref));
+  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, Existing(ref));
   const SqliteTables& t = *tables;
   std::string what = "insert claim " + ClaimTarget(t, claim.key);
   return Write(what, [&](SqliteConnection& conn) {
@@ -26,7 +26,7 @@ Status SqliteHotStore::InsertClaim(const CollectionRef& ref, const ClaimRow& cla
 
 Result<std::optional<ClaimRow>> SqliteHotStore::GetClaim(const CollectionRef& ref,
                                                          const std::string& key) {
-  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, TablesFor(ref));
+  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, Existing(ref));
   const SqliteTables& t = *tables;
   XRONOX_ASSIGN_OR_RETURN(SqlitePool::Lease conn, pool_.Acquire());
   XRONOX_ASSIGN_OR_RETURN(Statement select,
@@ -38,7 +38,7 @@ Result<std::optional<ClaimRow>> SqliteHotStore::GetClaim(const CollectionRef& re
 }
 
 Status SqliteHotStore::UpdateClaim(const CollectionRef& ref, const ClaimRow& claim) {
-  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, TablesFor(ref));
+  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, Existing(ref));
   const SqliteTables& t = *tables;
   std::string what = "update claim " + ClaimTarget(t, claim.key);
   return Write(what, [&](SqliteConnection& conn) {
@@ -54,7 +54,7 @@ Status SqliteHotStore::UpdateClaim(const CollectionRef& ref, const ClaimRow& cla
 
 Status SqliteHotStore::DeleteClaim(const CollectionRef& ref, const std::string& key,
                                    const std::string& owner) {
-  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, TablesFor(ref));
+  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, Existing(ref));
   const SqliteTables& t = *tables;
   std::string what = "delete claim " + ClaimTarget(t, key);
   return Write(what, [&](SqliteConnection& conn) {
@@ -66,7 +66,7 @@ Status SqliteHotStore::DeleteClaim(const CollectionRef& ref, const std::string& 
 
 Result<std::vector<ClaimRow>> SqliteHotStore::ListClaims(const CollectionRef& ref,
                                                          const std::string& prefix) {
-  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, TablesFor(ref));
+  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, Existing(ref));
   const SqliteTables& t = *tables;
   XRONOX_ASSIGN_OR_RETURN(SqlitePool::Lease conn, pool_.Acquire());
   XRONOX_ASSIGN_OR_RETURN(
@@ -86,7 +86,7 @@ Result<std::vector<ClaimRow>> SqliteHotStore::ListClaims(const CollectionRef& re
 
 Result<int64_t> SqliteHotStore::IncrementCounter(const CollectionRef& ref, const std::string& name,
                                                  int64_t delta) {
-  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, TablesFor(ref));
+  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, Existing(ref));
   const SqliteTables& t = *tables;
   std::string what = "increment counter " + t.counter + " '" + name + "'";
   int64_t result = 0;

@@ -220,6 +220,11 @@ std::string ListTablesSql() {
   return "SELECT name FROM sqlite_master WHERE type = 'table' AND name >= ? AND name < ?";
 }
 
+std::string TableExistsSql() {
+  // sqlite_master compares names with case (BINARY), unlike SQL's own table names.
+  return "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?";
+}
+
 std::string ListHeadTablesSql() {
   return "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '%\\_head' "
          "ESCAPE '\\'";

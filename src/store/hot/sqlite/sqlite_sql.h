@@ -45,6 +45,8 @@ std::string CreateIndexSql(const SqliteTables& t, const std::string& prop);
 std::string ListTablesSql();
 /// Every collection head table of every database in the file.
 std::string ListHeadTablesSql();
+/// Query with one row when a table is named exactly ?1 (letter case counts).
+std::string TableExistsSql();
 
 /// Head columns, in the order every head query selects and InsertHeadSql binds them:
 /// id, version, deleted, data, payload_key, payload_hash, entry_hash, created_at,

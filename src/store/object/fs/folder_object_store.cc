@@ -10,6 +10,7 @@
 
 #include "common/ids.h"
 #include "common/names.h"
+#include "store/object/fs/case_probe.h"
 #include "store/object/fs/errno_status.h"
 #include "store/object/fs/folder_listing.h"
 #include "store/object/fs/stray_temp_files.h"
@@ -92,6 +93,13 @@ Result<std::unique_ptr<FolderObjectStore>> FolderObjectStore::Open(const std::st
   XRONOX_RETURN_IF_ERROR(MakeRoot(path));
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!fd.valid()) return ErrnoStatus(errno, "open object store root", path.string());
+  XRONOX_ASSIGN_OR_RETURN(bool folds, FoldsLetterCase(fd.get(), path.string()));
+  if (folds) {
+    return NotSupported("open object store root '" + path.string() +
+                        "': its file system compares names without letter case, so keys that "
+                        "differ only in case (record ids 'Order-1' and 'order-1') would be one "
+                        "file; put the store on a case-sensitive file system");
+  }
   return std::unique_ptr<FolderObjectStore>(new FolderObjectStore(path.string(), std::move(fd)));
 }
 
