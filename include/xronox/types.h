@@ -73,6 +73,9 @@ struct WriteOptions {
   std::optional<int64_t> expected_version;  ///< Fail with FailedPrecondition unless current.
   bool create_only = false;                 ///< Put: fail with AlreadyExists if the id exists.
   std::string idempotency_key;              ///< Retries with the same key return the first result.
+  /// Return the written record's data as JSON text in Record::data_text instead of a parsed
+  /// copy in Record::data (the HTTP server forwards it without a copy of the parsed body).
+  bool raw_data = false;
 };
 
 /// Which state of a record Get returns: current (default), a version, or as of a time.
@@ -98,6 +101,8 @@ struct HistoryPage {
 struct QueryOptions {
   int limit = 100;     ///< 1..1000.
   std::string cursor;  ///< Opaque; from the previous page's `next`.
+  /// Return each record's data as JSON text in Record::data_text (as GetOptions::raw_data).
+  bool raw_data = false;
 };
 
 struct QueryPage {

@@ -31,11 +31,12 @@ struct VerifyReport {
 class Collection {
  public:
   /// Create a record with a new id; returns the id and version 0.
-  Result<WriteResult> Create(const Json& data, const WriteOptions& options);
+  /// `data` is taken by value: move a large body in to spare a copy.
+  Result<WriteResult> Create(Json data, const WriteOptions& options);
   /// Create (id absent) or replace (id present) a record by id.
-  Result<WriteResult> Put(const std::string& id, const Json& data, const WriteOptions& options);
+  Result<WriteResult> Put(const std::string& id, Json data, const WriteOptions& options);
   /// Merge `patch` into the record (RFC 7396 merge patch).
-  Result<WriteResult> Update(const std::string& id, const Json& patch, const WriteOptions& options);
+  Result<WriteResult> Update(const std::string& id, Json patch, const WriteOptions& options);
   /// Delete a record: on runtime, a soft delete recorded as a version.
   Result<WriteResult> Delete(const std::string& id, const WriteOptions& options);
   /// Read a record: current, at a version, or as of a time.
@@ -86,6 +87,9 @@ class Collection {
   Status PrepareExistingRecord(const std::string& id);
   // NotFound for record `id` unless the collection exists; creates nothing.
   Status NeedExisting(const std::string& id);
+  // Create, Put or Update (`kind` as the engine's WriteIntent::Kind) with `body`.
+  Result<WriteResult> WriteBody(const std::string& id, int kind, Json& body,
+                                const WriteOptions& options);
   // Shared: a Collection keeps the store open even after its Xronox is destroyed.
   std::shared_ptr<XronoxState> state_;
   std::shared_ptr<const Binding> binding_;
@@ -106,6 +110,12 @@ class Xronox {
 
   /// List the collections that exist for a target's database (its collection is ignored).
   Result<std::vector<std::string>> ListCollections(const Target& target);
+
+  /// Stored names that differ only in letter case (hot-store databases, a database's
+  /// collections, folder buckets), one description each; empty when there are none. Such
+  /// names are refused since they are one place in some layers and two in others; this finds
+  /// those written before (docs/formats/names.md).
+  Result<std::vector<std::string>> NameCaseCollisions();
 
   /// List the tenants of a tenant-tier database type: those configured and, with a tenant
   /// template, those whose database exists in the hot store. Sorted.

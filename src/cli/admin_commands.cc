@@ -68,6 +68,11 @@ int RunVerify(const StoreOptions& options, const VerifyArgs& args) {
   auto databases = ListDatabases(**store, args);
   if (!databases.ok()) return Fail(databases.status());
   Totals totals;
+  if (args.db.empty() && args.tenant.empty() && args.collection.empty()) {
+    auto collisions = (*store)->NameCaseCollisions();
+    if (!collisions.ok()) return Fail(collisions.status());
+    for (const std::string& collision : *collisions) totals.problems.push_back(collision);
+  }
   for (Target target : *databases) {
     auto collections = (*store)->ListCollections(target);
     if (!collections.ok()) return Fail(collections.status());

@@ -19,7 +19,7 @@ auto GuardExceptions(Fn fn) -> decltype(fn()) {
   try {
     return fn();
   } catch (const std::bad_alloc&) {
-    return ResourceExhausted("out of memory");
+    return ResourceExhausted("out of memory").WithReason("out_of_memory");
   } catch (const std::exception& e) {
     return Internal(std::string("unexpected error: ") + e.what());
   }

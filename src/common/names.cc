@@ -1,5 +1,7 @@
 #include "common/names.h"
 
+#include <map>
+#include <set>
 #include <string_view>
 
 namespace xronox {
@@ -112,6 +114,22 @@ bool EqualsIgnoringAsciiCase(std::string_view a, std::string_view b) {
     if (x != y) return false;
   }
   return true;
+}
+
+std::vector<std::vector<std::string>> CaseCollisions(const std::vector<std::string>& names) {
+  std::map<std::string, std::set<std::string>> by_folded;
+  for (const std::string& name : names) {
+    std::string folded = name;
+    for (char& c : folded) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    by_folded[folded].insert(name);
+  }
+  std::vector<std::vector<std::string>> groups;
+  for (const auto& [folded, group] : by_folded) {
+    if (group.size() > 1) groups.emplace_back(group.begin(), group.end());
+  }
+  return groups;
 }
 
 }  // namespace xronox

@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "xronox/status.h"
 
@@ -30,5 +31,9 @@ Status ValidatePropertyPath(const std::string& path);
 
 /// Return true when `a` and `b` are equal but for the letter case of ASCII letters.
 bool EqualsIgnoringAsciiCase(std::string_view a, std::string_view b);
+
+/// The groups of two or more of `names` that are equal but for ASCII letter case, each sorted,
+/// in the order of their lowercase form.
+std::vector<std::vector<std::string>> CaseCollisions(const std::vector<std::string>& names);
 
 }  // namespace xronox

@@ -40,6 +40,7 @@ WriteIntent MergeIntent(Json patch) {
   WriteIntent intent;
   intent.kind = WriteIntent::Kind::kMerge;
   intent.body = std::move(patch);
+  intent.sets_content = true;
   return intent;
 }
 

@@ -45,12 +45,52 @@ class ContentVerifier {
     while (true) {
       XRONOX_ASSIGN_OR_RETURN(auto page, b_.objects->List(bucket, prefix, continuation, 1000));
       for (const auto& object : page.objects) XRONOX_RETURN_IF_ERROR(CheckBlob(object, prefix));
-      if (!page.next) return Status::Ok();
+      if (!page.next) break;
       continuation = *page.next;
     }
+    return CheckReferences();
   }
 
  private:
+  // Every content reference of every current record names a stored blob of its size. A
+  // record a write is changing right now is left to the engine's verify.
+  Status CheckReferences() {
+    std::string after;
+    while (true) {
+      XRONOX_ASSIGN_OR_RETURN(auto heads, b_.hot->ScanHeads(b_.ref, after, 256, {}, false));
+      for (const store::HeadRow& head : heads) {
+        after = head.id;
+        Result<Record> record = engine_.Get(b_, head.id, {});
+        if (record.ok()) {
+          XRONOX_RETURN_IF_ERROR(CheckRecord(*record));
+        } else if (!InFlight(record.status())) {
+          return record.status();
+        }
+      }
+      if (heads.size() < 256) return Status::Ok();
+    }
+  }
+
+  static bool InFlight(const Status& status) {
+    return status.code() == StatusCode::kNotFound || status.code() == StatusCode::kConflict ||
+           status.code() == StatusCode::kUnavailable;
+  }
+
+  Status CheckRecord(const Record& record) {
+    if (!record.data.is_object()) return Status::Ok();
+    for (auto it = record.data.begin(); it != record.data.end(); ++it) {
+      std::optional<ContentInfo> info = ContentInfoFromJson(it.value());
+      if (!info) continue;
+      std::string key = ContentKey(b_, record.id, it.key(), info->sha256);
+      XRONOX_ASSIGN_OR_RETURN(auto stat, b_.objects->Stat(b_.database.buckets.content, key));
+      if (stat && stat->size == info->size) continue;
+      report_.problems.push_back("record '" + record.id + "' property '" + it.key() +
+                                 "' names content " + info->sha256 +
+                                 (stat ? " stored with another size" : " that is not stored"));
+    }
+    return Status::Ok();
+  }
+
   Status CheckBlob(const store::ObjectInfo& object, const std::string& prefix) {
     if (object.modified_at >= cutoff_) return Status::Ok();  // Maybe an upload in flight.
     std::optional<BlobName> blob = ParseBlobKey(object.key, prefix);

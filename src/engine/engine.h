@@ -26,6 +26,10 @@ struct WriteIntent {
   /// kCreate: the id was generated for this write, so no head can exist and the first attempt
   /// skips reading it (a collision still fails at the unique inserts and is re-read).
   bool generated_id = false;
+  /// The content service's own writes may set a property to a {"$content": ...} reference;
+  /// any other write may only keep the reference a property already holds, so that no client
+  /// can point a record at a blob that was never uploaded to it.
+  bool sets_content = false;
 };
 
 /// Report `text` as garbage in `report`; with `repair`, run `fix` and count it as removed.
@@ -41,6 +45,9 @@ Status NoteGarbage(VerifyReport& report, bool repair, std::string text, Fix fix)
 
 /// Most records one query page reads (matching or not) before it returns with `next`.
 inline constexpr int kMaxExaminedPerPage = 1000;
+/// A query page with raw data takes no further record once its records' data reach this many
+/// bytes (so one page holds at most this plus one record).
+inline constexpr size_t kMaxPageBytes = size_t{16} << 20;
 
 class Engine {
  public:
@@ -82,7 +89,7 @@ class Engine {
   struct Plan;  // The next state of a record, computed from its head (engine_internal.h).
 
  private:
-  Result<WriteResult> WithRecord(const Binding& b, WriteResult result);
+  Result<WriteResult> WithRecord(const Binding& b, WriteResult result, bool raw_data);
   Result<WriteResult> WriteIdempotent(const Binding& b, const std::string& id,
                                       const WriteIntent& intent, const WriteOptions& options);
   Result<WriteResult> WriteWithRetries(const Binding& b, const std::string& id,
@@ -107,7 +114,7 @@ class Engine {
                                                              int64_t version);
   Status CommitPlain(const Binding& b, const std::optional<store::HeadRow>& head, const Plan& plan);
   Status CommitLargePlain(const Binding& b, const std::optional<store::HeadRow>& head,
-                          const store::HeadRow& next, const std::string& object_text);
+                          const store::HeadRow& next, std::string_view object_text);
   /// Commit version objects that were written but not indexed (a writer died between the
   /// two steps). Returns how many versions were rolled forward.
   Result<int> RollForward(const Binding& b, const std::string& id);

@@ -1,6 +1,7 @@
 // Declarations shared by the engine's translation units only.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,7 +16,12 @@ struct Engine::Plan {
   std::optional<int64_t> base_version;  ///< The head's version; nullopt for a new record.
   int64_t version = 0;                  ///< The version this write creates.
   Operation op = Operation::kCreate;
-  Json data;  ///< The record's data after the write (null when deleted).
+  /// The record's data after the write (null when deleted): the intent's own body for a create
+  /// or put (not owned: the intent outlives the plan), else a value of the plan's, so that no
+  /// write copies its body.
+  std::shared_ptr<const Json> data;
+  std::string data_text;  ///< DumpJson(*data) ("null" when deleted), made once per plan.
+  const Json& Data() const { return *data; }
   bool deleted = false;
   std::vector<std::string> changed_fields;
   TimestampMicros at = 0;

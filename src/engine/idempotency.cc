@@ -10,16 +10,23 @@ namespace xronox {
 
 namespace {
 
+// What makes two requests with one idempotency key the same request: the write itself and its
+// audit entry (actor, on-behalf-of, reason), so that a replay by another principal, or with
+// another reason, is refused (idempotency_mismatch) instead of answered with the first
+// caller's result while its own audit entry is dropped. The body is hashed from its text, not
+// copied into the request object.
 std::string RequestHash(const std::string& id, const WriteIntent& intent,
                         const WriteOptions& options) {
   Json request = {{"kind", static_cast<int>(intent.kind)},
                   // A create's id is generated per attempt, so it is not part of the request.
                   {"id", intent.kind == WriteIntent::Kind::kCreate ? "" : id},
-                  {"body", intent.body},
                   {"restore", intent.restore_version},
                   {"expected", options.expected_version ? Json(*options.expected_version) : Json()},
-                  {"createOnly", options.create_only}};
-  return Sha256Hex(request.dump());
+                  {"createOnly", options.create_only},
+                  {"actor", options.actor},
+                  {"onBehalfOf", options.on_behalf_of},
+                  {"reason", options.reason}};
+  return Sha256Hex(request.dump() + "\n" + intent.body.dump());
 }
 
 Result<WriteResult> ResultFromBody(const Json& body) {
@@ -35,9 +42,10 @@ Result<WriteResult> ResultFromBody(const Json& body) {
 
 // A replayed result carries the record as that write left it: the exact version on runtime,
 // the current record elsewhere if it is still that version.
-Result<WriteResult> Engine::WithRecord(const Binding& b, WriteResult result) {
+Result<WriteResult> Engine::WithRecord(const Binding& b, WriteResult result, bool raw_data) {
   GetOptions options;
   if (b.versioned) options.version = result.version;
+  options.raw_data = raw_data;
   auto record = Get(b, result.id, options);
   if (record.ok() && record->version == result.version) {
     result.record = std::move(record).value();
@@ -66,7 +74,7 @@ Result<WriteResult> Engine::WriteIdempotent(const Binding& b, const std::string&
     }
     if (body.value("state", "") == "done") {
       XRONOX_ASSIGN_OR_RETURN(WriteResult done, ResultFromBody(body));
-      return WithRecord(b, std::move(done));
+      return WithRecord(b, std::move(done), options.raw_data);
     }
     bool stale = existing->at < clock_->NowMicros() - options_.claim_lease_seconds * 1'000'000;
     if (!stale) {
@@ -91,7 +99,7 @@ Result<WriteResult> Engine::WriteIdempotent(const Binding& b, const std::string&
                             {"created", done.created}}
                            .dump();
           XRONOX_RETURN_IF_ERROR(b.hot->UpdateClaim(b.ref, claim));
-          return WithRecord(b, std::move(done));
+          return WithRecord(b, std::move(done), options.raw_data);
         }
       }
     }

@@ -62,7 +62,7 @@ void Backoff() { std::this_thread::sleep_for(std::chrono::milliseconds(2)); }
 }  // namespace
 
 Status Engine::CommitLargePlain(const Binding& b, const std::optional<store::HeadRow>& head,
-                                const store::HeadRow& next, const std::string& object_text) {
+                                const store::HeadRow& next, std::string_view object_text) {
   std::optional<int64_t> base = head ? std::optional<int64_t>(head->version) : std::nullopt;
   store::ClaimRow claim{
       LargeWriteClaimKey(next.id), RandomHex(8), clock_->NowMicros(),

@@ -2,6 +2,8 @@
 // is then checked on the record's data, so results are exact whatever the pushdown did.
 #include <algorithm>
 
+#include "common/json_codec.h"
+#include "common/memory_reserve.h"
 #include "engine/engine.h"
 #include "engine/engine_internal.h"
 #include "engine/filter.h"
@@ -57,6 +59,21 @@ Result<ParsedQuery> ParseQuery(const Json& filter_json, const QueryOptions& opti
   return parsed;
 }
 
+// Whether a record read with or without raw data satisfies the filter: raw data is parsed for
+// the check alone and dropped.
+Result<bool> RecordMatches(const Filter& filter, const Record& record) {
+  if (record.data_text.empty() || filter.fields.empty()) return Matches(filter, record.data);
+  Json data = Json::parse(record.data_text, nullptr, /*allow_exceptions=*/false);
+  ReleaseOnExit release(data);
+  if (data.is_discarded()) return Corruption("stored data of '" + record.id + "' is not JSON");
+  return Matches(filter, data);
+}
+
+// The bytes a record adds to a page's answer (its data; the rest is small).
+size_t PageBytes(const Record& record) {
+  return record.data_text.empty() ? 0 : record.data_text.size();
+}
+
 }  // namespace
 
 Status Engine::ValidateQuery(const Json& filter, const QueryOptions& options) {
@@ -65,7 +82,8 @@ Status Engine::ValidateQuery(const Json& filter, const QueryOptions& options) {
 
 // A page stops after kMaxExaminedPerPage records whatever matched, with `next` after the last
 // record examined, so that a filter matching nothing in a large collection costs a bounded
-// amount of work per request (the client follows `next`).
+// amount of work per request (the client follows `next`). With raw data it also stops once its
+// records' data passed kMaxPageBytes, so that its answer's size is bounded too.
 Result<QueryPage> Engine::Query(const Binding& b, const Json& filter_json,
                                 const QueryOptions& options) {
   XRONOX_ASSIGN_OR_RETURN(ParsedQuery query, ParseQuery(filter_json, options));
@@ -73,6 +91,7 @@ Result<QueryPage> Engine::Query(const Binding& b, const Json& filter_json,
   std::vector<store::Condition> conditions = PushdownConditions(query.filter, b.indexed_props);
   QueryPage page;
   int examined = 0;
+  size_t page_bytes = 0;
   while (true) {
     int batch = std::min(kScanBatch, kMaxExaminedPerPage - examined + 1);
     XRONOX_ASSIGN_OR_RETURN(auto heads, b.hot->ScanHeads(b.ref, after, batch, conditions, false));
@@ -82,13 +101,16 @@ Result<QueryPage> Engine::Query(const Binding& b, const Json& filter_json,
         return page;
       }
       ++examined;
+      XRONOX_RETURN_IF_ERROR(CheckMemory());
       after = head.id;
-      XRONOX_ASSIGN_OR_RETURN(Record record, RecordFromHead(b, head));
-      if (!Matches(query.filter, record.data)) continue;
-      if (static_cast<int>(page.records.size()) == options.limit) {
+      XRONOX_ASSIGN_OR_RETURN(Record record, RecordFromHead(b, head, options.raw_data));
+      XRONOX_ASSIGN_OR_RETURN(bool matches, RecordMatches(query.filter, record));
+      if (!matches) continue;
+      if (static_cast<int>(page.records.size()) == options.limit || page_bytes >= kMaxPageBytes) {
         page.next = EncodeCursor(page.records.back().id);
         return page;
       }
+      page_bytes += PageBytes(record);
       page.records.push_back(std::move(record));
     }
     if (static_cast<int>(heads.size()) < batch) return page;

@@ -6,6 +6,7 @@
 #include "common/names.h"
 #include "engine/engine.h"
 #include "engine/engine_internal.h"
+#include "engine/json_diff.h"
 #include "engine/keys.h"
 
 namespace xronox {
@@ -75,7 +76,8 @@ Result<Json> Engine::ReadCurrentData(const Binding& b, const store::HeadRow& hea
     XRONOX_ASSIGN_OR_RETURN(auto row, b.hot->GetVersion(b.ref, head.id, head.version));
     if (!row) return Corruption("head of '" + head.id + "' names a version that is not indexed");
     XRONOX_ASSIGN_OR_RETURN(VersionObject object, ReadVersion(b, *row));
-    return object.data;
+    ReleaseOnExit release(object.data);  // Moved from below; released if anything throws.
+    return std::move(object.data);
   }
   Result<std::string> read = b.objects->Get(b.database.buckets.records, head.payload_key);
   if (!read.ok()) return MissingPayload(b, head, read.status());
@@ -122,8 +124,8 @@ Result<Record> Engine::RecordFromHead(const Binding& b, store::HeadRow head, boo
   } else {
     XRONOX_ASSIGN_OR_RETURN(record.data, ReadCurrentData(b, head));
     if (raw_data) {
+      ReleaseOnExit release(record.data);
       XRONOX_ASSIGN_OR_RETURN(record.data_text, DumpJson(record.data));
-      record.data = nullptr;
     }
   }
   record.id = head.id;
@@ -143,6 +145,7 @@ Result<Record> Engine::Get(const Binding& b, const std::string& id, const GetOpt
     if (!b.versioned) return NotVersioned(b, "reading a version or as of a time");
     XRONOX_ASSIGN_OR_RETURN(store::VersionRow row, FindVersion(b, id, options));
     XRONOX_ASSIGN_OR_RETURN(VersionObject object, ReadVersion(b, row));
+    ReleaseOnExit release_object(object.data);
     XRONOX_ASSIGN_OR_RETURN(auto head, b.hot->GetHead(b.ref, id));
     Record record{id,
                   object.version,
@@ -155,8 +158,8 @@ Result<Record> Engine::Get(const Binding& b, const std::string& id, const GetOpt
                   object.reason,
                   object.on_behalf_of};
     if (options.raw_data) {
+      ReleaseOnExit release(record.data);
       XRONOX_ASSIGN_OR_RETURN(record.data_text, DumpJson(record.data));
-      record.data = nullptr;
     }
     return record;
   }
@@ -208,8 +211,10 @@ Result<Json> Engine::Diff(const Binding& b, const std::string& id, int64_t from,
   XRONOX_ASSIGN_OR_RETURN(store::VersionRow from_row, FindVersion(b, id, from_options));
   XRONOX_ASSIGN_OR_RETURN(store::VersionRow to_row, FindVersion(b, id, to_options));
   XRONOX_ASSIGN_OR_RETURN(VersionObject before, ReadVersion(b, from_row));
+  ReleaseOnExit release_before(before.data);
   XRONOX_ASSIGN_OR_RETURN(VersionObject after, ReadVersion(b, to_row));
-  return Json::diff(before.data, after.data);
+  ReleaseOnExit release_after(after.data);
+  return DiffJson(before.data, after.data);
 }
 
 Result<int> Engine::RollForward(const Binding& b, const std::string& id) {
@@ -263,7 +268,8 @@ Status Engine::IndexRolledVersion(const Binding& b, const std::optional<store::H
   plan.id = object.id;
   plan.version = object.version;
   plan.op = object.op;
-  plan.data = object.data;
+  plan.data = std::shared_ptr<const Json>(std::shared_ptr<const Json>(), &object.data);
+  XRONOX_ASSIGN_OR_RETURN(plan.data_text, DumpJson(object.data));
   plan.deleted = object.deleted;
   plan.at = object.at;
   plan.created_at = head ? head->created_at : object.at;

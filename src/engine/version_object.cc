@@ -8,7 +8,10 @@
 
 namespace xronox {
 
-Result<std::string> EncodeVersionObject(const VersionObject& o) {
+namespace {
+
+// Every field but "data", which is null here.
+Json VersionObjectFields(const VersionObject& o) {
   Json j = {{"format", kVersionObjectFormat},
             {"collection", o.collection},
             {"id", o.id},
@@ -20,11 +23,34 @@ Result<std::string> EncodeVersionObject(const VersionObject& o) {
             {"atMicros", o.at},
             {"changedFields", o.changed_fields},
             {"deleted", o.deleted},
-            {"data", o.data},
+            {"data", nullptr},
             {"prevHash", o.prev_hash.empty() ? Json(nullptr) : Json(o.prev_hash)}};
   if (!o.idempotency_key.empty()) j["idempotencyKey"] = o.idempotency_key;
   if (!o.on_behalf_of.empty()) j["onBehalfOf"] = o.on_behalf_of;
-  return DumpJson(j);
+  return j;
+}
+
+}  // namespace
+
+Result<std::string> EncodeVersionObject(const VersionObject& o) {
+  XRONOX_ASSIGN_OR_RETURN(std::string data_text, DumpJson(o.data));
+  return EncodeVersionObject(o, data_text);
+}
+
+// The fields' compact dump holds the top-level key "data" exactly once followed by its null: any
+// quote inside a string value is escaped, so the unescaped text "data":null is that key. The
+// dump of the data spliced in its place gives the same bytes as dumping the whole object.
+Result<std::string> EncodeVersionObject(const VersionObject& o, std::string_view data_text) {
+  XRONOX_ASSIGN_OR_RETURN(std::string fields, DumpJson(VersionObjectFields(o)));
+  static constexpr std::string_view kPlaceholder = "\"data\":null";
+  size_t at = fields.find(kPlaceholder);
+  if (at == std::string::npos) return Internal("version object fields lack their data key");
+  std::string out;
+  out.reserve(fields.size() + data_text.size());
+  out.append(fields, 0, at + kPlaceholder.size() - 4);
+  out.append(data_text);
+  out.append(fields, at + kPlaceholder.size());
+  return out;
 }
 
 std::optional<Operation> ParseOperation(const std::string& name) {
@@ -37,6 +63,7 @@ std::optional<Operation> ParseOperation(const std::string& name) {
 
 Result<VersionObject> DecodeVersionObject(std::string_view bytes) {
   Json j = Json::parse(bytes, nullptr, /*allow_exceptions=*/false);
+  ReleaseOnExit release(j);
   // value() would throw on a non-string tag; any such object is not a version object.
   auto format = j.is_object() ? j.find("format") : j.end();
   if (format == j.end() || !format->is_string() || *format != kVersionObjectFormat) {
@@ -55,7 +82,7 @@ Result<VersionObject> DecodeVersionObject(std::string_view bytes) {
     o.at = j.at("atMicros").get<int64_t>();
     o.changed_fields = j.at("changedFields").get<std::vector<std::string>>();
     o.deleted = j.at("deleted").get<bool>();
-    o.data = j.at("data");
+    o.data = std::move(j.at("data"));  // Last use of j: no copy of what may be megabytes.
     o.prev_hash = j.at("prevHash").is_null() ? "" : j.at("prevHash").get<std::string>();
     o.idempotency_key = j.value("idempotencyKey", "");
     o.on_behalf_of = j.value("onBehalfOf", "");

@@ -33,6 +33,9 @@ struct VersionObject {
 
 /// Serialize; the exact bytes are hashed into the chain.
 Result<std::string> EncodeVersionObject(const VersionObject& object);
+/// Serialize with `data_text` (DumpJson of the data, or "null" when deleted) as the data,
+/// ignoring `object.data`: the same bytes as EncodeVersionObject, without a copy of the data.
+Result<std::string> EncodeVersionObject(const VersionObject& object, std::string_view data_text);
 /// Parse and check the shape; Corruption when the bytes are not a version object.
 Result<VersionObject> DecodeVersionObject(std::string_view bytes);
 

@@ -19,6 +19,7 @@
 #include "common/fault_point.h"
 #include "common/hash.h"
 #include "common/json_codec.h"
+#include "common/memory_reserve.h"
 #include "common/names.h"
 #include "engine/engine.h"
 #include "engine/engine_internal.h"
@@ -55,17 +56,18 @@ VersionObject ObjectFromPlan(const Binding& b, const Engine::Plan& plan) {
   o.at = plan.at;
   o.changed_fields = plan.changed_fields;
   o.deleted = plan.deleted;
-  o.data = plan.deleted ? Json(nullptr) : plan.data;
   o.prev_hash = plan.prev_hash;
   o.idempotency_key = plan.idempotency_key;
   return o;
 }
 
-WriteResult ResultOf(const Engine::Plan& plan) {
+// The record as the write left it: its data parsed (a copy), or with `raw_data` as the text
+// already made for storing it.
+WriteResult ResultOf(const Engine::Plan& plan, bool raw_data) {
   Record record{plan.id,
                 plan.version,
-                plan.deleted ? Json(nullptr) : plan.data,
-                "",
+                plan.deleted || raw_data ? Json(nullptr) : plan.Data(),
+                plan.deleted || !raw_data ? "" : plan.data_text,
                 plan.deleted,
                 plan.created_at,
                 plan.at,
@@ -114,7 +116,7 @@ store::HeadRow HeadFromPlan(const Binding& b, const Engine::Plan& plan, std::str
   head.actor = plan.actor;
   head.reason = plan.reason;
   head.on_behalf_of = plan.on_behalf_of;
-  head.indexed = plan.deleted ? "{}" : ExtractIndexed(plan.data, b.indexed_props).dump();
+  head.indexed = plan.deleted ? "{}" : ExtractIndexed(plan.Data(), b.indexed_props).dump();
   return head;
 }
 
@@ -122,6 +124,7 @@ Result<WriteResult> Engine::Write(const Binding& b, const std::string& id,
                                   const WriteIntent& intent, const WriteOptions& options) {
   XRONOX_RETURN_IF_ERROR(ValidateRecordId(id));
   XRONOX_RETURN_IF_ERROR(CheckWriteAllowed(b, intent, options));
+  XRONOX_RETURN_IF_ERROR(CheckMemory());
   if (!options.idempotency_key.empty()) return WriteIdempotent(b, id, intent, options);
   return WriteWithRetries(b, id, intent, options);
 }
@@ -138,7 +141,7 @@ Result<WriteResult> Engine::WriteWithRetries(const Binding& b, const std::string
     if (!planned.ok() && IsLostRace(planned.status())) continue;
     XRONOX_ASSIGN_OR_RETURN(Plan plan, std::move(planned));
     Status committed = b.versioned ? CommitVersioned(b, head, plan) : CommitPlain(b, head, plan);
-    if (committed.ok()) return ResultOf(plan);
+    if (committed.ok()) return ResultOf(plan, options.raw_data);
     if (!IsLostRace(committed)) return committed;
     BackOffAfterLostRace(attempt);
   }
@@ -148,7 +151,8 @@ Result<WriteResult> Engine::WriteWithRetries(const Binding& b, const std::string
 
 Status Engine::CommitVersioned(const Binding& b, const std::optional<store::HeadRow>& head,
                                const Plan& plan) {
-  XRONOX_ASSIGN_OR_RETURN(std::string bytes, EncodeVersionObject(ObjectFromPlan(b, plan)));
+  XRONOX_ASSIGN_OR_RETURN(std::string bytes,
+                          EncodeVersionObject(ObjectFromPlan(b, plan), plan.data_text));
   if (!b.objects->CreateOnlyIsAtomic()) return CommitVersionedClaimed(b, plan, bytes);
   std::string key = VersionKey(b, plan.id, plan.version);
   Status put = b.objects->Put(b.database.buckets.versions, key, bytes, store::PutMode::kCreateOnly);
@@ -167,9 +171,10 @@ Result<store::HeadRow> Engine::VersionHead(const Binding& b, const Plan& plan,
   std::string data_text;
   std::string payload_hash;
   if (!plan.deleted) {
-    XRONOX_ASSIGN_OR_RETURN(std::string text, DumpJson(plan.data));
-    payload_hash = Sha256Hex(text);
-    if (static_cast<int64_t>(text.size()) <= options_.inline_max_bytes) data_text = std::move(text);
+    payload_hash = Sha256Hex(plan.data_text);
+    if (static_cast<int64_t>(plan.data_text.size()) <= options_.inline_max_bytes) {
+      data_text = plan.data_text;
+    }
   }
   return HeadFromPlan(b, plan, std::move(data_text), key, payload_hash, entry_hash);
 }
@@ -193,12 +198,9 @@ Status Engine::IndexVersion(const Binding& b, const Plan& plan, const std::strin
 
 Status Engine::CommitPlain(const Binding& b, const std::optional<store::HeadRow>& head,
                            const Plan& plan) {
-  std::string text;
-  std::string payload_hash;
-  if (!plan.deleted) {
-    XRONOX_ASSIGN_OR_RETURN(text, DumpJson(plan.data));
-    payload_hash = Sha256Hex(text);
-  }
+  const std::string no_text;
+  const std::string& text = plan.deleted ? no_text : plan.data_text;
+  std::string payload_hash = plan.deleted ? "" : Sha256Hex(text);
   bool large = static_cast<int64_t>(text.size()) > options_.inline_max_bytes;
   bool had_object = head && !head->payload_key.empty();
   // Where a conditional head write is not atomic, an update holds the record's claim (a new
@@ -207,9 +209,9 @@ Status Engine::CommitPlain(const Binding& b, const std::optional<store::HeadRow>
   if (large || had_object || claim_update) {
     store::HeadRow next = HeadFromPlan(b, plan, large ? "" : text,
                                        large ? RecordKey(b, plan.id) : "", payload_hash, "");
-    return CommitLargePlain(b, head, next, large ? text : "");
+    return CommitLargePlain(b, head, next, large ? std::string_view(text) : std::string_view());
   }
-  store::HeadRow next = HeadFromPlan(b, plan, std::move(text), "", payload_hash, "");
+  store::HeadRow next = HeadFromPlan(b, plan, text, "", payload_hash, "");
   Status written = b.hot->WriteHead(b.ref, next, plan.base_version);
   if (written.code() == StatusCode::kAlreadyExists || written.code() == StatusCode::kConflict) {
     return LostRace("record '" + plan.id + "' changed during the write");

@@ -74,6 +74,24 @@ Operation OperationFor(const std::optional<store::HeadRow>& head, WriteIntent::K
   return live ? Operation::kUpdate : Operation::kCreate;
 }
 
+// A top-level property whose value is an object with a "$content" key is a content reference
+// (docs/formats/content.md): only the content routes make one. A write may keep a property's
+// reference as it is (a read, change and write back of the record), never add or change one.
+Status CheckContentReferences(const Json& before, const Json& after) {
+  if (!after.is_object()) return Status::Ok();
+  for (auto it = after.begin(); it != after.end(); ++it) {
+    if (!it.value().is_object() || !it.value().contains("$content")) continue;
+    auto kept = before.is_object() ? before.find(it.key()) : before.end();
+    if (before.is_object() && kept != before.end() && *kept == it.value()) continue;
+    std::string property = it.key().substr(0, 64);
+    return InvalidArgument("property '" + property +
+                           "' holds a content reference the record does not have: upload content "
+                           "with PUT .../{id}/content/{property}")
+        .WithReason("content_reference");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status CheckWriteAllowed(const Binding& b, const WriteIntent& intent, const WriteOptions& options) {
@@ -125,38 +143,49 @@ Result<Engine::Plan> Engine::PlanWrite(const Binding& b, const std::string& id,
   plan.prev_hash = head ? head->entry_hash : "";
   plan.created_at = head && !(head->deleted && !b.versioned) ? head->created_at : 0;
   Json before = nullptr;
+  ReleaseOnExit release_before(before);
   if (head && !head->deleted) {
     XRONOX_ASSIGN_OR_RETURN(before, ReadCurrentData(b, *head));
   }
+  static const Json kNull = nullptr;
   switch (intent.kind) {
     case WriteIntent::Kind::kCreate:
     case WriteIntent::Kind::kPut:
-      plan.data = intent.body;
+      plan.data = std::shared_ptr<const Json>(std::shared_ptr<const Json>(), &intent.body);
       break;
-    case WriteIntent::Kind::kMerge:
-      plan.data = before;
-      plan.data.merge_patch(intent.body);
+    case WriteIntent::Kind::kMerge: {
+      Json merged = before;
+      ReleaseOnExit release_merged(merged);  // Moved from when all goes well.
+      merged.merge_patch(intent.body);
+      plan.data = ShareJson(std::move(merged));
       break;
+    }
     case WriteIntent::Kind::kDelete:
       plan.deleted = true;
+      plan.data = std::shared_ptr<const Json>(std::shared_ptr<const Json>(), &kNull);
       break;
     case WriteIntent::Kind::kRestore: {
       GetOptions at_version;
       at_version.version = intent.restore_version;
       XRONOX_ASSIGN_OR_RETURN(store::VersionRow row, FindVersion(b, id, at_version));
       XRONOX_ASSIGN_OR_RETURN(VersionObject old, ReadVersion(b, row));
+      ReleaseOnExit release_old(old.data);
       if (old.deleted) {
         return InvalidArgument("version " + std::to_string(intent.restore_version) +
                                " is a deletion; restore a version that holds data");
       }
-      plan.data = old.data;
+      plan.data = ShareJson(std::move(old.data));
       break;
     }
   }
   TimestampMicros now = clock_->NowMicros();
   plan.at = head ? std::max(now, head->updated_at + 1) : now;
   if (plan.created_at == 0) plan.created_at = plan.at;
-  plan.changed_fields = ChangedFields(before, plan.data);
+  if (!intent.sets_content && intent.kind != WriteIntent::Kind::kRestore) {
+    XRONOX_RETURN_IF_ERROR(CheckContentReferences(before, plan.Data()));
+  }
+  plan.changed_fields = ChangedFields(before, plan.Data());
+  XRONOX_ASSIGN_OR_RETURN(plan.data_text, DumpJson(plan.Data()));
   plan.actor = options.actor;
   plan.reason = options.reason;
   plan.on_behalf_of = options.on_behalf_of;

@@ -1,5 +1,7 @@
 #include "router/router.h"
 
+#include <filesystem>
+
 #include "common/names.h"
 #include "config/resolve.h"
 #include "store/hot/mongo/mongo_hot_store.h"
@@ -316,6 +318,46 @@ Result<std::vector<std::string>> Router::ListTenants(DatabaseType type) {
     }
   }
   return std::vector<std::string>(tenants.begin(), tenants.end());
+}
+
+namespace {
+
+void NoteCollisions(const std::string& where, const std::string& what,
+                    const std::vector<std::string>& names, std::vector<std::string>& found) {
+  for (const std::vector<std::string>& group : CaseCollisions(names)) {
+    std::string list;
+    for (const std::string& name : group) list += (list.empty() ? "'" : ", '") + name + "'";
+    found.push_back(where + ": " + what + " " + list + " differ only in letter case");
+  }
+}
+
+// The bucket folders under a folder connection's root (none when it does not exist yet).
+std::vector<std::string> FolderBuckets(const std::string& root) {
+  std::vector<std::string> buckets;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(root, error)) {
+    std::string name = entry.path().filename().string();
+    if (!name.starts_with(".") && entry.is_directory(error)) buckets.push_back(name);
+  }
+  return buckets;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> Router::NameCaseCollisions() {
+  std::vector<std::string> found;
+  for (const auto& [name, hot] : hot_stores_) {
+    XRONOX_ASSIGN_OR_RETURN(std::vector<std::string> databases, hot->ListDatabases());
+    NoteCollisions(name, "databases", databases, found);
+    for (const std::string& db : databases) {
+      XRONOX_ASSIGN_OR_RETURN(std::vector<std::string> collections, hot->ListCollections(db));
+      NoteCollisions(name + " database '" + db + "'", "collections", collections, found);
+    }
+  }
+  for (const auto& [name, folder] : config_.folder_connections) {
+    NoteCollisions("folder:" + name, "buckets", FolderBuckets(folder.path), found);
+  }
+  return found;
 }
 
 Status Router::CheckReady() {

@@ -43,6 +43,11 @@ class Router {
   /// Tenants of a tenant-tier type: configured ones, and those a tenant template has created.
   Result<std::vector<std::string>> ListTenants(DatabaseType type);
 
+  /// Stored names that differ only in letter case, one line each: hot-store databases and a
+  /// database's collections on every hot-store connection, and the bucket folders of every
+  /// folder connection (written before such names were refused, or by hand).
+  Result<std::vector<std::string>> NameCaseCollisions();
+
   /// Ok when every connection answers a small request (hot stores: list databases; object
   /// stores: list a probe bucket, where "no such bucket" is an answer); otherwise the first
   /// failure's code with every failing connection named.

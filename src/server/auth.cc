@@ -84,6 +84,12 @@ Status Authenticator::Authorize(const ApiKey& key, Access access, const std::str
       .WithReason("forbidden");
 }
 
+std::vector<const ApiKey*> Authenticator::Keys() const {
+  std::vector<const ApiKey*> keys;
+  for (const auto& [hash, key] : by_hash_) keys.push_back(&key);
+  return keys;
+}
+
 Status Authenticator::AuthorizeAnywhere(const ApiKey& key, Access access) {
   for (const ApiKeyScope& scope : key.scopes) {
     if (Grants(scope, access)) return Status::Ok();

@@ -43,6 +43,9 @@ class Authenticator {
   /// as /metrics); otherwise PermissionDenied.
   static Status AuthorizeAnywhere(const ApiKey& key, Access access);
 
+  /// Every accepted key; the addresses stay valid as long as this authenticator.
+  std::vector<const ApiKey*> Keys() const;
+
  private:
   std::unordered_map<std::string, ApiKey> by_hash_;  ///< secret_sha256 -> key.
 };

@@ -42,10 +42,14 @@ Json HistoryPageToJson(const HistoryPage& page) {
   return Json{{"versions", std::move(versions)}, {"next", NextCursor(page.next)}};
 }
 
-Json QueryPageToJson(const QueryPage& page) {
-  Json records = Json::array();
-  for (const Record& record : page.records) records.push_back(RecordToJson(record));
-  return Json{{"records", std::move(records)}, {"next", NextCursor(page.next)}};
+std::string QueryPageToJsonText(const QueryPage& page) {
+  // The keys in the order a dump of {"records","next"} has them: sorted.
+  std::string text = "{\"next\":" + SerializeJson(NextCursor(page.next)) + ",\"records\":[";
+  for (size_t i = 0; i < page.records.size(); ++i) {
+    if (i > 0) text += ',';
+    text += RecordToJsonText(page.records[i]);
+  }
+  return text + "]}";
 }
 
 Json ErrorToJson(const HttpError& error) {

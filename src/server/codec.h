@@ -16,8 +16,9 @@ namespace xronox::server {
 
 /// {"versions":[...],"next":<cursor or null>}.
 Json HistoryPageToJson(const HistoryPage& page);
-/// {"records":[...],"next":<cursor or null>}.
-Json QueryPageToJson(const QueryPage& page);
+/// {"next":<cursor or null>,"records":[...]}, each record as RecordToJsonText (raw data
+/// spliced in as is).
+std::string QueryPageToJsonText(const QueryPage& page);
 /// {"error":{"code","message","currentVersion" (when known)}}.
 Json ErrorToJson(const HttpError& error);
 

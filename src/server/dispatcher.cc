@@ -6,6 +6,7 @@
 #include <exception>
 
 #include "common/ids.h"
+#include "common/memory_reserve.h"
 #include "server/codec.h"
 #include "server/handlers.h"
 #include "server/openapi_document.h"
@@ -84,6 +85,15 @@ std::string RequestId(const HttpRequest& request) {
   return safe ? given : RandomHex(8);
 }
 
+HttpResponse TooManyRequests(const std::string& principal, int limit) {
+  HttpResponse response = ErrorResponse(
+      MakeHttpError(429, "too_many_requests",
+                    "the API key of '" + principal + "' has " + std::to_string(limit) +
+                        " requests in flight, its limit; retry when one is done"));
+  response.headers["Retry-After"] = "1";
+  return response;
+}
+
 // Reads are GET (and HEAD, OPTIONS); every other method changes data.
 Access AccessFor(const std::string& method) {
   return IsWrite(method) ? Access::kWrite : Access::kRead;
@@ -92,12 +102,28 @@ Access AccessFor(const std::string& method) {
 }  // namespace
 
 Dispatcher::Dispatcher(Xronox& store, DispatcherOptions options)
-    : store_(store), options_(std::move(options)), auth_(options_.api_keys) {}
+    : store_(store),
+      options_(std::move(options)),
+      auth_(options_.api_keys),
+      limiter_(auth_, options_.max_requests_per_key) {}
 
 HttpResponse Dispatcher::Handle(const HttpRequest& request) const {
   HttpResponse response;
+  // Memory that a failed request left short is taken back for the reserve first; while it
+  // cannot be, requests get 503 at once rather than spend what destructors will need.
+  if (!RearmMemoryReserve() && request.target != "/v1/health") {
+    response = ErrorResponse(
+        MakeHttpError(503, "out_of_memory", "the server is short of memory; retry shortly"));
+    response.headers["Retry-After"] = "1";
+    response.headers["X-Request-Id"] = RequestId(request);
+    return response;
+  }
   try {
     response = Dispatch(request);
+  } catch (const std::bad_alloc&) {
+    response = ErrorResponse(MakeHttpError(503, "out_of_memory",
+                                           "the server ran short of memory while serving this "
+                                           "request; retry"));
   } catch (const std::exception& e) {
     response =
         ErrorResponse(MakeHttpError(500, "internal", std::string("internal error: ") + e.what()));
@@ -119,6 +145,9 @@ HttpResponse Dispatcher::Dispatch(const HttpRequest& request) const {
     if (!authenticated.ok()) return UnauthorizedResponse(authenticated.status());
     key = *authenticated;
   }
+  std::optional<KeyLimiter::Slot> slot =
+      key != nullptr ? limiter_.Acquire(*key) : std::optional<KeyLimiter::Slot>();
+  if (key != nullptr && !slot) return TooManyRequests(key->principal, limiter_.max_in_flight());
   HttpResponse response = DispatchRoute(request, *parsed, *route, key);
   if (key != nullptr) response.principal = key->principal;
   return response;

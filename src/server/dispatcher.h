@@ -12,6 +12,7 @@
 
 #include "server/auth.h"
 #include "server/http_types.h"
+#include "server/key_limiter.h"
 #include "server/routes.h"
 #include "server/status_http.h"
 #include "xronox/xronox.h"
@@ -30,6 +31,8 @@ struct DispatcherOptions {
   int64_t max_content_bytes = kDefaultMaxContentBytes;
   /// Accepted API keys; empty turns authentication off (every request is served).
   std::vector<ApiKey> api_keys;
+  /// Requests one API key may have in flight; more get 429 too_many_requests.
+  int max_requests_per_key = kDefaultMaxRequestsPerKey;
 };
 
 class Dispatcher {
@@ -59,6 +62,7 @@ class Dispatcher {
   Xronox& store_;
   DispatcherOptions options_;
   Authenticator auth_;
+  KeyLimiter limiter_;  // Borrows auth_'s keys: declared after it.
 };
 
 }  // namespace xronox::server

@@ -335,10 +335,16 @@ void HttpListener::Impl::Configure() {
       }));
   // The dispatcher catches everything; this only covers the adapter itself (e.g. bad_alloc).
   server.set_exception_handler([](const httplib::Request&, httplib::Response& response,
-                                  std::exception_ptr) {
-    ToHttplib(
-        ErrorResponse(MakeHttpError(500, "internal", "internal error while handling the request")),
-        response);
+                                  std::exception_ptr error) {
+    HttpError answer = MakeHttpError(500, "internal", "internal error while handling the request");
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::bad_alloc&) {
+      answer = MakeHttpError(503, "out_of_memory",
+                             "the server ran short of memory while serving this request; retry");
+    } catch (...) {
+    }
+    ToHttplib(ErrorResponse(answer), response);
   });
 }
 

@@ -6,6 +6,7 @@
 //           [--max-connections N] [--max-header-bytes BYTES]   (see ops_flags.h)
 // Prints "xronoxd listening on http://HOST:PORT (data: DIR)" once it accepts connections; logs
 // go to stderr. SIGINT or SIGTERM stops it after in-flight requests finish (bounded drain).
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
@@ -17,10 +18,12 @@
 #include <iostream>
 #include <thread>
 
+#include "common/memory_reserve.h"
 #include "server/access_log.h"
 #include "server/dispatcher.h"
 #include "server/drain.h"
 #include "server/http_listener.h"
+#include "server/loopback.h"
 #include "server/ops_flags.h"
 #include "server/ops_handler.h"
 #include "xronox/config.h"
@@ -40,15 +43,10 @@ struct Flags {
   size_t max_body = xronox::server::kDefaultMaxBodyBytes;
   int64_t max_content = xronox::server::kDefaultMaxContentBytes;
   int threads = 0;
+  int max_requests_per_key = xronox::server::kDefaultMaxRequestsPerKey;
   bool insecure_no_auth = false;
   xronox::server::OpsFlags ops;
 };
-
-// Without API keys the server checks no credentials, so only the local machine may reach it
-// unless the operator says otherwise: a loopback host is 127.0.0.0/8, ::1 or "localhost".
-bool IsLoopback(const std::string& host) {
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
-}
 
 Result<ListenerOptions> ParseListen(const std::string& text) {
   size_t colon = text.rfind(':');
@@ -180,7 +178,10 @@ int Run(const Flags& flags) {
   if (!config.ok()) return fail(1, "cannot load configuration: " + config.status().ToString());
   Result<std::vector<xronox::ApiKey>> keys = LoadApiKeys(flags, *config);
   if (!keys.ok()) return fail(2, keys.status().message());
-  if (keys->empty() && !IsLoopback(listen->host) && !flags.insecure_no_auth) {
+  // Without API keys the server checks no credentials, so only the local machine may reach it
+  // unless the operator says otherwise.
+  if (keys->empty() && !xronox::server::ResolvesToLoopbackOnly(listen->host) &&
+      !flags.insecure_no_auth) {
     return fail(2, "refusing to listen on " + listen->host +
                        " without authentication: anyone who reaches it could read and write "
                        "every tenant's data; configure API keys (server.apiKeys or --api-keys), "
@@ -193,9 +194,20 @@ int Run(const Flags& flags) {
   xronox::server::ApplyOpsFlags(flags.ops, *listen);
   auto store = OpenStore(*config);
   if (!store.ok()) return fail(1, store.status().message());
-  xronox::server::Dispatcher dispatcher(**store, {.max_body_bytes = flags.max_body,
-                                                  .max_content_bytes = flags.max_content,
-                                                  .api_keys = std::move(keys).value()});
+  // Allocations of 1 MiB and more (bodies, answers, large parsed arrays) get their own mapping,
+  // returned when freed; glibc would otherwise raise this threshold as such blocks are freed and
+  // keep later ones in its heaps, holding the address space a large request used.
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
+  // 64 MiB of address space held back so that a request that runs out of memory fails alone
+  // (503) instead of ending the process (common/memory_reserve.h).
+  if (auto reserved = xronox::InstallMemoryReserve(2, size_t{32} << 20); !reserved.ok()) {
+    return fail(1, reserved.message());
+  }
+  xronox::server::Dispatcher dispatcher(**store,
+                                        {.max_body_bytes = flags.max_body,
+                                         .max_content_bytes = flags.max_content,
+                                         .api_keys = std::move(keys).value(),
+                                         .max_requests_per_key = flags.max_requests_per_key});
   xronox::server::OpsHandler ops(
       [&dispatcher](const auto& request) { return dispatcher.Handle(request); }, **store, log,
       dispatcher.authenticator());
@@ -235,6 +247,10 @@ int main(int argc, char** argv) {
                  "Worker threads started up front (0: library default); more start on demand "
                  "up to --max-connections")
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--max-requests-per-key", flags.max_requests_per_key,
+                 "Requests one API key may have in flight; more get 429 with Retry-After")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   app.add_flag("--insecure-no-auth", flags.insecure_no_auth,
                "Allow a non-loopback --listen address without API keys (requests are then not "
                "authenticated)");

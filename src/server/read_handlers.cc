@@ -30,7 +30,7 @@ Result<HttpResponse> HandleQuery(RecordCall& call) {
   XRONOX_ASSIGN_OR_RETURN(QueryOptions options, QueryOptionsFromQuery(call.query));
   XRONOX_ASSIGN_OR_RETURN(Json filter, FilterFromQuery(call.query));
   XRONOX_ASSIGN_OR_RETURN(QueryPage page, call.collection.Query(filter, options));
-  return JsonResponse(200, QueryPageToJson(page));
+  return JsonTextResponse(200, QueryPageToJsonText(page));
 }
 
 Handler FindHandler(RouteKind kind, const std::string& method) {

@@ -115,6 +115,7 @@ Result<WriteOptions> WriteOptionsFromRequest(const HttpRequest& request, Precond
   XRONOX_ASSIGN_OR_RETURN(options.reason, TextHeader(request, "X-Xronox-Reason"));
   XRONOX_ASSIGN_OR_RETURN(options.idempotency_key, IdempotencyKey(request));
   XRONOX_RETURN_IF_ERROR(ApplyPreconditions(request, policy, &options));
+  options.raw_data = true;  // The answer forwards the stored text: no copy of the body.
   return options;
 }
 
@@ -184,6 +185,7 @@ Result<HistoryOptions> HistoryOptionsFromQuery(const QueryParams& query) {
 Result<QueryOptions> QueryOptionsFromQuery(const QueryParams& query) {
   XRONOX_RETURN_IF_ERROR(CheckQueryParams(query, {"where", "limit", "cursor"}));
   QueryOptions options;
+  options.raw_data = true;
   XRONOX_ASSIGN_OR_RETURN(options.limit, LimitParam(query, options.limit));
   options.cursor = Param(query, "cursor");
   return options;
@@ -199,10 +201,10 @@ Result<Json> FilterFromQuery(const QueryParams& query) {
 
 Result<Json> ParseBodyObject(const std::string& body, const std::string& what) {
   Result<Json> value = ParseJsonObject(body, what);
-  if (!value.ok()) {
+  if (!value.ok() && value.status().code() != StatusCode::kResourceExhausted) {
     return InvalidArgument(value.status().message()).WithReason("invalid_body");
   }
-  return value;
+  return value;  // Or 413 json_too_large: valid, but too many values to hold.
 }
 
 }  // namespace xronox::server

@@ -29,6 +29,10 @@ int HttpStatusFor(const Status& status, const StatusContext& context) {
     case StatusCode::kUnauthenticated:
       return 401;
     case StatusCode::kResourceExhausted:
+      // A diff too large to compute is about the stored versions, not the request's size.
+      if (status.reason() == "diff_too_large") return 422;
+      // Memory ran out while serving: the server is fine, this request could not be served.
+      if (status.reason() == "out_of_memory") return 503;
       return EndsWith(status.reason(), "too_large") ? 413 : 429;
     case StatusCode::kUnavailable:
       return 503;

@@ -34,29 +34,33 @@ Result<int64_t> RestoreVersion(const std::string& body) {
 
 Result<HttpResponse> HandleCreate(RecordCall& call) {
   XRONOX_ASSIGN_OR_RETURN(Json data, ParseBodyObject(call.request.body, "record"));
+  ReleaseOnExit release(data);  // Moved into the write, or released without allocating.
   XRONOX_ASSIGN_OR_RETURN(WriteOptions options,
                           WriteOptionsFromRequest(call.request, {}, call.principal));
-  XRONOX_ASSIGN_OR_RETURN(WriteResult result, call.collection.Create(data, options));
+  XRONOX_ASSIGN_OR_RETURN(WriteResult result, call.collection.Create(std::move(data), options));
   return WrittenResponse(call, result, 201);
 }
 
 Result<HttpResponse> HandlePut(RecordCall& call) {
   XRONOX_ASSIGN_OR_RETURN(Json data, ParseBodyObject(call.request.body, "record"));
+  ReleaseOnExit release(data);  // Moved into the write, or released without allocating.
   XRONOX_ASSIGN_OR_RETURN(
       WriteOptions options,
       WriteOptionsFromRequest(call.request, {.if_match = true, .if_none_match = true},
                               call.principal));
-  XRONOX_ASSIGN_OR_RETURN(WriteResult result, call.collection.Put(call.route.id, data, options));
+  XRONOX_ASSIGN_OR_RETURN(WriteResult result,
+                          call.collection.Put(call.route.id, std::move(data), options));
   return WrittenResponse(call, result, result.created ? 201 : 200);
 }
 
 Result<HttpResponse> HandlePatch(RecordCall& call) {
   XRONOX_ASSIGN_OR_RETURN(Json patch, ParseBodyObject(call.request.body, "merge patch"));
+  ReleaseOnExit release(patch);
   XRONOX_ASSIGN_OR_RETURN(
       WriteOptions options,
       WriteOptionsFromRequest(call.request, {.if_match = true}, call.principal));
   XRONOX_ASSIGN_OR_RETURN(WriteResult result,
-                          call.collection.Update(call.route.id, patch, options));
+                          call.collection.Update(call.route.id, std::move(patch), options));
   return WrittenResponse(call, result, 200);
 }
 

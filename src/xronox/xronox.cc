@@ -6,6 +6,7 @@
 
 #include "common/exception_guard.h"
 #include "common/ids.h"
+#include "common/json_codec.h"
 #include "common/names.h"
 #include "content/content_service.h"
 #include "engine/engine.h"
@@ -56,30 +57,39 @@ Status Collection::NeedExisting(const std::string& id) {
 Collection::Collection(std::shared_ptr<XronoxState> state, std::shared_ptr<const Binding> binding)
     : state_(std::move(state)), binding_(std::move(binding)), target_(binding_->target) {}
 
-Result<WriteResult> Collection::Create(const Json& data, const WriteOptions& options) {
+// The body is released without allocating however the write ends (common/json_codec.h).
+Result<WriteResult> Collection::WriteBody(const std::string& id, int kind_value, Json& body,
+                                          const WriteOptions& options) {
+  ReleaseOnExit release_body(body);
+  auto kind = static_cast<WriteIntent::Kind>(kind_value);
   return GuardExceptions([&]() -> Result<WriteResult> {
-    XRONOX_RETURN_IF_ERROR(PrepareWrite());
-    std::string id = NewRecordId(state_->engine->clock()->NowMicros());
-    WriteIntent intent = Intent(WriteIntent::Kind::kCreate, data);
-    intent.generated_id = true;
+    if (kind == WriteIntent::Kind::kMerge) {
+      XRONOX_RETURN_IF_ERROR(PrepareExistingRecord(id));
+    } else {
+      XRONOX_RETURN_IF_ERROR(PrepareWrite());
+    }
+    WriteIntent intent = Intent(kind, std::move(body));
+    ReleaseOnExit release_intent(intent.body);
+    intent.generated_id = kind == WriteIntent::Kind::kCreate;
     return state_->engine->Write(*binding_, id, intent, options);
   });
 }
 
-Result<WriteResult> Collection::Put(const std::string& id, const Json& data,
-                                    const WriteOptions& options) {
-  return GuardExceptions([&]() -> Result<WriteResult> {
-    XRONOX_RETURN_IF_ERROR(PrepareWrite());
-    return state_->engine->Write(*binding_, id, Intent(WriteIntent::Kind::kPut, data), options);
+Result<WriteResult> Collection::Create(Json data, const WriteOptions& options) {
+  ReleaseOnExit release(data);
+  return GuardExceptions([&] {
+    std::string id = NewRecordId(state_->engine->clock()->NowMicros());
+    return WriteBody(id, static_cast<int>(WriteIntent::Kind::kCreate), data, options);
   });
 }
 
-Result<WriteResult> Collection::Update(const std::string& id, const Json& patch,
+Result<WriteResult> Collection::Put(const std::string& id, Json data, const WriteOptions& options) {
+  return WriteBody(id, static_cast<int>(WriteIntent::Kind::kPut), data, options);
+}
+
+Result<WriteResult> Collection::Update(const std::string& id, Json patch,
                                        const WriteOptions& options) {
-  return GuardExceptions([&]() -> Result<WriteResult> {
-    XRONOX_RETURN_IF_ERROR(PrepareExistingRecord(id));
-    return state_->engine->Write(*binding_, id, Intent(WriteIntent::Kind::kMerge, patch), options);
-  });
+  return WriteBody(id, static_cast<int>(WriteIntent::Kind::kMerge), patch, options);
 }
 
 Result<WriteResult> Collection::Delete(const std::string& id, const WriteOptions& options) {
@@ -219,6 +229,10 @@ BackendMetricsSnapshot Xronox::BackendMetrics() const {
   } catch (const std::bad_alloc&) {
     return {};  // Only copying can fail; monitoring then sees no series rather than a crash.
   }
+}
+
+Result<std::vector<std::string>> Xronox::NameCaseCollisions() {
+  return GuardExceptions([&] { return state_->router->NameCaseCollisions(); });
 }
 
 Result<std::vector<std::string>> Xronox::ListTenants(DatabaseType type) {

@@ -250,6 +250,30 @@ TEST_P(ContentTest, VerifyRemovesStagedAndUnreferencedBlobs) {
   EXPECT_TRUE(clean.problems.empty());
 }
 
+// A reference whose blob is gone (or has another size) is a problem verify reports; writes
+// cannot add such a reference, only a lost or damaged object store can leave one.
+TEST_P(ContentTest, VerifyReportsReferencesToMissingBlobs) {
+  auto b = BindShared(DatabaseType::kKnowledge);
+  ASSERT_TRUE(Upload(b, "scan", "kept").ok());
+  ASSERT_TRUE(Upload(b, "photo", "gone").ok());
+  VerifyReport clean;
+  ASSERT_TRUE(content_.Verify(*b, false, clean).ok());
+  EXPECT_TRUE(clean.problems.empty());
+  const std::string& bucket = b->database.buckets.content;
+  ASSERT_TRUE(objects_->Delete(bucket, ContentKey(*b, "r1", "photo", Sha256Hex("gone"))).ok());
+  VerifyReport found;
+  ASSERT_TRUE(content_.Verify(*b, false, found).ok());
+  ASSERT_EQ(found.problems.size(), 1u);
+  EXPECT_NE(found.problems[0].find("'photo'"), std::string::npos) << found.problems[0];
+  EXPECT_NE(found.problems[0].find("not stored"), std::string::npos) << found.problems[0];
+  // Writes through the engine may not make such a reference up.
+  Json forged = {{"title", "t"}};
+  forged["other"] = {
+      {"$content", {{"sha256", Sha256Hex("x")}, {"size", 1}, {"contentType", "a/b"}}}};
+  auto refused = engine_.Write(*b, "r1", MakeIntent(WriteIntent::Kind::kPut, forged), By());
+  EXPECT_EQ(refused.status().reason(), "content_reference") << refused.status().ToString();
+}
+
 TEST_P(ContentTest, PresignAnswersAUrlOnS3AndNotSupportedElsewhere) {
   auto b = BindShared(DatabaseType::kKnowledge);
   ASSERT_TRUE(Upload(b, "scan", "bytes").ok());

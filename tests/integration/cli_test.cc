@@ -123,6 +123,22 @@ TEST_F(CliTest, VerifyIsCleanThenFailsOnTamperingAndReportsGarbage) {
   EXPECT_NE(tampered.out.find("problem: runtime/acme/orders"), std::string::npos) << tampered.out;
 }
 
+// What a tenant wrote through a name that differs only in case, before such names were
+// refused, is found: here the versions bucket folder such a write made beside acme's.
+TEST_F(CliTest, VerifyReportsStoredNamesThatDifferOnlyInCase) {
+  ASSERT_EQ(SendJson("PUT", "/v1/runtime/acme/orders/o1", {{"i", 1}}, Audit()).status, 201);
+  EXPECT_EQ(Cli({"verify"}).exit_code, 0);
+  std::string stray = DataDir() + "/objects/xronox-runtime-ACME-versions/versions/orders/o1";
+  std::filesystem::create_directories(stray);
+  { std::ofstream(stray + "/v1.json") << "{}"; }
+  CliResult found = Cli({"verify"});
+  EXPECT_EQ(found.exit_code, 2) << found.out << found.err;
+  EXPECT_NE(found.out.find("problem: folder:embedded: buckets 'xronox-runtime-ACME-versions', "
+                           "'xronox-runtime-acme-versions' differ only in letter case"),
+            std::string::npos)
+      << found.out;
+}
+
 TEST_F(CliTest, ConfigMigrateTurnsALegacyConfigIntoOneThatLoads) {
   std::string legacy = dir_.path() + "/legacy.json";
   std::string connections = dir_.path() + "/connections.json";

@@ -136,7 +136,7 @@ class OpenApiTest : public XronoxdTest {
   }
 
   // Records the status table relies on: r (versions 0 and 1), c1 and c2 (c2 with content),
-  // pa1, del1, rs (versions 0 and 1), d1 (deleted) and logs event e0.
+  // pa1, del1, rs (versions 0 and 1), d1 (deleted), wide (versions 0 and 1) and logs event e0.
   void Seed() {
     for (std::string id : {"r", "c1", "c2", "pa1", "del1", "rs", "d1"}) {
       MustSend("PUT", std::string(kOrders) + "/" + id, R"({"state":"new"})");
@@ -150,6 +150,12 @@ class OpenApiTest : public XronoxdTest {
       MustSend("DELETE", std::string(kOrders) + "/" + id, "", "application/json");
     }
     MustSend("POST", kEvents, R"({"event":"seeded"})");
+    // Two versions that differ in 10,001 places: a diff past its budget of 10,000 operations.
+    for (char digit : {'1', '2'}) {
+      std::string wide = R"({"a":[)";
+      for (int i = 0; i < 10001; ++i) wide += std::string(i ? "," : "") + digit;
+      MustSend("PUT", std::string(kOrders) + "/wide", wide + "]}");
+    }
   }
 
   std::vector<Case> Cases();
@@ -247,6 +253,7 @@ std::vector<Case> OpenApiTest::RecordCases() {
       {diff, "GET", o + "r/diff?from=0&to=1", 401},
       {diff, "GET", "/v1/runtime/globex/orders/r/diff?from=0&to=1", 403, "", "", Reader()},
       {diff, "GET", o + "missing/diff?from=0&to=1", 404, "", "", Full()},
+      {diff, "GET", o + "wide/diff?from=0&to=1", 422, "", "", Full()},
       {restore, "POST", o + "rs/restore", 200, R"({"version":0})", json,
        Full({{"Idempotency-Key", "restore-once"}})},
       {restore, "POST", o + "rs/restore", 400, R"({"version":-1})", json, Full()},

@@ -36,13 +36,15 @@ class ServerAuthTest : public XronoxdTest {
   Token globex_{"globex-service"};  // runtime/globex: read, write.
   Token auditor_{"acme-auditor"};   // runtime/acme: read only.
   Token admin_{"operator"};         // everything: admin only.
+  Token partner_{"acme-partner"};   // runtime/acme: read, write.
 
   std::vector<std::string> ServerFlags() override {
     Json keys = {{"apiKeys",
                   {KeyJson(acme_, {"runtime"}, {"acme"}, {"read", "write"}),
                    KeyJson(globex_, {"runtime"}, {"globex"}, {"read", "write"}),
                    KeyJson(auditor_, {"runtime"}, {"acme"}, {"read"}),
-                   KeyJson(admin_, {"*"}, {"*"}, {"admin"})}}};
+                   KeyJson(admin_, {"*"}, {"*"}, {"admin"}),
+                   KeyJson(partner_, {"runtime"}, {"acme"}, {"read", "write"})}}};
     std::string path = dir_.path() + "/keys.json";
     std::ofstream(path) << keys.dump(2);
     return {"--api-keys", path};
@@ -180,6 +182,30 @@ TEST_F(ServerAuthTest, ThePrincipalIsTheActorAndTheActorHeaderIsOnBehalfOf) {
   // A reason is still required on runtime writes.
   Reply no_reason = SendJson("PUT", path, {{"state", "x"}}, Bearer(acme_));
   EXPECT_EQ(no_reason.status, 400) << no_reason.raw;
+}
+
+// An idempotency key names one request of one principal: replayed by another principal, or with
+// another reason, it is refused instead of answering with the first caller's result (which
+// would drop the second caller's audit entry).
+TEST_F(ServerAuthTest, AnIdempotencyKeyReplayedByAnotherPrincipalOrReasonIsRefused) {
+  const std::string path = "/v1/runtime/acme/orders/idem";
+  auto headers = [](const Token& key, const std::string& reason) {
+    return Bearer(key, {{"Idempotency-Key", "k-1"}, {"X-Xronox-Reason", reason}});
+  };
+  Reply first = SendJson("PUT", path, {{"n", 1}}, headers(acme_, "first"));
+  ASSERT_EQ(first.status, 201) << first.raw;
+  Reply replay = SendJson("PUT", path, {{"n", 1}}, headers(acme_, "first"));
+  EXPECT_EQ(replay.status, 201) << replay.raw;
+  EXPECT_EQ(replay.body["version"], 0);
+  Reply other_principal = SendJson("PUT", path, {{"n", 1}}, headers(partner_, "first"));
+  EXPECT_EQ(other_principal.status, 409) << other_principal.raw;
+  EXPECT_EQ(other_principal.ErrorCode(), "idempotency_mismatch");
+  Reply other_reason = SendJson("PUT", path, {{"n", 1}}, headers(acme_, "second"));
+  EXPECT_EQ(other_reason.status, 409) << other_reason.raw;
+  EXPECT_EQ(other_reason.ErrorCode(), "idempotency_mismatch");
+  Reply history = Get(path + "/history", Bearer(acme_));
+  ASSERT_EQ(history.body["versions"].size(), 1u) << history.raw;
+  EXPECT_EQ(history.body["versions"][0]["actor"], "acme-service");
 }
 
 TEST_F(ServerAuthTest, MetricsNeedAnAdminScopeAndLogLinesNameThePrincipal) {

@@ -192,6 +192,34 @@ TEST_P(ServerContentTest, DeleteAndMissingThingsAnswerClearly) {
   EXPECT_EQ(logs.status, 405);
 }
 
+// A record's data cannot name a blob that was never uploaded to it: a client-written content
+// reference is refused (before, it answered 500 on read while verify found nothing), while a
+// record read and written back with its reference unchanged is fine.
+TEST_P(ServerContentTest, ContentReferencesAreMadeOnlyByUploads) {
+  MakeRecord(kDocs, "d4");
+  const std::string record = std::string(kDocs) + "/d4";
+  Json forged = {
+      {"title", "d4"},
+      {"scan",
+       {{"$content", {{"sha256", std::string(64, 'a')}, {"size", 5}, {"contentType", "x/y"}}}}}};
+  Reply refused = SendJson("PUT", record, forged, Audit());
+  EXPECT_EQ(refused.status, 400) << refused.raw;
+  EXPECT_EQ(refused.ErrorCode(), "content_reference");
+  Reply patched = Send("PATCH", record, Json{{"scan", forged["scan"]}}.dump(), Audit(),
+                       "application/merge-patch+json");
+  EXPECT_EQ(patched.ErrorCode(), "content_reference") << patched.raw;
+  Reply created = SendJson("POST", kDocs, forged, Audit());
+  EXPECT_EQ(created.ErrorCode(), "content_reference") << created.raw;
+  ASSERT_EQ(PutContent(record + "/content/scan", "bytes").status, 200);
+  Json current = Get(record).body["data"];
+  current["title"] = "renamed";
+  Reply kept = SendJson("PUT", record, current, Audit());
+  EXPECT_EQ(kept.status, 200) << "a reference written back unchanged: " << kept.raw;
+  EXPECT_EQ(Get(record + "/content/scan").raw, "bytes");
+  current["scan"]["$content"]["size"] = 6;
+  EXPECT_EQ(SendJson("PUT", record, current, Audit()).ErrorCode(), "content_reference");
+}
+
 TEST_P(ServerContentTest, PresignRedirectsToTheObjectStoreOrSaysItCannot) {
   MakeRecord(kDocs, "d3");
   const std::string path = std::string(kDocs) + "/d3/content/scan";

@@ -315,6 +315,53 @@ TEST(JsonCodecTest, DuplicateKeysAreRefusedWithTheirPaths) {
   EXPECT_TRUE(ParseJsonStrict(R"({"a":{"b":1},"c":{"b":2},"b":[{"b":1},{"b":2}]})").ok());
 }
 
+// The shape that once made a 999 MB error message: duplicate keys under a deep path of long
+// keys. The message names three, counts the rest and quotes at most 64 bytes of each name.
+TEST(JsonCodecTest, DuplicateKeyMessagesAreBounded) {
+  std::string inner = "{";
+  for (int i = 0; i < 1000; ++i) inner += std::string(i == 0 ? "" : ",") + "\"k\":1";
+  inner += "}";
+  std::string doc = inner;
+  for (int i = 0; i < 50; ++i) doc = "{\"" + std::string(20000, 'p') + "\":" + doc + "}";
+  ASSERT_GT(doc.size(), 1'000'000u);
+  Result<Json> parsed = ParseJsonStrict(doc);
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_LT(parsed.status().message().size(), 1024u) << parsed.status().message().substr(0, 2000);
+  EXPECT_THAT(parsed.status().message(), HasSubstr("and 996 more"));
+}
+
+TEST(JsonCodecTest, ParseErrorMessagesAreBounded) {
+  std::string doc = "{\"a\":\"" + std::string(1'000'000, 'x') + "\\u00zz\"}";
+  Result<Json> parsed = ParseJsonStrict(doc);
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_LT(parsed.status().message().size(), 300u) << parsed.status().message().substr(0, 400);
+  Result<Json> number = ParseJsonStrict("[1e" + std::string(100000, '9') + "]");
+  ASSERT_FALSE(number.ok());
+  EXPECT_LT(number.status().message().size(), 300u);
+}
+
+// Small values take many times their text once parsed: the parse stops at the memory budget.
+TEST(JsonCodecTest, DocumentsOverTheMemoryBudgetAreRefusedAsTooLarge) {
+  std::string numbers = "[";
+  for (int i = 0; i < 200000; ++i) numbers += i == 0 ? "1" : ",1";
+  numbers += "]";
+  Result<Json> refused = ParseJsonStrict(numbers, size_t{1} << 20);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(refused.status().reason(), "json_too_large");
+  EXPECT_TRUE(ParseJsonStrict(numbers, size_t{8} << 20).ok()) << "200,000 numbers fit in 8 MiB";
+  std::string members = "{";
+  for (int i = 0; i < 20000; ++i) members += (i ? ",\"" : "\"") + std::to_string(i) + "\":1";
+  members += "}";
+  EXPECT_EQ(ParseJsonStrict(members, size_t{1} << 20).status().reason(), "json_too_large");
+  EXPECT_TRUE(ParseJsonStrict(members, size_t{4} << 20).ok());
+  // A long string costs about its length.
+  std::string text = "{\"s\":\"" + std::string(3 << 20, 'x') + "\"}";
+  EXPECT_TRUE(ParseJsonStrict(text, size_t{4} << 20).ok());
+  EXPECT_FALSE(ParseJsonStrict(text, size_t{2} << 20).ok());
+}
+
 // ---- ParseJsonObject ----
 
 TEST(JsonCodecTest, ParseJsonObjectAcceptsObjects) {

@@ -134,5 +134,16 @@ TEST(NamesTest, MessagesTruncateLongNames) {
   EXPECT_THAT(message, Not(HasSubstr("zz")));
 }
 
+TEST(NamesTest, CaseCollisionsGroupNamesEqualButForCase) {
+  EXPECT_TRUE(CaseCollisions({"acme", "globex", "acme2"}).empty());
+  auto groups = CaseCollisions({"acme", "Globex", "ACME", "globex", "Acme", "other"});
+  ASSERT_EQ(groups.size(), 2u);
+  EXPECT_EQ(groups[0], (std::vector<std::string>{"ACME", "Acme", "acme"}));
+  EXPECT_EQ(groups[1], (std::vector<std::string>{"Globex", "globex"}));
+  EXPECT_TRUE(EqualsIgnoringAsciiCase("Race_1", "rACE_1"));
+  EXPECT_FALSE(EqualsIgnoringAsciiCase("race", "races"));
+  EXPECT_FALSE(EqualsIgnoringAsciiCase("\xc3\xa9", "\xc3\x89"));  // Only ASCII letters fold.
+}
+
 }  // namespace
 }  // namespace xronox

@@ -164,6 +164,8 @@ Result<IndexedValues> ParseIndexed(const std::string& indexed) {
   } else {
     Result<Json> parsed = ParseJsonObject(indexed, "indexed properties");
     if (!parsed.ok()) {
+      // Out of memory is the server's state, not a fault of the value.
+      if (parsed.status().code() == StatusCode::kResourceExhausted) return parsed.status();
       return InvalidArgument("head indexed properties: " + parsed.status().message());
     }
     out.values = std::move(parsed).value();
