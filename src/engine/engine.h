@@ -45,6 +45,8 @@ Status NoteGarbage(VerifyReport& report, bool repair, std::string text, Fix fix)
 
 /// Most records one query page reads (matching or not) before it returns with `next`.
 inline constexpr int kMaxExaminedPerPage = 1000;
+/// Longest one query page reads records (by the engine's clock) before it returns with `next`.
+inline constexpr TimestampMicros kMaxScanMicrosPerPage = 1'000'000;
 /// A query page with raw data takes no further record once its records' data reach this many
 /// bytes (so one page holds at most this plus one record).
 inline constexpr size_t kMaxPageBytes = size_t{16} << 20;
@@ -60,7 +62,8 @@ class Engine {
                               const HistoryOptions& options);
   Result<Json> Diff(const Binding& b, const std::string& id, int64_t from, int64_t to);
   /// One page of records matching `filter`. A page examines at most kMaxExaminedPerPage
-  /// records, so it may hold fewer than `limit` records (even none) and still have `next`.
+  /// records, for at most kMaxScanMicrosPerPage, so it may hold fewer than `limit` records
+  /// (even none) and still have `next`.
   Result<QueryPage> Query(const Binding& b, const Json& filter, const QueryOptions& options);
   /// Check a query's filter, limit and cursor as Query does, without reading anything.
   Status ValidateQuery(const Json& filter, const QueryOptions& options);

@@ -80,10 +80,11 @@ Status Engine::ValidateQuery(const Json& filter, const QueryOptions& options) {
   return ParseQuery(filter, options).status();
 }
 
-// A page stops after kMaxExaminedPerPage records whatever matched, with `next` after the last
-// record examined, so that a filter matching nothing in a large collection costs a bounded
-// amount of work per request (the client follows `next`). With raw data it also stops once its
-// records' data passed kMaxPageBytes, so that its answer's size is bounded too.
+// A page stops after kMaxExaminedPerPage records or kMaxScanMicrosPerPage, whatever matched,
+// with `next` after the last record examined, so that a filter matching nothing in a large
+// collection costs a bounded amount of work per request (the client follows `next`). With raw data
+// it also stops once its records' data passed kMaxPageBytes, so that its answer's size is bounded
+// too.
 Result<QueryPage> Engine::Query(const Binding& b, const Json& filter_json,
                                 const QueryOptions& options) {
   XRONOX_ASSIGN_OR_RETURN(ParsedQuery query, ParseQuery(filter_json, options));
@@ -92,11 +93,12 @@ Result<QueryPage> Engine::Query(const Binding& b, const Json& filter_json,
   QueryPage page;
   int examined = 0;
   size_t page_bytes = 0;
+  const TimestampMicros deadline = clock_->NowMicros() + kMaxScanMicrosPerPage;
   while (true) {
     int batch = std::min(kScanBatch, kMaxExaminedPerPage - examined + 1);
     XRONOX_ASSIGN_OR_RETURN(auto heads, b.hot->ScanHeads(b.ref, after, batch, conditions, false));
     for (const auto& head : heads) {
-      if (examined == kMaxExaminedPerPage) {
+      if (examined == kMaxExaminedPerPage || (examined > 0 && clock_->NowMicros() >= deadline)) {
         page.next = EncodeCursor(after);
         return page;
       }

@@ -1,5 +1,6 @@
 // Query over indexed and unindexed fields, with paging; the same results whatever the
 // pushdown did.
+#include <atomic>
 #include <cstdio>
 
 #include "engine/engine_fixture.h"
@@ -109,6 +110,45 @@ TEST_P(QueryTest, APageExaminesABoundedNumberOfRecords) {
   EXPECT_TRUE(none->next.has_value()) << "an empty page still says where to go on";
   EXPECT_EQ(Find({{"name", "needle"}}, 10), (Ids{"q00000", "q00700", "q01400"}));
   EXPECT_EQ(Find({{"name", "nothing"}}), Ids{});
+}
+
+// A clock that moves 100 ms on every reading: a page that reads it once per record runs out of
+// its one second of scanning after about ten records.
+class TickingClock final : public Clock {
+ public:
+  explicit TickingClock(TimestampMicros start) : now_(start) {}
+  TimestampMicros NowMicros() override { return now_ += 100'000; }
+
+ private:
+  std::atomic<TimestampMicros> now_;
+};
+
+TEST_P(QueryTest, APageStopsAtItsTimeBudget) {
+  for (int i = 0; i < 30; ++i) {
+    char id[16];
+    snprintf(id, sizeof(id), "t%03d", i);
+    Json row = {{"name", i % 7 == 0 ? "seven" : "other"}};
+    ASSERT_TRUE(engine_.Write(b_, id, MakeIntent(Kind::kPut, row), {}).ok());
+  }
+  TickingClock ticking(SystemClock::Default()->NowMicros());
+  Engine slow(options_, &ticking);
+  QueryOptions options;
+  auto first = slow.Query(b_, {{"name", "nothing"}}, options);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_TRUE(first->records.empty());
+  ASSERT_TRUE(first->next.has_value()) << "the page read all 34 records within its budget";
+  std::vector<std::string> found;
+  int pages = 0;
+  options.cursor.clear();
+  while (pages++ < 100) {
+    auto page = slow.Query(b_, {{"name", "seven"}}, options);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    for (const Record& record : page->records) found.push_back(record.id);
+    if (!page->next) break;
+    options.cursor = *page->next;
+  }
+  EXPECT_GT(pages, 2);
+  EXPECT_EQ(found, (Ids{"t000", "t007", "t014", "t021", "t028"}));
 }
 
 XRONOX_INSTANTIATE_ENGINE_SUITE(QueryTest);
