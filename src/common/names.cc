@@ -108,10 +108,7 @@ Status ValidatePropertyPath(const std::string& path) {
 bool EqualsIgnoringAsciiCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
+    if (AsciiLower(a[i]) != AsciiLower(b[i])) return false;
   }
   return true;
 }
@@ -120,9 +117,7 @@ std::vector<std::vector<std::string>> CaseCollisions(const std::vector<std::stri
   std::map<std::string, std::set<std::string>> by_folded;
   for (const std::string& name : names) {
     std::string folded = name;
-    for (char& c : folded) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
+    for (char& c : folded) c = AsciiLower(c);
     by_folded[folded].insert(name);
   }
   std::vector<std::vector<std::string>> groups;

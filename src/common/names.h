@@ -29,6 +29,11 @@ Status ValidateFolderBucketName(const std::string& bucket);
 /// A property path: dot-separated segments of 1-128 bytes, none starting with '$'.
 Status ValidatePropertyPath(const std::string& path);
 
+/// Return `c` with an ASCII capital letter made small; any other byte as it is.
+inline char AsciiLower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
 /// Return true when `a` and `b` are equal but for the letter case of ASCII letters.
 bool EqualsIgnoringAsciiCase(std::string_view a, std::string_view b);
 

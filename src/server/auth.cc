@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/names.h"
 #include "server/codec.h"
 #include "server/status_http.h"
 
@@ -58,7 +59,7 @@ Result<const ApiKey*> Authenticator::Authenticate(const HttpHeaders& headers) co
   }
   const std::string& value = header->second;
   if (value.size() <= kBearer.size() ||
-      !EqualsIgnoreCase(value.substr(0, kBearer.size()), kBearer)) {
+      !EqualsIgnoringAsciiCase(value.substr(0, kBearer.size()), kBearer)) {
     return Refused("Authorization must be 'Bearer <token>'");
   }
   std::string token = value.substr(kBearer.size());

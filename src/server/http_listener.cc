@@ -12,6 +12,7 @@
 
 #include "common/decimal.h"
 #include "common/ids.h"
+#include "common/names.h"
 #include "server/codec.h"
 #include "server/connection_pool.h"
 #include "server/http_connection.h"
@@ -51,7 +52,8 @@ void ToHttplib(const HttpResponse& in, httplib::Response& out) {
   out.status = in.status;
   std::string content_type = HeaderValue(in.headers, "Content-Type");
   for (const auto& [name, value] : in.headers) {
-    if (!EqualsIgnoreCase(name, "Content-Type")) out.set_header(name, value);  // set_content.
+    if (!EqualsIgnoringAsciiCase(name, "Content-Type"))
+      out.set_header(name, value);  // set_content.
   }
   if (in.stream_body && in.stream_length > 0) {
     SetStreamedContent(in, content_type, out);

@@ -1,25 +1,17 @@
 #include "server/http_types.h"
 
+#include "common/names.h"
+
 namespace xronox::server {
-
-namespace {
-
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-}  // namespace
 
 bool CaseInsensitiveLess::operator()(std::string_view a, std::string_view b) const {
   size_t n = a.size() < b.size() ? a.size() : b.size();
   for (size_t i = 0; i < n; ++i) {
-    char x = Lower(a[i]);
-    char y = Lower(b[i]);
+    char x = AsciiLower(a[i]);
+    char y = AsciiLower(b[i]);
     if (x != y) return static_cast<unsigned char>(x) < static_cast<unsigned char>(y);
   }
   return a.size() < b.size();
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return !CaseInsensitiveLess()(a, b) && !CaseInsensitiveLess()(b, a);
 }
 
 std::string HeaderValue(const HttpHeaders& headers, std::string_view name) {

@@ -53,9 +53,6 @@ struct HttpResponse {
 /// Push the request's body into `sink`: from read_body when set, else `body` in one piece.
 bool ReadRequestBody(const HttpRequest& request, const BodySink& sink);
 
-/// True when two header names are equal ignoring ASCII case.
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
-
 /// Return the value of a header, or an empty string when it is absent.
 std::string HeaderValue(const HttpHeaders& headers, std::string_view name);
 

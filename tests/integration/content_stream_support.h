@@ -75,14 +75,17 @@ inline StreamedGet StreamGet(httplib::Client& client, const std::string& path) {
   return got;
 }
 
-/// The peak resident set size of process `pid` (VmHWM), in KiB; -1 if unreadable.
-inline int64_t PeakRssKib(pid_t pid) {
+/// A field of /proc/`pid`/status given in KiB ("VmHWM", "VmRSS", "VmSize"); -1 if unreadable.
+inline int64_t StatusFieldKib(pid_t pid, const std::string& field) {
   std::ifstream status("/proc/" + std::to_string(pid) + "/status");
   std::string line;
   while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6));
+    if (line.rfind(field + ":", 0) == 0) return std::stoll(line.substr(field.size() + 1));
   }
   return -1;
 }
+
+/// The peak resident set size of process `pid` (VmHWM), in KiB; -1 if unreadable.
+inline int64_t PeakRssKib(pid_t pid) { return StatusFieldKib(pid, "VmHWM"); }
 
 }  // namespace xronox::testing

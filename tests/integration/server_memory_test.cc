@@ -18,15 +18,6 @@ namespace {
 
 constexpr int64_t kMiB = int64_t{1} << 20;
 
-int64_t StatusFieldKib(pid_t pid, const std::string& field) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind(field + ":", 0) == 0) return std::stoll(line.substr(field.size() + 1));
-  }
-  return -1;
-}
-
 // "1,1,...,1" with `count` numbers, as the value of "a".
 std::string NumbersBody(int64_t count, char digit) {
   std::string body = "{\"a\":[";

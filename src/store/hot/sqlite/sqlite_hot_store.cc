@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <limits>
-#include <set>
+#include <map>
 #include <system_error>
 
 #include "common/names.h"
@@ -96,23 +96,34 @@ std::string CollectionOfHeadTable(const std::string& db, const std::string& tabl
   return ValidateCollectionName(collection).ok() ? collection : "";
 }
 
+// The head tables of the file by database: head tables are named "{db}.{c}_head" and database
+// names hold no '.'.
+Result<std::map<std::string, std::vector<std::string>>> HeadTablesByDatabase(
+    SqliteConnection& conn) {
+  XRONOX_ASSIGN_OR_RETURN(Statement list, conn.Prepare(ListHeadTablesSql(), "list head tables"));
+  std::map<std::string, std::vector<std::string>> tables;
+  while (true) {
+    XRONOX_ASSIGN_OR_RETURN(bool row, list.Step());
+    if (!row) return tables;
+    std::string table = list.ColumnText(0);
+    size_t dot = table.find('.');
+    if (dot != std::string::npos && dot > 0) tables[table.substr(0, dot)].push_back(table);
+  }
+}
+
 // Refuses `ref` when a stored database or collection name differs from its names only in case:
 // SQLite compares table names without case, so "{db}.{c}_head" would be the stored table.
 Status CheckTableNameCase(SqliteConnection& conn, const CollectionRef& ref) {
-  XRONOX_ASSIGN_OR_RETURN(Statement list, conn.Prepare(ListHeadTablesSql(), "list head tables"));
-  std::set<std::string> databases;
-  std::vector<std::string> collections;
-  while (true) {
-    XRONOX_ASSIGN_OR_RETURN(bool row, list.Step());
-    if (!row) break;
-    std::string table = list.ColumnText(0);
-    size_t dot = table.find('.');
-    if (dot == std::string::npos || dot == 0) continue;
-    std::string db = table.substr(0, dot);
-    if (db == ref.db) collections.push_back(CollectionOfHeadTable(db, table));
-    databases.insert(std::move(db));
+  XRONOX_ASSIGN_OR_RETURN(auto tables, HeadTablesByDatabase(conn));
+  std::vector<std::string> databases, collections;
+  for (const auto& [db, heads] : tables) databases.push_back(db);
+  auto own = tables.find(ref.db);
+  if (own != tables.end()) {
+    for (const std::string& head : own->second) {
+      collections.push_back(CollectionOfHeadTable(ref.db, head));
+    }
   }
-  return CheckNameCase(ref, {databases.begin(), databases.end()}, collections);
+  return CheckNameCase(ref, databases, collections);
 }
 
 }  // namespace
@@ -216,17 +227,10 @@ Result<bool> SqliteHotStore::CollectionExists(const CollectionRef& ref) {
 
 Result<std::vector<std::string>> SqliteHotStore::ListDatabases() {
   XRONOX_ASSIGN_OR_RETURN(SqlitePool::Lease conn, pool_.Acquire());
-  XRONOX_ASSIGN_OR_RETURN(Statement list, conn->Prepare(ListHeadTablesSql(), "list databases"));
-  std::set<std::string> names;
-  while (true) {
-    XRONOX_ASSIGN_OR_RETURN(bool row, list.Step());
-    if (!row) break;
-    // Head tables are named "{db}.{c}_head" and database names hold no '.'.
-    std::string table = list.ColumnText(0);
-    size_t dot = table.find('.');
-    if (dot != std::string::npos && dot > 0) names.insert(table.substr(0, dot));
-  }
-  return std::vector<std::string>(names.begin(), names.end());
+  XRONOX_ASSIGN_OR_RETURN(auto tables, HeadTablesByDatabase(*conn));
+  std::vector<std::string> names;
+  for (const auto& [db, heads] : tables) names.push_back(db);
+  return names;
 }
 
 Result<std::vector<std::string>> SqliteHotStore::ListCollections(const std::string& db) {
