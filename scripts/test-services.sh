@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The real services the tests run against (DESIGN.md section 9): FerretDB (MongoDB wire, on
+# The real services the tests run against (docs/architecture.md, "Test services"): FerretDB (MongoDB wire, on
 # SQLite) and Versity S3 Gateway (S3, POSIX backend), both built from the Go module proxy,
 # cached outside the repo, started on 127.0.0.1 only.
 #

@@ -4,7 +4,7 @@
 # tests of the real test services), then a bounded schemathesis run against the debug xronoxd
 # (scripts/api-fuzz.sh), then the same suites under ASan+UBSan, then the libFuzzer
 # targets of fuzz/ for 20 s each (scripts/fuzz.sh). The test services
-# (FerretDB for the MongoDB wire, versitygw for S3; DESIGN.md section 9) are built once and
+# (FerretDB for the MongoDB wire, versitygw for S3; docs/architecture.md) are built once and
 # cached by scripts/test-services.sh, started on 127.0.0.1 for this run and stopped at its end;
 # a service that does not start fails the run.
 set -euo pipefail

@@ -12,7 +12,7 @@
 
 namespace xronox {
 
-/// The four kinds of object-store bucket (DESIGN section 4).
+/// The four kinds of object-store bucket (docs/formats/storage-layout.md).
 enum class BucketKind { kRecords, kVersions, kContent, kBackups };
 
 inline constexpr BucketKind kAllBucketKinds[] = {BucketKind::kRecords, BucketKind::kVersions,

@@ -1,4 +1,4 @@
-// ValidateConfig's database checks: the matrix of DESIGN section 3, store references, names,
+// ValidateConfig's database checks: the matrix of docs/architecture.md, store references, names,
 // buckets and tenant isolation.
 #include <map>
 #include <optional>

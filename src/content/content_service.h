@@ -1,4 +1,4 @@
-// ContentService: content blobs of record properties over the engine (DESIGN section 7). A
+// ContentService: content blobs of record properties over the engine (docs/formats/content.md). A
 // blob is stored once per (record, property, SHA-256) under ContentKey; the record write that
 // points at it goes through the engine like any other write, so on runtime it is a version.
 // Thread-safety: safe from many threads; it keeps no state of its own beyond the engine.

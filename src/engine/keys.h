@@ -1,4 +1,4 @@
-// Object keys of the storage layout (DESIGN section 4; docs/formats/object-keys.md).
+// Object keys of the storage layout (docs/formats/storage-layout.md).
 // Thread-safety: pure functions.
 #pragma once
 

@@ -1,4 +1,4 @@
-// The write protocol (DESIGN section 5; docs/formats/write-protocol.md).
+// The write protocol (docs/formats/write-protocol.md).
 //
 // Runtime: the create-only write of versions/{c}/{id}/v{n}.json is the commit point and the
 // mutual exclusion: of two writers on base version n-1 only one creates the object. The

@@ -187,7 +187,8 @@ inline ObjectBackend S3Backend() {
   backend.time_slack_micros = 1'000'000;
   // versitygw answers "If-None-Match: *" with 412 when the object already exists, but checks
   // and writes without a lock: two concurrent PUTs of a new key can both get 200. AWS S3 makes
-  // the check atomic. The engine's claim path (DESIGN.md 5) is what keeps versions write-once.
+  // the check atomic. The engine's claim path (docs/formats/write-protocol.md) is what keeps
+  // versions write-once.
   backend.create_only_race_gap =
       "versitygw v1.7.0 does not make If-None-Match: * atomic against concurrent PUTs";
   // Its PUT of "f/k" races a DELETE of "f/k2" that prunes the then-empty folder "f": the PUT

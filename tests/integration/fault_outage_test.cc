@@ -1,4 +1,4 @@
-// A backend service stopped under load, then restarted (DESIGN.md section 5).
+// A backend service stopped under load, then restarted (docs/formats/write-protocol.md).
 //
 // xronoxd runs with --config on MongoDB + S3, one of which is a private instance of the test
 // service (scripts/test-services.sh start-one) so that killing it touches no other test. A
@@ -314,7 +314,7 @@ TEST_F(FaultOutageTest, S3StoppedThenRestarted) {
     for (const auto& [id, last] : LastAcked()) {
       Reply read = Send(*client_, "GET", RecordPath(id));
       if (!IsLarge(id)) {
-        // Inline records are served from the hot store alone (DESIGN.md section 6).
+        // Inline records are served from the hot store alone (docs/architecture.md, "Reads").
         ASSERT_EQ(read.status, 200) << id << " while S3 is down: " << read.raw;
         EXPECT_EQ(read.body["version"], last.version) << id;
         EXPECT_EQ(Sha256Hex(read.body["data"].dump()), last.hash) << id;

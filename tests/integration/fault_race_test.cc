@@ -1,4 +1,4 @@
-// Racing writer processes on MongoDB + S3 (DESIGN.md section 5, rule 1: no lost update).
+// Racing writer processes on MongoDB + S3 (docs/formats/write-protocol.md: no lost update).
 // Four xronox_crash_writer processes read a few shared runtime records and write on top of
 // what they read with an expected version (If-Match semantics) for a few seconds, while the
 // test verifies the store again and again (it may find writes in flight, never a problem).

@@ -1,4 +1,4 @@
-// Tamper detection on MongoDB + S3 (DESIGN.md section 5, rule 3: each version records the hash
+// Tamper detection on MongoDB + S3 (docs/formats/write-protocol.md: each version records the hash
 // of its payload and of the previous version, so verify detects any tampering).
 //
 // The test writes a few runtime versions through the public API, then alters the stored state

@@ -1,5 +1,5 @@
-// The storage layout of DESIGN section 4, proven through the public API on the real services:
-// a known workload under bucket strategies A, B and C (MongoDB + S3) and in minimal mode
+// The storage layout of docs/formats/storage-layout.md, proven through the public API on the real
+// services: a known workload under bucket strategies A, B and C (MongoDB + S3) and in minimal mode
 // (MongoDB only), then every object key and every MongoDB collection is listed and compared
 // with the exact expected set.
 //

@@ -1,7 +1,7 @@
-// Smoke tests of the real test services (DESIGN.md section 9) that scripts/test.sh starts:
-// an S3 server (versitygw) driven with our own SigV4 signer over plain HTTP, and a MongoDB
-// wire server (FerretDB) driven with libmongoc. They prove the services answer before any
-// store is built on them, and prove the signer against a real S3 server.
+// Smoke tests of the real test services (docs/architecture.md, "Test services") that
+// scripts/test.sh starts: an S3 server (versitygw) driven with our own SigV4 signer over plain
+// HTTP, and a MongoDB wire server (FerretDB) driven with libmongoc. They prove the services answer
+// before any store is built on them, and prove the signer against a real S3 server.
 //
 // Endpoints come from XRONOX_TEST_S3_* and XRONOX_TEST_MONGO_URI (scripts/test-services.sh
 // start writes them to an env file). Unset, the tests skip, unless XRONOX_REQUIRE_SERVICES=1

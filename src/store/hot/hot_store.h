@@ -1,7 +1,8 @@
 // HotStore: the contract every hot-store backend (SQLite, MongoDB, memory) implements.
 // Thread-safety: every implementation is safe to call from many threads at once.
 //
-// Per database (`db`) and collection `{c}` a backend keeps four stores (DESIGN section 4):
+// Per database (`db`) and collection `{c}` a backend keeps four stores
+// (docs/formats/storage-layout.md):
 //   {c}_head     one row per record: current state, pointers, indexed property values
 //   {c}_ver      one row per (record, version): the version index (runtime only)
 //   {c}_counter  named counters of the collection

@@ -156,8 +156,8 @@ Status S3ObjectStore::PutMultipart(const std::string& bucket, const std::string&
 // whether a concurrent writer can slip in between is not something to rely on; hence
 // CreateOnlyIsAtomic() is false.) Where the service refuses the header (501 NotImplemented),
 // this falls back like PutCreateOnlyByProbe: a HEAD, then an unconditional completion of the
-// still-open upload, which is NOT atomic; the engine's claim path (DESIGN.md 5) admits one
-// writer per immutable key before any object is written.
+// still-open upload, which is NOT atomic; the engine's claim path (docs/formats/write-protocol.md)
+// admits one writer per immutable key before any object is written.
 Status S3ObjectStore::CompleteCreateOnly(MultipartUpload& upload, const std::string& bucket,
                                          const std::string& key) {
   const std::string operation = "put " + bucket + "/" + key;

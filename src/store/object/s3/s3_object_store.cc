@@ -153,7 +153,7 @@ Status S3ObjectStore::PutSingle(const std::string& bucket, const std::string& ke
   Status status = ErrorOf(operation, response);
   if (status.code() == StatusCode::kAlreadyExists) {
     // A create-only PUT retried after a lost answer may meet its own first attempt; the
-    // engine's claim path (DESIGN.md 5) treats that like any lost race.
+    // engine's claim path (docs/formats/write-protocol.md) treats that like any lost race.
     return AlreadyExists(operation + ": object already exists (" + status.message() + ")");
   }
   return status;
@@ -161,8 +161,8 @@ Status S3ObjectStore::PutSingle(const std::string& bucket, const std::string& ke
 
 // Fallback for services that refuse "If-None-Match: *" on PUT. NOT atomic: two writers can
 // both see no object and both write, the later one winning. Version objects stay safe only
-// because the engine's claim path (a unique insert in the hot store, DESIGN.md 5) admits one
-// writer per version before any object is written.
+// because the engine's claim path (a unique insert in the hot store,
+// docs/formats/write-protocol.md) admits one writer per version before any object is written.
 Status S3ObjectStore::PutCreateOnlyByProbe(const std::string& bucket, const std::string& key,
                                            std::string_view bytes, const Headers& headers) {
   XRONOX_ASSIGN_OR_RETURN(std::optional<ObjectInfo> existing, Stat(bucket, key));
