@@ -95,6 +95,19 @@ class Engine {
   Result<WriteResult> WithRecord(const Binding& b, WriteResult result, bool raw_data);
   Result<WriteResult> WriteIdempotent(const Binding& b, const std::string& id,
                                       const WriteIntent& intent, const WriteOptions& options);
+  /// The idempotency claim of one write attempt (idempotency.cc).
+  struct IdempotencyClaim {
+    store::ClaimRow row;
+    std::string request;   ///< Hash of the request.
+    std::string write_id;  ///< The record written (an earlier attempt's, when taken over).
+    bool held = false;     ///< Whether `row` is inserted and owned by this attempt.
+  };
+  Result<std::optional<WriteResult>> SettleEarlierClaim(const Binding& b, IdempotencyClaim& claim,
+                                                        const store::ClaimRow& earlier,
+                                                        const WriteOptions& options);
+  Result<std::optional<WriteResult>> FinishedByEarlierAttempt(const Binding& b,
+                                                              IdempotencyClaim& claim,
+                                                              const WriteOptions& options);
   Result<WriteResult> WriteWithRetries(const Binding& b, const std::string& id,
                                        const WriteIntent& intent, const WriteOptions& options);
   Result<Plan> PlanWrite(const Binding& b, const std::string& id,

@@ -1,6 +1,9 @@
-// Idempotency keys: a claim "idem:{key}" in the collection's locks records the request's
-// hash while the write runs and its result once it succeeded. A retry with the same key and
-// body returns that result; with another body it is refused.
+// Idempotency keys: a claim in the collection's locks records the request's hash while the
+// write runs and its result once it succeeded. A retry with the same key and request returns
+// that result; with another request it is refused. Each actor (the API key's principal when
+// keys are on) has its own key space: "idk:{32 hex of sha256(actor)}:{key}". Claims of the
+// earlier shared key space ("idem:{key}") are still honoured, and moved into the writer's
+// space by the first retry that matches them (docs/formats/storage-layout.md).
 #include "common/hash.h"
 #include "common/ids.h"
 #include "engine/engine.h"
@@ -11,9 +14,9 @@ namespace xronox {
 namespace {
 
 // What makes two requests with one idempotency key the same request: the write itself and its
-// audit entry (actor, on-behalf-of, reason), so that a replay by another principal, or with
-// another reason, is refused (idempotency_mismatch) instead of answered with the first
-// caller's result while its own audit entry is dropped. The body is hashed from its text, not
+// audit entry (actor, on-behalf-of, reason), so that a replay with another reason or on behalf
+// of someone else is refused (idempotency_mismatch) instead of answered with the first
+// request's result while its own audit entry is dropped. The body is hashed from its text, not
 // copied into the request object.
 std::string RequestHash(const std::string& id, const WriteIntent& intent,
                         const WriteOptions& options) {
@@ -27,6 +30,29 @@ std::string RequestHash(const std::string& id, const WriteIntent& intent,
                   {"onBehalfOf", options.on_behalf_of},
                   {"reason", options.reason}};
   return Sha256Hex(request.dump() + "\n" + intent.body.dump());
+}
+
+// A hash keeps the claim key short whatever the actor (up to 1024 bytes); 128 bits of it keep
+// two actors' key spaces apart.
+std::string ClaimKey(const WriteOptions& options) {
+  return "idk:" + Sha256Hex(options.actor).substr(0, 32) + ":" + options.idempotency_key;
+}
+
+std::string LegacyClaimKey(const WriteOptions& options) {
+  return "idem:" + options.idempotency_key;
+}
+
+std::string PendingBody(const std::string& request, const std::string& id) {
+  return Json{{"request", request}, {"state", "pending"}, {"id", id}}.dump();
+}
+
+std::string DoneBody(const std::string& request, const WriteResult& result) {
+  return Json{{"request", request},
+              {"state", "done"},
+              {"id", result.id},
+              {"version", result.version},
+              {"created", result.created}}
+      .dump();
 }
 
 Result<WriteResult> ResultFromBody(const Json& body) {
@@ -59,66 +85,92 @@ Result<WriteResult> Engine::WriteIdempotent(const Binding& b, const std::string&
                                             const WriteIntent& intent,
                                             const WriteOptions& options) {
   const std::string request = RequestHash(id, intent, options);
-  store::ClaimRow claim{"idem:" + options.idempotency_key, RandomHex(8), clock_->NowMicros(),
-                        Json{{"request", request}, {"state", "pending"}, {"id", id}}.dump()};
-  std::string write_id = id;
-  Status inserted = b.hot->InsertClaim(b.ref, claim);
+  IdempotencyClaim claim{
+      {ClaimKey(options), RandomHex(8), clock_->NowMicros(), PendingBody(request, id)},
+      request,
+      id};
+  Status inserted = b.hot->InsertClaim(b.ref, claim.row);
+  std::optional<store::ClaimRow> earlier;
   if (inserted.code() == StatusCode::kAlreadyExists) {
-    XRONOX_ASSIGN_OR_RETURN(auto existing, b.hot->GetClaim(b.ref, claim.key));
-    if (!existing) return Conflict("idempotency key changed hands; retry").WithReason(kLostRace);
-    Json body = Json::parse(existing->body, nullptr, false);
-    if (!body.is_object()) return Corruption("idempotency record is malformed");
-    if (body.value("request", "") != request) {
-      return Conflict("idempotency key was used with a different request")
-          .WithReason("idempotency_mismatch");
-    }
-    if (body.value("state", "") == "done") {
-      XRONOX_ASSIGN_OR_RETURN(WriteResult done, ResultFromBody(body));
-      return WithRecord(b, std::move(done), options.raw_data);
-    }
-    bool stale = existing->at < clock_->NowMicros() - options_.claim_lease_seconds * 1'000'000;
-    if (!stale) {
-      return Conflict("a request with this idempotency key is in progress")
-          .WithReason("idempotency_in_progress");
-    }
-    // The earlier attempt died. Take its claim over and finish the same write.
-    write_id = body.value("id", id);
-    XRONOX_RETURN_IF_ERROR(b.hot->DeleteClaim(b.ref, claim.key, existing->owner));
-    claim.body = Json{{"request", request}, {"state", "pending"}, {"id", write_id}}.dump();
-    XRONOX_RETURN_IF_ERROR(b.hot->InsertClaim(b.ref, claim));
-    if (b.versioned) {
-      XRONOX_ASSIGN_OR_RETURN(auto head, b.hot->GetHead(b.ref, write_id));
-      if (head) {
-        XRONOX_ASSIGN_OR_RETURN(auto row, b.hot->GetVersion(b.ref, write_id, head->version));
-        if (row && row->idempotency_key == options.idempotency_key) {
-          WriteResult done{write_id, head->version, head->version == 0, std::nullopt};
-          claim.body = Json{{"request", request},
-                            {"state", "done"},
-                            {"id", done.id},
-                            {"version", done.version},
-                            {"created", done.created}}
-                           .dump();
-          XRONOX_RETURN_IF_ERROR(b.hot->UpdateClaim(b.ref, claim));
-          return WithRecord(b, std::move(done), options.raw_data);
-        }
-      }
-    }
+    XRONOX_ASSIGN_OR_RETURN(earlier, b.hot->GetClaim(b.ref, claim.row.key));
+    if (!earlier) return Conflict("idempotency key changed hands; retry").WithReason(kLostRace);
   } else {
     XRONOX_RETURN_IF_ERROR(inserted);
+    claim.held = true;
+    XRONOX_ASSIGN_OR_RETURN(earlier, b.hot->GetClaim(b.ref, LegacyClaimKey(options)));
   }
-  auto result = WriteWithRetries(b, write_id, intent, options);
+  if (earlier) {
+    auto settled = SettleEarlierClaim(b, claim, *earlier, options);
+    if (!settled.ok() && claim.held)
+      (void)b.hot->DeleteClaim(b.ref, claim.row.key, claim.row.owner);
+    XRONOX_RETURN_IF_ERROR(settled.status());
+    if (*settled) return WithRecord(b, std::move(**settled), options.raw_data);
+  }
+  auto result = WriteWithRetries(b, claim.write_id, intent, options);
   if (!result.ok()) {
-    XRONOX_RETURN_IF_ERROR(b.hot->DeleteClaim(b.ref, claim.key, claim.owner));
+    XRONOX_RETURN_IF_ERROR(b.hot->DeleteClaim(b.ref, claim.row.key, claim.row.owner));
     return result;
   }
-  claim.body = Json{{"request", request},
-                    {"state", "done"},
-                    {"id", result->id},
-                    {"version", result->version},
-                    {"created", result->created}}
-                   .dump();
-  XRONOX_RETURN_IF_ERROR(b.hot->UpdateClaim(b.ref, claim));
+  claim.row.body = DoneBody(request, *result);
+  XRONOX_RETURN_IF_ERROR(b.hot->UpdateClaim(b.ref, claim.row));
   return result;
+}
+
+// An earlier claim for the key: its result when it is done with the same request, a refusal
+// when it is another request or still running, and nothing (write on) when its writer died, in
+// which case `claim` is held and names the record that writer was writing.
+Result<std::optional<WriteResult>> Engine::SettleEarlierClaim(const Binding& b,
+                                                              IdempotencyClaim& claim,
+                                                              const store::ClaimRow& earlier,
+                                                              const WriteOptions& options) {
+  Json body = Json::parse(earlier.body, nullptr, false);
+  if (!body.is_object()) return Corruption("idempotency record is malformed");
+  if (body.value("request", "") != claim.request) {
+    return Conflict("idempotency key was used with a different request")
+        .WithReason("idempotency_mismatch");
+  }
+  if (body.value("state", "") == "done") {
+    XRONOX_ASSIGN_OR_RETURN(WriteResult done, ResultFromBody(body));
+    if (claim.held) {  // A claim of the shared key space moves into this actor's.
+      claim.row.body = earlier.body;
+      XRONOX_RETURN_IF_ERROR(b.hot->UpdateClaim(b.ref, claim.row));
+      XRONOX_RETURN_IF_ERROR(b.hot->DeleteClaim(b.ref, earlier.key, earlier.owner));
+    }
+    return std::optional<WriteResult>(std::move(done));
+  }
+  if (!LeaseExpired(earlier.at)) {
+    return Conflict("a request with this idempotency key is in progress")
+        .WithReason("idempotency_in_progress");
+  }
+  // The earlier attempt died. Take its claim over and finish the same write.
+  claim.write_id = body.value("id", claim.write_id);
+  claim.row.body = PendingBody(claim.request, claim.write_id);
+  XRONOX_RETURN_IF_ERROR(b.hot->DeleteClaim(b.ref, earlier.key, earlier.owner));
+  if (claim.held) {
+    XRONOX_RETURN_IF_ERROR(b.hot->UpdateClaim(b.ref, claim.row));
+  } else {
+    XRONOX_RETURN_IF_ERROR(b.hot->InsertClaim(b.ref, claim.row));
+    claim.held = true;
+  }
+  return FinishedByEarlierAttempt(b, claim, options);
+}
+
+// On runtime, the dead attempt may have committed its version before it could record the
+// result: the head's version row carries its key and actor. Record that result.
+Result<std::optional<WriteResult>> Engine::FinishedByEarlierAttempt(const Binding& b,
+                                                                    IdempotencyClaim& claim,
+                                                                    const WriteOptions& options) {
+  if (!b.versioned) return std::optional<WriteResult>();
+  XRONOX_ASSIGN_OR_RETURN(auto head, b.hot->GetHead(b.ref, claim.write_id));
+  if (!head) return std::optional<WriteResult>();
+  XRONOX_ASSIGN_OR_RETURN(auto row, b.hot->GetVersion(b.ref, claim.write_id, head->version));
+  if (!row || row->idempotency_key != options.idempotency_key || row->actor != options.actor) {
+    return std::optional<WriteResult>();
+  }
+  WriteResult done{claim.write_id, head->version, head->version == 0, std::nullopt};
+  claim.row.body = DoneBody(claim.request, done);
+  XRONOX_RETURN_IF_ERROR(b.hot->UpdateClaim(b.ref, claim.row));
+  return std::optional<WriteResult>(std::move(done));
 }
 
 }  // namespace xronox

@@ -184,10 +184,10 @@ TEST_F(ServerAuthTest, ThePrincipalIsTheActorAndTheActorHeaderIsOnBehalfOf) {
   EXPECT_EQ(no_reason.status, 400) << no_reason.raw;
 }
 
-// An idempotency key names one request of one principal: replayed by another principal, or with
-// another reason, it is refused instead of answering with the first caller's result (which
-// would drop the second caller's audit entry).
-TEST_F(ServerAuthTest, AnIdempotencyKeyReplayedByAnotherPrincipalOrReasonIsRefused) {
+// An idempotency key names one request of one principal: each API key's principal has its own
+// key space, so another principal's key never replays the first caller's result (which would
+// drop its own audit entry), and one principal replaying with another reason is refused.
+TEST_F(ServerAuthTest, IdempotencyKeysAreScopedByPrincipal) {
   const std::string path = "/v1/runtime/acme/orders/idem";
   auto headers = [](const Token& key, const std::string& reason) {
     return Bearer(key, {{"Idempotency-Key", "k-1"}, {"X-Xronox-Reason", reason}});
@@ -198,14 +198,17 @@ TEST_F(ServerAuthTest, AnIdempotencyKeyReplayedByAnotherPrincipalOrReasonIsRefus
   EXPECT_EQ(replay.status, 201) << replay.raw;
   EXPECT_EQ(replay.body["version"], 0);
   Reply other_principal = SendJson("PUT", path, {{"n", 1}}, headers(partner_, "first"));
-  EXPECT_EQ(other_principal.status, 409) << other_principal.raw;
-  EXPECT_EQ(other_principal.ErrorCode(), "idempotency_mismatch");
+  EXPECT_EQ(other_principal.status, 200) << other_principal.raw;
+  EXPECT_EQ(other_principal.body["version"], 1);
+  Reply other_replay = SendJson("PUT", path, {{"n", 1}}, headers(partner_, "first"));
+  EXPECT_EQ(other_replay.body["version"], 1) << other_replay.raw;
   Reply other_reason = SendJson("PUT", path, {{"n", 1}}, headers(acme_, "second"));
   EXPECT_EQ(other_reason.status, 409) << other_reason.raw;
   EXPECT_EQ(other_reason.ErrorCode(), "idempotency_mismatch");
   Reply history = Get(path + "/history", Bearer(acme_));
-  ASSERT_EQ(history.body["versions"].size(), 1u) << history.raw;
-  EXPECT_EQ(history.body["versions"][0]["actor"], "acme-service");
+  ASSERT_EQ(history.body["versions"].size(), 2u) << history.raw;
+  EXPECT_EQ(history.body["versions"][0]["actor"], "acme-partner");  // Newest first.
+  EXPECT_EQ(history.body["versions"][1]["actor"], "acme-service");
 }
 
 TEST_F(ServerAuthTest, MetricsNeedAnAdminScopeAndLogLinesNameThePrincipal) {
