@@ -110,11 +110,10 @@ std::vector<std::string_view> ListValues(const Head& head, std::string_view name
   return values;
 }
 
-bool HasField(const Head& head, std::string_view name) {
-  for (const Field& field : head.fields) {
-    if (EqualsIgnoringAsciiCase(field.name, name)) return true;
-  }
-  return false;
+size_t CountFields(const Head& head, std::string_view name) {
+  size_t count = 0;
+  for (const Field& field : head.fields) count += EqualsIgnoringAsciiCase(field.name, name);
+  return count;
 }
 
 std::optional<FramingError> CheckContentLength(const std::vector<std::string_view>& values) {
@@ -152,8 +151,12 @@ bool IsWriteWithBody(std::string_view method) {
 std::optional<FramingError> CheckRequestFraming(std::string_view text) {
   Head head;
   if (std::optional<FramingError> error = ParseHead(text, head)) return error;
+  // RFC 9112 section 3.2: an HTTP/1.1 request carries exactly one Host.
+  if (head.version == "HTTP/1.1" && CountFields(head, "Host") != 1) {
+    return Bad("exactly one Host header is required (RFC 9112 section 3.2)");
+  }
   std::vector<std::string_view> lengths = ListValues(head, "Content-Length");
-  bool chunked = HasField(head, "Transfer-Encoding");
+  bool chunked = CountFields(head, "Transfer-Encoding") > 0;
   if (chunked && !lengths.empty()) {
     return Bad("Content-Length and Transfer-Encoding must not both be sent");
   }

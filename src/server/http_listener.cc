@@ -270,9 +270,13 @@ void HttpListener::Impl::AdaptWithReader(const httplib::Request& in, httplib::Re
   }
   bool too_large = false;
   if (!ReadCapped(reader, options.max_body_bytes, &request.body, &too_large)) {
-    ToHttplib(ErrorResponse(LibraryError(too_large ? 413 : 400, options.max_body_bytes,
-                                         options.max_header_bytes)),
-              out);
+    // The body is unread past the failure (a bad chunk, a limit): what follows it on the
+    // connection must never run as a request of its own.
+    HttpResponse answer = ErrorResponse(
+        LibraryError(too_large ? 413 : 400, options.max_body_bytes, options.max_header_bytes));
+    answer.headers["Connection"] = "close";
+    CloseAfterResponse();
+    ToHttplib(answer, out);
     return;
   }
   ToHttplib(handler(request), out);

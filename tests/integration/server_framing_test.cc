@@ -95,6 +95,19 @@ TEST_F(ServerFramingTest, BadOrHugeLengthsAre400AtOnce) {
   }
 }
 
+// A chunk size past 64 bits fails the body read: the rest of the body must not run as a request.
+TEST_F(ServerFramingTest, ABadChunkIs400AndCloses) {
+  ExpectRefused(
+      "POST /v1/knowledge/_/facts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n10000000000000001\r\n{}\r\n0\r\n\r\n",
+      400, "bad_request");
+}
+
+TEST_F(ServerFramingTest, AnHttp11RequestWithoutHostIs400) {
+  ExpectRefused("GET /v1/health HTTP/1.1\r\n\r\n", 400, "bad_request");
+  ExpectRefused("GET /v1/health HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400, "bad_request");
+}
+
 TEST_F(ServerFramingTest, AWriteWithoutALengthIs411AtOnce) {
   for (const char* method : {"POST /v1/knowledge/_/facts", "PUT /v1/knowledge/_/facts/a",
                              "PATCH /v1/knowledge/_/facts/a"}) {

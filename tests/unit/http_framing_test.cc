@@ -3,14 +3,22 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <string>
 
 namespace xronox::server {
 namespace {
 
+// The head of `request_line` and `fields`; with a Host first unless `fields` name one, so that
+// each case tests its own rule.
 std::string HeadOf(const std::string& request_line, const std::string& fields) {
-  return request_line + "\r\n" + fields + "\r\n";
+  std::string lower = fields;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const bool has_host = lower.starts_with("host:") || lower.find("\nhost:") != std::string::npos;
+  return request_line + "\r\n" + (has_host ? "" : "Host: x\r\n") + fields + "\r\n";
 }
+
+std::string HeadWithoutHost(const std::string& request_line) { return request_line + "\r\n\r\n"; }
 
 // The status a head gets: 0 when it may be read.
 int StatusOf(const std::string& head) {
@@ -22,12 +30,21 @@ TEST(HttpFramingTest, OrdinaryRequestsPass) {
   EXPECT_EQ(StatusOf(HeadOf("GET /v1/health HTTP/1.1", "Host: x\r\n")), 0);
   EXPECT_EQ(StatusOf(HeadOf("GET / HTTP/1.1", "")), 0);
   EXPECT_EQ(StatusOf(HeadOf("PUT /a HTTP/1.1", "Host: x\r\nContent-Length: 12\r\n")), 0);
-  EXPECT_EQ(StatusOf(HeadOf("POST /a HTTP/1.1", "content-length:0\r\n")), 0);
-  EXPECT_EQ(StatusOf(HeadOf("PATCH /a HTTP/1.1", "Transfer-Encoding: chunked\r\n")), 0);
-  EXPECT_EQ(StatusOf(HeadOf("POST /a HTTP/1.1", "Transfer-Encoding:  Chunked \r\n")), 0);
+  EXPECT_EQ(StatusOf(HeadOf("POST /a HTTP/1.1", "host: x\r\ncontent-length:0\r\n")), 0);
+  EXPECT_EQ(StatusOf(HeadOf("PATCH /a HTTP/1.1", "Host: x\r\nTransfer-Encoding: chunked\r\n")), 0);
+  EXPECT_EQ(StatusOf(HeadOf("POST /a HTTP/1.1", "Host: x\r\nTransfer-Encoding:  Chunked \r\n")), 0);
   EXPECT_EQ(StatusOf(HeadOf("DELETE /a HTTP/1.1", "Host: x\r\n")), 0) << "no body, no length";
-  EXPECT_EQ(StatusOf(HeadOf("GET /a HTTP/1.1", "X-Tab: a\tb\r\nX-Empty:\r\n")), 0);
-  EXPECT_EQ(StatusOf(HeadOf("GET /a HTTP/1.1", "X-Utf8: \xc3\xa9t\xc3\xa9\r\n")), 0);
+  EXPECT_EQ(StatusOf(HeadOf("GET /a HTTP/1.1", "Host: x\r\nX-Tab: a\tb\r\nX-Empty:\r\n")), 0);
+  EXPECT_EQ(StatusOf(HeadOf("GET /a HTTP/1.1", "Host: x\r\nX-Utf8: \xc3\xa9t\xc3\xa9\r\n")), 0);
+}
+
+// RFC 9112 section 3.2: an HTTP/1.1 request without Host, or with two, is answered 400.
+TEST(HttpFramingTest, AnHttp11RequestNeedsExactlyOneHost) {
+  EXPECT_EQ(StatusOf(HeadWithoutHost("GET /v1/health HTTP/1.1")), 400);
+  EXPECT_EQ(StatusOf(HeadWithoutHost("GET /v1/health HTTP/1.0")), 0);
+  EXPECT_EQ(StatusOf(HeadOf("GET /v1/health HTTP/1.1", "Host: a\r\nHost: b\r\n")), 400);
+  EXPECT_EQ(StatusOf(HeadOf("GET /v1/health HTTP/1.1", "Host: a\r\nhost: a\r\n")), 400);
+  EXPECT_EQ(StatusOf(HeadOf("GET /v1/health HTTP/1.1", "HOST: a\r\n")), 0);
 }
 
 TEST(HttpFramingTest, ContentLengthMustBeOnePlainNumber) {
