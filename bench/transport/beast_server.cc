@@ -4,11 +4,10 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
-#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -69,21 +68,20 @@ class Session : public std::enable_shared_from_this<Session> {
   void ReadRequest() {
     parser_.emplace();
     parser_->body_limit(kBodyLimit);
-    http::async_read(socket_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                       self->OnRead(ec);
-                     });
+    http::async_read(
+        socket_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
   }
 
   void OnRead(beast::error_code ec) {
     if (ec == http::error::end_of_stream) return Close();
     if (ec == http::error::body_limit) {
-      return Write(MakeResponse(http::status::payload_too_large,
-                                R"({"error":"payload_too_large"})", 11, false));
+      return Write(MakeResponse(http::status::payload_too_large, R"({"error":"payload_too_large"})",
+                                11, false));
     }
     if (IsParseError(ec)) {
-      return Write(MakeResponse(http::status::bad_request, R"({"error":"bad_request"})", 11,
-                                false));
+      return Write(
+          MakeResponse(http::status::bad_request, R"({"error":"bad_request"})", 11, false));
     }
     if (ec) return Close();
     Write(Route(parser_->get()));
@@ -91,10 +89,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Write(Response res) {
     res_ = std::move(res);
-    http::async_write(socket_, res_, [self = shared_from_this()](beast::error_code ec,
-                                                                   std::size_t) {
-      self->OnWrite(ec);
-    });
+    http::async_write(
+        socket_, res_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnWrite(ec); });
   }
 
   void OnWrite(beast::error_code ec) {

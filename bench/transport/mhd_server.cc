@@ -22,9 +22,8 @@ struct Upload {
 };
 
 MHD_Result Answer(MHD_Connection* connection, unsigned status, const std::string& body) {
-  MHD_Response* response =
-      MHD_create_response_from_buffer(body.size(), const_cast<char*>(body.data()),
-                                      MHD_RESPMEM_MUST_COPY);
+  MHD_Response* response = MHD_create_response_from_buffer(
+      body.size(), const_cast<char*>(body.data()), MHD_RESPMEM_MUST_COPY);
   MHD_add_response_header(response, "Content-Type", "application/json");
   MHD_Result queued = MHD_queue_response(connection, status, response);
   MHD_destroy_response(response);

@@ -2,6 +2,7 @@
 // Thread-safety: immutable once built; shared by every Collection handle of the target.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "store/hot/hot_store.h"
@@ -16,8 +17,12 @@ struct Binding {
   DatabaseConfig database;                ///< Resolved: tenant substituted, buckets concrete.
   store::HotStore* hot = nullptr;         ///< Borrowed from the router, which outlives bindings.
   store::ObjectStore* objects = nullptr;  ///< Borrowed; null in hot-store-only mode.
-  store::CollectionRef ref;               ///< {dbName, collection}.
-  FolderPrefixes prefixes;                ///< Key prefixes of the object store.
+  /// In minimal mode, the database's own handle on its connection's pool, which `objects`
+  /// points at: owned by the bindings that use it, so that binding any number of names that do
+  /// not exist leaves nothing behind in the router.
+  std::shared_ptr<store::ObjectStore> own_objects;
+  store::CollectionRef ref;  ///< {dbName, collection}.
+  FolderPrefixes prefixes;   ///< Key prefixes of the object store.
   std::vector<std::string> indexed_props;
   bool versioned = false;    ///< Runtime: every write is a new immutable version.
   bool append_only = false;  ///< Logs: update and delete are refused.

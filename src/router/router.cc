@@ -166,37 +166,32 @@ Status Router::BindObjects(const DatabaseConfig& db, Binding* b) {
                         "' has no object store: configure one (s3Ref or folderRef); only a "
                         "MongoDB hot store can also keep the objects (minimal mode)");
   }
-  XRONOX_ASSIGN_OR_RETURN(b->objects, MinimalObjectsFor(db));
+  XRONOX_ASSIGN_OR_RETURN(b->own_objects, MinimalObjectsFor(db));
+  b->objects = b->own_objects.get();
   return Status::Ok();
 }
 
 // One pool per connection: the first database opens it (one round trip, under the router's
-// mutex, once per connection), the others share it.
-Result<store::ObjectStore*> Router::MinimalObjectsFor(const DatabaseConfig& db) {
-  const std::string connection = db.mongo_ref + "/";
+// mutex, once per connection); each binding gets its database's own handle on it (no I/O).
+Result<std::shared_ptr<store::ObjectStore>> Router::MinimalObjectsFor(const DatabaseConfig& db) {
   std::lock_guard<std::mutex> lock(mutex_);
-  auto own = minimal_metered_.find(connection + db.db_name);
-  if (own != minimal_metered_.end()) return own->second.get();
-  auto sibling = minimal_objects_.lower_bound(connection);
-  auto open = [&]() -> Result<std::unique_ptr<store::MongoObjectStore>> {
-    if (sibling != minimal_objects_.end() && sibling->first.starts_with(connection)) {
-      return sibling->second->ForDatabase(db.db_name);
-    }
+  auto pool = minimal_pools_.find(db.mongo_ref);
+  if (pool == minimal_pools_.end()) {
     const MongoConnection& mongo = config_.mongo_connections.at(db.mongo_ref);
-    XRONOX_ASSIGN_OR_RETURN(store::MongoOptions options, MongoOptionsFor(mongo));
-    return store::MongoObjectStore::Open(mongo.uri, options, db.db_name);
-  };
-  Result<std::unique_ptr<store::MongoObjectStore>> opened = open();
-  if (!opened.ok()) {
-    return InConnection(
-        "open objects of database '" + db.db_name + "' on mongo connection '" + db.mongo_ref + "'",
-        opened.status());
+    auto options = MongoOptionsFor(mongo);
+    auto opened = options.ok() ? store::MongoObjectStore::Open(mongo.uri, *options, db.db_name)
+                               : Result<std::unique_ptr<store::MongoObjectStore>>(options.status());
+    if (!opened.ok()) {
+      return InConnection("open objects of database '" + db.db_name + "' on mongo connection '" +
+                              db.mongo_ref + "'",
+                          opened.status());
+    }
+    pool = minimal_pools_.emplace(db.mongo_ref, std::move(opened).value()).first;
   }
-  store::MongoObjectStore& objects =
-      *(minimal_objects_[connection + db.db_name] = std::move(opened).value());
-  return (minimal_metered_[connection + db.db_name] = std::make_unique<store::MeteredObjectStore>(
-              objects, "mongo:" + db.mongo_ref, metrics_))
-      .get();
+  XRONOX_ASSIGN_OR_RETURN(std::unique_ptr<store::MongoObjectStore> own,
+                          pool->second->ForDatabase(db.db_name));
+  return std::shared_ptr<store::ObjectStore>(std::make_shared<store::MeteredObjectStore>(
+      std::move(own), "mongo:" + db.mongo_ref, metrics_));
 }
 
 Status Router::EnsureBuckets(const Binding& b) {

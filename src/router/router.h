@@ -68,7 +68,7 @@ class Router {
   // Point `b` at the database's object store: its S3 or folder connection, else (minimal mode)
   // the MongoDB object store of its hot-store database.
   Status BindObjects(const DatabaseConfig& db, Binding* b);
-  Result<store::ObjectStore*> MinimalObjectsFor(const DatabaseConfig& db);
+  Result<std::shared_ptr<store::ObjectStore>> MinimalObjectsFor(const DatabaseConfig& db);
   Status EnsureBuckets(const Binding& binding);
   // Register the kind's storage class (S3Connection::storage_classes) with the S3 store for the
   // keys under the kind's folder prefix in `bucket`.
@@ -82,10 +82,9 @@ class Router {
   std::map<std::string, std::unique_ptr<store::ObjectStore>> object_stores_;  // By connection.
   std::map<std::string, store::S3ObjectStore*> s3_stores_;  // Borrowed from object_stores_.
   std::mutex mutex_;                                        // Guards the caches below.
-  // Minimal mode, by "connection/dbName".
-  std::map<std::string, std::unique_ptr<store::MongoObjectStore>> minimal_objects_;
-  // The metered decorators of minimal_objects_ (same keys), which bindings point at.
-  std::map<std::string, std::unique_ptr<store::ObjectStore>> minimal_metered_;
+  // Minimal mode: by MongoDB connection, the object store that opened the connection's pool
+  // (for its first database); every database's handle shares that pool.
+  std::map<std::string, std::unique_ptr<store::MongoObjectStore>> minimal_pools_;
   // Bindings of collections known to exist (by TargetKey), and which of them PrepareWrite has
   // prepared. Only collections that exist are kept, so reads of any number of names that do
   // not exist leave nothing behind.

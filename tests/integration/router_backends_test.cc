@@ -216,6 +216,48 @@ TEST(RouterBackendsTest, MinimalModeBindsOneMongoObjectStorePerDatabase) {
   EXPECT_TRUE((*mongo)->DropPrefixedDatabases().ok());
 }
 
+// Minimal mode: binding a tenant that does not exist (any read does) leaves no handle in the
+// router, so reads of any number of names cannot grow it; a collection written to keeps one.
+TEST(RouterBackendsTest, MinimalModeKeepsNoHandleForTenantsThatDoNotExist) {
+  if (auto check = CheckServices({"XRONOX_TEST_MONGO_URI"}); check.missing) {
+    if (check.required) FAIL() << check.message;
+    GTEST_SKIP() << check.message;
+  }
+  const std::string uri = *EnvValue("XRONOX_TEST_MONGO_URI");
+  const std::string prefix = UniqueDatabasePrefix();
+  {
+    auto config = CreateMinimalConfig(uri);
+    ASSERT_TRUE(config.ok()) << config.status().ToString();
+    config->runtime_tenant_template->db_name = prefix + "runtime_{tenant}";
+    auto router = OpenRouter(config);
+    ASSERT_NE(router, nullptr);
+    std::vector<std::weak_ptr<store::ObjectStore>> ghosts;
+    for (int i = 0; i < 200; ++i) {
+      auto ghost = router->Bind(RuntimeTarget("ghost" + std::to_string(i)));
+      ASSERT_TRUE(ghost.ok()) << ghost.status().ToString();
+      ASSERT_NE((*ghost)->own_objects, nullptr);
+      ghosts.push_back((*ghost)->own_objects);
+      auto exists = router->Exists(*ghost);
+      ASSERT_TRUE(exists.ok() && !*exists) << exists.status().ToString();
+    }
+    for (const auto& ghost : ghosts) EXPECT_TRUE(ghost.expired()) << "the router kept a handle";
+    auto acme = router->Bind(RuntimeTarget("acme"));
+    ASSERT_TRUE(acme.ok()) << acme.status().ToString();
+    ASSERT_TRUE(router->PrepareWrite(*acme).ok());
+    std::weak_ptr<store::ObjectStore> kept = (*acme)->own_objects;
+    acme->reset();
+    EXPECT_FALSE(kept.expired()) << "a collection that exists keeps its binding";
+    auto again = router->Bind(RuntimeTarget("acme"));
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ((*again)->own_objects, kept.lock());
+  }
+  store::MongoOptions options;
+  options.database_prefix = prefix;
+  auto mongo = store::MongoHotStore::Open(uri, options);
+  ASSERT_TRUE(mongo.ok()) << mongo.status().ToString();
+  EXPECT_TRUE((*mongo)->DropPrefixedDatabases().ok());
+}
+
 TEST(RouterBackendsTest, SqliteDatabaseWithoutObjectStoreIsRefused) {
   TempDir dir;
   DatabaseConfig knowledge;
