@@ -4,6 +4,7 @@
 
 #include <array>
 #include <atomic>
+#include <cstdlib>
 #include <new>
 
 namespace xronox {
@@ -24,16 +25,30 @@ void* MapBlock(size_t bytes) {
   return block == MAP_FAILED ? nullptr : block;
 }
 
-// The new-handler: operator new calls it after a failed allocation and retries when it returns.
-void OnAllocationFailure() {
+// Unmaps one reserve block; false when every block is spent.
+bool SpendBlock() {
   for (size_t i = 0; i < block_count.load(); ++i) {
     void* block = blocks[i].exchange(nullptr);
     if (block == nullptr) continue;
     munmap(block, block_size.load());
     is_short.store(true);
-    return;
+    return true;
   }
-  throw std::bad_alloc();
+  return false;
+}
+
+// The new-handler: operator new calls it after a failed allocation and retries when it returns.
+void OnAllocationFailure() {
+  if (!SpendBlock()) throw std::bad_alloc();
+}
+
+// Calls `allocate` until it succeeds or no reserve block is left to spend.
+template <typename Allocate>
+void* AllocateWithReserve(size_t bytes, Allocate allocate) {
+  while (true) {
+    void* memory = allocate();
+    if (memory != nullptr || bytes == 0 || !SpendBlock()) return memory;
+  }
 }
 
 }  // namespace
@@ -70,6 +85,22 @@ bool RearmMemoryReserve() {
     if (blocks[i].load() == nullptr) is_short.store(true);
   }
   return !MemoryIsShort();
+}
+
+void* ReserveMalloc(size_t bytes) {
+  return AllocateWithReserve(bytes, [&] { return std::malloc(bytes); });
+}
+
+void* ReserveCalloc(size_t count, size_t bytes) {
+  return AllocateWithReserve(count * bytes, [&] { return std::calloc(count, bytes); });
+}
+
+void* ReserveRealloc(void* memory, size_t bytes) {
+  return AllocateWithReserve(bytes, [&] { return std::realloc(memory, bytes); });
+}
+
+void* ReserveAlignedAlloc(size_t alignment, size_t bytes) {
+  return AllocateWithReserve(bytes, [&] { return std::aligned_alloc(alignment, bytes); });
 }
 
 Status CheckMemory() {

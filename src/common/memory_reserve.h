@@ -31,4 +31,13 @@ bool RearmMemoryReserve();
 /// ResourceExhausted (reason "out_of_memory") while memory is short; Ok otherwise.
 Status CheckMemory();
 
+/// malloc, calloc, realloc and aligned_alloc that, when an allocation fails, spend a reserve
+/// block and retry, as the new-handler does for operator new: for C libraries that end the
+/// process when an allocation fails (libbson, under the MongoDB client). Null only once every
+/// block is spent; without an installed reserve they are the C library's.
+void* ReserveMalloc(size_t bytes);
+void* ReserveCalloc(size_t count, size_t bytes);
+void* ReserveRealloc(void* memory, size_t bytes);
+void* ReserveAlignedAlloc(size_t alignment, size_t bytes);
+
 }  // namespace xronox

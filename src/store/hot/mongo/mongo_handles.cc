@@ -1,6 +1,9 @@
 #include "store/hot/mongo/mongo_handles.h"
 
+#include <cstdlib>
 #include <string_view>
+
+#include "common/memory_reserve.h"
 
 namespace xronox::store {
 
@@ -29,6 +32,12 @@ MongoRuntime& MongoRuntime::Get() {
 }
 
 MongoRuntime::MongoRuntime() {
+  // libbson (and libmongoc through it) ends the process when an allocation fails; allocating
+  // through the memory reserve gives such a failure the reserve's address space first, so that
+  // it fails one request (503) instead (common/memory_reserve.h). Set before anything allocates.
+  static const bson_mem_vtable_t kReserveBacked = {
+      &ReserveMalloc, &ReserveCalloc, &ReserveRealloc, &std::free, &ReserveAlignedAlloc, {}};
+  bson_mem_set_vtable(&kReserveBacked);
   // Before mongoc_init, which logs the counters warning.
   mongoc_log_set_handler(LogHandler, nullptr);
   mongoc_init();
