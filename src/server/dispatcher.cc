@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <exception>
 
+#include "common/decimal.h"
 #include "common/ids.h"
 #include "common/memory_reserve.h"
 #include "server/codec.h"
@@ -66,12 +66,9 @@ Status CheckVersionedOnly(const Route& route, const QueryParams& query, Database
 }
 
 bool ExceedsLimit(const std::string& content_length, size_t limit) {
-  if (content_length.empty()) return false;
-  uint64_t length = 0;
-  auto [end, error] =
-      std::from_chars(content_length.data(), content_length.data() + content_length.size(), length);
-  // An unparseable length was already refused by the HTTP layer; too big to parse is too big.
-  return error == std::errc::result_out_of_range || (error == std::errc() && length > limit);
+  // The HTTP layer refused every length that is not 1-19 digits (http_framing.h).
+  std::optional<int64_t> length = ParseNonNegativeDecimal(content_length);
+  return length && static_cast<uint64_t>(*length) > limit;
 }
 
 // The client's X-Request-Id when it is a safe token (1-128 of [A-Za-z0-9._:-]), else a fresh

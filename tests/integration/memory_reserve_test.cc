@@ -10,8 +10,8 @@
 #include <cstdlib>
 #include <new>
 
-#include "store/hot/mongo/mongo_handles.h"
 #include "integration/content_stream_support.h"
+#include "store/hot/mongo/mongo_handles.h"
 
 namespace xronox::testing {
 namespace {
