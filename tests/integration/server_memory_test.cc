@@ -163,7 +163,46 @@ class ServerMemoryServicesTest : public ServerMemoryTest {
   std::string config_;
 };
 
+// And in minimal mode: MongoDB alone, the objects as documents beside the records.
+class ServerMemoryMinimalTest : public ServerMemoryTest {
+ protected:
+  void SetUp() override {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    GTEST_SKIP() << "memory bounds are measured without sanitizers";
+#endif
+    if (auto check = CheckServices({"XRONOX_TEST_MONGO_URI"}); check.missing) {
+      if (check.required) FAIL() << check.message;
+      GTEST_SKIP() << check.message;
+    }
+    prefix_ = UniqueDatabasePrefix();
+    Json mongo = {{"uri", *EnvValue("XRONOX_TEST_MONGO_URI")}};
+    Json config = {
+        {"connections", {{"mongo", {{"main", mongo}}}}},
+        {"databases",
+         {{"knowledge", {{"type", "generic"}, {"mongoRef", "main"}, {"dbName", prefix_ + "kn"}}},
+          {"runtime",
+           {{"tenantTemplate", {{"mongoRef", "main"}, {"dbName", prefix_ + "rt_{tenant}"}}}}}}}};
+    config_ = dir_.path() + "/minimal.json";
+    std::ofstream(config_) << config.dump(2);
+    ServerMemoryTest::SetUp();
+  }
+  void TearDown() override {
+    ServerMemoryTest::TearDown();
+    if (prefix_.empty()) return;
+    store::MongoOptions options;
+    options.database_prefix = prefix_;
+    auto hot = store::MongoHotStore::Open(*EnvValue("XRONOX_TEST_MONGO_URI"), options);
+    if (hot.ok()) EXPECT_TRUE((*hot)->DropPrefixedDatabases().ok());
+  }
+  std::vector<std::string> StoreFlags() override { return {"--config", config_}; }
+
+  std::string prefix_;
+  std::string config_;
+};
+
 TEST_F(ServerMemoryServicesTest, EachRequestsPeakIsBoundedByItsSize) { CheckEachCase("mongo_s3"); }
+
+TEST_F(ServerMemoryMinimalTest, EachRequestsPeakIsBoundedByItsSize) { CheckEachCase("mongo_only"); }
 
 TEST_F(ServerMemoryTest, EachRequestsPeakIsBoundedByItsSize) { CheckEachCase("embedded"); }
 
