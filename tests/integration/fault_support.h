@@ -13,6 +13,7 @@
 
 #include "integration/test_support.h"
 #include "store/hot/mongo/mongo_hot_store.h"
+#include "store/object/s3/s3_transport.h"
 #include "support/test_services.h"
 #include "xronox/xronox.h"
 
@@ -209,6 +210,26 @@ class ServiceStore {
   Result<std::unique_ptr<Xronox>> Open() const {
     XRONOX_ASSIGN_OR_RETURN(Config config, ParseConfigJson(ConfigJson().dump()));
     return Xronox::Open(config);
+  }
+
+  /// The MongoDB databases under this store's prefix.
+  Result<std::vector<std::string>> Databases() const {
+    store::MongoOptions mongo;
+    mongo.database_prefix = prefix_;
+    XRONOX_ASSIGN_OR_RETURN(auto hot, store::MongoHotStore::Open(options_.mongo_uri, mongo));
+    return hot->ListDatabases();
+  }
+
+  /// Whether `bucket` exists on the S3 service (a listing of it, answered NoSuchBucket if not).
+  Result<bool> BucketExists(const std::string& bucket) const {
+    XRONOX_ASSIGN_OR_RETURN(auto transport, store::s3::S3Transport::Open(options_.s3));
+    store::s3::S3Request request{"GET", bucket, "", {{"list-type", "2"}, {"max-keys", "1"}},
+                                 {},    ""};
+    XRONOX_ASSIGN_OR_RETURN(store::s3::S3Response response,
+                            transport->Send(request, "list " + bucket));
+    if (response.s3_code == "NoSuchBucket") return false;
+    if (!response.Succeeded()) return store::s3::ErrorStatusOf("list " + bucket, response);
+    return true;
   }
 
   /// Drop the MongoDB databases under this store's prefix and delete its buckets; tries both
