@@ -191,6 +191,11 @@ class ConfigBuilder {
 /// Check a config against the database matrix and references; one error lists every problem.
 Status ValidateConfig(const Config& config);
 
+/// One line per setting of `config` that is valid but not acted on yet (analyticsDbName,
+/// captureDeliveries, s3Offload), naming its field: xronoxd logs each as a warning at start-up
+/// and the CLI prints each on stderr. Empty when every setting is acted on.
+std::vector<std::string> ConfigFieldsNotActedOn(const Config& config);
+
 /// Embedded default: SQLite file and local folder under `base_path`; all six database types
 /// enabled; runtime accepts any valid tenant id.
 Result<Config> CreateEmbeddedConfig(const std::string& base_path);

@@ -115,6 +115,9 @@ struct WriteResult {
   std::string id;
   int64_t version = 0;
   bool created = false;  ///< True when this write created the record.
+  /// True when a put or update left the data as it was (JSON value equality: key order aside,
+  /// numbers by value): no version was made and `version` is the current one.
+  bool unchanged = false;
   /// The record as this write left it. On an idempotent replay of a non-versioned write it
   /// is absent when the record has changed since.
   std::optional<Record> record;

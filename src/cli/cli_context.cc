@@ -11,6 +11,9 @@ Result<std::unique_ptr<Xronox>> OpenStore(const StoreOptions& options) {
   Result<Config> config = options.data_dir.empty() ? LoadConfigFile(options.config_file)
                                                    : CreateEmbeddedConfig(options.data_dir);
   if (!config.ok()) return config.status();
+  for (const std::string& warning : ConfigFieldsNotActedOn(*config)) {
+    std::cerr << "warning: configuration: " << warning << "\n";
+  }
   return Xronox::Open(*config);
 }
 

@@ -11,6 +11,10 @@ int main(int argc, char** argv) {
   app.add_option("--data", store.data_dir,
                  "Embedded store directory (as served by xronoxd --data)");
   app.add_option("--config", store.config_file, "Config file (JSON) of any configured store");
+  // --data and --config may also follow the subcommand (`xronox verify --data DIR`): an option
+  // a subcommand does not know is passed up to the command before it. Set before the
+  // subcommands are added, which inherit it.
+  app.fallthrough();
   int exit_code = 0;
   AddRecordCommands(app, store, exit_code);
   AddHistoryCommands(app, store, exit_code);

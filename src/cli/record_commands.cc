@@ -71,11 +71,9 @@ int RunPut(const StoreOptions& store, const PutArgs& args) {
   auto written = args.merge ? collection->Update(args.target.id, *body, options)
                             : collection->Put(args.target.id, *body, options);
   if (!written.ok()) return Fail(written.status());
-  std::cout << Json{{"id", written->id},
-                    {"version", written->version},
-                    {"created", written->created}}
-                   .dump()
-            << "\n";
+  Json answer = {{"id", written->id}, {"version", written->version}, {"created", written->created}};
+  if (written->unchanged) answer["unchanged"] = true;  // No version was made.
+  std::cout << answer.dump() << "\n";
   return 0;
 }
 

@@ -189,6 +189,22 @@ void ValidateEngine(const EngineOptions& engine, Problems* problems) {
 
 }  // namespace
 
+std::vector<DatabaseRef> ListDatabaseRefs(const Config& config) {
+  std::vector<DatabaseRef> refs;
+  size_t runtime_index = 0;
+  for (const DatabaseConfig& db : config.databases) {
+    std::string path = std::string("databases.") + DatabaseTypeName(db.type);
+    if (db.type == DatabaseType::kRuntime) {
+      path = IndexPath(path + ".tenantDatabases", runtime_index++);
+    }
+    refs.push_back({&db, path, false});
+  }
+  if (config.runtime_tenant_template) {
+    refs.push_back({&*config.runtime_tenant_template, "databases.runtime.tenantTemplate", true});
+  }
+  return refs;
+}
+
 void ValidateConnections(const Config& config, Problems* problems) {
   ForEachConnection("mongo", config.mongo_connections, CheckMongo, problems);
   ForEachConnection("s3", config.s3_connections, CheckS3, problems);

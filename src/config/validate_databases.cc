@@ -12,34 +12,11 @@ namespace xronox::config_internal {
 
 namespace {
 
-// One database to check, with the field path its problems are reported under.
-struct DatabaseRef {
-  const DatabaseConfig* db;
-  std::string path;
-  bool is_template;
-};
-
 bool HasPlaceholder(const std::string& text) {
   return text.find(kTenantPlaceholder) != std::string::npos;
 }
 
 std::string Quote(const std::string& text) { return "'" + text + "'"; }
-
-std::vector<DatabaseRef> ListDatabases(const Config& config) {
-  std::vector<DatabaseRef> refs;
-  size_t runtime_index = 0;
-  for (const DatabaseConfig& db : config.databases) {
-    std::string path = std::string("databases.") + DatabaseTypeName(db.type);
-    if (db.type == DatabaseType::kRuntime) {
-      path = IndexPath(path + ".tenantDatabases", runtime_index++);
-    }
-    refs.push_back({&db, path, false});
-  }
-  if (config.runtime_tenant_template) {
-    refs.push_back({&*config.runtime_tenant_template, "databases.runtime.tenantTemplate", true});
-  }
-  return refs;
-}
 
 void CheckTenantId(const std::string& path, const std::string& tenant_id, Problems* problems) {
   if (HasPlaceholder(tenant_id)) {
@@ -347,7 +324,7 @@ void CheckSharedBuckets(const Config& config, const std::vector<DatabaseRef>& re
 }  // namespace
 
 void ValidateDatabases(const Config& config, Problems* problems) {
-  const std::vector<DatabaseRef> refs = ListDatabases(config);
+  const std::vector<DatabaseRef> refs = ListDatabaseRefs(config);
   for (const DatabaseRef& ref : refs) {
     CheckTier(ref, problems);
     CheckTypeFields(ref, problems);

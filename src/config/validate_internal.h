@@ -2,6 +2,9 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "config/problems.h"
 #include "xronox/config.h"
 
@@ -9,6 +12,17 @@ namespace xronox::config_internal {
 
 /// Tenant id substituted for "{tenant}" when checking a template's names.
 inline constexpr char kSampleTenant[] = "tenant1";
+
+/// One database of a config, with the field path its problems are reported under
+/// ("databases.knowledge", "databases.runtime.tenantDatabases[0]", ...).
+struct DatabaseRef {
+  const DatabaseConfig* db;
+  std::string path;
+  bool is_template;  ///< The runtime tenant template (listed last).
+};
+
+/// Every database of `config`, the tenant template last.
+std::vector<DatabaseRef> ListDatabaseRefs(const Config& config);
 
 /// Connection names, URIs, endpoints, paths, default buckets and folder prefixes.
 void ValidateConnections(const Config& config, Problems* problems);

@@ -34,23 +34,6 @@ std::string PrefixText(const std::string& prefix) {
   return prefix.empty() ? "no folder prefix" : "folder prefix '" + prefix + "'";
 }
 
-// Every database with the field path its problems are reported under (template last).
-std::vector<std::pair<const DatabaseConfig*, std::string>> DatabasePaths(const Config& config) {
-  std::vector<std::pair<const DatabaseConfig*, std::string>> out;
-  size_t runtime_index = 0;
-  for (const DatabaseConfig& db : config.databases) {
-    std::string path = std::string("databases.") + DatabaseTypeName(db.type);
-    if (db.type == DatabaseType::kRuntime) {
-      path = IndexPath(path + ".tenantDatabases", runtime_index++);
-    }
-    out.emplace_back(&db, std::move(path));
-  }
-  if (config.runtime_tenant_template) {
-    out.emplace_back(&*config.runtime_tenant_template, "databases.runtime.tenantTemplate");
-  }
-  return out;
-}
-
 bool HasAnyClass(const StorageClasses& classes) {
   for (BucketKind kind : kAllBucketKinds) {
     if (!StorageClassOf(classes, kind).empty()) return true;
@@ -79,7 +62,7 @@ std::string ClashText(const KindUse& mine, const KindUse& theirs, const std::str
 }  // namespace
 
 void ValidateStorageClasses(const Config& config, Problems* problems) {
-  for (const auto& [db, path] : DatabasePaths(config)) {
+  for (const auto& [db, path, is_template] : ListDatabaseRefs(config)) {
     auto connection = config.s3_connections.find(db->s3_ref);
     if (db->s3_ref.empty() || connection == config.s3_connections.end()) continue;
     const S3Connection& s3 = connection->second;

@@ -23,6 +23,9 @@ struct Engine::Plan {
   std::string data_text;  ///< DumpJson(*data) ("null" when deleted), made once per plan.
   const Json& Data() const { return *data; }
   bool deleted = false;
+  /// A put or merge whose data equals the head's: nothing to commit; the plan describes the
+  /// head as it is (its version, times and audit entry).
+  bool unchanged = false;
   std::vector<std::string> changed_fields;
   TimestampMicros at = 0;
   TimestampMicros created_at = 0;

@@ -47,18 +47,20 @@ std::string PendingBody(const std::string& request, const std::string& id) {
 }
 
 std::string DoneBody(const std::string& request, const WriteResult& result) {
-  return Json{{"request", request},
-              {"state", "done"},
-              {"id", result.id},
-              {"version", result.version},
-              {"created", result.created}}
-      .dump();
+  Json body = {{"request", request},
+               {"state", "done"},
+               {"id", result.id},
+               {"version", result.version},
+               {"created", result.created}};
+  if (result.unchanged) body["unchanged"] = true;
+  return body.dump();
 }
 
 Result<WriteResult> ResultFromBody(const Json& body) {
   try {
     return WriteResult{body.at("id").get<std::string>(), body.at("version").get<int64_t>(),
-                       body.at("created").get<bool>(), std::nullopt};
+                       body.at("created").get<bool>(), body.value("unchanged", false),
+                       std::nullopt};
   } catch (const Json::exception& e) {
     return Corruption(std::string("idempotency record is malformed: ") + e.what());
   }
@@ -167,7 +169,7 @@ Result<std::optional<WriteResult>> Engine::FinishedByEarlierAttempt(const Bindin
   if (!row || row->idempotency_key != options.idempotency_key || row->actor != options.actor) {
     return std::optional<WriteResult>();
   }
-  WriteResult done{claim.write_id, head->version, head->version == 0, std::nullopt};
+  WriteResult done{claim.write_id, head->version, head->version == 0, false, std::nullopt};
   claim.row.body = DoneBody(claim.request, done);
   XRONOX_RETURN_IF_ERROR(b.hot->UpdateClaim(b.ref, claim.row));
   return std::optional<WriteResult>(std::move(done));

@@ -74,7 +74,9 @@ WriteResult ResultOf(const Engine::Plan& plan, bool raw_data) {
                 plan.actor,
                 plan.reason,
                 plan.on_behalf_of};
-  return WriteResult{plan.id, plan.version, plan.op == Operation::kCreate, std::move(record)};
+  WriteResult result{plan.id, plan.version, plan.op == Operation::kCreate, plan.unchanged,
+                     std::move(record)};
+  return result;
 }
 
 }  // namespace
@@ -140,6 +142,7 @@ Result<WriteResult> Engine::WriteWithRetries(const Binding& b, const std::string
     Result<Plan> planned = PlanWrite(b, id, head, intent, options);
     if (!planned.ok() && IsLostRace(planned.status())) continue;
     XRONOX_ASSIGN_OR_RETURN(Plan plan, std::move(planned));
+    if (plan.unchanged) return ResultOf(plan, options.raw_data);
     Status committed = b.versioned ? CommitVersioned(b, head, plan) : CommitPlain(b, head, plan);
     if (committed.ok()) return ResultOf(plan, options.raw_data);
     if (!IsLostRace(committed)) return committed;

@@ -92,6 +92,30 @@ Status CheckContentReferences(const Json& before, const Json& after) {
   return Status::Ok();
 }
 
+// A put or merge into a live record whose result equals its data (JSON value equality: key
+// order aside, numbers by value) changes nothing.
+bool IsNoOp(const std::optional<store::HeadRow>& head, const WriteIntent& intent,
+            const Json& before, const Json& after) {
+  bool rewrites =
+      intent.kind == WriteIntent::Kind::kPut || intent.kind == WriteIntent::Kind::kMerge;
+  return rewrites && head && !head->deleted && before == after;
+}
+
+// The plan of a no-op: the head as it stands, with its stored data.
+Result<Engine::Plan> UnchangedPlan(Engine::Plan plan, const store::HeadRow& head, Json stored) {
+  plan.unchanged = true;
+  plan.data = ShareJson(std::move(stored));
+  plan.version = head.version;
+  plan.op = Operation::kUpdate;
+  plan.at = head.updated_at;
+  plan.created_at = head.created_at;
+  plan.actor = head.actor;
+  plan.reason = head.reason;
+  plan.on_behalf_of = head.on_behalf_of;
+  XRONOX_ASSIGN_OR_RETURN(plan.data_text, DumpJson(plan.Data()));
+  return plan;
+}
+
 }  // namespace
 
 Status CheckWriteAllowed(const Binding& b, const WriteIntent& intent, const WriteOptions& options) {
@@ -177,6 +201,9 @@ Result<Engine::Plan> Engine::PlanWrite(const Binding& b, const std::string& id,
       plan.data = ShareJson(std::move(old.data));
       break;
     }
+  }
+  if (IsNoOp(head, intent, before, plan.Data())) {
+    return UnchangedPlan(std::move(plan), *head, std::move(before));
   }
   TimestampMicros now = clock_->NowMicros();
   plan.at = head ? std::max(now, head->updated_at + 1) : now;

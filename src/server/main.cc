@@ -176,6 +176,9 @@ int Run(const Flags& flags) {
   if (!listen.ok()) return fail(2, listen.status().message());
   Result<xronox::Config> config = LoadConfig(flags);
   if (!config.ok()) return fail(1, "cannot load configuration: " + config.status().ToString());
+  for (const std::string& warning : xronox::ConfigFieldsNotActedOn(*config)) {
+    log.Event("warn", "configuration: " + warning);
+  }
   Result<std::vector<xronox::ApiKey>> keys = LoadApiKeys(flags, *config);
   if (!keys.ok()) return fail(2, keys.status().message());
   // Without API keys the server checks no credentials, so only the local machine may reach it

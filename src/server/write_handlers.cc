@@ -10,10 +10,19 @@ namespace {
 
 // Answers with the record as the write left it (absent only on the replay of an idempotent
 // non-versioned write whose record has changed since: then with the id and version).
+// A write that changed nothing answers 200 with "unchanged": true first in the body.
 HttpResponse WrittenResponse(RecordCall& call, const WriteResult& result, int status) {
-  HttpResponse response =
-      result.record ? RecordResponse(status, *result.record)
-                    : JsonResponse(status, Json{{"id", result.id}, {"version", result.version}});
+  HttpResponse response;
+  if (result.unchanged) {
+    status = 200;
+    std::string text = result.record ? RecordToJsonText(*result.record)
+                                     : Json{{"id", result.id}, {"version", result.version}}.dump();
+    response = JsonTextResponse(status, "{\"unchanged\":true," + text.substr(1));
+  } else {
+    response = result.record
+                   ? RecordResponse(status, *result.record)
+                   : JsonResponse(status, Json{{"id", result.id}, {"version", result.version}});
+  }
   response.headers["ETag"] = ETagFor(result.version);
   if (status == 201) response.headers["Location"] = RecordPath(call.route, result.id);
   return response;

@@ -155,8 +155,10 @@ TEST_P(ClaimedCommitTest, RacingWritersGetOneWinnerPerVersion) {
       for (int round = 0; round < kRounds; ++round) {
         auto head = engine_.Get(b_, "hot", {});
         if (!head.ok()) continue;
-        auto result = engine_.Write(b_, "hot", MakeIntent(Kind::kMerge, {{"by", t}}),
-                                    Expecting(head->version));
+        // Each write changes the record (a no-op would make no version).
+        auto result =
+            engine_.Write(b_, "hot", MakeIntent(Kind::kMerge, {{"by", t}, {"round", round}}),
+                          Expecting(head->version));
         if (result.ok()) {
           ++wins;
         } else {

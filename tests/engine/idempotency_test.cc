@@ -48,11 +48,11 @@ class IdempotencyTest : public EngineTest {
 TEST_P(IdempotencyTest, EachActorHasItsOwnKeySpace) {
   auto first = Put("k", {{"n", 1}}, By("svc-a"));
   ASSERT_TRUE(first.ok()) << first.status().ToString();
-  auto other_actor = Put("k", {{"n", 1}}, By("svc-b"));
+  auto other_actor = Put("k", {{"n", 2}}, By("svc-b"));
   ASSERT_TRUE(other_actor.ok()) << other_actor.status().ToString();
-  EXPECT_EQ(other_actor->version, 1);  // Its own request, not svc-a's replayed.
+  EXPECT_EQ(other_actor->version, 1);  // Its own request, not refused as svc-a's key.
   EXPECT_EQ(Put("k", {{"n", 1}}, By("svc-a"))->version, 0);
-  EXPECT_EQ(Put("k", {{"n", 1}}, By("svc-b"))->version, 1);
+  EXPECT_EQ(Put("k", {{"n", 2}}, By("svc-b"))->version, 1);
   auto versions = Versions();
   ASSERT_EQ(versions.size(), 2u);
   EXPECT_EQ(versions[0].actor, "svc-b");  // Newest first.
@@ -70,6 +70,9 @@ TEST_P(IdempotencyTest, EachActorHasItsOwnKeySpace) {
 TEST_P(IdempotencyTest, AKeyInProgressIsRefusedUntilItsLeaseEnds) {
   ASSERT_TRUE(Put("done", {{"n", 1}}).ok());
   store::ClaimRow done = ClaimOf("done");
+  // The record moves on, so that the retry below is a change, not a no-op.
+  clock_.Advance(1000);
+  ASSERT_TRUE(engine_.Write(b_, "o1", MakeIntent(Kind::kPut, {{"n", 2}}), By()).ok());
   // A writer holding key "k2" for the same request, still within its lease.
   Json body = Json::parse(done.body);
   body["state"] = "pending";
@@ -82,9 +85,9 @@ TEST_P(IdempotencyTest, AKeyInProgressIsRefusedUntilItsLeaseEnds) {
   clock_.Advance(options_.claim_lease_seconds * 1'000'000 + 1);
   auto retried = Put("k2", {{"n", 1}});
   ASSERT_TRUE(retried.ok()) << retried.status().ToString();
-  EXPECT_EQ(retried->version, 1);
+  EXPECT_EQ(retried->version, 2);
   EXPECT_EQ(Json::parse(ClaimOf("k2").body)["state"], "done");
-  EXPECT_EQ(Versions().size(), 2u);
+  EXPECT_EQ(Versions().size(), 3u);
 }
 
 TEST_P(IdempotencyTest, AWriterThatDiedAfterCommittingIsAnsweredWithItsVersion) {

@@ -57,7 +57,9 @@ TEST_P(IntegrityTest, RacingWritersGetOneWinnerPerVersion) {
         auto head = engine_.Get(b_, "hot", {});
         if (!head.ok()) continue;
         WriteOptions o = Expecting(head->version);
-        auto result = engine_.Write(b_, "hot", MakeIntent(Kind::kMerge, {{"by", t}}), o);
+        // Each write changes the record (a no-op would make no version).
+        auto result =
+            engine_.Write(b_, "hot", MakeIntent(Kind::kMerge, {{"by", t}, {"round", round}}), o);
         if (result.ok()) {
           ++wins;
         } else {

@@ -17,9 +17,14 @@ struct CliResult {
 
 class CliTest : public XronoxdTest {
  protected:
-  // Runs the CLI to completion with stdout and stderr captured in files.
+  // Runs the CLI over the server's data folder.
   CliResult Cli(std::vector<std::string> args) {
     args.insert(args.begin(), {"--data", DataDir()});
+    return CliWith(std::move(args));
+  }
+
+  // Runs the CLI to completion with stdout and stderr captured in files.
+  CliResult CliWith(std::vector<std::string> args) {
     std::string out_file = dir_.path() + "/cli.out", err_file = dir_.path() + "/cli.err";
     pid_t pid = fork();
     if (pid == 0) {
@@ -45,6 +50,92 @@ class CliTest : public XronoxdTest {
 
   std::string DataDir() { return dir_.path() + "/data"; }
 };
+
+// Settings that are valid but not acted on yet are named at start-up, never silently ignored.
+TEST_F(CliTest, SettingsNotActedOnYetAreNamedAtStartUp) {
+  auto config = CreateEmbeddedConfig(dir_.path() + "/other");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  Json json = ConfigToJson(*config);
+  json["collectionMaps"]["orders"] = {{"indexedProps", Json::array()},
+                                      {"s3Offload", {{"enabled", true}, {"olderThan", 30}}}};
+  json["databases"]["messaging"]["captureDeliveries"] = true;
+  const std::string path = dir_.path() + "/unacted.json";
+  std::ofstream(path) << json.dump(2);
+  CliResult cli = CliWith({"--config", path, "verify"});
+  EXPECT_EQ(cli.exit_code, 0) << cli.err;
+  EXPECT_NE(cli.err.find("warning: configuration: collectionMaps.orders.s3Offload is not acted "
+                         "on yet"),
+            std::string::npos)
+      << cli.err;
+  EXPECT_NE(cli.err.find("databases.messaging.captureDeliveries is not acted on yet"),
+            std::string::npos)
+      << cli.err;
+  XronoxdProcess server({"--config", path}, {});
+  ASSERT_GT(server.port(), 0) << server.Stderr();
+  EXPECT_EQ(server.Stop(), std::optional<int>(0));
+  const std::string log = server.Stderr();
+  EXPECT_NE(log.find(R"("level":"warn","msg":"configuration: collectionMaps.orders.s3Offload)"),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("databases.messaging.captureDeliveries is not acted on yet"),
+            std::string::npos)
+      << log;
+  // The server's own --data config holds none of them: nothing is said.
+  EXPECT_EQ(Cli({"verify"}).err.find("warning"), std::string::npos);
+}
+
+// --data and --config may come before or after the subcommand: every subcommand that opens a
+// store, run both ways, answers the same.
+TEST_F(CliTest, StoreOptionsMayFollowTheSubcommand) {
+  const std::vector<std::string> data = {"--data", DataDir()};
+  auto both = [&](const std::string& command, const std::vector<std::string>& rest) {
+    std::vector<std::string> first = data, after = {command};
+    first.push_back(command);
+    first.insert(first.end(), rest.begin(), rest.end());
+    after.insert(after.end(), data.begin(), data.end());
+    after.insert(after.end(), rest.begin(), rest.end());
+    CliResult a = CliWith(first), b = CliWith(after);
+    EXPECT_EQ(a.exit_code, 0) << command << ": " << a.err;
+    EXPECT_EQ(b.exit_code, 0) << command << " with the options after it: " << b.err;
+    return std::make_pair(a.out, b.out);
+  };
+  const std::vector<std::string> audit = {"--actor", "ops", "--reason", "cli test"};
+  auto [init_a, init_b] = both("init", {});
+  EXPECT_EQ(init_a, init_b);
+  std::vector<std::string> put = {"runtime", "acme", "orders", "o1", R"({"a":1})"};
+  put.insert(put.end(), audit.begin(), audit.end());
+  auto [put_a, put_b] = both("put", put);
+  EXPECT_NE(put_a.find(R"("version":0)"), std::string::npos) << put_a;
+  EXPECT_NE(put_b.find(R"("unchanged":true)"), std::string::npos) << put_b;
+  std::vector<std::string> merge = {"runtime", "acme", "orders", "o1", R"({"b":2})", "--merge"};
+  merge.insert(merge.end(), audit.begin(), audit.end());
+  std::vector<std::string> merge_args = data;
+  merge_args.push_back("put");
+  merge_args.insert(merge_args.end(), merge.begin(), merge.end());
+  ASSERT_EQ(CliWith(merge_args).exit_code, 0);
+  for (const auto& [command, rest] : std::vector<std::pair<std::string, std::vector<std::string>>>{
+           {"get", {"runtime", "acme", "orders", "o1"}},
+           {"history", {"runtime", "acme", "orders", "o1"}},
+           {"diff", {"runtime", "acme", "orders", "o1", "--from", "0", "--to", "1"}},
+           {"verify", {}}}) {
+    auto [a, b] = both(command, rest);
+    EXPECT_EQ(a, b) << command;
+    EXPECT_FALSE(a.empty()) << command;
+  }
+  std::vector<std::string> restore = {"runtime", "acme", "orders", "o1", "--version", "0"};
+  restore.insert(restore.end(), audit.begin(), audit.end());
+  auto [restore_a, restore_b] = both("restore", restore);
+  EXPECT_NE(restore_a.find(R"("version": 2)"), std::string::npos) << restore_a;
+  EXPECT_NE(restore_b.find(R"("version": 3)"), std::string::npos) << restore_b;
+  // --config after the subcommand too.
+  auto config = CreateEmbeddedConfig(DataDir());
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  const std::string path = dir_.path() + "/embedded.json";
+  std::ofstream(path) << ConfigToJson(*config).dump(2);
+  CliResult by_config = CliWith({"get", "--config", path, "runtime", "acme", "orders", "o1"});
+  EXPECT_EQ(by_config.exit_code, 0) << by_config.err;
+  EXPECT_EQ(by_config.out, Cli({"get", "runtime", "acme", "orders", "o1"}).out);
+}
 
 TEST_F(CliTest, ReadsWhatTheServerWroteWhileItRuns) {
   ASSERT_EQ(SendJson("PUT", "/v1/runtime/acme/orders/o1", {{"status", "new"}}, Audit()).status,

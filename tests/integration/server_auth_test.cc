@@ -197,10 +197,10 @@ TEST_F(ServerAuthTest, IdempotencyKeysAreScopedByPrincipal) {
   Reply replay = SendJson("PUT", path, {{"n", 1}}, headers(acme_, "first"));
   EXPECT_EQ(replay.status, 201) << replay.raw;
   EXPECT_EQ(replay.body["version"], 0);
-  Reply other_principal = SendJson("PUT", path, {{"n", 1}}, headers(partner_, "first"));
+  Reply other_principal = SendJson("PUT", path, {{"n", 2}}, headers(partner_, "first"));
   EXPECT_EQ(other_principal.status, 200) << other_principal.raw;
   EXPECT_EQ(other_principal.body["version"], 1);
-  Reply other_replay = SendJson("PUT", path, {{"n", 1}}, headers(partner_, "first"));
+  Reply other_replay = SendJson("PUT", path, {{"n", 2}}, headers(partner_, "first"));
   EXPECT_EQ(other_replay.body["version"], 1) << other_replay.raw;
   Reply other_reason = SendJson("PUT", path, {{"n", 1}}, headers(acme_, "second"));
   EXPECT_EQ(other_reason.status, 409) << other_reason.raw;

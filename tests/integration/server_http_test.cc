@@ -123,7 +123,29 @@ TEST_F(ServerHttpTest, PatchIsAMergePatch) {
   }
   Reply read = Get(path);
   EXPECT_EQ(read.body["data"], Json({{"a", 1}, {"b", {{"d", 3}}}, {"f", 5}}));
-  EXPECT_EQ(read.body["version"], 2);
+  EXPECT_EQ(read.body["version"], 1) << "the second patch changed nothing";
+}
+
+// A PUT or PATCH that leaves the data as it is answers 200 with the current version and
+// "unchanged": true, and makes no version; If-Match is checked first.
+TEST_F(ServerHttpTest, AWriteThatChangesNothingSaysUnchanged) {
+  std::string path = std::string(kOrders) + "/same";
+  ASSERT_EQ(PutOrder("same", {{"a", 1}, {"b", {1, 2}}}), 0);
+  Reply put = SendJson("PUT", path, {{"b", {1, 2}}, {"a", 1.0}}, Audit());
+  EXPECT_EQ(put.status, 200) << put.raw;
+  EXPECT_EQ(put.body["unchanged"], true) << put.raw;
+  EXPECT_EQ(put.body["version"], 0);
+  EXPECT_EQ(put.body["data"], Json({{"a", 1}, {"b", {1, 2}}}));
+  EXPECT_EQ(put.headers.find("ETag")->second, "\"0\"");
+  Reply patch = Send("PATCH", path, R"({"a":1})", Audit(), "application/merge-patch+json");
+  EXPECT_EQ(patch.status, 200) << patch.raw;
+  EXPECT_EQ(patch.body["unchanged"], true) << patch.raw;
+  httplib::Headers stale = Audit({{"If-Match", "\"7\""}});
+  EXPECT_EQ(SendJson("PUT", path, {{"a", 1}, {"b", {1, 2}}}, stale).status, 412);
+  Reply changed = Send("PATCH", path, R"({"a":2})", Audit(), "application/merge-patch+json");
+  EXPECT_EQ(changed.body["version"], 1) << changed.raw;
+  EXPECT_FALSE(changed.body.contains("unchanged"));
+  EXPECT_EQ(Get(path + "/history").body["versions"].size(), 2u);
 }
 
 TEST_F(ServerHttpTest, DeleteThenRestore) {

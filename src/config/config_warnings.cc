@@ -1,0 +1,31 @@
+// Settings that a config may hold and that are checked, but that nothing acts on yet: the
+// loader's users (xronoxd, the CLI) say so at start-up instead of ignoring them silently.
+#include "config/validate_internal.h"
+#include "xronox/config.h"
+
+namespace xronox {
+
+std::vector<std::string> ConfigFieldsNotActedOn(const Config& config) {
+  std::vector<std::string> warnings;
+  for (const auto& [db, path, is_template] : config_internal::ListDatabaseRefs(config)) {
+    if (!db->analytics_db_name.empty()) {
+      warnings.push_back(path +
+                         ".analyticsDbName is not acted on yet: no analytics database is "
+                         "written");
+    }
+    if (db->capture_deliveries) {
+      warnings.push_back(path +
+                         ".captureDeliveries is not acted on yet: deliveries are not "
+                         "captured");
+    }
+  }
+  for (const auto& [name, map] : config.collection_maps) {
+    if (map.s3_offload.enabled) {
+      warnings.push_back("collectionMaps." + name +
+                         ".s3Offload is not acted on yet: no record is offloaded by age");
+    }
+  }
+  return warnings;
+}
+
+}  // namespace xronox
