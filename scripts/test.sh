@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Install what is missing, build, and run every test suite: unit, conformance, engine (over
+# Install what is missing, check formatting, that every docs/ reference resolves and that no
+# include crosses the layers backwards, build,
+# and run every test suite: unit, conformance, engine (over
 # the backend matrix) and integration (server over loopback HTTP, CLI, crash tests, and smoke
 # tests of the real test services), then a bounded schemathesis run against the debug xronoxd
 # (scripts/api-fuzz.sh), then the same suites under ASan+UBSan, then the libFuzzer
@@ -12,6 +14,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 "$root/scripts/setup.sh"
 "$root/scripts/check-format.sh"
+"$root/scripts/check-docs-links.sh"
+"$root/scripts/check-layering.sh"
 
 services="$root/scripts/test-services.sh"
 services_env=""

@@ -133,4 +133,14 @@ std::string RecordToJsonText(const Record& record);
 /// {"version","op","actor","reason","onBehalfOf"(only when set),"at","changedFields"}.
 Json VersionInfoToJson(const VersionInfo& info);
 
+/// Findings of a consistency check over a collection or a whole store.
+struct VerifyReport {
+  int64_t records_checked = 0;
+  int64_t versions_checked = 0;
+  std::vector<std::string> problems;  ///< Inconsistencies: each fails verification.
+  std::vector<std::string> garbage;   ///< Leftovers of unacknowledged writes (not failures).
+  int64_t garbage_removed = 0;        ///< With repair: leftovers removed or rolled forward.
+  bool ok() const { return problems.empty(); }
+};
+
 }  // namespace xronox

@@ -17,16 +17,6 @@ namespace xronox {
 struct XronoxState;  // Internal: backends and engine.
 struct Binding;      // Internal: a resolved target.
 
-/// Findings of a consistency check over a collection or a whole store.
-struct VerifyReport {
-  int64_t records_checked = 0;
-  int64_t versions_checked = 0;
-  std::vector<std::string> problems;  ///< Inconsistencies: each fails verification.
-  std::vector<std::string> garbage;   ///< Leftovers of unacknowledged writes (not failures).
-  int64_t garbage_removed = 0;        ///< With repair: leftovers removed or rolled forward.
-  bool ok() const { return problems.empty(); }
-};
-
 /// The operations on one collection, bound by Xronox::With.
 class Collection {
  public:

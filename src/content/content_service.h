@@ -14,7 +14,7 @@
 #include "router/binding.h"
 #include "xronox/content.h"
 #include "xronox/status.h"
-#include "xronox/xronox.h"
+#include "xronox/types.h"
 
 namespace xronox {
 

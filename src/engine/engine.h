@@ -13,7 +13,6 @@
 #include "xronox/config.h"
 #include "xronox/status.h"
 #include "xronox/types.h"
-#include "xronox/xronox.h"
 
 namespace xronox {
 

@@ -12,7 +12,7 @@
 
 namespace xronox {
 
-/// Format tag of version objects; docs/formats/version-object.md.
+/// Format tag of version objects; docs/formats/storage-layout.md ("Version object").
 inline constexpr const char* kVersionObjectFormat = "xronox.version/1";
 
 struct VersionObject {

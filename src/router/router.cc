@@ -7,10 +7,16 @@
 #include "store/hot/mongo/mongo_hot_store.h"
 #include "store/hot/sqlite/sqlite_hot_store.h"
 #include "store/object/fs/folder_object_store.h"
+#include "store/object/mongo/mongo_object_store.h"
+#include "store/object/s3/s3_object_store.h"
 #include "store/wrappers/metered_hot_store.h"
 #include "store/wrappers/metered_object_store.h"
 
 namespace xronox {
+
+Router::Router(Config config) : config_(std::move(config)) {}
+
+Router::~Router() = default;
 
 namespace {
 

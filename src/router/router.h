@@ -1,7 +1,7 @@
 // Router: opens the backends a config names (the backend registry) and binds targets
 // (database type, tier, tenant, collection) to a hot store, an object store and names.
 // A database on MongoDB without an object store (minimal mode) keeps its objects in its own
-// MongoDB database: one MongoObjectStore per (connection, dbName), all of one connection
+// MongoDB database: each binding gets its database's MongoObjectStore, all of one connection
 // sharing one client pool, with buckets "records", "versions", "content" and "backups".
 // Thread-safety: safe from many threads; bindings are cached and immutable.
 #pragma once
@@ -15,16 +15,21 @@
 
 #include "config/resolve.h"
 #include "router/binding.h"
-#include "store/object/mongo/mongo_object_store.h"
-#include "store/object/s3/s3_object_store.h"
 #include "store/wrappers/backend_metrics.h"
 #include "xronox/config.h"
 #include "xronox/status.h"
 
 namespace xronox {
 
+// The backends behind the router stay out of its users' includes (libmongoc, libcurl).
+namespace store {
+class MongoObjectStore;
+class S3ObjectStore;
+}  // namespace store
+
 class Router {
  public:
+  ~Router();
   /// Open every connection of `config` (creating embedded files and folders).
   static Result<std::unique_ptr<Router>> Open(const Config& config);
 
@@ -60,7 +65,7 @@ class Router {
   BackendMetricsSnapshot MetricsSnapshot() const { return metrics_.Snapshot(); }
 
  private:
-  explicit Router(Config config) : config_(std::move(config)) {}
+  explicit Router(Config config);
   Status OpenConnections();
   Status OpenMongo(const std::string& name, const MongoConnection& mongo);
   Status OpenS3(const std::string& name, const S3Connection& s3);
