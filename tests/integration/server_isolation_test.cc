@@ -283,7 +283,7 @@ TEST_P(ServerIsolationTest, ReadsOfMissingTenantsAndCollectionsCreateNothing) {
       EXPECT_EQ(list.status, 200) << list.raw;
       EXPECT_TRUE(list.body["records"].empty()) << list.raw;
       EXPECT_EQ(list.body["next"], nullptr) << list.raw;
-      for (const std::string& suffix :
+      for (const char* suffix :
            {"/r", "/r?version=0", "/r/history", "/r/diff?from=0&to=1", "/r/content/scan"}) {
         Reply reply = Get(base + suffix, As(any_));
         EXPECT_EQ(reply.status, 404) << base + suffix << " " << reply.raw;
