@@ -186,7 +186,7 @@ class FaultOutageTest : public ::testing::Test {
         << "the load did not get going";
     // Freeze the service first, so that the loader's write is in flight when it dies. A write
     // cut off by the kill may be answered before Kill() returns: it ends "frozen", not "up".
-    private_->Freeze();
+    EXPECT_TRUE(private_->Freeze()) << "the service did not stop within 5 s of SIGSTOP";
     phase_ = kFrozen;
     if (while_frozen_) while_frozen_();
     std::this_thread::sleep_for(std::chrono::milliseconds(300));

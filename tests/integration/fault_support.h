@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <sstream>
 
@@ -292,6 +293,21 @@ inline bool PortOpen(int port) {
   return open;
 }
 
+/// True when every thread of process `pid` is stopped (state T or t in /proc/{pid}/task/*/stat).
+inline bool AllThreadsStopped(pid_t pid) {
+  std::error_code error;
+  const std::filesystem::path tasks = "/proc/" + std::to_string(pid) + "/task";
+  for (const auto& task : std::filesystem::directory_iterator(tasks, error)) {
+    std::ifstream stat(task.path() / "stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    size_t end_of_name = text.rfind(") ");  // The state follows the parenthesized name.
+    if (end_of_name == std::string::npos || end_of_name + 2 >= text.size()) return false;
+    char state = text[end_of_name + 2];
+    if (state != 'T' && state != 't') return false;
+  }
+  return !error;
+}
+
 /// A private instance of a test service (scripts/test-services.sh start-one) that a test kills
 /// and restarts on the same port with the same data. Killed (SIGKILL) when destroyed.
 class PrivateService {
@@ -306,8 +322,17 @@ class PrivateService {
   PrivateService& operator=(const PrivateService&) = delete;
 
   /// SIGSTOP: the service hangs, and so do requests to it, until Kill().
-  void Freeze() {
-    if (pid_ > 0) kill(pid_, SIGSTOP);
+  /// SIGSTOP, then wait (up to 5 s) until every thread of the service has stopped: the signal
+  /// takes effect asynchronously, and on a loaded machine a request sent right after kill()
+  /// returned could still be answered. False when the service did not stop in time.
+  bool Freeze() {
+    if (pid_ <= 0) return true;
+    kill(pid_, SIGSTOP);
+    for (int i = 0; i < 500; ++i) {
+      if (AllThreadsStopped(pid_)) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
   }
   /// SIGKILL, as a crash or an operator's kill -9; waits until the port refuses connections.
   bool Kill() {
