@@ -29,7 +29,7 @@ class ContentVerifier {
  public:
   ContentVerifier(Engine& engine, const Binding& b, bool repair, VerifyReport& report)
       : engine_(engine), b_(b), repair_(repair), report_(report) {
-    cutoff_ = engine.clock()->NowMicros() - engine.options().claim_lease_seconds * 1'000'000;
+    cutoff_ = engine.LeaseCutoff();
   }
 
   Status Run() {

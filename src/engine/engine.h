@@ -82,11 +82,13 @@ class Engine {
     return RecoverLargeClaim(b, id);
   }
 
-  /// True when work begun at `started` is older than the claim lease (its writer is presumed
-  /// gone).
-  bool LeaseExpired(TimestampMicros started) const {
-    return started < clock_->NowMicros() - options_.claim_lease_seconds * 1'000'000;
+  /// Now less the claim lease: work begun before it has outlived its lease (its writer is
+  /// presumed gone). The one definition of the cutoff, for claims, leftovers and verify.
+  TimestampMicros LeaseCutoff() const {
+    return clock_->NowMicros() - options_.claim_lease_seconds * 1'000'000;
   }
+  /// True when work begun at `started` is older than the claim lease.
+  bool LeaseExpired(TimestampMicros started) const { return started < LeaseCutoff(); }
 
   struct Plan;  // The next state of a record, computed from its head (engine_internal.h).
 

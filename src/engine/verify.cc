@@ -170,8 +170,7 @@ class Verifier {
 
   Status CheckClaims() {
     XRONOX_ASSIGN_OR_RETURN(auto claims, b_.hot->ListClaims(b_.ref, ""));
-    TimestampMicros cutoff =
-        engine_.clock()->NowMicros() - engine_.options().claim_lease_seconds * 1'000'000;
+    TimestampMicros cutoff = engine_.LeaseCutoff();
     for (const auto& claim : claims) {
       if (claim.key.starts_with("ver:")) {
         XRONOX_RETURN_IF_ERROR(CheckVersionClaim(claim, cutoff));
@@ -221,8 +220,7 @@ class Verifier {
 
   // Temp files of crashed object writes (S3: unfinished uploads) under this collection.
   Status CheckLeftovers() {
-    TimestampMicros cutoff =
-        engine_.clock()->NowMicros() - engine_.options().claim_lease_seconds * 1'000'000;
+    TimestampMicros cutoff = engine_.LeaseCutoff();
     std::pair<const std::string*, std::string> places[] = {
         {&b_.database.buckets.records, RecordsPrefix(b_)},
         {&b_.database.buckets.versions, VersionsPrefix(b_)}};
@@ -245,8 +243,7 @@ class Verifier {
   Status CheckRecordObjects() {
     std::string prefix = RecordsPrefix(b_);
     std::string continuation;
-    TimestampMicros cutoff =
-        engine_.clock()->NowMicros() - engine_.options().claim_lease_seconds * 1'000'000;
+    TimestampMicros cutoff = engine_.LeaseCutoff();
     while (true) {
       XRONOX_ASSIGN_OR_RETURN(
           auto page, b_.objects->List(b_.database.buckets.records, prefix, continuation, 1000));
