@@ -176,13 +176,33 @@ TEST_F(RouterS3Test, OnePrefixOfOneBucketWithTwoClassesIsRefusedAtFirstWrite) {
   RemoveBuckets(**objects, {stem_ + stem_});  // Records' bucket, created before the refusal.
 }
 
-TEST(RouterBackendsTest, MinimalModeBindsOneMongoObjectStorePerDatabase) {
-  if (auto check = CheckServices({"XRONOX_TEST_MONGO_URI"}); check.missing) {
-    if (check.required) FAIL() << check.message;
-    GTEST_SKIP() << check.message;
+// Minimal mode on the MongoDB test service: a fresh database prefix per test, whose databases
+// are dropped at its end.
+class RouterMinimalTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (auto check = CheckServices({"XRONOX_TEST_MONGO_URI"}); check.missing) {
+      if (check.required) FAIL() << check.message;
+      GTEST_SKIP() << check.message;
+    }
+    uri_ = *EnvValue("XRONOX_TEST_MONGO_URI");
+    prefix_ = UniqueDatabasePrefix();
   }
-  const std::string uri = *EnvValue("XRONOX_TEST_MONGO_URI");
-  const std::string prefix = UniqueDatabasePrefix();
+  void TearDown() override {
+    if (prefix_.empty()) return;  // Skipped.
+    store::MongoOptions options;
+    options.database_prefix = prefix_;
+    auto mongo = store::MongoHotStore::Open(uri_, options);
+    ASSERT_TRUE(mongo.ok()) << mongo.status().ToString();
+    EXPECT_TRUE((*mongo)->DropPrefixedDatabases().ok());
+  }
+  std::string uri_;
+  std::string prefix_;
+};
+
+TEST_F(RouterMinimalTest, MinimalModeBindsOneMongoObjectStorePerDatabase) {
+  const std::string& uri = uri_;
+  const std::string& prefix = prefix_;
   {
     auto config = CreateMinimalConfig(uri);
     ASSERT_TRUE(config.ok()) << config.status().ToString();
@@ -209,22 +229,13 @@ TEST(RouterBackendsTest, MinimalModeBindsOneMongoObjectStorePerDatabase) {
     EXPECT_EQ(generic.versions, "") << "knowledge keeps no versions";
     EXPECT_EQ(generic.records, "records");
   }
-  store::MongoOptions options;
-  options.database_prefix = prefix;
-  auto mongo = store::MongoHotStore::Open(uri, options);
-  ASSERT_TRUE(mongo.ok()) << mongo.status().ToString();
-  EXPECT_TRUE((*mongo)->DropPrefixedDatabases().ok());
 }
 
 // Minimal mode: binding a tenant that does not exist (any read does) leaves no handle in the
 // router, so reads of any number of names cannot grow it; a collection written to keeps one.
-TEST(RouterBackendsTest, MinimalModeKeepsNoHandleForTenantsThatDoNotExist) {
-  if (auto check = CheckServices({"XRONOX_TEST_MONGO_URI"}); check.missing) {
-    if (check.required) FAIL() << check.message;
-    GTEST_SKIP() << check.message;
-  }
-  const std::string uri = *EnvValue("XRONOX_TEST_MONGO_URI");
-  const std::string prefix = UniqueDatabasePrefix();
+TEST_F(RouterMinimalTest, MinimalModeKeepsNoHandleForTenantsThatDoNotExist) {
+  const std::string& uri = uri_;
+  const std::string& prefix = prefix_;
   {
     auto config = CreateMinimalConfig(uri);
     ASSERT_TRUE(config.ok()) << config.status().ToString();
@@ -251,11 +262,6 @@ TEST(RouterBackendsTest, MinimalModeKeepsNoHandleForTenantsThatDoNotExist) {
     ASSERT_TRUE(again.ok());
     EXPECT_EQ((*again)->own_objects, kept.lock());
   }
-  store::MongoOptions options;
-  options.database_prefix = prefix;
-  auto mongo = store::MongoHotStore::Open(uri, options);
-  ASSERT_TRUE(mongo.ok()) << mongo.status().ToString();
-  EXPECT_TRUE((*mongo)->DropPrefixedDatabases().ok());
 }
 
 TEST(RouterBackendsTest, SqliteDatabaseWithoutObjectStoreIsRefused) {
