@@ -45,27 +45,29 @@ Status CheckNotShared(const Config& config, const DatabaseConfig& resolved) {
   return Status::Ok();
 }
 
-// Returns the kind of `listed`'s objects in `bucket` of the store at `location` whose keys could
-// meet keys under `prefix`, if any.
-std::optional<BucketKind> KindSharingKeys(const Config& config, const DatabaseConfig& listed,
-                                          const std::string& location, const std::string& bucket,
-                                          const std::string& prefix) {
+// Returns the kind of `listed`'s objects in `bucket` of the store at `location` whose folder
+// prefix nests with `prefix` without being equal to it, if any.
+std::optional<BucketKind> KindUnderNestedPrefix(const Config& config, const DatabaseConfig& listed,
+                                                const std::string& location,
+                                                const std::string& bucket,
+                                                const std::string& prefix) {
   const FolderPrefixes* prefixes = ObjectStorePrefixes(config, listed);
   if (prefixes == nullptr || ObjectStoreLocation(config, listed) != location) return std::nullopt;
   for (BucketKind kind : kAllBucketKinds) {
-    if (ResolveBucket(config, listed, kind) == bucket &&
-        PrefixesOverlap(prefix, FolderPrefix(*prefixes, kind))) {
+    const std::string& theirs = FolderPrefix(*prefixes, kind);
+    if (ResolveBucket(config, listed, kind) == bucket && theirs != prefix &&
+        PrefixesOverlap(prefix, theirs)) {
       return kind;
     }
   }
   return std::nullopt;
 }
 
-// Object keys name neither the database nor the tenant, so a bucket the template hands a tenant
-// must not be one where a listed database keeps objects under an overlapping prefix: their
-// objects would overwrite each other. ValidateConfig refuses the collisions it can foresee from
-// the template's patterns; this covers every tenant id at the moment it is used.
-Status CheckBucketsNotShared(const Config& config, const DatabaseConfig& resolved) {
+// Databases may share a bucket under one folder prefix (each then keeps its keys under its own
+// scope, docs/formats/shared-buckets.md), but not under nested prefixes: the keys of one would
+// fall under the other's prefix. ValidateConfig refuses what it can foresee from the template's
+// patterns; this covers every tenant id at the moment it is used.
+Status CheckBucketsNotNested(const Config& config, const DatabaseConfig& resolved) {
   const FolderPrefixes* prefixes = ObjectStorePrefixes(config, resolved);
   if (prefixes == nullptr) return Status::Ok();
   const std::string location = ObjectStoreLocation(config, resolved);
@@ -74,7 +76,7 @@ Status CheckBucketsNotShared(const Config& config, const DatabaseConfig& resolve
       const std::string& bucket = BucketFor(resolved, kind);
       if (bucket.empty()) continue;
       std::optional<BucketKind> theirs =
-          KindSharingKeys(config, other, location, bucket, FolderPrefix(*prefixes, kind));
+          KindUnderNestedPrefix(config, other, location, bucket, FolderPrefix(*prefixes, kind));
       if (!theirs) continue;
       const std::string owner =
           other.tenant_id.empty() ? "" : " of tenant '" + other.tenant_id + "'";
@@ -83,8 +85,8 @@ Status CheckBucketsNotShared(const Config& config, const DatabaseConfig& resolve
           BucketKindName(kind) + " bucket '" + bucket + "' on " + ObjectStoreLabel(resolved) +
           ", where the " + DatabaseTypeName(other.type) + " database" + owner + " keeps its " +
           BucketKindName(*theirs) +
-          " (object keys name neither database nor tenant; each database "
-          "needs its own bucket for now)");
+          " under a nested folder prefix (databases may share a bucket under equal or "
+          "disjoint folder prefixes only)");
     }
   }
   return Status::Ok();
@@ -154,7 +156,7 @@ Result<DatabaseConfig> ResolveTenant(const Config& config, DatabaseType type,
   DatabaseConfig database = Instantiate(config, *config.runtime_tenant_template, tenant_id);
   XRONOX_RETURN_IF_ERROR(CheckResolvedNames(database));
   XRONOX_RETURN_IF_ERROR(CheckNotShared(config, database));
-  XRONOX_RETURN_IF_ERROR(CheckBucketsNotShared(config, database));
+  XRONOX_RETURN_IF_ERROR(CheckBucketsNotNested(config, database));
   return database;
 }
 
@@ -196,6 +198,10 @@ std::string& MutableBucketName(BucketNames& names, BucketKind kind) {
 }
 
 const std::string& FolderPrefix(const FolderPrefixes& prefixes, BucketKind kind) {
+  return PickByKind(prefixes, kind);
+}
+
+std::string& MutableFolderPrefix(FolderPrefixes& prefixes, BucketKind kind) {
   return PickByKind(prefixes, kind);
 }
 

@@ -33,6 +33,7 @@ const std::string& BucketName(const BucketNames& names, BucketKind kind);
 std::string& MutableBucketName(BucketNames& names, BucketKind kind);
 /// Return the key prefix of `kind`.
 const std::string& FolderPrefix(const FolderPrefixes& prefixes, BucketKind kind);
+std::string& MutableFolderPrefix(FolderPrefixes& prefixes, BucketKind kind);
 /// Return the S3 storage class of `kind` (empty: none, the service default).
 const std::string& StorageClassOf(const StorageClasses& classes, BucketKind kind);
 
@@ -78,13 +79,24 @@ std::optional<std::string> TenantForName(const std::string& pattern, const std::
 /// neither sets it. "{tenant}" is not substituted.
 std::string ResolveBucket(const Config& config, const DatabaseConfig& database, BucketKind kind);
 
+/// True when a database other than `resolved` (from ResolveDatabase) can keep objects in its
+/// `kind` bucket under the same folder prefix in the same object store: a listed database, or
+/// runtime tenants of the template (every tenant when the template's bucket has no "{tenant}").
+/// Such a key space is shared: each owner but the first keeps its keys under OwnerScope.
+bool KeySpaceShared(const Config& config, const DatabaseConfig& resolved, BucketKind kind);
+
+/// The key segment that scopes a database's objects in a shared key space: "@{type}" for a
+/// generic database, "@{type}.{tenant}" for a tenant's. No collection name or folder prefix can
+/// take it ('@' is outside both alphabets).
+std::string OwnerScope(const DatabaseConfig& database);
+
 /// Return the database that serves (type, tier, tenant_id), with every bucket the type uses
 /// resolved to a concrete name. Tenant tier: the listed database of that tenant, else (runtime
 /// only) the tenant template with "{tenant}" replaced everywhere. Generic tier takes an empty
 /// tenant_id. NotFound when the type, tier or tenant is not configured; InvalidArgument for an
 /// invalid tenant id, or one that would give the template invalid names, a listed database's
-/// dbName, or a bucket where a listed database keeps objects under an overlapping folder prefix
-/// in the same object store (object keys name neither database nor tenant).
+/// dbName, or a bucket where a listed database keeps objects under a nested (overlapping but
+/// not equal) folder prefix in the same object store.
 Result<DatabaseConfig> ResolveDatabase(const Config& config, DatabaseType type, Tier tier,
                                        const std::string& tenant_id);
 

@@ -175,7 +175,6 @@ void CheckBucket(const Config& config, const DatabaseRef& ref, BucketKind kind,
       problems->Add(path, s.message());
     }
   }
-  if (ref.is_template) CheckIsolated(path, resolved, "bucket", problems);
 }
 
 // No two databases share a hot-store database name (analytics names included).
@@ -237,8 +236,7 @@ StoreUse StoreUseOf(const Config& config, const DatabaseRef& ref) {
   if (use.location.empty() || prefixes == nullptr) return use;
   for (BucketKind kind : kAllBucketKinds) {
     std::string bucket = ResolveBucket(config, *ref.db, kind);
-    // A template bucket without "{tenant}" is already reported by CheckIsolated.
-    if (bucket.empty() || (ref.is_template && !HasPlaceholder(bucket))) continue;
+    if (bucket.empty()) continue;
     use.objects.push_back({kind, std::move(bucket), FolderPrefix(*prefixes, kind)});
   }
   return use;
@@ -257,23 +255,22 @@ std::string Describe(const DatabaseRef& ref) {
 }
 
 std::string KindsText(const ObjectUse& mine, const ObjectUse& theirs) {
-  if (mine.kind == theirs.kind && mine.prefix == theirs.prefix) return BucketKindName(mine.kind);
-  return std::string(BucketKindName(mine.kind)) + " here and " + BucketKindName(theirs.kind) +
-         " there (" +
-         (mine.prefix == theirs.prefix ? "same folder prefix " + Quote(mine.prefix)
-                                       : "folder prefixes " + Quote(mine.prefix) + " and " +
-                                             Quote(theirs.prefix) + " overlap") +
-         ")";
+  return std::string(BucketKindName(mine.kind)) + " under " + Quote(mine.prefix) + " here and " +
+         BucketKindName(theirs.kind) + " under " + Quote(theirs.prefix) + " there";
 }
 
-// Describes how the owner's `mine` and the other database's `theirs` share keys; empty when they
-// cannot. A template's bucket is a pattern: it collides with a listed bucket it produces for a
-// tenant that the template serves (a listed runtime tenant is never served by it).
+// Describes how the owner's `mine` and the other database's `theirs` nest; empty when they
+// cannot. Equal prefixes are a shared key space (each owner keeps its own scope, see
+// docs/formats/shared-buckets.md); nested ones are not: one's keys would fall under the other's
+// prefix. A template's bucket is a pattern: it meets a listed bucket it produces for a tenant
+// that the template serves (a listed runtime tenant is never served by it).
 std::string SharedKeys(const Config& config, const DatabaseRef& owner, const ObjectUse& mine,
                        const ObjectUse& theirs) {
-  if (!PrefixesOverlap(mine.prefix, theirs.prefix)) return "";
+  if (mine.prefix == theirs.prefix || !PrefixesOverlap(mine.prefix, theirs.prefix)) return "";
   const std::string kinds = " for " + KindsText(mine, theirs);
-  if (!owner.is_template) return mine.bucket == theirs.bucket ? Quote(theirs.bucket) + kinds : "";
+  if (!owner.is_template || !HasPlaceholder(mine.bucket)) {
+    return mine.bucket == theirs.bucket ? Quote(theirs.bucket) + kinds : "";
+  }
   std::optional<std::string> tenant = TenantForName(mine.bucket, theirs.bucket);
   if (!tenant || IsListedRuntimeTenant(config, *tenant)) return "";
   return Quote(theirs.bucket) + " (tenant " + Quote(*tenant) + ")" + kinds;
@@ -299,16 +296,14 @@ void CheckPairBuckets(const Config& config, const DatabaseRef& owner, const Stor
   std::string store = owner_use.label;
   if (other_use.label != owner_use.label) store += " (the same store as " + other_use.label + ")";
   problems->Add(owner.path, std::string("shares ") + (shared.size() == 1 ? "a bucket" : "buckets") +
-                                " with " + Describe(other) + " on " + store + ": " +
-                                JoinList(shared) +
-                                "; object keys name neither the database nor the tenant, so "
-                                "their objects would overwrite each other: each database needs "
-                                "its own bucket for now");
+                                " with " + Describe(other) + " on " + store +
+                                " under nested folder prefixes: " + JoinList(shared) +
+                                "; one's keys would fall under the other's prefix: databases "
+                                "may share a bucket under equal or disjoint folder prefixes");
 }
 
-// Every pair of databases in one object store: one bucket, overlapping folder prefixes (always so
-// for the same kind on one connection). Strategy B (one bucket, distinct prefixes per kind)
-// stays valid. The template is last in `refs`, so it is always the owner of its pairs.
+// Every pair of databases in one object store: one bucket, nested folder prefixes. The template is
+// last in `refs`, so it is always the owner of its pairs.
 void CheckSharedBuckets(const Config& config, const std::vector<DatabaseRef>& refs,
                         Problems* problems) {
   std::vector<StoreUse> uses;

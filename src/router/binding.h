@@ -22,7 +22,12 @@ struct Binding {
   /// not exist leaves nothing behind in the router.
   std::shared_ptr<store::ObjectStore> own_objects;
   store::CollectionRef ref;  ///< {dbName, collection}.
-  FolderPrefixes prefixes;   ///< Key prefixes of the object store.
+  /// Where each kind's keys start: the configured folder prefix, joined with the database's
+  /// owner scope in a shared key space (router/key_scopes.h) once `keys_scoped`.
+  FolderPrefixes prefixes;
+  /// The router has set `prefixes` from the owner markers (Router::Exists or PrepareWrite); until
+  /// then they are the configured ones, and only the hot store may be used.
+  bool keys_scoped = false;
   std::vector<std::string> indexed_props;
   bool versioned = false;    ///< Runtime: every write is a new immutable version.
   bool append_only = false;  ///< Logs: update and delete are refused.

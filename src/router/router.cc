@@ -85,6 +85,7 @@ Result<std::unique_ptr<Router>> Router::Open(const Config& config) {
   XRONOX_RETURN_IF_ERROR(ValidateConfig(config));
   std::unique_ptr<Router> router(new Router(config));
   XRONOX_RETURN_IF_ERROR(router->OpenConnections());
+  XRONOX_RETURN_IF_ERROR(router->CheckKeyScopes());
   return router;
 }
 
@@ -220,7 +221,8 @@ Status Router::EnsureBuckets(const Binding& b) {
 Status Router::ApplyStorageClass(const Binding& b, BucketKind kind, const std::string& bucket) {
   auto s3 = s3_stores_.find("s3:" + b.database.s3_ref);
   if (b.database.s3_ref.empty() || s3 == s3_stores_.end()) return Status::Ok();
-  const std::string& prefix = FolderPrefix(b.prefixes, kind);
+  // Classes go by the configured prefix: every owner's scope under it shares its class.
+  const std::string& prefix = FolderPrefix(*ObjectStorePrefixes(config_, b.database), kind);
   const std::string& storage_class =
       StorageClassOf(config_.s3_connections.at(b.database.s3_ref).storage_classes, kind);
   std::lock_guard<std::mutex> lock(mutex_);
@@ -257,29 +259,46 @@ Result<std::shared_ptr<const Binding>> Router::Bind(const Target& target) {
 void Router::Remember(const std::shared_ptr<const Binding>& binding, bool prepared) {
   std::string key = TargetKey(binding->target);
   std::lock_guard<std::mutex> lock(mutex_);
-  bindings_.emplace(key, binding);
-  if (prepared) prepared_.insert(key);
+  // A prepared binding's scopes come from markers just recorded: they replace any read before.
+  if (!prepared) {
+    bindings_.emplace(key, binding);
+    return;
+  }
+  bindings_.insert_or_assign(key, binding);
+  prepared_.insert(key);
 }
 
-Status Router::PrepareWrite(const std::shared_ptr<const Binding>& binding) {
+Status Router::PrepareWrite(std::shared_ptr<const Binding>& binding) {
+  const std::string key = TargetKey(binding->target);
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (prepared_.count(TargetKey(binding->target))) return Status::Ok();
+    if (prepared_.count(key)) {
+      binding = bindings_.at(key);
+      return Status::Ok();
+    }
   }
   XRONOX_RETURN_IF_ERROR(binding->hot->EnsureCollection(binding->ref, binding->indexed_props));
   XRONOX_RETURN_IF_ERROR(EnsureBuckets(*binding));
+  XRONOX_ASSIGN_OR_RETURN(binding, WithKeyScopes(binding, /*record=*/true));
   Remember(binding, /*prepared=*/true);
   return Status::Ok();
 }
 
-Result<bool> Router::Exists(const std::shared_ptr<const Binding>& binding) {
+Result<bool> Router::Exists(std::shared_ptr<const Binding>& binding) {
+  const std::string key = TargetKey(binding->target);
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (bindings_.count(TargetKey(binding->target))) return true;
+    auto known = bindings_.find(key);
+    if (known != bindings_.end()) {
+      binding = known->second;
+      return true;
+    }
   }
   XRONOX_ASSIGN_OR_RETURN(bool exists, binding->hot->CollectionExists(binding->ref));
-  if (exists) Remember(binding, /*prepared=*/false);
-  return exists;
+  if (!exists) return false;
+  XRONOX_ASSIGN_OR_RETURN(binding, WithKeyScopes(binding, /*record=*/false));
+  Remember(binding, /*prepared=*/false);
+  return true;
 }
 
 Result<std::vector<std::string>> Router::ListCollections(const Target& target) {

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "config/resolve.h"
@@ -37,11 +38,14 @@ class Router {
   /// Creates nothing: reads never create state; PrepareWrite does, for the first write.
   Result<std::shared_ptr<const Binding>> Bind(const Target& target);
   /// Create what writes to the binding's collection need (hot-store collection and indexes,
-  /// buckets), once per process. InvalidArgument (reason "name_case_conflict") when a stored
-  /// database or collection name differs from the binding's only in letter case.
-  Status PrepareWrite(const std::shared_ptr<const Binding>& binding);
-  /// True when the binding's collection exists under exactly its names. Creates nothing.
-  Result<bool> Exists(const std::shared_ptr<const Binding>& binding);
+  /// buckets, owner markers), once per process, and replace `binding` with one whose key
+  /// prefixes are scoped. InvalidArgument (reason "name_case_conflict") when a stored database
+  /// or collection name differs from the binding's only in letter case.
+  Status PrepareWrite(std::shared_ptr<const Binding>& binding);
+  /// True when the binding's collection exists under exactly its names; then `binding` is
+  /// replaced with one whose key prefixes are scoped (read from the owner markers). Creates
+  /// nothing.
+  Result<bool> Exists(std::shared_ptr<const Binding>& binding);
   /// Names of the collections of the target's database (its collection is ignored).
   Result<std::vector<std::string>> ListCollections(const Target& target);
 
@@ -75,6 +79,13 @@ class Router {
   Status BindObjects(const DatabaseConfig& db, Binding* b);
   Result<std::shared_ptr<store::ObjectStore>> MinimalObjectsFor(const DatabaseConfig& db);
   Status EnsureBuckets(const Binding& binding);
+  // Set the binding's key prefixes from the owner markers of its key spaces (router_key_scopes.cc,
+  // docs/formats/shared-buckets.md); with `record`, write the markers (before a first write).
+  Status ScopeKeys(Binding* b, bool record);
+  Result<std::shared_ptr<const Binding>> WithKeyScopes(
+      const std::shared_ptr<const Binding>& binding, bool record);
+  // Refuse at start-up a configuration that would change the keys of a listed database.
+  Status CheckKeyScopes();
   // Register the kind's storage class (S3Connection::storage_classes) with the S3 store for the
   // keys under the kind's folder prefix in `bucket`.
   Status ApplyStorageClass(const Binding& b, BucketKind kind, const std::string& bucket);
@@ -97,6 +108,9 @@ class Router {
   std::set<std::string> prepared_;
   void Remember(const std::shared_ptr<const Binding>& binding, bool prepared);
   std::set<std::pair<const store::ObjectStore*, std::string>> ensured_buckets_;
+  // Key prefixes that owner markers have fixed, by (store, bucket, owner scope, kind).
+  using KeySpaceKey = std::tuple<const store::ObjectStore*, std::string, std::string, BucketKind>;
+  std::map<KeySpaceKey, std::string> settled_key_prefixes_;
   // A storage class registered for one folder prefix of a bucket, and the kind that did it.
   struct PrefixClass {
     std::string storage_class;

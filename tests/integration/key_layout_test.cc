@@ -3,14 +3,14 @@
 // (MongoDB only), then every object key and every MongoDB collection is listed and compared
 // with the exact expected set.
 //
-// ValidateConfig refuses two databases that keep objects in one bucket of one store under
-// overlapping folder prefixes (object keys name neither the database nor the tenant). Strategy
-// A (one bucket per kind, the S3 connection's defaults) and strategy B (one bucket, a folder
-// prefix per kind) therefore serve one database per config: the runtime workload and the
-// knowledge workload each run on a config of their own, with fresh buckets. Strategy C (buckets
-// per database type and tenant, CreateProductionConfig) serves both from one config.
+// Here every bucket has one owner, so keys are exactly the guide's; beside them each bucket
+// holds the owner markers that fix that layout (docs/formats/shared-buckets.md). Strategies A
+// and B each serve one database per config (shared_buckets_test.cc covers buckets with several
+// owners); strategy C (buckets per database type and tenant, CreateProductionConfig) serves
+// both from one config.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <set>
@@ -32,6 +32,9 @@ using Names = std::set<std::string>;
 
 const Names kOrdersCollections = {"orders_counter", "orders_head", "orders_locks", "orders_ver"};
 const Names kNotesCollections = {"notes_counter", "notes_head", "notes_locks", "notes_ver"};
+
+constexpr char kRt[] = "@runtime.acme";
+constexpr char kKn[] = "@knowledge";
 
 Target Runtime() { return {DatabaseType::kRuntime, Tier::kTenant, "acme", "orders"}; }
 Target Knowledge() { return {DatabaseType::kKnowledge, Tier::kGeneric, "", "notes"}; }
@@ -199,6 +202,19 @@ std::vector<std::string> VersionKeys(const std::string& prefix) {
           prefix + "/orders/o1/v2.json"};
 }
 
+// `keys` (of one bucket) after the markers of `owner` for each kind of `prefixes` it keeps
+// there ({kind, folder prefix}), in key order.
+std::vector<std::string> WithMarkers(const std::string& owner,
+                                     const std::vector<std::pair<std::string, std::string>>& kinds,
+                                     std::vector<std::string> keys) {
+  for (const auto& [kind, prefix] : kinds) {
+    keys.push_back("@xronox/owners/" + owner + "/" + kind + ".json");
+    keys.push_back("@xronox/roots/" + prefix + "/@root.json");
+  }
+  std::sort(keys.begin(), keys.end());
+  return keys;
+}
+
 TEST_F(KeyLayoutTest, StrategyAOneBucketPerKind) {
   const BucketNames runtime{Bucket("a-records"), Bucket("a-versions"), Bucket("a-content"),
                             Bucket("a-backups")};
@@ -212,13 +228,15 @@ TEST_F(KeyLayoutTest, StrategyAOneBucketPerKind) {
 
   EXPECT_EQ(ListBuckets({runtime.records, runtime.versions, runtime.content, runtime.backups,
                          knowledge.records, knowledge.content, knowledge.backups}),
-            (Keys{{runtime.records, {}},
-                  {runtime.versions, VersionKeys("versions")},
-                  {runtime.content, {}},
-                  {runtime.backups, {}},
-                  {knowledge.records, {"records/notes/big/current.json"}},
-                  {knowledge.content, {}},
-                  {knowledge.backups, {}}}));
+            (Keys{{runtime.records, WithMarkers(kRt, {{"records", "records"}}, {})},
+                  {runtime.versions,
+                   WithMarkers(kRt, {{"versions", "versions"}}, VersionKeys("versions"))},
+                  {runtime.content, WithMarkers(kRt, {{"content", "content"}}, {})},
+                  {runtime.backups, WithMarkers(kRt, {{"backups", "backups"}}, {})},
+                  {knowledge.records,
+                   WithMarkers(kKn, {{"records", "records"}}, {"records/notes/big/current.json"})},
+                  {knowledge.content, WithMarkers(kKn, {{"content", "content"}}, {})},
+                  {knowledge.backups, WithMarkers(kKn, {{"backups", "backups"}}, {})}}));
   EXPECT_EQ(Collections(Db("runtime_acme")), kOrdersCollections);
   EXPECT_EQ(Collections(Db("knowledge")), kNotesCollections);
 }
@@ -242,8 +260,17 @@ TEST_F(KeyLayoutTest, StrategyBOneBucketWithFolderPrefixes) {
   KnowledgeWorkload(*y);
 
   EXPECT_EQ(ListBuckets({runtime, knowledge}),
-            (Keys{{runtime, VersionKeys("app/versions")},
-                  {knowledge, {"app/records/notes/big/current.json"}}}));
+            (Keys{{runtime, WithMarkers(kRt,
+                                        {{"records", "app/records"},
+                                         {"versions", "app/versions"},
+                                         {"content", "app/content"},
+                                         {"backups", "app/backups"}},
+                                        VersionKeys("app/versions"))},
+                  {knowledge, WithMarkers(kKn,
+                                          {{"records", "app/records"},
+                                           {"content", "app/content"},
+                                           {"backups", "app/backups"}},
+                                          {"app/records/notes/big/current.json"})}}));
   EXPECT_EQ(Collections(Db("runtime_acme")), kOrdersCollections);
   EXPECT_EQ(Collections(Db("knowledge")), kNotesCollections);
 }
@@ -270,13 +297,15 @@ TEST_F(KeyLayoutTest, StrategyCBucketsPerDatabaseTypeAndTenant) {
       Bucket("knowledge-backups"),     Bucket("runtime-acme-records"),
       Bucket("runtime-acme-versions"), Bucket("runtime-acme-content"),
       Bucket("runtime-acme-backups")};
-  EXPECT_EQ(ListBuckets(bound), (Keys{{bound[0], {"records/notes/big/current.json"}},
-                                      {bound[1], {}},
-                                      {bound[2], {}},
-                                      {bound[3], {}},
-                                      {bound[4], VersionKeys("versions")},
-                                      {bound[5], {}},
-                                      {bound[6], {}}}));
+  EXPECT_EQ(ListBuckets(bound),
+            (Keys{{bound[0],
+                   WithMarkers(kKn, {{"records", "records"}}, {"records/notes/big/current.json"})},
+                  {bound[1], WithMarkers(kKn, {{"content", "content"}}, {})},
+                  {bound[2], WithMarkers(kKn, {{"backups", "backups"}}, {})},
+                  {bound[3], WithMarkers(kRt, {{"records", "records"}}, {})},
+                  {bound[4], WithMarkers(kRt, {{"versions", "versions"}}, VersionKeys("versions"))},
+                  {bound[5], WithMarkers(kRt, {{"content", "content"}}, {})},
+                  {bound[6], WithMarkers(kRt, {{"backups", "backups"}}, {})}}));
   EXPECT_EQ(Collections(Db("runtime_acme")), kOrdersCollections);
   EXPECT_EQ(Collections(Db("knowledge")), kNotesCollections);
 }

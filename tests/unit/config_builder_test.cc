@@ -326,13 +326,6 @@ const RuleCase kRuleCases[] = {
     {"TemplateAnalyticsWithoutTenant",
      [](Config& c) { Template(c).analytics_db_name = "athenix_analytics"; },
      "databases.runtime.tenantTemplate.analyticsDbName: must contain '{tenant}'"},
-    {"TemplateBucketWithoutTenant",
-     [](Config& c) { Template(c).buckets.versions = "xronox-runtime-versions"; },
-     "databases.runtime.tenantTemplate.versionsBucket: must contain '{tenant}', or every tenant "
-     "would share bucket 'xronox-runtime-versions' (tenant isolation)"},
-    {"TemplateBucketFromConnectionDefault", [](Config& c) { Template(c).buckets.content = ""; },
-     "databases.runtime.tenantTemplate.contentBucket: must contain '{tenant}', or every tenant "
-     "would share bucket 'xronox-content'"},
     {"TemplateBucketInvalidAfterSubstitution",
      [](Config& c) { Template(c).buckets.records = "RT-{tenant}"; },
      "databases.runtime.tenantTemplate.recordsBucket: bucket name 'RT-tenant1' must be lowercase"},
