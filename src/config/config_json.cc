@@ -1,9 +1,11 @@
-// ParseConfigJson and LoadConfigFile: the seed's camelCase config format, read strictly.
+// ParseConfigJson and LoadConfigFile: the project's config format, or the guide's
+// (guide_config.cc), read strictly into one Config.
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "common/json_codec.h"
+#include "config/config_readers.h"
 #include "config/json_reader.h"
 #include "config/resolve.h"
 #include "config/server_config.h"
@@ -17,6 +19,10 @@ using config_internal::IndexPath;
 using config_internal::JoinPath;
 using config_internal::ObjectReader;
 using config_internal::Problems;
+using config_internal::ReadCollectionMaps;
+using config_internal::ReadDatabaseFields;
+using config_internal::ReadEngine;
+using config_internal::ReadS3;
 
 constexpr std::uintmax_t kMaxConfigFileBytes = 16 * 1024 * 1024;
 
@@ -62,6 +68,10 @@ void ReadMongo(ObjectReader& reader, MongoConnection* mongo) {
   reader.Int("maxPoolSize", &mongo->max_pool_size);
 }
 
+}  // namespace
+
+namespace config_internal {
+
 void ReadS3(ObjectReader& reader, S3Connection* s3) {
   reader.String("endpoint", &s3->endpoint);
   reader.String("region", &s3->region);
@@ -75,6 +85,10 @@ void ReadS3(ObjectReader& reader, S3Connection* s3) {
   reader.Int("maxRetries", &s3->max_retries);
   ReadStorageClasses(reader, &s3->storage_classes);
 }
+
+}  // namespace config_internal
+
+namespace {
 
 void ReadSqlite(ObjectReader& reader, SqliteConnection* sqlite) {
   reader.String("path", &sqlite->path);
@@ -113,6 +127,10 @@ void ReadConnections(ObjectReader& root, Config* config) {
 
 // The fields every database object may hold; ValidateConfig decides which a type may use,
 // so that a misplaced field gets a rule, not just "unknown key".
+}  // namespace
+
+namespace config_internal {
+
 void ReadDatabaseFields(ObjectReader& reader, DatabaseConfig* db) {
   reader.String("tenantId", &db->tenant_id);
   reader.String("mongoRef", &db->mongo_ref);
@@ -128,6 +146,10 @@ void ReadDatabaseFields(ObjectReader& reader, DatabaseConfig* db) {
   reader.OptionalBool("enableVersioning", &db->enable_versioning);
   reader.Bool("captureDeliveries", &db->capture_deliveries);
 }
+
+}  // namespace config_internal
+
+namespace {
 
 // The seed writes the tier as "type" on generic databases and "tier" on messaging; both are
 // accepted, and must agree when both are given.
@@ -220,6 +242,10 @@ void ReadCollectionMap(ObjectReader& reader, CollectionMap* map) {
   }
 }
 
+}  // namespace
+
+namespace config_internal {
+
 void ReadCollectionMaps(ObjectReader& root, Config* config) {
   const Json* object = root.Object("collectionMaps");
   if (object == nullptr) return;
@@ -233,6 +259,12 @@ void ReadCollectionMaps(ObjectReader& root, Config* config) {
   }
 }
 
+}  // namespace config_internal
+
+namespace {}  // namespace
+
+namespace config_internal {
+
 void ReadEngine(ObjectReader& root, EngineOptions* engine) {
   const Json* object = root.Object("engine");
   if (object == nullptr) return;
@@ -242,19 +274,30 @@ void ReadEngine(ObjectReader& root, EngineOptions* engine) {
   reader.Finish();
 }
 
+}  // namespace config_internal
+
+namespace {
+
 // Parses without validating: LoadConfigFile resolves paths in between.
 Result<Config> ParseUnvalidated(const std::string& text) {
   Result<Json> json = ParseJsonStrict(text);
   if (!json.ok()) return InvalidArgument("invalid config: " + json.status().message());
   Problems problems;
+  config_internal::SubstituteEnvironment(*json, "", &problems);
+  XRONOX_RETURN_IF_ERROR(problems.ToStatus("invalid config"));
   Config config;
   ObjectReader root(*json, "", &problems);
-  ReadConnections(root, &config);
-  ReadDatabases(root, &config);
-  ReadCollectionMaps(root, &config);
-  ReadEngine(root, &config.engine);
-  config_internal::ReadServerConfig(root, &config.server);
+  if (config_internal::IsGuideShape(*json)) {
+    config_internal::ReadGuideConfig(root, &config);
+  } else {
+    ReadConnections(root, &config);
+    ReadDatabases(root, &config);
+    ReadCollectionMaps(root, &config);
+    ReadEngine(root, &config.engine);
+    config_internal::ReadServerConfig(root, &config.server);
+  }
   root.Finish();
+  config_internal::DefaultVersionsBuckets(&config, &problems);
   XRONOX_RETURN_IF_ERROR(problems.ToStatus("invalid config"));
   return config;
 }

@@ -5,21 +5,6 @@
 
 namespace xronox::config_internal {
 
-namespace {
-
-// Keys of the seed's older config format, with what replaced them.
-std::string RenameHint(const std::string& key) {
-  static const std::map<std::string, std::string> kHints = {
-      {"dbConnRef", "mongoRef or sqliteRef"},
-      {"spaceConnRef", "s3Ref or folderRef"},
-      {"genericDatabase", "the database's fields directly under its type"},
-  };
-  auto it = kHints.find(key);
-  return it == kHints.end() ? "" : " (replaced by " + it->second + ")";
-}
-
-}  // namespace
-
 ObjectReader::ObjectReader(const Json& value, std::string path, Problems* problems)
     : value_(value), path_(std::move(path)), problems_(problems) {
   if (!value_.is_object()) {
@@ -131,7 +116,7 @@ void ObjectReader::Finish() {
   if (!value_.is_object()) return;
   for (const auto& [key, unused] : value_.items()) {
     if (taken_.count(key) == 0) {
-      problems_->Add(PathOf(key), "unknown key '" + key + "'" + RenameHint(key));
+      problems_->Add(PathOf(key), "unknown key '" + key + "'");
     }
   }
 }

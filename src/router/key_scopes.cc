@@ -81,8 +81,8 @@ Result<bool> HasUnmarkedObjects(store::ObjectStore& objects, const KeySpaceUse& 
   XRONOX_ASSIGN_OR_RETURN(store::ListPage page,
                           ListOwnedObjects(objects, use.bucket, use.prefix, "", 100));
   while (page.objects.empty() && page.next) {
-    XRONOX_ASSIGN_OR_RETURN(page, ListOwnedObjects(objects, use.bucket, use.prefix, *page.next,
-                                                   store::kMaxListLimit));
+    XRONOX_ASSIGN_OR_RETURN(
+        page, ListOwnedObjects(objects, use.bucket, use.prefix, *page.next, store::kMaxListLimit));
   }
   return !page.objects.empty();
 }
@@ -97,10 +97,11 @@ Result<Json> RootMarker(store::ObjectStore& objects, const KeySpaceUse& use, boo
   XRONOX_ASSIGN_OR_RETURN(bool unmarked, HasUnmarkedObjects(objects, use));
   if (unmarked && use.shared) {
     return FailedPrecondition(
-        Where(use) + " holds objects written before owner markers, and the configuration now "
-                     "shares it with another database: which of them wrote those keys is not "
-                     "recorded. Start once with only the database that wrote them in that "
-                     "bucket (it then records itself as the first owner), then add the others");
+        Where(use) +
+        " holds objects written before owner markers, and the configuration now "
+        "shares it with another database: which of them wrote those keys is not "
+        "recorded. Start once with only the database that wrote them in that "
+        "bucket (it then records itself as the first owner), then add the others");
   }
   Json root = {{"format", kRootFormat},
                {"prefix", use.prefix},

@@ -11,8 +11,8 @@ namespace {
 
 KeySpaceUse UseOf(const Config& config, const DatabaseConfig& db, BucketKind kind) {
   const FolderPrefixes* prefixes = ObjectStorePrefixes(config, db);
-  return {kind, BucketFor(db, kind), prefixes ? FolderPrefix(*prefixes, kind) : "",
-          OwnerScope(db), KeySpaceShared(config, db, kind)};
+  return {kind, BucketFor(db, kind), prefixes ? FolderPrefix(*prefixes, kind) : "", OwnerScope(db),
+          KeySpaceShared(config, db, kind)};
 }
 
 }  // namespace

@@ -117,8 +117,8 @@ class SharedBucketsTest : public ::testing::TestWithParam<std::string> {
 
   /// A database of `type` (tenant `tenant` on runtime) whose buckets of each kind it uses are
   /// "<stem>-<buckets>-<kind>", or the one bucket "<stem>-<one_bucket>".
-  DatabaseConfig Database(DatabaseType type, const std::string& tenant,
-                          const std::string& buckets, bool one_bucket = false) {
+  DatabaseConfig Database(DatabaseType type, const std::string& tenant, const std::string& buckets,
+                          bool one_bucket = false) {
     DatabaseConfig db;
     db.type = type;
     db.tier = tenant.empty() ? Tier::kGeneric : Tier::kTenant;
@@ -218,7 +218,8 @@ class SharedBucketsTest : public ::testing::TestWithParam<std::string> {
     Collection notes = With(x, Notes(type));
     const std::string owner = DatabaseTypeName(type);
     ASSERT_TRUE(notes.Put("n-1", {{"owner", owner}}, {}).ok());
-    ASSERT_TRUE(notes.Put("big", {{"owner", owner}, {"pad", std::string(20 * 1024, 'x')}}, {}).ok());
+    ASSERT_TRUE(
+        notes.Put("big", {{"owner", owner}, {"pad", std::string(20 * 1024, 'x')}}, {}).ok());
     auto put = notes.PutContent("n-1", "file", "bytes of " + owner, {});
     ASSERT_TRUE(put.ok()) << put.status().ToString();
   }
@@ -356,9 +357,9 @@ TEST_P(SharedBucketsTest, ABucketWithOneOwnerKeepsTheGuidesKeys) {
   for (const std::string& key : RawKeys(stem_ + "-rt-versions")) {
     if (!key.starts_with("@")) versions.insert(key);
   }
-  EXPECT_EQ(versions, (std::set<std::string>{"versions/orders/o-1/v0.json",
-                                             "versions/orders/o-1/v1.json",
-                                             "versions/orders/o-1/v2.json"}));
+  EXPECT_EQ(versions,
+            (std::set<std::string>{"versions/orders/o-1/v0.json", "versions/orders/o-1/v1.json",
+                                   "versions/orders/o-1/v2.json"}));
   EXPECT_TRUE(RawKeys(stem_ + "-kn-records").count("records/notes/big/current.json"));
   for (const std::string& key : RawKeys(stem_ + "-kn-content")) {
     if (!key.starts_with("@")) EXPECT_THAT(key, ::testing::StartsWith("content/notes/n-1/file/"));
@@ -446,8 +447,8 @@ TEST_P(SharedBucketsTest, UnmarkedObjectsInABucketThatBecomesSharedAreRefused) {
   const std::string bucket = stem_ + "-shared-records";
   // An object as an earlier release wrote it: no marker.
   ASSERT_TRUE(raw_->EnsureBucket(bucket).ok());
-  ASSERT_TRUE(raw_->Put(bucket, "records/notes/old/current.json", "{}",
-                        store::PutMode::kOverwrite).ok());
+  ASSERT_TRUE(
+      raw_->Put(bucket, "records/notes/old/current.json", "{}", store::PutMode::kOverwrite).ok());
   auto refused = Xronox::Open(config);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition);
@@ -487,7 +488,8 @@ TEST_P(SharedBucketsTest, AMovedFolderPrefixIsRefusedAtStart) {
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_THAT(refused.status().message(),
-              HasSubstr("bucket '" + stem_ + "-kn-records' holds the records of knowledge under "
+              HasSubstr("bucket '" + stem_ +
+                        "-kn-records' holds the records of knowledge under "
                         "folder prefix 'records', and the configuration now says 'recs'"));
 }
 
