@@ -21,7 +21,7 @@ struct Binding {
   /// points at: owned by the bindings that use it, so that binding any number of names that do
   /// not exist leaves nothing behind in the router.
   std::shared_ptr<store::ObjectStore> own_objects;
-  store::CollectionRef ref;  ///< {dbName, collection}.
+  store::CollectionRef ref;  ///< {dbName, collection, versioned: runtime only}.
   /// Where each kind's keys start: the configured folder prefix, joined with the database's
   /// owner scope in a shared key space (router/key_scopes.h) once `keys_scoped`.
   FolderPrefixes prefixes;

@@ -257,6 +257,29 @@ TEST_P(HotStoreConformanceTest, CollectionExistsCreatesNothing) {
   HOT_EXPECT_CODE(store_->CollectionExists({"bad.db", "c"}), StatusCode::kInvalidArgument);
 }
 
+// Only runtime keeps a version index: a collection made without one refuses version writes and
+// finds no versions, on every backend; its heads, claims and counters work as usual.
+TEST_P(HotStoreConformanceTest, AnUnversionedCollectionKeepsNoVersions) {
+  CollectionRef plain{"appdb", "plain", /*versioned=*/false};
+  HOT_ASSERT_OK(store_->EnsureCollection(plain, {}));
+  HOT_ASSERT_OK(store_->WriteHead(plain, MakeHead("p1", 0, "{}"), std::nullopt));
+  HOT_EXPECT_CODE(store_->InsertVersion(plain, MakeVersion("p1", 0, 100)),
+                  StatusCode::kInvalidArgument);
+  HOT_EXPECT_CODE(
+      store_->CommitVersion(plain, MakeVersion("p1", 1, 200), MakeHead("p1", 1, "{}"), 0),
+      StatusCode::kInvalidArgument);
+  HOT_ASSERT_OK_AND_ASSIGN(auto versions,
+                           store_->ListVersions(plain, "p1", std::nullopt, 10, Order::kAscending));
+  EXPECT_TRUE(versions.empty());
+  HOT_ASSERT_OK_AND_ASSIGN(auto version, store_->GetVersion(plain, "p1", 0));
+  EXPECT_FALSE(version.has_value());
+  HOT_ASSERT_OK_AND_ASSIGN(auto as_of, store_->GetVersionAsOf(plain, "p1", 1000));
+  EXPECT_FALSE(as_of.has_value());
+  HOT_ASSERT_OK(store_->InsertClaim(plain, {"write:p1", "o1", 1, "{}"}));
+  HOT_ASSERT_OK_AND_ASSIGN(int64_t count, store_->IncrementCounter(plain, "created", 1));
+  EXPECT_EQ(count, 1);
+}
+
 TEST_P(HotStoreConformanceTest, RecordIdsThatDifferOnlyInCaseAreTwoRecords) {
   HOT_ASSERT_OK(store_->WriteHead(ref_, MakeHead("Order-1", 0, R"({"status":"a"})"), std::nullopt));
   HOT_ASSERT_OK(store_->WriteHead(ref_, MakeHead("order-1", 0, R"({"status":"b"})"), std::nullopt));

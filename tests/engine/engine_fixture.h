@@ -78,7 +78,7 @@ class EngineTest : public ::testing::TestWithParam<std::string> {
                           stem + "-backups"};
     b.hot = hot_.get();
     b.objects = objects_.get();
-    b.ref = {b.database.db_name, collection};
+    b.ref = {b.database.db_name, collection, type == DatabaseType::kRuntime};
     b.indexed_props = std::move(indexed);
     b.versioned = type == DatabaseType::kRuntime;
     b.append_only = type == DatabaseType::kLogs;

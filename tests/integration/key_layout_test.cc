@@ -9,6 +9,7 @@
 // owners); strategy C (buckets per database type and tenant, CreateProductionConfig) serves
 // both from one config.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <map>
@@ -17,10 +18,12 @@
 #include <string>
 #include <vector>
 
+#include "config/resolve.h"
 #include "store/hot/mongo/mongo_handles.h"
 #include "store/hot/mongo/mongo_hot_store.h"
 #include "store/object/mongo/mongo_object_store.h"
 #include "store/object/s3/s3_object_store.h"
+#include "support/temp_dir.h"
 #include "support/test_services.h"
 #include "xronox/xronox.h"
 
@@ -31,7 +34,8 @@ using Keys = std::map<std::string, std::vector<std::string>>;  // Bucket -> sort
 using Names = std::set<std::string>;
 
 const Names kOrdersCollections = {"orders_counter", "orders_head", "orders_locks", "orders_ver"};
-const Names kNotesCollections = {"notes_counter", "notes_head", "notes_locks", "notes_ver"};
+// Only runtime keeps a version index ({c}_ver); every type has head, counter and locks.
+const Names kNotesCollections = {"notes_counter", "notes_head", "notes_locks"};
 
 constexpr char kRt[] = "@runtime.acme";
 constexpr char kKn[] = "@knowledge";
@@ -310,6 +314,52 @@ TEST_F(KeyLayoutTest, StrategyCBucketsPerDatabaseTypeAndTenant) {
   EXPECT_EQ(Collections(Db("knowledge")), kNotesCollections);
 }
 
+// One record in collection "items" of each of the six types.
+void WriteEveryType(Xronox& x) {
+  for (DatabaseType type :
+       {DatabaseType::kKnowledge, DatabaseType::kMetadata, DatabaseType::kRuntime,
+        DatabaseType::kMessaging, DatabaseType::kIdentities, DatabaseType::kLogs}) {
+    const bool runtime = type == DatabaseType::kRuntime;
+    auto items =
+        x.With({type, runtime ? Tier::kTenant : Tier::kGeneric, runtime ? "acme" : "", "items"});
+    ASSERT_TRUE(items.ok()) << items.status().ToString();
+    auto created = items->Create({{"n", 1}}, Audit("create"));
+    ASSERT_TRUE(created.ok()) << DatabaseTypeName(type) << ": " << created.status().ToString();
+  }
+}
+
+// The guide's collections per type: {c}_ver only where versioning is on (runtime).
+Names ItemsCollections(DatabaseType type) {
+  Names names = {"items_counter", "items_head", "items_locks"};
+  if (type == DatabaseType::kRuntime) names.insert("items_ver");
+  return names;
+}
+
+TEST_F(KeyLayoutTest, EveryTypeHasExactlyItsCollectionsOnMongoDB) {
+  ConfigBuilder builder;
+  builder.AddMongoConnection("primary", uri_)
+      .AddS3Connection("primary", S3({Bucket("all-records"), Bucket("all-versions"),
+                                      Bucket("all-content"), Bucket("all-backups")}));
+  builder.AddKnowledgeDatabase(Database(Db("knowledge"), true))
+      .AddMetadataDatabase(Database(Db("metadata"), true))
+      .AddMessagingDatabase(Database(Db("messaging"), true))
+      .AddIdentitiesDatabase(Database(Db("identities"), true))
+      .AddLogsDatabase(Database(Db("logs"), true))
+      .AddRuntimeDatabase([&] {
+        DatabaseConfig db = Database(Db("runtime_acme"), true);
+        db.tenant_id = "acme";
+        return db;
+      }());
+  auto config = builder.Build();
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  auto x = Open(*config);
+  ASSERT_NE(x, nullptr);
+  WriteEveryType(*x);
+  for (const DatabaseConfig& db : config->databases) {
+    EXPECT_EQ(Collections(db.db_name), ItemsCollections(db.type)) << DatabaseTypeName(db.type);
+  }
+}
+
 // Minimal mode (CreateMinimalConfig-style: MongoDB only): the objects live in each database as
 // collections "objects.<kind>", with the same keys as in the buckets of an object store.
 TEST_F(KeyLayoutTest, MinimalModeKeepsObjectsInEachDatabase) {
@@ -371,6 +421,42 @@ TEST_F(KeyLayoutTest, MinimalModeRefusesRecordsOverTheDocumentLimit) {
             std::string::npos)
       << put.status().message();
   EXPECT_EQ(notes->Get("huge").status().code(), StatusCode::kNotFound);
+}
+
+// The same on SQLite (the embedded default): tables "{dbName}.{c}_head" and so on.
+TEST(KeyLayoutEmbeddedTest, EveryTypeHasExactlyItsTablesOnSqlite) {
+  TempDir dir;
+  auto config = CreateEmbeddedConfig(dir.path());
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  {
+    auto x = Xronox::Open(*config);
+    ASSERT_TRUE(x.ok()) << x.status().ToString();
+    WriteEveryType(**x);
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(
+      sqlite3_open_v2((dir.path() + "/hot.sqlite").c_str(), &db, SQLITE_OPEN_READONLY, nullptr),
+      SQLITE_OK);
+  std::map<std::string, Names> tables;  // dbName -> collection stores.
+  sqlite3_stmt* list = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type = 'table'", -1, &list,
+                               nullptr),
+            SQLITE_OK);
+  while (sqlite3_step(list) == SQLITE_ROW) {
+    std::string name = reinterpret_cast<const char*>(sqlite3_column_text(list, 0));
+    size_t dot = name.find('.');
+    if (dot != std::string::npos) tables[name.substr(0, dot)].insert(name.substr(dot + 1));
+  }
+  sqlite3_finalize(list);
+  sqlite3_close(db);
+  std::map<std::string, Names> expected;
+  for (const DatabaseConfig& listed : config->databases) {
+    expected[listed.db_name] = ItemsCollections(listed.type);
+  }
+  auto acme = ResolveDatabase(*config, DatabaseType::kRuntime, Tier::kTenant, "acme");
+  ASSERT_TRUE(acme.ok()) << acme.status().ToString();
+  expected[acme->db_name] = ItemsCollections(DatabaseType::kRuntime);
+  EXPECT_EQ(tables, expected);
 }
 
 }  // namespace

@@ -4,7 +4,8 @@
 // Per database (`db`) and collection `{c}` a backend keeps four stores
 // (docs/formats/storage-layout.md):
 //   {c}_head     one row per record: current state, pointers, indexed property values
-//   {c}_ver      one row per (record, version): the version index (runtime only)
+//   {c}_ver      one row per (record, version): the version index (runtime only: only a
+//                versioned CollectionRef has it)
 //   {c}_counter  named counters of the collection
 //   {c}_locks    claims: unique keys whose insert is the only mutual exclusion we rely on
 #pragma once
@@ -23,6 +24,9 @@ namespace xronox::store {
 struct CollectionRef {
   std::string db;          ///< Hot-store database name (config dbName).
   std::string collection;  ///< Collection name, already validated.
+  /// The collection keeps a version index ({c}_ver): runtime's collections. EnsureCollection
+  /// creates {c}_ver only for a versioned ref; version operations need one.
+  bool versioned = true;
 };
 
 /// The current state of one record.
@@ -87,7 +91,8 @@ class HotStore {
   /// with claims.
   virtual bool ConditionalWritesAreAtomic() const { return true; }
 
-  /// Create the collection's four stores and its indexes if missing (idempotent). Refuses
+  /// Create the collection's stores ({c}_ver only when `ref.versioned`) and its indexes if
+  /// missing (idempotent). Refuses
   /// (CheckNameCase: reason "name_case_conflict") a database or collection name that differs
   /// only in letter case from a stored one.
   virtual Status EnsureCollection(const CollectionRef& ref,

@@ -111,6 +111,12 @@ std::string StoreName(const CollectionRef& ref, const char* suffix) {
   return ref.db + "." + ref.collection + suffix;
 }
 
+Status RequireVersioned(const CollectionRef& ref, const char* operation) {
+  if (ref.versioned) return Status::Ok();
+  return InvalidArgument(std::string(operation) + " " + StoreName(ref, "") +
+                         ": the collection keeps no versions (only runtime is versioned)");
+}
+
 Status HeadExists(const std::string& table, const std::string& id) {
   return AlreadyExists("insert head " + table + " id '" + id + "': record already exists");
 }

@@ -30,6 +30,9 @@ std::string StoreName(const CollectionRef& ref, const char* suffix);
 
 /// Return the AlreadyExists status of inserting a head whose id is taken.
 Status HeadExists(const std::string& table, const std::string& id);
+/// Ok for a versioned ref; InvalidArgument naming `operation` for one that keeps no version
+/// index (every backend refuses version writes there; version reads find nothing).
+Status RequireVersioned(const CollectionRef& ref, const char* operation);
 /// Return the NotFound status of replacing a head that does not exist.
 Status HeadNotFound(const std::string& table, const std::string& id, int64_t expected_version);
 /// Return the Conflict status (reason "version_mismatch", naming the current version) of

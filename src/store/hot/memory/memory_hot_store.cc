@@ -123,6 +123,7 @@ Status MemoryHotStore::WriteHead(const CollectionRef& ref, const HeadRow& head,
 
 Status MemoryHotStore::CommitVersion(const CollectionRef& ref, const VersionRow& version,
                                      const HeadRow& head, std::optional<int64_t> expected_version) {
+  XRONOX_RETURN_IF_ERROR(RequireVersioned(ref, "commit version"));
   if (version.id != head.id) {
     return InvalidArgument("commit version " + StoreName(ref, "_ver") + ": version id '" +
                            version.id + "' differs from head id '" + head.id + "'");
@@ -141,6 +142,7 @@ Status MemoryHotStore::CommitVersion(const CollectionRef& ref, const VersionRow&
 }
 
 Status MemoryHotStore::InsertVersion(const CollectionRef& ref, const VersionRow& version) {
+  XRONOX_RETURN_IF_ERROR(RequireVersioned(ref, "insert version"));
   std::unique_lock lock(mu_);
   XRONOX_ASSIGN_OR_RETURN(Collection * c, Find(ref, "insert version"));
   XRONOX_RETURN_IF_ERROR(CheckVersionInsert(*c, StoreName(ref, "_ver"), version));

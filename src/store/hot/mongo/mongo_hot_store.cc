@@ -191,7 +191,7 @@ Status MongoHotStore::EnsureCollection(const CollectionRef& ref,
   Status ensured;
   for (int attempt = 0; attempt < kEnsureAttempts; ++attempt) {
     if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100 << attempt));
-    ensured = EnsureCollectionOnce(names, indexed_props);
+    ensured = EnsureCollectionOnce(names, indexed_props, ref.versioned);
     if (ensured.code() != StatusCode::kUnavailable) break;
   }
   XRONOX_RETURN_IF_ERROR(ensured);
@@ -202,15 +202,18 @@ Status MongoHotStore::EnsureCollection(const CollectionRef& ref,
 }
 
 Status MongoHotStore::EnsureCollectionOnce(const Names& names,
-                                           const std::vector<std::string>& indexed_props) {
+                                           const std::vector<std::string>& indexed_props,
+                                           bool versioned) {
   MongoPooledClient client(pool_.get());
   // The unique indexes are the mutual exclusion, so they exist before the head collection,
   // whose existence is what marks the collection as there.
-  XRONOX_RETURN_IF_ERROR(CreateCollection(client, names, names.ver));
-  XRONOX_RETURN_IF_ERROR(
-      EnsureIndexes(client, names, names.ver,
-                    {{"id_version", {{"id", 1}, {"version", 1}}, true},
-                     {"id_at_version", {{"id", 1}, {"at", -1}, {"version", -1}}, false}}));
+  if (versioned) {
+    XRONOX_RETURN_IF_ERROR(CreateCollection(client, names, names.ver));
+    XRONOX_RETURN_IF_ERROR(
+        EnsureIndexes(client, names, names.ver,
+                      {{"id_version", {{"id", 1}, {"version", 1}}, true},
+                       {"id_at_version", {{"id", 1}, {"at", -1}, {"version", -1}}, false}}));
+  }
   XRONOX_RETURN_IF_ERROR(CreateCollection(client, names, names.counter));
   XRONOX_RETURN_IF_ERROR(
       EnsureIndexes(client, names, names.counter, {{"name_seq", {{"name", 1}, {"seq", 1}}, true}}));

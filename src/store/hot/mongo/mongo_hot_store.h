@@ -177,7 +177,8 @@ class MongoHotStore final : public HotStore {
   Result<std::optional<int64_t>> HeadVersion(const Names& names, const std::string& id);
   Status HeadWriteFailure(const Names& names, const std::string& id, int64_t expected);
   Status DeleteVersion(const Names& names, const VersionRow& version);
-  Status EnsureCollectionOnce(const Names& names, const std::vector<std::string>& indexed_props);
+  Status EnsureCollectionOnce(const Names& names, const std::vector<std::string>& indexed_props,
+                              bool versioned);
   Result<int64_t> UpdateMatched(const Names& names, const std::string& collection,
                                 const bson_t* filter, const bson_t* update, bool replace,
                                 const std::string& what);

@@ -170,6 +170,7 @@ Status MongoHotStore::DeleteVersion(const Names& names, const VersionRow& versio
 
 Status MongoHotStore::CommitVersion(const CollectionRef& ref, const VersionRow& version,
                                     const HeadRow& head, std::optional<int64_t> expected_version) {
+  XRONOX_RETURN_IF_ERROR(RequireVersioned(ref, "commit version"));
   XRONOX_ASSIGN_OR_RETURN(Names names, NamesOf(ref));
   if (version.id != head.id) {
     return InvalidArgument("commit version " + names.Target(names.ver) + ": version id '" +
@@ -197,6 +198,7 @@ Status MongoHotStore::CommitVersion(const CollectionRef& ref, const VersionRow& 
 }
 
 Status MongoHotStore::InsertVersion(const CollectionRef& ref, const VersionRow& version) {
+  XRONOX_RETURN_IF_ERROR(RequireVersioned(ref, "insert version"));
   XRONOX_ASSIGN_OR_RETURN(Names names, Resolve(ref, "insert version"));
   Bson doc;
   BuildVersionDoc(doc.get(), version);

@@ -16,8 +16,9 @@ namespace {
 
 // Tables created before a column existed get it on first use, with the value the column means
 // for old rows (on_behalf_of: '' = not given); docs/formats/storage-layout.md lists them.
-Status AddMissingColumns(SqliteConnection& conn, const SqliteTables& t) {
+Status AddMissingColumns(SqliteConnection& conn, const SqliteTables& t, bool versioned) {
   for (const auto& [table, q_table] : {std::pair{t.head, t.q_head}, std::pair{t.ver, t.q_ver}}) {
+    if (table == t.ver && !versioned) continue;
     XRONOX_ASSIGN_OR_RETURN(Statement count, conn.Prepare(CountColumnSql(table, "on_behalf_of"),
                                                           "inspect columns of " + table));
     XRONOX_ASSIGN_OR_RETURN(bool row, count.Step());
@@ -186,8 +187,9 @@ Status SqliteHotStore::EnsureCollection(const CollectionRef& ref,
   XRONOX_RETURN_IF_ERROR(Write(what, [&](SqliteConnection& conn) {
     // In the write transaction, so that two names that differ only in case cannot both pass.
     XRONOX_RETURN_IF_ERROR(CheckTableNameCase(conn, ref));
-    XRONOX_RETURN_IF_ERROR(conn.Exec(CreateCollectionSql(t), "create tables " + t.head));
-    XRONOX_RETURN_IF_ERROR(AddMissingColumns(conn, t));
+    XRONOX_RETURN_IF_ERROR(
+        conn.Exec(CreateCollectionSql(t, ref.versioned), "create tables " + t.head));
+    XRONOX_RETURN_IF_ERROR(AddMissingColumns(conn, t, ref.versioned));
     for (const std::string& prop : indexed_props) {
       XRONOX_RETURN_IF_ERROR(
           conn.Exec(CreateIndexSql(t, prop), "create index " + t.head + " '" + prop + "'"));
@@ -276,6 +278,7 @@ Status SqliteHotStore::WriteHead(const CollectionRef& ref, const HeadRow& head,
 
 Status SqliteHotStore::CommitVersion(const CollectionRef& ref, const VersionRow& version,
                                      const HeadRow& head, std::optional<int64_t> expected_version) {
+  XRONOX_RETURN_IF_ERROR(RequireVersioned(ref, "commit version"));
   XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, Existing(ref));
   const SqliteTables& t = *tables;
   if (version.id != head.id) {
@@ -290,6 +293,7 @@ Status SqliteHotStore::CommitVersion(const CollectionRef& ref, const VersionRow&
 }
 
 Status SqliteHotStore::InsertVersion(const CollectionRef& ref, const VersionRow& version) {
+  XRONOX_RETURN_IF_ERROR(RequireVersioned(ref, "insert version"));
   XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, Existing(ref));
   const SqliteTables& t = *tables;
   return Write("insert version " + Target(t.ver, version.id),
@@ -300,6 +304,7 @@ Result<std::optional<VersionRow>> SqliteHotStore::GetVersion(const CollectionRef
                                                              const std::string& id,
                                                              int64_t version) {
   XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, Existing(ref));
+  if (!ref.versioned) return std::optional<VersionRow>();  // No version index.
   const SqliteTables& t = *tables;
   XRONOX_ASSIGN_OR_RETURN(SqlitePool::Lease conn, pool_.Acquire());
   XRONOX_ASSIGN_OR_RETURN(Statement select,
@@ -314,6 +319,7 @@ Result<std::optional<VersionRow>> SqliteHotStore::GetVersionAsOf(const Collectio
                                                                  const std::string& id,
                                                                  TimestampMicros at) {
   XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, Existing(ref));
+  if (!ref.versioned) return std::optional<VersionRow>();  // No version index.
   const SqliteTables& t = *tables;
   XRONOX_ASSIGN_OR_RETURN(SqlitePool::Lease conn, pool_.Acquire());
   XRONOX_ASSIGN_OR_RETURN(
@@ -331,6 +337,7 @@ Result<std::vector<VersionRow>> SqliteHotStore::ListVersions(const CollectionRef
   XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, Existing(ref));
   const SqliteTables& t = *tables;
   XRONOX_RETURN_IF_ERROR(ValidateLimit(limit, "list versions"));
+  if (!ref.versioned) return std::vector<VersionRow>();  // No version index.
   bool ascending = order == Order::kAscending;
   int64_t after = start_after.value_or(ascending ? std::numeric_limits<int64_t>::min()
                                                  : std::numeric_limits<int64_t>::max());

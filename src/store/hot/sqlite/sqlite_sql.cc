@@ -174,26 +174,24 @@ Result<const SqliteTables*> TablesFor(const CollectionRef& ref) {
   return found;
 }
 
-std::string CreateCollectionSql(const SqliteTables& t) {
+std::string CreateCollectionSql(const SqliteTables& t, bool versioned) {
+  std::string version_index =
+      "CREATE TABLE IF NOT EXISTS " + t.q_ver +
+      " (id TEXT NOT NULL, version INTEGER NOT NULL, op TEXT NOT NULL, actor TEXT NOT NULL,"
+      " reason TEXT NOT NULL, at INTEGER NOT NULL, changed_fields TEXT NOT NULL,"
+      " payload_key TEXT NOT NULL, entry_hash TEXT NOT NULL, prev_hash TEXT NOT NULL,"
+      " deleted INTEGER NOT NULL, idempotency_key TEXT NOT NULL,"
+      " on_behalf_of TEXT NOT NULL DEFAULT '',"
+      " PRIMARY KEY (id, version)) WITHOUT ROWID;\n"
+      "CREATE INDEX IF NOT EXISTS " +
+      QuoteIdentifier(t.ver + ":id_at") + " ON " + t.q_ver + " (id, at, version);\n";
   return "CREATE TABLE IF NOT EXISTS " + t.q_head +
          " (id TEXT PRIMARY KEY NOT NULL, version INTEGER NOT NULL, deleted INTEGER NOT NULL,"
          " data TEXT NOT NULL, payload_key TEXT NOT NULL, payload_hash TEXT NOT NULL,"
          " entry_hash TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
          " actor TEXT NOT NULL, reason TEXT NOT NULL, \"indexed\" TEXT NOT NULL,"
-         " on_behalf_of TEXT NOT NULL DEFAULT '') WITHOUT ROWID;\n"
-         "CREATE TABLE IF NOT EXISTS " +
-         t.q_ver +
-         " (id TEXT NOT NULL, version INTEGER NOT NULL, op TEXT NOT NULL, actor TEXT NOT NULL,"
-         " reason TEXT NOT NULL, at INTEGER NOT NULL, changed_fields TEXT NOT NULL,"
-         " payload_key TEXT NOT NULL, entry_hash TEXT NOT NULL, prev_hash TEXT NOT NULL,"
-         " deleted INTEGER NOT NULL, idempotency_key TEXT NOT NULL,"
-         " on_behalf_of TEXT NOT NULL DEFAULT '',"
-         " PRIMARY KEY (id, version)) WITHOUT ROWID;\n"
-         "CREATE INDEX IF NOT EXISTS " +
-         QuoteIdentifier(t.ver + ":id_at") + " ON " + t.q_ver +
-         " (id, at, version);\n"
-         "CREATE TABLE IF NOT EXISTS " +
-         t.q_counter +
+         " on_behalf_of TEXT NOT NULL DEFAULT '') WITHOUT ROWID;\n" +
+         (versioned ? version_index : std::string()) + "CREATE TABLE IF NOT EXISTS " + t.q_counter +
          " (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL) WITHOUT ROWID;\n"
          "CREATE TABLE IF NOT EXISTS " +
          t.q_locks +

@@ -34,7 +34,7 @@ struct SqliteTables {
 Result<const SqliteTables*> TablesFor(const CollectionRef& ref);
 
 /// Statements that create the collection's tables and fixed indexes, if missing.
-std::string CreateCollectionSql(const SqliteTables& t);
+std::string CreateCollectionSql(const SqliteTables& t, bool versioned);
 /// Statement that counts the columns named `column` of `table` (0 or 1); binds nothing.
 std::string CountColumnSql(const std::string& table, const std::string& column);
 /// Statement that adds the TEXT column `column` (default '') to the quoted table `q_table`.
