@@ -19,26 +19,6 @@ struct Totals {
   std::vector<std::string> problems;
 };
 
-// Every (type, tier, tenant) that has a database in the store.
-Result<std::vector<Target>> ListDatabases(Xronox& store, const VerifyArgs& args) {
-  std::vector<Target> targets;
-  for (int t = 0; t < 6; ++t) {
-    auto type = static_cast<DatabaseType>(t);
-    if (!args.db.empty() && args.db != DatabaseTypeName(type)) continue;
-    for (const auto& db : store.config().databases) {
-      if (db.type == type && db.tier == Tier::kGeneric)
-        targets.push_back({type, Tier::kGeneric, "", ""});
-    }
-    XRONOX_ASSIGN_OR_RETURN(auto tenants, store.ListTenants(type));
-    for (const auto& tenant : tenants) {
-      if (args.tenant.empty() || args.tenant == tenant) {
-        targets.push_back({type, Tier::kTenant, tenant, ""});
-      }
-    }
-  }
-  return targets;
-}
-
 std::string Describe(const Target& t) {
   return std::string(DatabaseTypeName(t.database_type)) + "/" +
          (t.tier == Tier::kTenant ? t.tenant_id : "_") + "/" + t.collection;
@@ -65,7 +45,7 @@ Status VerifyCollection(Xronox& store, const Target& target, bool repair, Totals
 int RunVerify(const StoreOptions& options, const VerifyArgs& args) {
   auto store = OpenStore(options);
   if (!store.ok()) return Fail(store.status());
-  auto databases = ListDatabases(**store, args);
+  auto databases = ListDatabaseTargets(**store, args.db, args.tenant);
   if (!databases.ok()) return Fail(databases.status());
   Totals totals;
   if (args.db.empty() && args.tenant.empty() && args.collection.empty()) {

@@ -29,6 +29,10 @@ struct TargetArgs {
 Result<std::unique_ptr<Xronox>> OpenStore(const StoreOptions& options);
 /// Build a Target from positional arguments ("_" tenant: the generic tier).
 Result<Target> MakeTarget(const TargetArgs& args);
+/// Every (type, tier, tenant) that has a database in the store: configured generic databases,
+/// and the tenants of each tenant-tier type. `db` and `tenant` (when not empty) narrow it.
+Result<std::vector<Target>> ListDatabaseTargets(Xronox& store, const std::string& db,
+                                                const std::string& tenant);
 /// Open the store and bind the target's collection.
 Result<Collection> OpenCollection(const StoreOptions& options, const TargetArgs& args);
 /// Add <db> <tenant> <collection> (and <id> when with_id) positionals to a command.
@@ -43,6 +47,8 @@ int Fail(const Status& status);
 void AddRecordCommands(CLI::App& app, StoreOptions& store, int& exit_code);
 void AddHistoryCommands(CLI::App& app, StoreOptions& store, int& exit_code);
 void AddAdminCommands(CLI::App& app, StoreOptions& store, int& exit_code);
+/// Register `ls` (databases, tenants, collections, records).
+void AddListCommand(CLI::App& app, StoreOptions& store, int& exit_code);
 /// Register `config migrate` (works without --data/--config: it opens no store).
 void AddConfigCommands(CLI::App& app, int& exit_code);
 /// Register `keys new` (opens no store).

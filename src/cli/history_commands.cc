@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/cli_context.h"
+#include "cli/output_format.h"
 
 namespace xronox::cli {
 
@@ -12,12 +13,14 @@ struct HistoryArgs {
   int limit = 50;
   bool oldest_first = false;
   std::string cursor;
+  std::string format;
 };
 
 struct DiffArgs {
   TargetArgs target;
   int64_t from = 0;
   int64_t to = 0;
+  std::string format;
 };
 
 struct RestoreArgs {
@@ -39,9 +42,11 @@ int RunHistory(const StoreOptions& store, const HistoryArgs& args) {
   if (!page.ok()) return Fail(page.status());
   Json versions = Json::array();
   for (const auto& info : page->versions) versions.push_back(VersionInfoToJson(info));
-  std::cout << Json{{"versions", versions}, {"next", page->next ? Json(*page->next) : Json()}}.dump(
-                   2)
-            << "\n";
+  std::string table =
+      RenderObjects({"version", "op", "at", "actor", "reason", "changedFields"}, versions);
+  if (page->next) table += "next page: --cursor " + *page->next + "\n";
+  PrintAs(ResolveFormat(args.format),
+          {{"versions", versions}, {"next", page->next ? Json(*page->next) : Json()}}, table);
   return 0;
 }
 
@@ -50,7 +55,8 @@ int RunDiff(const StoreOptions& store, const DiffArgs& args) {
   if (!collection.ok()) return Fail(collection.status());
   auto patch = collection->Diff(args.target.id, args.from, args.to);
   if (!patch.ok()) return Fail(patch.status());
-  std::cout << Json{{"from", args.from}, {"to", args.to}, {"patch", *patch}}.dump(2) << "\n";
+  PrintAs(ResolveFormat(args.format), {{"from", args.from}, {"to", args.to}, {"patch", *patch}},
+          RenderObjects({"op", "path", "value", "from"}, *patch));
   return 0;
 }
 
@@ -74,6 +80,7 @@ void AddHistoryCommands(CLI::App& app, StoreOptions& store, int& exit_code) {
   history->add_option("--limit", h->limit, "Versions per page (1-1000)")->capture_default_str();
   history->add_option("--cursor", h->cursor, "Continue from a page's `next`");
   history->add_flag("--oldest-first", h->oldest_first, "Oldest version first");
+  AddFormatOption(*history, h->format);
   history->callback([&store, &exit_code, h] { exit_code = RunHistory(store, *h); });
 
   auto d = std::make_shared<DiffArgs>();
@@ -82,6 +89,7 @@ void AddHistoryCommands(CLI::App& app, StoreOptions& store, int& exit_code) {
   AddTargetArgs(*diff, d->target, true);
   diff->add_option("--from", d->from, "Older version")->required();
   diff->add_option("--to", d->to, "Newer version")->required();
+  AddFormatOption(*diff, d->format);
   diff->callback([&store, &exit_code, d] { exit_code = RunDiff(store, *d); });
 
   auto r = std::make_shared<RestoreArgs>();

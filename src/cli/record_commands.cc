@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "cli/cli_context.h"
+#include "cli/output_format.h"
 #include "common/clock.h"
 #include "common/json_codec.h"
 
@@ -15,6 +16,7 @@ struct GetArgs {
   TargetArgs target;
   std::optional<int64_t> version;
   std::string as_of;
+  std::string format;
 };
 
 struct PutArgs {
@@ -55,7 +57,8 @@ int RunGet(const StoreOptions& store, const GetArgs& args) {
   }
   auto record = collection->Get(args.target.id, options);
   if (!record.ok()) return Fail(record.status());
-  std::cout << RecordToJson(*record).dump(2) << "\n";
+  const Json json = RecordToJson(*record);
+  PrintAs(ResolveFormat(args.format), json, RenderFields(json));
   return 0;
 }
 
@@ -86,6 +89,7 @@ void AddRecordCommands(CLI::App& app, StoreOptions& store, int& exit_code) {
   AddTargetArgs(*get, get_args->target, true);
   get->add_option("--version", get_args->version, "Version number to read (runtime)");
   get->add_option("--as-of", get_args->as_of, "RFC 3339 time: the version current then (runtime)");
+  AddFormatOption(*get, get_args->format);
   get->callback([&store, &exit_code, get_args] { exit_code = RunGet(store, *get_args); });
 
   auto put_args = std::make_shared<PutArgs>();

@@ -1,5 +1,7 @@
 // The xronox CLI against the store that a running xronoxd serves: reads what the server
 // wrote, writes what the server then reads, and verify's exit codes.
+#include <pty.h>
+
 #include <filesystem>
 #include <fstream>
 
@@ -137,6 +139,113 @@ TEST_F(CliTest, StoreOptionsMayFollowTheSubcommand) {
   EXPECT_EQ(by_config.out, Cli({"get", "runtime", "acme", "orders", "o1"}).out);
 }
 
+// ls at each level, as an operator looks around without knowing ids; piped, it prints JSON.
+TEST_F(CliTest, LsListsDatabasesTenantsCollectionsAndRecords) {
+  const std::vector<std::string> audit = {"--actor", "ops", "--reason", "ls test"};
+  for (const auto& [tenant, id, status] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{{"acme", "o-1", "paid"},
+                                                                      {"acme", "o-2", "new"},
+                                                                      {"acme", "o-3", "paid"},
+                                                                      {"globex", "o-1", "new"}}) {
+    std::vector<std::string> put = {"put",    "runtime", tenant,
+                                    "orders", id,        R"({"status":")" + status + R"("})"};
+    put.insert(put.end(), audit.begin(), audit.end());
+    ASSERT_EQ(Cli(put).exit_code, 0);
+  }
+  ASSERT_EQ(Cli({"put", "knowledge", "_", "facts", "f1", R"({"text":"hi"})"}).exit_code, 0);
+  auto json_of = [&](const std::vector<std::string>& args) {
+    CliResult r = Cli(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return Json::parse(r.out, nullptr, false);
+  };
+  Json databases = json_of({"ls"})["databases"];
+  EXPECT_NE(
+      std::find(databases.begin(), databases.end(), Json{{"db", "runtime"}, {"tenant", "globex"}}),
+      databases.end())
+      << databases;
+  EXPECT_NE(
+      std::find(databases.begin(), databases.end(), Json{{"db", "knowledge"}, {"tenant", "_"}}),
+      databases.end());
+  EXPECT_EQ(
+      json_of({"ls", "runtime"})["databases"],
+      (Json{{{"db", "runtime"}, {"tenant", "acme"}}, {{"db", "runtime"}, {"tenant", "globex"}}}));
+  EXPECT_EQ(json_of({"ls", "runtime", "acme"})["collections"], Json::array({"orders"}));
+  EXPECT_EQ(json_of({"ls", "knowledge", "_"})["collections"], Json::array({"facts"}));
+  // Records, a page at a time.
+  Json first = json_of({"ls", "runtime", "acme", "orders", "--limit", "2"});
+  ASSERT_EQ(first["records"].size(), 2u) << first;
+  EXPECT_EQ(first["records"][0]["id"], "o-1");
+  EXPECT_EQ(first["records"][1]["data"], (Json{{"status", "new"}}));
+  ASSERT_TRUE(first["next"].is_string()) << first;
+  Json second = json_of({"ls", "runtime", "acme", "orders", "--limit", "2", "--cursor",
+                         first["next"].get<std::string>()});
+  ASSERT_EQ(second["records"].size(), 1u) << second;
+  EXPECT_EQ(second["records"][0]["id"], "o-3");
+  EXPECT_TRUE(second["next"].is_null());
+  Json paid = json_of({"ls", "runtime", "acme", "orders", "--where", R"({"status":"paid"})"});
+  ASSERT_EQ(paid["records"].size(), 2u) << paid;
+  EXPECT_EQ(paid["records"][1]["id"], "o-3");
+  EXPECT_TRUE(json_of({"ls", "runtime", "nobody", "orders"})["records"].empty());
+  // A table when asked.
+  CliResult table = Cli({"ls", "runtime", "acme", "orders", "--limit", "2", "--format", "table"});
+  EXPECT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_EQ(table.out.substr(0, table.out.find('\n')),
+            "id   version  updatedAt" + std::string(20, ' ') + "data");
+  EXPECT_NE(table.out.find("next page: --cursor "), std::string::npos) << table.out;
+  // Bad input is a clear error.
+  CliResult bad_filter = Cli({"ls", "runtime", "acme", "orders", "--where", "{\"status\":"});
+  EXPECT_NE(bad_filter.exit_code, 0);
+  EXPECT_NE(bad_filter.err.find("invalid JSON"), std::string::npos) << bad_filter.err;
+  CliResult bad_limit = Cli({"ls", "runtime", "acme", "orders", "--limit", "0"});
+  EXPECT_NE(bad_limit.exit_code, 0);
+  EXPECT_NE(Cli({"ls", "nosuch"}).err.find("unknown database type"), std::string::npos);
+  EXPECT_NE(Cli({"ls", "--format", "xml"}).exit_code, 0);
+}
+
+// Read commands print a table on a terminal and JSON when piped, unless --format says.
+TEST_F(CliTest, ReadCommandsPrintATableOnATerminalAndJsonWhenPiped) {
+  ASSERT_EQ(Cli({"put", "runtime", "acme", "orders", "o-1", R"({"a":1})", "--actor", "ops",
+                 "--reason", "r"})
+                .exit_code,
+            0);
+  ASSERT_EQ(Cli({"put", "runtime", "acme", "orders", "o-1", R"({"a":2})", "--actor", "ops",
+                 "--reason", "r"})
+                .exit_code,
+            0);
+  const std::vector<std::pair<std::vector<std::string>, std::string>> commands = {
+      {{"get", "runtime", "acme", "orders", "o-1"}, "field"},
+      {{"history", "runtime", "acme", "orders", "o-1"}, "version"},
+      {{"diff", "runtime", "acme", "orders", "o-1", "--from", "0", "--to", "1"}, "op"},
+      {{"ls", "runtime", "acme", "orders"}, "id"}};
+  for (const auto& [args, header] : commands) {
+    CliResult piped = Cli(args);
+    EXPECT_EQ(piped.exit_code, 0) << piped.err;
+    EXPECT_FALSE(Json::parse(piped.out, nullptr, false).is_discarded()) << piped.out;
+    std::vector<std::string> as_table = args;
+    as_table.insert(as_table.end(), {"--format", "table"});
+    EXPECT_EQ(Cli(as_table).out.rfind(header + " ", 0), 0u) << args[0];
+    // On a terminal (a pseudo-terminal here): the table.
+    std::vector<std::string> argv = {XRONOX_CLI_BINARY, "--data", DataDir()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    int master = -1;
+    pid_t pid = forkpty(&master, nullptr, nullptr, nullptr);
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      std::vector<char*> raw;
+      for (auto& arg : argv) raw.push_back(arg.data());
+      raw.push_back(nullptr);
+      execv(XRONOX_CLI_BINARY, raw.data());
+      _exit(127);
+    }
+    std::string shown;
+    char buffer[4096];
+    for (ssize_t n; (n = read(master, buffer, sizeof(buffer))) > 0;) shown.append(buffer, n);
+    close(master);
+    EXPECT_EQ(WaitFor(pid, std::chrono::seconds(30)).value_or(-1), 0) << args[0];
+    EXPECT_EQ(shown.rfind(header + " ", 0), 0u) << args[0] << ": " << shown;
+  }
+}
+
 TEST_F(CliTest, ReadsWhatTheServerWroteWhileItRuns) {
   ASSERT_EQ(SendJson("PUT", "/v1/runtime/acme/orders/o1", {{"status", "new"}}, Audit()).status,
             201);
@@ -256,7 +365,7 @@ TEST_F(CliTest, ConfigMigrateTurnsALegacyConfigIntoOneThatLoads) {
 }
 
 TEST_F(CliTest, EveryCommandHasHelpAndBadInputIsAClearError) {
-  for (const char* command : {"init", "get", "put", "history", "diff", "restore", "verify"}) {
+  for (const char* command : {"init", "get", "put", "history", "diff", "restore", "verify", "ls"}) {
     CliResult help = Cli({command, "--help"});
     EXPECT_EQ(help.exit_code, 0) << command;
     EXPECT_NE(help.out.find("Usage"), std::string::npos) << command << ": " << help.out;
