@@ -4,6 +4,7 @@
 #include <set>
 
 #include "common/names.h"
+#include "common/s3_storage_classes.h"
 #include "config/resolve.h"
 #include "config/server_config.h"
 #include "config/validate_internal.h"
@@ -75,20 +76,10 @@ void CheckPrefixes(const std::string& path, const FolderPrefixes& prefixes, Prob
   }
 }
 
-// The storage classes S3 defines (S3ObjectStore::SetStorageClass accepts the same list),
-// checked here so that a typo is refused when the config is loaded, not at the first write.
-constexpr const char* kStorageClasses[] = {
-    "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING",
-    "GLACIER",  "DEEP_ARCHIVE",       "GLACIER_IR",  "OUTPOSTS",   "EXPRESS_ONEZONE"};
-
+// Checked here so that a typo is refused when the config is loaded, not at the first write.
 void CheckStorageClass(const std::string& path, const std::string& value, Problems* problems) {
-  if (value.empty()) return;
-  std::string list;
-  for (const char* known : kStorageClasses) {
-    if (value == known) return;
-    list += std::string(list.empty() ? "" : ", ") + known;
-  }
-  problems->Add(path, "storage class '" + value + "' is not one of S3's: " + list +
+  if (value.empty() || IsS3StorageClass(value)) return;
+  problems->Add(path, "storage class '" + value + "' is not one of S3's: " + S3StorageClassList() +
                           " (leave it empty for the service default)");
 }
 

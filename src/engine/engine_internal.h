@@ -42,6 +42,15 @@ Status CheckWriteAllowed(const Binding& b, const WriteIntent& intent, const Writ
 /// Reason attached to a Status when a writer lost a race and should re-read and retry.
 inline constexpr const char* kLostRace = "lost_race";
 
+/// A Conflict with reason kLostRace: re-read and retry.
+inline Status LostRace(const std::string& what) { return Conflict(what).WithReason(kLostRace); }
+/// True for a status that says a race was lost (whatever its code).
+inline bool IsLostRace(const Status& status) { return status.reason() == kLostRace; }
+
+/// True when an idempotency claim's body records a finished write (a stored result, kept; a
+/// pending one expires with its lease).
+bool IsDoneIdempotencyClaim(const std::string& body);
+
 /// Build the head row that a committed plan leaves behind.
 store::HeadRow HeadFromPlan(const Binding& b, const Engine::Plan& plan, std::string data_text,
                             std::string payload_key, std::string payload_hash,
@@ -50,11 +59,5 @@ store::HeadRow HeadFromPlan(const Binding& b, const Engine::Plan& plan, std::str
 /// The version-index row of a version object stored at `key` whose bytes hash to `entry_hash`.
 store::VersionRow VersionRowFromObject(const VersionObject& object, const std::string& key,
                                        const std::string& entry_hash);
-
-/// Claim key that guards a large non-versioned record's object while it is rewritten.
-std::string LargeWriteClaimKey(const std::string& id);
-
-/// Claim key whose body holds version `version` of `id` until it is indexed (claimed commits).
-std::string VersionClaimKey(const std::string& id, int64_t version);
 
 }  // namespace xronox

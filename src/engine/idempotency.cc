@@ -32,23 +32,17 @@ std::string RequestHash(const std::string& id, const WriteIntent& intent,
   return Sha256Hex(request.dump() + "\n" + intent.body.dump());
 }
 
-// A hash keeps the claim key short whatever the actor (up to 1024 bytes); 128 bits of it keep
-// two actors' key spaces apart.
-std::string ClaimKey(const WriteOptions& options) {
-  return "idk:" + Sha256Hex(options.actor).substr(0, 32) + ":" + options.idempotency_key;
-}
-
-std::string LegacyClaimKey(const WriteOptions& options) {
-  return "idem:" + options.idempotency_key;
-}
+// The claim body (docs/formats/storage-layout.md, {c}_locks): {"request", "state", "id", ...}.
+constexpr char kPendingState[] = "pending";
+constexpr char kDoneState[] = "done";
 
 std::string PendingBody(const std::string& request, const std::string& id) {
-  return Json{{"request", request}, {"state", "pending"}, {"id", id}}.dump();
+  return Json{{"request", request}, {"state", kPendingState}, {"id", id}}.dump();
 }
 
 std::string DoneBody(const std::string& request, const WriteResult& result) {
   Json body = {{"request", request},
-               {"state", "done"},
+               {"state", kDoneState},
                {"id", result.id},
                {"version", result.version},
                {"created", result.created}};
@@ -67,6 +61,11 @@ Result<WriteResult> ResultFromBody(const Json& body) {
 }
 
 }  // namespace
+
+bool IsDoneIdempotencyClaim(const std::string& body) {
+  Json parsed = Json::parse(body, nullptr, false);
+  return parsed.is_object() && parsed.value("state", "") == kDoneState;
+}
 
 // A replayed result carries the record as that write left it: the exact version on runtime,
 // the current record elsewhere if it is still that version.
@@ -87,19 +86,20 @@ Result<WriteResult> Engine::WriteIdempotent(const Binding& b, const std::string&
                                             const WriteIntent& intent,
                                             const WriteOptions& options) {
   const std::string request = RequestHash(id, intent, options);
-  IdempotencyClaim claim{
-      {ClaimKey(options), RandomHex(8), clock_->NowMicros(), PendingBody(request, id)},
-      request,
-      id};
+  IdempotencyClaim claim{{IdempotencyClaimKey(options.actor, options.idempotency_key), RandomHex(8),
+                          clock_->NowMicros(), PendingBody(request, id)},
+                         request,
+                         id};
   Status inserted = b.hot->InsertClaim(b.ref, claim.row);
   std::optional<store::ClaimRow> earlier;
   if (inserted.code() == StatusCode::kAlreadyExists) {
     XRONOX_ASSIGN_OR_RETURN(earlier, b.hot->GetClaim(b.ref, claim.row.key));
-    if (!earlier) return Conflict("idempotency key changed hands; retry").WithReason(kLostRace);
+    if (!earlier) return LostRace("idempotency key changed hands; retry");
   } else {
     XRONOX_RETURN_IF_ERROR(inserted);
     claim.held = true;
-    XRONOX_ASSIGN_OR_RETURN(earlier, b.hot->GetClaim(b.ref, LegacyClaimKey(options)));
+    XRONOX_ASSIGN_OR_RETURN(
+        earlier, b.hot->GetClaim(b.ref, LegacyIdempotencyClaimKey(options.idempotency_key)));
   }
   if (earlier) {
     auto settled = SettleEarlierClaim(b, claim, *earlier, options);
@@ -131,7 +131,7 @@ Result<std::optional<WriteResult>> Engine::SettleEarlierClaim(const Binding& b,
     return Conflict("idempotency key was used with a different request")
         .WithReason("idempotency_mismatch");
   }
-  if (body.value("state", "") == "done") {
+  if (body.value("state", "") == kDoneState) {
     XRONOX_ASSIGN_OR_RETURN(WriteResult done, ResultFromBody(body));
     if (claim.held) {  // A claim of the shared key space moves into this actor's.
       claim.row.body = earlier.body;

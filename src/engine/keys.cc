@@ -1,5 +1,7 @@
 #include "engine/keys.h"
 
+#include "common/hash.h"
+
 namespace xronox {
 
 namespace {
@@ -39,5 +41,19 @@ std::string ContentStagingKey(const Binding& b, const std::string& id, const std
                               const std::string& name) {
   return ContentPrefix(b) + id + "/" + property + "/" + kContentStagingPrefix + name;
 }
+
+std::string LargeWriteClaimKey(const std::string& id) { return kLargeWriteClaimPrefix + id; }
+
+std::string VersionClaimKey(const std::string& id, int64_t version) {
+  return kVersionClaimPrefix + id + ":v" + std::to_string(version);
+}
+
+// A hash keeps the claim key short whatever the actor (up to 1024 bytes); 128 bits of it keep
+// two actors' key spaces apart.
+std::string IdempotencyClaimKey(const std::string& actor, const std::string& key) {
+  return "idk:" + Sha256Hex(actor).substr(0, 32) + ":" + key;
+}
+
+std::string LegacyIdempotencyClaimKey(const std::string& key) { return "idem:" + key; }
 
 }  // namespace xronox

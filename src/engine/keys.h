@@ -28,4 +28,20 @@ std::string ContentStagingKey(const Binding& binding, const std::string& id,
 /// The last key segment of a staging object starts with this.
 inline constexpr const char* kContentStagingPrefix = "staging-";
 
+// Claim keys of {c}_locks (docs/formats/storage-layout.md), the hot store's keys beside the
+// object keys above.
+
+/// Prefix of LargeWriteClaimKey: "write:{id}".
+inline constexpr const char* kLargeWriteClaimPrefix = "write:";
+/// Prefix of VersionClaimKey: "ver:{id}:v{n}".
+inline constexpr const char* kVersionClaimPrefix = "ver:";
+/// Guards a large non-versioned record's object while it is rewritten.
+std::string LargeWriteClaimKey(const std::string& id);
+/// Holds version `version` of `id` until it is indexed (claimed commits).
+std::string VersionClaimKey(const std::string& id, int64_t version);
+/// "idk:{first 32 hex of sha256(actor)}:{key}": each actor's own idempotency key space.
+std::string IdempotencyClaimKey(const std::string& actor, const std::string& key);
+/// "idem:{key}": the shared idempotency key space of earlier releases (read, never written).
+std::string LegacyIdempotencyClaimKey(const std::string& key);
+
 }  // namespace xronox

@@ -55,8 +55,6 @@ Result<store::HeadRow> HeadFromJson(const Json& j) {
   }
 }
 
-Status LostRace(const std::string& what) { return Conflict(what).WithReason(kLostRace); }
-
 void Backoff() { std::this_thread::sleep_for(std::chrono::milliseconds(2)); }
 
 }  // namespace

@@ -64,7 +64,7 @@ Status Engine::MissingPayload(const Binding& b, const store::HeadRow& head, cons
   if (read.code() != StatusCode::kNotFound) return read;
   XRONOX_ASSIGN_OR_RETURN(auto now, b.hot->GetHead(b.ref, head.id));
   if (!now || now->version != head.version || now->payload_key != head.payload_key) {
-    return Conflict("record '" + head.id + "' changed while it was read").WithReason(kLostRace);
+    return LostRace("record '" + head.id + "' changed while it was read");
   }
   return Corruption("head of '" + head.id + "' names a missing object: " + read.message());
 }
@@ -85,7 +85,7 @@ Result<Json> Engine::ReadCurrentData(const Binding& b, const store::HeadRow& hea
   if (Sha256Hex(text) != head.payload_hash) {
     // A writer overwrote the object and has not moved the head yet (or died doing so).
     XRONOX_RETURN_IF_ERROR(RecoverLargeClaim(b, head.id));
-    return Conflict("record '" + head.id + "' is being written").WithReason(kLostRace);
+    return LostRace("record '" + head.id + "' is being written");
   }
   return ParseStoredData(text, head.id);
 }
@@ -169,7 +169,7 @@ Result<Record> Engine::Get(const Binding& b, const std::string& id, const GetOpt
       return NotFound("record '" + id + "' not found" + (head ? " (deleted)" : ""));
     }
     auto record = RecordFromHead(b, std::move(*head), options.raw_data);
-    if (record.ok() || record.status().reason() != kLostRace) return record;
+    if (record.ok() || !IsLostRace(record.status())) return record;
   }
   return Unavailable("record '" + id + "' is being rewritten; retry");
 }

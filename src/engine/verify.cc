@@ -172,16 +172,15 @@ class Verifier {
     XRONOX_ASSIGN_OR_RETURN(auto claims, b_.hot->ListClaims(b_.ref, ""));
     TimestampMicros cutoff = engine_.LeaseCutoff();
     for (const auto& claim : claims) {
-      if (claim.key.starts_with("ver:")) {
+      if (claim.key.starts_with(kVersionClaimPrefix)) {
         XRONOX_RETURN_IF_ERROR(CheckVersionClaim(claim, cutoff));
         continue;
       }
-      Json body = Json::parse(claim.body, nullptr, false);
-      bool done = body.is_object() && body.value("state", "") == "done";
-      if (done || claim.at >= cutoff) continue;
+      if (IsDoneIdempotencyClaim(claim.body) || claim.at >= cutoff) continue;
       std::string id = claim.key.substr(claim.key.find(':') + 1);
       XRONOX_RETURN_IF_ERROR(Garbage("stale claim '" + claim.key + "'", [&] {
-        if (claim.key.starts_with("write:")) return engine_.RecoverLargeClaimForVerify(b_, id);
+        if (claim.key.starts_with(kLargeWriteClaimPrefix))
+          return engine_.RecoverLargeClaimForVerify(b_, id);
         return b_.hot->DeleteClaim(b_.ref, claim.key, claim.owner);
       }));
     }

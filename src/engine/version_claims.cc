@@ -18,16 +18,6 @@
 
 namespace xronox {
 
-namespace {
-
-Status LostRace(const std::string& what) { return Conflict(what).WithReason(kLostRace); }
-
-}  // namespace
-
-std::string VersionClaimKey(const std::string& id, int64_t version) {
-  return "ver:" + id + ":v" + std::to_string(version);
-}
-
 Status Engine::CommitVersionedClaimed(const Binding& b, const Plan& plan,
                                       const std::string& bytes) {
   std::string what = "version " + std::to_string(plan.version) + " of '" + plan.id + "'";

@@ -31,10 +31,6 @@ namespace {
 
 constexpr int kMaxAttempts = 64;
 
-bool IsLostRace(const Status& s) { return s.reason() == kLostRace; }
-
-Status LostRace(const std::string& what) { return Conflict(what).WithReason(kLostRace); }
-
 // Lets the winner of a race finish: nothing for the first retries, then a random wait that
 // grows to 16 ms.
 void BackOffAfterLostRace(int attempt) {
@@ -80,8 +76,6 @@ WriteResult ResultOf(const Engine::Plan& plan, bool raw_data) {
 }
 
 }  // namespace
-
-std::string LargeWriteClaimKey(const std::string& id) { return "write:" + id; }
 
 store::VersionRow VersionRowFromObject(const VersionObject& o, const std::string& key,
                                        const std::string& entry_hash) {

@@ -15,52 +15,43 @@
 #include <utility>
 #include <vector>
 
-#include "store/object/object_store.h"
+#include "store/object/object_store_wrapper.h"
 
 namespace xronox::testing {
 
-class WeakCreateObjectStore final : public store::ObjectStore {
+class WeakCreateObjectStore final : public store::ObjectStoreWrapper {
  public:
   explicit WeakCreateObjectStore(std::unique_ptr<store::ObjectStore> inner)
-      : inner_(std::move(inner)) {}
+      : ObjectStoreWrapper(std::move(inner)) {}
 
   bool CreateOnlyIsAtomic() const override { return false; }
 
   /// While set, every Put fails with Unavailable, as when the service is down.
   void SetPutsFail(bool fail) { puts_fail_ = fail; }
 
-  Status EnsureBucket(const std::string& bucket) override { return inner_->EnsureBucket(bucket); }
   Status Put(const std::string& bucket, const std::string& key, std::string_view bytes,
              store::PutMode mode) override {
     if (puts_fail_) return Unavailable("put " + bucket + "/" + key + ": service stopped");
     if (mode == store::PutMode::kCreateOnly) {
-      XRONOX_ASSIGN_OR_RETURN(auto info, inner_->Stat(bucket, key));
+      XRONOX_ASSIGN_OR_RETURN(auto info, target().Stat(bucket, key));
       if (info) return AlreadyExists("put " + bucket + "/" + key + ": object exists");
       std::this_thread::yield();  // Widen the window a racing creator can slip through.
     }
-    return inner_->Put(bucket, key, bytes, store::PutMode::kOverwrite);
+    return target().Put(bucket, key, bytes, store::PutMode::kOverwrite);
   }
-  Result<std::string> Get(const std::string& bucket, const std::string& key) override {
-    return inner_->Get(bucket, key);
+  // Streamed writes and copies go through the weakened Put too: the contract's defaults buffer
+  // the object and Put it (copies: Get, then Put).
+  Result<std::unique_ptr<store::ObjectWriter>> BeginWrite(const std::string& bucket,
+                                                          const std::string& key,
+                                                          store::PutMode mode) override {
+    return ObjectStore::BeginWrite(bucket, key, mode);
   }
-  Result<std::optional<store::ObjectInfo>> Stat(const std::string& bucket,
-                                                const std::string& key) override {
-    return inner_->Stat(bucket, key);
-  }
-  Status Delete(const std::string& bucket, const std::string& key) override {
-    return inner_->Delete(bucket, key);
-  }
-  Result<store::ListPage> List(const std::string& bucket, const std::string& prefix,
-                               const std::string& continuation, int limit) override {
-    return inner_->List(bucket, prefix, continuation, limit);
-  }
-  Result<std::vector<std::string>> Leftovers(const std::string& bucket, const std::string& prefix,
-                                             TimestampMicros older_than, bool remove) override {
-    return inner_->Leftovers(bucket, prefix, older_than, remove);
+  Status Copy(const std::string& bucket, const std::string& from, const std::string& to,
+              store::PutMode mode) override {
+    return ObjectStore::Copy(bucket, from, to, mode);
   }
 
  private:
-  std::unique_ptr<store::ObjectStore> inner_;
   std::atomic<bool> puts_fail_{false};
 };
 

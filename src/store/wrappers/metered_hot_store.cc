@@ -15,65 +15,66 @@ constexpr const char* kOpNames[] = {
 
 MeteredHotStore::MeteredHotStore(std::unique_ptr<HotStore> inner, const std::string& connection,
                                  BackendMetrics& metrics)
-    : inner_(std::move(inner)) {
+    : HotStoreWrapper(std::move(inner)) {
   static_assert(std::size(kOpNames) == kOpCount);
   for (int op = 0; op < kOpCount; ++op)
     series_[op] = metrics.Series("hot", connection, kOpNames[op]);
 }
 
 bool MeteredHotStore::ConditionalWritesAreAtomic() const {
-  return inner_->ConditionalWritesAreAtomic();
+  return target().ConditionalWritesAreAtomic();
 }
 
 Status MeteredHotStore::EnsureCollection(const CollectionRef& ref,
                                          const std::vector<std::string>& indexed_props) {
   return Timed(series_[kEnsureCollection],
-               [&] { return inner_->EnsureCollection(ref, indexed_props); });
+               [&] { return target().EnsureCollection(ref, indexed_props); });
 }
 
 Result<std::vector<std::string>> MeteredHotStore::ListDatabases() {
-  return Timed(series_[kListDatabases], [&] { return inner_->ListDatabases(); });
+  return Timed(series_[kListDatabases], [&] { return target().ListDatabases(); });
 }
 
 Result<std::vector<std::string>> MeteredHotStore::ListCollections(const std::string& db) {
-  return Timed(series_[kListCollections], [&] { return inner_->ListCollections(db); });
+  return Timed(series_[kListCollections], [&] { return target().ListCollections(db); });
 }
 
 Result<bool> MeteredHotStore::CollectionExists(const CollectionRef& ref) {
-  return Timed(series_[kCollectionExists], [&] { return inner_->CollectionExists(ref); });
+  return Timed(series_[kCollectionExists], [&] { return target().CollectionExists(ref); });
 }
 
 Result<std::optional<HeadRow>> MeteredHotStore::GetHead(const CollectionRef& ref,
                                                         const std::string& id) {
-  return Timed(series_[kGetHead], [&] { return inner_->GetHead(ref, id); });
+  return Timed(series_[kGetHead], [&] { return target().GetHead(ref, id); });
 }
 
 Status MeteredHotStore::WriteHead(const CollectionRef& ref, const HeadRow& head,
                                   std::optional<int64_t> expected_version) {
-  return Timed(series_[kWriteHead], [&] { return inner_->WriteHead(ref, head, expected_version); });
+  return Timed(series_[kWriteHead],
+               [&] { return target().WriteHead(ref, head, expected_version); });
 }
 
 Status MeteredHotStore::CommitVersion(const CollectionRef& ref, const VersionRow& version,
                                       const HeadRow& head,
                                       std::optional<int64_t> expected_version) {
   return Timed(series_[kCommitVersion],
-               [&] { return inner_->CommitVersion(ref, version, head, expected_version); });
+               [&] { return target().CommitVersion(ref, version, head, expected_version); });
 }
 
 Status MeteredHotStore::InsertVersion(const CollectionRef& ref, const VersionRow& version) {
-  return Timed(series_[kInsertVersion], [&] { return inner_->InsertVersion(ref, version); });
+  return Timed(series_[kInsertVersion], [&] { return target().InsertVersion(ref, version); });
 }
 
 Result<std::optional<VersionRow>> MeteredHotStore::GetVersion(const CollectionRef& ref,
                                                               const std::string& id,
                                                               int64_t version) {
-  return Timed(series_[kGetVersion], [&] { return inner_->GetVersion(ref, id, version); });
+  return Timed(series_[kGetVersion], [&] { return target().GetVersion(ref, id, version); });
 }
 
 Result<std::optional<VersionRow>> MeteredHotStore::GetVersionAsOf(const CollectionRef& ref,
                                                                   const std::string& id,
                                                                   TimestampMicros at) {
-  return Timed(series_[kGetVersionAsOf], [&] { return inner_->GetVersionAsOf(ref, id, at); });
+  return Timed(series_[kGetVersionAsOf], [&] { return target().GetVersionAsOf(ref, id, at); });
 }
 
 Result<std::vector<VersionRow>> MeteredHotStore::ListVersions(const CollectionRef& ref,
@@ -81,7 +82,7 @@ Result<std::vector<VersionRow>> MeteredHotStore::ListVersions(const CollectionRe
                                                               std::optional<int64_t> start_after,
                                                               int limit, Order order) {
   return Timed(series_[kListVersions],
-               [&] { return inner_->ListVersions(ref, id, start_after, limit, order); });
+               [&] { return target().ListVersions(ref, id, start_after, limit, order); });
 }
 
 Result<std::vector<HeadRow>> MeteredHotStore::ScanHeads(const CollectionRef& ref,
@@ -89,37 +90,37 @@ Result<std::vector<HeadRow>> MeteredHotStore::ScanHeads(const CollectionRef& ref
                                                         const std::vector<Condition>& conditions,
                                                         bool include_deleted) {
   return Timed(series_[kScanHeads], [&] {
-    return inner_->ScanHeads(ref, after_id, limit, conditions, include_deleted);
+    return target().ScanHeads(ref, after_id, limit, conditions, include_deleted);
   });
 }
 
 Status MeteredHotStore::InsertClaim(const CollectionRef& ref, const ClaimRow& claim) {
-  return Timed(series_[kInsertClaim], [&] { return inner_->InsertClaim(ref, claim); });
+  return Timed(series_[kInsertClaim], [&] { return target().InsertClaim(ref, claim); });
 }
 
 Result<std::optional<ClaimRow>> MeteredHotStore::GetClaim(const CollectionRef& ref,
                                                           const std::string& key) {
-  return Timed(series_[kGetClaim], [&] { return inner_->GetClaim(ref, key); });
+  return Timed(series_[kGetClaim], [&] { return target().GetClaim(ref, key); });
 }
 
 Status MeteredHotStore::UpdateClaim(const CollectionRef& ref, const ClaimRow& claim) {
-  return Timed(series_[kUpdateClaim], [&] { return inner_->UpdateClaim(ref, claim); });
+  return Timed(series_[kUpdateClaim], [&] { return target().UpdateClaim(ref, claim); });
 }
 
 Status MeteredHotStore::DeleteClaim(const CollectionRef& ref, const std::string& key,
                                     const std::string& owner) {
-  return Timed(series_[kDeleteClaim], [&] { return inner_->DeleteClaim(ref, key, owner); });
+  return Timed(series_[kDeleteClaim], [&] { return target().DeleteClaim(ref, key, owner); });
 }
 
 Result<std::vector<ClaimRow>> MeteredHotStore::ListClaims(const CollectionRef& ref,
                                                           const std::string& prefix) {
-  return Timed(series_[kListClaims], [&] { return inner_->ListClaims(ref, prefix); });
+  return Timed(series_[kListClaims], [&] { return target().ListClaims(ref, prefix); });
 }
 
 Result<int64_t> MeteredHotStore::IncrementCounter(const CollectionRef& ref, const std::string& name,
                                                   int64_t delta) {
   return Timed(series_[kIncrementCounter],
-               [&] { return inner_->IncrementCounter(ref, name, delta); });
+               [&] { return target().IncrementCounter(ref, name, delta); });
 }
 
 }  // namespace xronox::store

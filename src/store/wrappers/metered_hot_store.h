@@ -7,12 +7,12 @@
 #include <memory>
 #include <string>
 
-#include "store/hot/hot_store.h"
+#include "store/hot/hot_store_wrapper.h"
 #include "store/wrappers/backend_metrics.h"
 
 namespace xronox::store {
 
-class MeteredHotStore final : public HotStore {
+class MeteredHotStore final : public HotStoreWrapper {
  public:
   /// Wrap `inner`, recording under `connection` (e.g. "sqlite:default") in `metrics`, which
   /// must outlive this store.
@@ -53,7 +53,7 @@ class MeteredHotStore final : public HotStore {
                                    int64_t delta) override;
 
   /// The wrapped store.
-  HotStore& inner() { return *inner_; }
+  HotStore& inner() { return target(); }
 
  private:
   enum Op {
@@ -78,7 +78,6 @@ class MeteredHotStore final : public HotStore {
     kOpCount,
   };
 
-  std::unique_ptr<HotStore> inner_;
   std::array<CallSeries*, kOpCount> series_{};
 };
 

@@ -7,12 +7,12 @@
 #include <memory>
 #include <string>
 
-#include "store/object/object_store.h"
+#include "store/object/object_store_wrapper.h"
 #include "store/wrappers/backend_metrics.h"
 
 namespace xronox::store {
 
-class MeteredObjectStore final : public ObjectStore {
+class MeteredObjectStore final : public ObjectStoreWrapper {
  public:
   /// Wrap and own `inner`, recording under `connection` (e.g. "s3:primary") in `metrics`, which
   /// must outlive this store.
@@ -44,7 +44,7 @@ class MeteredObjectStore final : public ObjectStore {
                                  int expires_seconds) override;
 
   /// The wrapped store.
-  ObjectStore& inner() { return *inner_; }
+  ObjectStore& inner() { return target(); }
 
  private:
   enum Op {
@@ -62,8 +62,7 @@ class MeteredObjectStore final : public ObjectStore {
     kOpCount
   };
 
-  std::unique_ptr<ObjectStore> owned_;  // Null when borrowed.
-  ObjectStore* inner_;
+  void RegisterSeries(const std::string& connection, BackendMetrics& metrics);
   std::array<CallSeries*, kOpCount> series_{};
 };
 

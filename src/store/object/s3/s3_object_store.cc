@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "common/names.h"
+#include "common/s3_storage_classes.h"
 #include "store/object/object_key.h"
 #include "store/object/s3/s3_errors.h"
 #include "store/object/s3/s3_multipart.h"
@@ -23,24 +24,13 @@ Status ErrorOf(const std::string& operation, const S3Response& response) {
 
 bool IsSuccess(const S3Response& response) { return response.Succeeded(); }
 
-// S3's storage classes (the StorageClass values of PutObject in the S3 API reference).
-constexpr std::string_view kStorageClasses[] = {
-    "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING",
-    "GLACIER",  "DEEP_ARCHIVE",       "GLACIER_IR",  "OUTPOSTS",   "EXPRESS_ONEZONE"};
-
 Status ValidateStorageClass(const std::string& storage_class) {
-  if (storage_class.empty()) return Status::Ok();
-  for (std::string_view known : kStorageClasses) {
-    if (storage_class == known) return Status::Ok();
-  }
+  if (storage_class.empty() || IsS3StorageClass(storage_class)) return Status::Ok();
   std::string shown = storage_class.substr(0, 64);
   for (char& c : shown) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
   }
-  return InvalidArgument("s3 storage class '" + shown +
-                         "' is not one of STANDARD, REDUCED_REDUNDANCY, STANDARD_IA, ONEZONE_IA, "
-                         "INTELLIGENT_TIERING, GLACIER, DEEP_ARCHIVE, GLACIER_IR, OUTPOSTS, "
-                         "EXPRESS_ONEZONE");
+  return InvalidArgument("s3 storage class '" + shown + "' is not one of " + S3StorageClassList());
 }
 
 // A key prefix is only compared with keys, never sent, but it appears in messages.
