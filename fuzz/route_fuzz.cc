@@ -6,8 +6,8 @@
 #include <string>
 #include <string_view>
 
-#include "server/request_parsing.h"
-#include "server/routes.h"
+#include "server/api/request_parsing.h"
+#include "server/api/routes.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   namespace server = xronox::server;

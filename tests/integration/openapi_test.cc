@@ -10,7 +10,7 @@
 #include "integration/fault_support.h"
 #include "integration/openapi_support.h"
 #include "integration/test_support.h"
-#include "server/routes.h"
+#include "server/api/routes.h"
 #include "xronox/config.h"
 
 #ifndef XRONOX_SOURCE_DIR

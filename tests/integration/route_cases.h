@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "server/routes.h"
+#include "server/api/routes.h"
 
 namespace xronox::testing {
 

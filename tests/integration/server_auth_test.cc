@@ -6,7 +6,7 @@
 
 #include "integration/route_cases.h"
 #include "integration/test_support.h"
-#include "server/routes.h"
+#include "server/api/routes.h"
 #include "xronox/config.h"
 
 namespace xronox::testing {

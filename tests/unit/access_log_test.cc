@@ -1,7 +1,7 @@
 // The shape of xronoxd's log lines: one JSON object per line with an RFC 3339 UTC time, a level,
 // the request id, templated route and the request's figures; principal only when known; the
 // text format carries the same fields; event lines keep their fields.
-#include "server/access_log.h"
+#include "server/operations/access_log.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
-// The strict request-head rules of RFC 9112 (server/http_framing.h), one case per rule.
-#include "server/http_framing.h"
+// The strict request-head rules of RFC 9112 (server/transport/http_framing.h), one case per rule.
+#include "server/transport/http_framing.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // A listen host is loopback by the addresses it resolves to, not by how it is spelled.
-#include "server/loopback.h"
+#include "server/transport/loopback.h"
 
 #include <gtest/gtest.h>
 

@@ -1,14 +1,14 @@
 // The Prometheus rendering of the server's and the backends' metrics, read back with a strict
 // parser of the text format: families announced, counts as recorded, buckets cumulative,
 // label values escaped, and route labels that never carry a raw id.
-#include "server/prometheus_text.h"
+#include "server/operations/prometheus_text.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <thread>
 
-#include "server/metrics.h"
+#include "server/operations/metrics.h"
 #include "store/wrappers/backend_metrics.h"
 #include "support/prometheus_parse.h"
 

@@ -4,7 +4,7 @@
 
 #include <fstream>
 
-#include "server/auth.h"
+#include "server/api/auth.h"
 #include "support/temp_dir.h"
 #include "xronox/config.h"
 

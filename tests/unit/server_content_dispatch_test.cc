@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "common/hash.h"
-#include "server/dispatcher.h"
+#include "server/api/dispatcher.h"
 #include "support/temp_dir.h"
 #include "xronox/xronox.h"
 

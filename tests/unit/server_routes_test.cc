@@ -2,11 +2,11 @@
 // request parsing, and the dispatcher over an embedded store.
 #include <gtest/gtest.h>
 
-#include "server/codec.h"
-#include "server/dispatcher.h"
-#include "server/request_parsing.h"
-#include "server/routes.h"
-#include "server/status_http.h"
+#include "server/api/codec.h"
+#include "server/api/dispatcher.h"
+#include "server/api/request_parsing.h"
+#include "server/api/routes.h"
+#include "server/api/status_http.h"
 #include "support/temp_dir.h"
 #include "xronox/xronox.h"
 

@@ -1,10 +1,10 @@
-#include "server/auth.h"
+#include "server/api/auth.h"
 
 #include <algorithm>
 
 #include "common/names.h"
-#include "server/codec.h"
-#include "server/status_http.h"
+#include "server/api/codec.h"
+#include "server/api/status_http.h"
 
 namespace xronox::server {
 

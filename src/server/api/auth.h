@@ -7,7 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "server/http_types.h"
+#include "server/transport/http_types.h"
 #include "xronox/config.h"
 #include "xronox/status.h"
 

@@ -1,4 +1,4 @@
-#include "server/codec.h"
+#include "server/api/codec.h"
 
 namespace xronox::server {
 

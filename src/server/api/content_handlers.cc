@@ -1,8 +1,8 @@
 // Content handlers: streamed upload, streamed and ranged download, presigned redirect, delete.
 #include "common/decimal.h"
-#include "server/codec.h"
-#include "server/handlers.h"
-#include "server/request_parsing.h"
+#include "server/api/codec.h"
+#include "server/api/handlers.h"
+#include "server/api/request_parsing.h"
 
 namespace xronox::server {
 

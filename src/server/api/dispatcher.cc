@@ -1,4 +1,4 @@
-#include "server/dispatcher.h"
+#include "server/api/dispatcher.h"
 
 #include <algorithm>
 #include <cctype>
@@ -7,10 +7,10 @@
 #include "common/decimal.h"
 #include "common/ids.h"
 #include "common/memory_reserve.h"
-#include "server/codec.h"
-#include "server/handlers.h"
-#include "server/openapi_document.h"
-#include "server/request_parsing.h"
+#include "server/api/codec.h"
+#include "server/api/handlers.h"
+#include "server/api/openapi_document.h"
+#include "server/api/request_parsing.h"
 
 namespace xronox::server {
 

@@ -10,11 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "server/auth.h"
-#include "server/http_types.h"
-#include "server/key_limiter.h"
-#include "server/routes.h"
-#include "server/status_http.h"
+#include "server/api/auth.h"
+#include "server/transport/http_types.h"
+#include "server/operations/key_limiter.h"
+#include "server/api/routes.h"
+#include "server/api/status_http.h"
 #include "xronox/xronox.h"
 
 namespace xronox::server {

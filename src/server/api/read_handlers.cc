@@ -1,7 +1,7 @@
 // Read handlers: current and time-travel reads, history, diff and query; and the handler table.
-#include "server/codec.h"
-#include "server/handlers.h"
-#include "server/request_parsing.h"
+#include "server/api/codec.h"
+#include "server/api/handlers.h"
+#include "server/api/request_parsing.h"
 
 namespace xronox::server {
 

@@ -1,11 +1,11 @@
-#include "server/request_parsing.h"
+#include "server/api/request_parsing.h"
 
 #include <climits>
 
 #include "common/clock.h"
 #include "common/decimal.h"
 #include "common/json_codec.h"
-#include "server/codec.h"
+#include "server/api/codec.h"
 
 namespace xronox::server {
 

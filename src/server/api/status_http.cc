@@ -1,4 +1,4 @@
-#include "server/status_http.h"
+#include "server/api/status_http.h"
 
 #include <string_view>
 

@@ -1,8 +1,8 @@
 // Write handlers: create, put, merge patch, delete and restore.
 #include "common/json_codec.h"
-#include "server/codec.h"
-#include "server/handlers.h"
-#include "server/request_parsing.h"
+#include "server/api/codec.h"
+#include "server/api/handlers.h"
+#include "server/api/request_parsing.h"
 
 namespace xronox::server {
 

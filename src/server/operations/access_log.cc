@@ -1,4 +1,4 @@
-#include "server/access_log.h"
+#include "server/operations/access_log.h"
 
 #include <cstdio>
 

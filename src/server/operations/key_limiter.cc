@@ -1,4 +1,4 @@
-#include "server/key_limiter.h"
+#include "server/operations/key_limiter.h"
 
 namespace xronox::server {
 

@@ -8,7 +8,7 @@
 #include <memory>
 #include <optional>
 
-#include "server/auth.h"
+#include "server/api/auth.h"
 
 namespace xronox::server {
 

@@ -1,9 +1,9 @@
-#include "server/metrics.h"
+#include "server/operations/metrics.h"
 
 #include <array>
 #include <optional>
 
-#include "server/routes.h"
+#include "server/api/routes.h"
 
 namespace xronox::server {
 

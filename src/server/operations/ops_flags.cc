@@ -1,4 +1,4 @@
-#include "server/ops_flags.h"
+#include "server/operations/ops_flags.h"
 
 #include <algorithm>
 #include <cmath>

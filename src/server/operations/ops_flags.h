@@ -7,8 +7,8 @@
 #include <chrono>
 #include <string>
 
-#include "server/access_log.h"
-#include "server/http_listener.h"
+#include "server/operations/access_log.h"
+#include "server/transport/http_listener.h"
 
 namespace xronox::server {
 

@@ -1,13 +1,13 @@
-#include "server/ops_handler.h"
+#include "server/operations/ops_handler.h"
 
 #include <chrono>
 #include <cmath>
 
 #include "common/clock.h"
 #include "common/ids.h"
-#include "server/codec.h"
-#include "server/prometheus_text.h"
-#include "server/status_http.h"
+#include "server/api/codec.h"
+#include "server/operations/prometheus_text.h"
+#include "server/api/status_http.h"
 
 namespace xronox::server {
 

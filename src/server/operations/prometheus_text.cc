@@ -1,4 +1,4 @@
-#include "server/prometheus_text.h"
+#include "server/operations/prometheus_text.h"
 
 #include <charconv>
 #include <cmath>

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "server/metrics.h"
+#include "server/operations/metrics.h"
 #include "xronox/metrics.h"
 
 namespace xronox::server {

@@ -1,4 +1,4 @@
-#include "server/connection_pool.h"
+#include "server/transport/connection_pool.h"
 
 #include <algorithm>
 

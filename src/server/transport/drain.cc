@@ -1,4 +1,4 @@
-#include "server/drain.h"
+#include "server/transport/drain.h"
 
 #include <cstdlib>
 

@@ -8,8 +8,8 @@
 #include <condition_variable>
 #include <mutex>
 
-#include "server/access_log.h"
-#include "server/http_listener.h"
+#include "server/operations/access_log.h"
+#include "server/transport/http_listener.h"
 
 namespace xronox::server {
 

@@ -1,4 +1,4 @@
-#include "server/http_connection.h"
+#include "server/transport/http_connection.h"
 
 #include <netdb.h>
 #include <poll.h>
@@ -9,8 +9,8 @@
 #include <cstring>
 
 #include "common/ids.h"
-#include "server/codec.h"
-#include "server/connection_pool.h"
+#include "server/api/codec.h"
+#include "server/transport/connection_pool.h"
 
 namespace xronox::server {
 

@@ -15,7 +15,7 @@
 #include <set>
 #include <string>
 
-#include "server/http_framing.h"
+#include "server/transport/http_framing.h"
 
 namespace xronox::server {
 

@@ -1,4 +1,4 @@
-#include "server/http_framing.h"
+#include "server/transport/http_framing.h"
 
 #include <vector>
 

@@ -1,4 +1,4 @@
-#include "server/http_listener.h"
+#include "server/transport/http_listener.h"
 
 #include <httplib.h>
 #include <sys/socket.h>
@@ -13,9 +13,9 @@
 #include "common/decimal.h"
 #include "common/ids.h"
 #include "common/names.h"
-#include "server/codec.h"
-#include "server/connection_pool.h"
-#include "server/http_connection.h"
+#include "server/api/codec.h"
+#include "server/transport/connection_pool.h"
+#include "server/transport/http_connection.h"
 
 namespace xronox::server {
 

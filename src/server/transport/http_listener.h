@@ -11,7 +11,7 @@
 #include <memory>
 #include <string>
 
-#include "server/http_types.h"
+#include "server/transport/http_types.h"
 #include "xronox/status.h"
 
 namespace xronox::server {

@@ -1,4 +1,4 @@
-#include "server/http_types.h"
+#include "server/transport/http_types.h"
 
 #include "common/names.h"
 

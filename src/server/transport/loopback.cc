@@ -1,4 +1,4 @@
-#include "server/loopback.h"
+#include "server/transport/loopback.h"
 
 #include <arpa/inet.h>
 #include <netdb.h>
