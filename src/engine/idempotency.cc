@@ -8,6 +8,7 @@
 #include "common/ids.h"
 #include "engine/engine.h"
 #include "engine/engine_internal.h"
+#include "engine/keys.h"
 
 namespace xronox {
 

@@ -19,13 +19,13 @@
 #include <thread>
 
 #include "common/memory_reserve.h"
-#include "server/operations/access_log.h"
 #include "server/api/dispatcher.h"
+#include "server/operations/access_log.h"
+#include "server/operations/ops_flags.h"
+#include "server/operations/ops_handler.h"
 #include "server/transport/drain.h"
 #include "server/transport/http_listener.h"
 #include "server/transport/loopback.h"
-#include "server/operations/ops_flags.h"
-#include "server/operations/ops_handler.h"
 #include "xronox/config.h"
 #include "xronox/xronox.h"
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "server/transport/http_types.h"
 #include "server/api/status_http.h"
+#include "server/transport/http_types.h"
 #include "xronox/types.h"
 
 namespace xronox::server {

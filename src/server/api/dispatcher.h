@@ -11,10 +11,10 @@
 #include <vector>
 
 #include "server/api/auth.h"
-#include "server/transport/http_types.h"
-#include "server/operations/key_limiter.h"
 #include "server/api/routes.h"
 #include "server/api/status_http.h"
+#include "server/operations/key_limiter.h"
+#include "server/transport/http_types.h"
 #include "xronox/xronox.h"
 
 namespace xronox::server {

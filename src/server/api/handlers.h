@@ -3,8 +3,8 @@
 // Thread-safety: stateless functions; safe from many threads as Collection is.
 #pragma once
 
-#include "server/transport/http_types.h"
 #include "server/api/routes.h"
+#include "server/transport/http_types.h"
 #include "xronox/xronox.h"
 
 namespace xronox::server {

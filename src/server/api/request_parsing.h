@@ -8,8 +8,8 @@
 #include <optional>
 #include <string>
 
-#include "server/transport/http_types.h"
 #include "server/api/routes.h"
+#include "server/transport/http_types.h"
 #include "xronox/status.h"
 #include "xronox/types.h"
 

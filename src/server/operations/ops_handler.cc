@@ -6,8 +6,8 @@
 #include "common/clock.h"
 #include "common/ids.h"
 #include "server/api/codec.h"
-#include "server/operations/prometheus_text.h"
 #include "server/api/status_http.h"
+#include "server/operations/prometheus_text.h"
 
 namespace xronox::server {
 

@@ -7,11 +7,11 @@
 
 #include <functional>
 
-#include "server/operations/access_log.h"
 #include "server/api/auth.h"
+#include "server/operations/access_log.h"
+#include "server/operations/metrics.h"
 #include "server/transport/http_listener.h"
 #include "server/transport/http_types.h"
-#include "server/operations/metrics.h"
 #include "xronox/xronox.h"
 
 namespace xronox::server {
