@@ -14,13 +14,6 @@ bool SameOwner(const DatabaseConfig& a, const DatabaseConfig& b) {
   return a.type == b.type && a.tier == b.tier && a.tenant_id == b.tenant_id;
 }
 
-bool IsListedRuntime(const Config& config, const std::string& tenant_id) {
-  for (const DatabaseConfig& db : config.databases) {
-    if (db.type == DatabaseType::kRuntime && db.tenant_id == tenant_id) return true;
-  }
-  return false;
-}
-
 // True when `other` (listed, or the template when `pattern_owner`) keeps objects of some kind
 // in `bucket` under `prefix` in the store at `location`. A template bucket is a pattern: it
 // shares the bucket with every tenant when it has no "{tenant}", else with the one tenant whose
@@ -43,7 +36,7 @@ bool Uses(const Config& config, const DatabaseConfig& other, bool is_template,
       continue;
     }
     std::optional<std::string> tenant = TenantForName(pattern, bucket);
-    if (tenant && !IsListedRuntime(config, *tenant) &&
+    if (tenant && !IsListedRuntimeTenant(config, *tenant) &&
         !(resolved.type == DatabaseType::kRuntime && resolved.tenant_id == *tenant)) {
       return true;
     }
@@ -52,6 +45,13 @@ bool Uses(const Config& config, const DatabaseConfig& other, bool is_template,
 }
 
 }  // namespace
+
+bool IsListedRuntimeTenant(const Config& config, const std::string& tenant_id) {
+  for (const DatabaseConfig& db : config.databases) {
+    if (db.type == DatabaseType::kRuntime && db.tenant_id == tenant_id) return true;
+  }
+  return false;
+}
 
 bool KeySpaceShared(const Config& config, const DatabaseConfig& resolved, BucketKind kind) {
   const FolderPrefixes* prefixes = ObjectStorePrefixes(config, resolved);

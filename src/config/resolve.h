@@ -79,6 +79,9 @@ std::optional<std::string> TenantForName(const std::string& pattern, const std::
 /// neither sets it. "{tenant}" is not substituted.
 std::string ResolveBucket(const Config& config, const DatabaseConfig& database, BucketKind kind);
 
+/// True when `tenant_id` has a listed runtime database (the template never serves it).
+bool IsListedRuntimeTenant(const Config& config, const std::string& tenant_id);
+
 /// True when a database other than `resolved` (from ResolveDatabase) can keep objects in its
 /// `kind` bucket under the same folder prefix in the same object store: a listed database, or
 /// runtime tenants of the template (every tenant when the template's bucket has no "{tenant}").

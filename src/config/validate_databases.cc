@@ -242,13 +242,6 @@ StoreUse StoreUseOf(const Config& config, const DatabaseRef& ref) {
   return use;
 }
 
-bool IsListedRuntimeTenant(const Config& config, const std::string& tenant_id) {
-  for (const DatabaseConfig& db : config.databases) {
-    if (db.type == DatabaseType::kRuntime && db.tenant_id == tenant_id) return true;
-  }
-  return false;
-}
-
 std::string Describe(const DatabaseRef& ref) {
   if (ref.is_template || ref.db->tenant_id.empty()) return ref.path;
   return ref.path + " (tenant " + Quote(ref.db->tenant_id) + ")";

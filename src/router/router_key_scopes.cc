@@ -26,8 +26,7 @@ Status Router::ScopeKeys(Binding* b, bool record) {
   }
   for (BucketKind kind : kAllBucketKinds) {
     if (BucketFor(b->database, kind).empty()) continue;
-    KeySpaceUse use = UseOf(config_, b->database, kind);
-    const KeySpaceKey key{b->objects, use.bucket, use.owner, kind};
+    const KeySpaceKey key{b->objects, BucketFor(b->database, kind), OwnerScope(b->database), kind};
     {
       std::lock_guard<std::mutex> lock(mutex_);
       auto settled = settled_key_prefixes_.find(key);
@@ -36,7 +35,10 @@ Status Router::ScopeKeys(Binding* b, bool record) {
         continue;
       }
     }
-    XRONOX_ASSIGN_OR_RETURN(ScopedPrefix scoped, ResolveKeyScope(*b->objects, use, record));
+    // Only on a miss: whether the key space is shared takes a pass over the configuration.
+    XRONOX_ASSIGN_OR_RETURN(
+        ScopedPrefix scoped,
+        ResolveKeyScope(*b->objects, UseOf(config_, b->database, kind), record));
     MutableFolderPrefix(b->prefixes, kind) = scoped.key_prefix;
     if (!scoped.settled) continue;
     std::lock_guard<std::mutex> lock(mutex_);

@@ -35,17 +35,8 @@ class GuideConfigsTest : public ::testing::TestWithParam<std::string> {
 
   void TearDown() override {
     if (stem_.empty()) return;
-    auto s3 = store::S3ObjectStore::Open(TestS3Options());
-    ASSERT_TRUE(s3.ok()) << s3.status().ToString();
-    for (const std::string& bucket : buckets_) {
-      Status removed = EmptyAndDeleteBucket(**s3, bucket);
-      EXPECT_TRUE(removed.ok()) << "teardown: " << removed.ToString();
-    }
-    store::MongoOptions options;
-    options.database_prefix = stem_ + "_";
-    auto mongo = store::MongoHotStore::Open(*EnvValue("XRONOX_TEST_MONGO_URI"), options);
-    ASSERT_TRUE(mongo.ok()) << mongo.status().ToString();
-    EXPECT_TRUE((*mongo)->DropPrefixedDatabases().ok());
+    Status removed = RemoveServiceState(buckets_, stem_ + "_");
+    EXPECT_TRUE(removed.ok()) << "teardown: " << removed.ToString();
   }
 
   std::string Renamed(const std::string& bucket) {

@@ -68,16 +68,8 @@ class KeyLayoutTest : public ::testing::Test {
 
   void TearDown() override {
     if (s3_ == nullptr) return;
-    for (const std::string& bucket : buckets_) {
-      Status removed = EmptyAndDeleteBucket(*s3_, bucket);
-      EXPECT_TRUE(removed.ok()) << "teardown: " << removed.ToString();
-    }
-    store::MongoOptions options;
-    options.database_prefix = stem_ + "_";
-    auto mongo = store::MongoHotStore::Open(uri_, options);
-    ASSERT_TRUE(mongo.ok()) << mongo.status().ToString();
-    Status dropped = (*mongo)->DropPrefixedDatabases();
-    EXPECT_TRUE(dropped.ok()) << "teardown: " << dropped.ToString();
+    Status removed = RemoveServiceState(buckets_, stem_ + "_");
+    EXPECT_TRUE(removed.ok()) << "teardown: " << removed.ToString();
   }
 
   /// "<stem>-<name>", remembered for TearDown.

@@ -97,20 +97,8 @@ class ServerConfigTest : public XronoxdTest {
   }
 
   void CleanUpServices() {
-    if (!buckets_.empty()) {
-      auto s3 = store::S3ObjectStore::Open(TestS3Options());
-      ASSERT_TRUE(s3.ok()) << s3.status().ToString();
-      for (const std::string& bucket : buckets_) {
-        Status removed = EmptyAndDeleteBucket(**s3, bucket);
-        EXPECT_TRUE(removed.ok()) << "teardown: " << removed.ToString();
-      }
-    }
-    store::MongoOptions options;
-    options.database_prefix = stem_ + "_";
-    auto mongo = store::MongoHotStore::Open(*EnvValue("XRONOX_TEST_MONGO_URI"), options);
-    ASSERT_TRUE(mongo.ok()) << mongo.status().ToString();
-    Status dropped = (*mongo)->DropPrefixedDatabases();
-    EXPECT_TRUE(dropped.ok()) << "teardown: " << dropped.ToString();
+    Status removed = RemoveServiceState(buckets_, stem_ + "_");
+    EXPECT_TRUE(removed.ok()) << "teardown: " << removed.ToString();
   }
 
   std::string stem_;

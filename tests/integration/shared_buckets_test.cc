@@ -76,15 +76,8 @@ class SharedBucketsTest : public ::testing::TestWithParam<std::string> {
 
   void TearDown() override {
     if (s3_ == nullptr) return;
-    for (const std::string& bucket : buckets_) {
-      Status removed = EmptyAndDeleteBucket(*s3_, bucket);
-      EXPECT_TRUE(removed.ok()) << "teardown: " << removed.ToString();
-    }
-    store::MongoOptions options;
-    options.database_prefix = stem_ + "_";
-    auto mongo = store::MongoHotStore::Open(uri_, options);
-    ASSERT_TRUE(mongo.ok()) << mongo.status().ToString();
-    EXPECT_TRUE((*mongo)->DropPrefixedDatabases().ok());
+    Status removed = RemoveServiceState(buckets_, stem_ + "_");
+    EXPECT_TRUE(removed.ok()) << "teardown: " << removed.ToString();
   }
 
   bool OnServices() const { return GetParam() == "mongo+s3"; }

@@ -10,8 +10,10 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 
+#include "store/hot/mongo/mongo_hot_store.h"
 #include "store/object/s3/s3_object_store.h"
 #include "xronox/status.h"
 
@@ -90,6 +92,30 @@ inline Status EmptyAndDeleteBucket(store::S3ObjectStore& store, const std::strin
   }
   XRONOX_RETURN_IF_ERROR(store.Leftovers(bucket, "", INT64_MAX, true).status());
   return store.DeleteBucket(bucket);
+}
+
+/// What a test left on the services: empty and delete each of `buckets` on the test S3
+/// service, then drop every MongoDB database whose name starts with `database_prefix`. Returns
+/// the first failure, after trying everything.
+inline Status RemoveServiceState(const std::set<std::string>& buckets,
+                                 const std::string& database_prefix) {
+  Status first;
+  auto keep = [&first](const Status& s) {
+    if (first.ok() && !s.ok()) first = s;
+  };
+  if (!buckets.empty()) {
+    auto s3 = store::S3ObjectStore::Open(TestS3Options());
+    keep(s3.status());
+    for (const std::string& bucket : buckets) {
+      if (s3.ok()) keep(EmptyAndDeleteBucket(**s3, bucket));
+    }
+  }
+  store::MongoOptions options;
+  options.database_prefix = database_prefix;
+  auto mongo = store::MongoHotStore::Open(EnvValue("XRONOX_TEST_MONGO_URI").value_or(""), options);
+  keep(mongo.status());
+  if (mongo.ok()) keep((*mongo)->DropPrefixedDatabases());
+  return first;
 }
 
 }  // namespace xronox::testing
