@@ -99,6 +99,8 @@ struct DatabaseConfig {
   std::string s3_ref;      ///< Object store: name of an S3 connection, or
   std::string folder_ref;  ///< name of a folder connection (at most one of the two).
   std::string db_name;     ///< Hot store database name; "{tenant}" allowed in templates.
+  /// Runtime: hot-store database that holds the tenant's collection counters ({c}_counter);
+  /// empty keeps them in db_name. "{tenant}" allowed in templates.
   std::string analytics_db_name;
   BucketNames buckets;  ///< recordsBucket, versionsBucket, contentBucket, backupsBucket.
   std::optional<bool> enable_versioning;  ///< Runtime: must be true or unset.
@@ -191,8 +193,8 @@ class ConfigBuilder {
 /// Check a config against the database matrix and references; one error lists every problem.
 Status ValidateConfig(const Config& config);
 
-/// One line per setting of `config` that is valid but not acted on yet (analyticsDbName,
-/// captureDeliveries, s3Offload), naming its field: xronoxd logs each as a warning at start-up
+/// One line per setting of `config` that is valid but not acted on yet (captureDeliveries,
+/// s3Offload), naming its field: xronoxd logs each as a warning at start-up
 /// and the CLI prints each on stderr. Empty when every setting is acted on.
 std::vector<std::string> ConfigFieldsNotActedOn(const Config& config);
 

@@ -121,6 +121,22 @@ struct WriteResult {
   /// The record as this write left it. On an idempotent replay of a non-versioned write it
   /// is absent when the record has changed since.
   std::optional<Record> record;
+  /// Set when the write is committed but its collection's counters could not be updated
+  /// after it (a hot store without transactions that failed in between): the counters are
+  /// off until `verify --repair` recounts them. Empty otherwise.
+  std::string warning;
+};
+
+/// A collection's counters ({c}_counter, or the runtime tenant's analytics database): how many
+/// records were created, updated and deleted, and how many are live now. Every write keeps
+/// them; a no-op write changes none. Used as a change too (a write's delta; live may fall).
+struct CollectionCounts {
+  int64_t created = 0;
+  int64_t updated = 0;
+  int64_t deleted = 0;
+  int64_t live = 0;
+  bool operator==(const CollectionCounts&) const = default;
+  bool IsZero() const { return created == 0 && updated == 0 && deleted == 0 && live == 0; }
 };
 
 /// The JSON form of a record used by the HTTP API and the CLI:
@@ -132,6 +148,8 @@ Json RecordToJson(const Record& record);
 std::string RecordToJsonText(const Record& record);
 /// {"version","op","actor","reason","onBehalfOf"(only when set),"at","changedFields"}.
 Json VersionInfoToJson(const VersionInfo& info);
+/// {"created","updated","deleted","live"}.
+Json CountsToJson(const CollectionCounts& counts);
 
 /// Findings of a consistency check over a collection or a whole store.
 struct VerifyReport {
@@ -140,7 +158,17 @@ struct VerifyReport {
   std::vector<std::string> problems;  ///< Inconsistencies: each fails verification.
   std::vector<std::string> garbage;   ///< Leftovers of unacknowledged writes (not failures).
   int64_t garbage_removed = 0;        ///< With repair: leftovers removed or rolled forward.
-  bool ok() const { return problems.empty(); }
+  /// The collection's counters as stored and as recounted from its records (equal when the
+  /// counters are exact; counters are checked by the engine's verify, not the content one).
+  CollectionCounts counters_stored;
+  CollectionCounts counters_recounted;
+  bool counters_checked = false;   ///< Whether the two fields above were filled.
+  bool counters_repaired = false;  ///< With repair: the stored counters were set to the recount.
+  /// True when the counters were checked and differ (and were not repaired).
+  bool CountersMismatch() const {
+    return counters_checked && !counters_repaired && counters_stored != counters_recounted;
+  }
+  bool ok() const { return problems.empty() && !CountersMismatch(); }
 };
 
 }  // namespace xronox

@@ -62,8 +62,13 @@ class Collection {
   Result<std::string> PresignContent(const std::string& id, const std::string& property,
                                      const ContentReadOptions& options, int expires_seconds);
 
-  /// Check every record of this collection; with `repair`, remove or roll forward leftovers.
+  /// Check every record of this collection; with `repair`, remove or roll forward leftovers
+  /// and set the counters to their recount.
   Result<VerifyReport> Verify(bool repair);
+
+  /// The collection's counters (docs/formats/counters.md): records created, updated and
+  /// deleted, and live records now. Zeros for a collection that does not exist.
+  Result<CollectionCounts> Counters();
 
   const Target& target() const { return target_; }
 

@@ -37,6 +37,16 @@ Status VerifyCollection(Xronox& store, const Target& target, bool repair, Totals
   totals.garbage += report.garbage.size();
   totals.removed += report.garbage_removed;
   for (const auto& p : report.problems) totals.problems.push_back(Describe(target) + ": " + p);
+  std::string counts = "counters " + CountsToJson(report.counters_stored).dump() + ", recounted " +
+                       CountsToJson(report.counters_recounted).dump();
+  if (report.CountersMismatch()) {
+    totals.problems.push_back(Describe(target) + ": " + counts +
+                              " (verify --repair sets the recount)");
+  }
+  if (report.counters_repaired) {
+    std::cout << "repaired: " << Describe(target) << ": " << counts << " (set to the recount)\n";
+    ++totals.removed;
+  }
   for (const auto& g : report.garbage)
     std::cout << "garbage: " << Describe(target) << ": " << g << "\n";
   return Status::Ok();

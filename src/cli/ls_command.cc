@@ -1,5 +1,6 @@
 // ls: look around a store without knowing ids, level by level: databases, a type's tenants, a
-// database's collections, a collection's records (with --where, --limit and paging).
+// database's collections, a collection's records (with --where, --limit and paging). counters:
+// a collection's counters.
 #include <iostream>
 #include <memory>
 
@@ -80,6 +81,22 @@ int RunList(const StoreOptions& options, const ListArgs& args) {
   return ListRecords(**store, args, format);
 }
 
+struct CountersArgs {
+  TargetArgs target;
+  std::string format;
+};
+
+int RunCounters(const StoreOptions& store, const CountersArgs& args) {
+  auto collection = OpenCollection(store, args.target);
+  if (!collection.ok()) return Fail(collection.status());
+  auto counts = collection->Counters();
+  if (!counts.ok()) return Fail(counts.status());
+  Json json = CountsToJson(*counts);
+  PrintAs(ResolveFormat(args.format), json,
+          RenderObjects({"created", "updated", "deleted", "live"}, Json::array({json})));
+  return 0;
+}
+
 }  // namespace
 
 void AddListCommand(CLI::App& app, StoreOptions& store, int& exit_code) {
@@ -98,6 +115,15 @@ void AddListCommand(CLI::App& app, StoreOptions& store, int& exit_code) {
   ls->add_option("--cursor", args->cursor, "The next page, as printed after the previous one");
   AddFormatOption(*ls, args->format);
   ls->callback([&store, &exit_code, args] { exit_code = RunList(store, *args); });
+
+  auto c = std::make_shared<CountersArgs>();
+  CLI::App* counters = app.add_subcommand(
+      "counters",
+      "Print a collection's counters: records created, updated and deleted, and live records "
+      "now (verify recounts them)");
+  AddTargetArgs(*counters, c->target, false);
+  AddFormatOption(*counters, c->format);
+  counters->callback([&store, &exit_code, c] { exit_code = RunCounters(store, *c); });
 }
 
 }  // namespace xronox::cli

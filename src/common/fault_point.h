@@ -22,6 +22,8 @@ inline constexpr std::string_view kFaultPointNames[] = {
     "plain_claimed",           // Non-versioned claimed write: the claim exists.
     "plain_object_written",    // Non-versioned large write: current.json replaced, head not.
     "plain_head_written",      // Non-versioned claimed write: head written, claim not released.
+    // Hot store without transactions: a head is written, its counts not yet added.
+    "head_written_counts_pending",
 };
 
 /// True when this build honours XRONOX_FAULT_STOP.

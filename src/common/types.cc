@@ -34,6 +34,13 @@ const char* OperationName(Operation op) {
   return "update";
 }
 
+Json CountsToJson(const CollectionCounts& counts) {
+  return {{"created", counts.created},
+          {"updated", counts.updated},
+          {"deleted", counts.deleted},
+          {"live", counts.live}};
+}
+
 Json RecordToJson(const Record& record) {
   Json j = {{"id", record.id},
             {"version", record.version},

@@ -8,11 +8,6 @@ namespace xronox {
 std::vector<std::string> ConfigFieldsNotActedOn(const Config& config) {
   std::vector<std::string> warnings;
   for (const auto& [db, path, is_template] : config_internal::ListDatabaseRefs(config)) {
-    if (!db->analytics_db_name.empty()) {
-      warnings.push_back(path +
-                         ".analyticsDbName is not acted on yet: no analytics database is "
-                         "written");
-    }
     if (db->capture_deliveries) {
       warnings.push_back(path +
                          ".captureDeliveries is not acted on yet: deliveries are not "

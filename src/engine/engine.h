@@ -131,7 +131,14 @@ class Engine {
                                                              int64_t version);
   Status CommitPlain(const Binding& b, const std::optional<store::HeadRow>& head, const Plan& plan);
   Status CommitLargePlain(const Binding& b, const std::optional<store::HeadRow>& head,
-                          const store::HeadRow& next, std::string_view object_text);
+                          const store::HeadRow& next, std::string_view object_text,
+                          std::string* warning);
+  /// Add the counts of a head this writer just wrote to its collection's counters, where the
+  /// hot store could not add them with the head (CountsCommitWithHead). Returns why not, or "":
+  /// the head is written either way, so the writer reports it as the write's warning.
+  std::string CountAfterHead(const Binding& b, const store::HeadRow& head);
+  /// CountAfterHead for a head rolled forward (for a writer that is gone), as a Status.
+  Status CountRolledForward(const Binding& b, const store::HeadRow& head);
   /// Commit version objects that were written but not indexed (a writer died between the
   /// two steps). Returns how many versions were rolled forward.
   Result<int> RollForward(const Binding& b, const std::string& id);

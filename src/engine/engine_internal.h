@@ -33,8 +33,25 @@ struct Engine::Plan {
   std::string reason;
   std::string on_behalf_of;
   std::string idempotency_key;
-  std::string prev_hash;  ///< Entry hash of the base version (runtime).
+  std::string prev_hash;          ///< Entry hash of the base version (runtime).
+  store::RecordTally tally;       ///< The record's tally after the write.
+  CollectionCounts counts_delta;  ///< What the write adds to the collection's counters.
+  /// Set by the commit when the write is committed but its counts could not be added
+  /// (WriteResult::warning).
+  mutable std::string warning;
 };
+
+/// What a write of `op` does to the record's tally (from `head`'s: none for a new record) and
+/// to its collection's counters (docs/formats/counters.md): a create counts created and one
+/// more live record, an update (and a restore) updated, a delete deleted and one live record
+/// fewer; a restore of a deleted record makes it live again.
+void CountWrite(const std::optional<store::HeadRow>& head, Operation op, store::RecordTally* tally,
+                CollectionCounts* delta);
+
+/// The head's tally as stored; for a head written before heads kept tallies (created == -1),
+/// an estimate from its version: created once, deleted once if it is deleted, every other
+/// version an update.
+store::RecordTally TallyOf(const store::HeadRow& head);
 
 /// Refuse writes that the database type, the audit rules or the body shape forbid.
 Status CheckWriteAllowed(const Binding& b, const WriteIntent& intent, const WriteOptions& options);

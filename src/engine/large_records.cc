@@ -31,7 +31,11 @@ Json HeadToJson(const store::HeadRow& h) {
           {"actor", h.actor},
           {"reason", h.reason},
           {"onBehalfOf", h.on_behalf_of},
-          {"indexed", h.indexed}};
+          {"indexed", h.indexed},
+          {"tally", {h.tally.created, h.tally.updated, h.tally.deleted}},
+          {"countsDelta",
+           {h.counts_delta.created, h.counts_delta.updated, h.counts_delta.deleted,
+            h.counts_delta.live}}};
 }
 
 Result<store::HeadRow> HeadFromJson(const Json& j) {
@@ -49,6 +53,12 @@ Result<store::HeadRow> HeadFromJson(const Json& j) {
     h.reason = j.at("reason").get<std::string>();
     h.on_behalf_of = j.value("onBehalfOf", "");
     h.indexed = j.at("indexed").get<std::string>();
+    // Absent from claims written before heads kept tallies: unknown tally, no counts.
+    auto tally = j.value("tally", std::vector<int64_t>{-1, 0, 0});
+    auto delta = j.value("countsDelta", std::vector<int64_t>{0, 0, 0, 0});
+    if (tally.size() != 3 || delta.size() != 4) return Corruption("malformed write claim counts");
+    h.tally = {tally[0], tally[1], tally[2]};
+    h.counts_delta = {delta[0], delta[1], delta[2], delta[3]};
     return h;
   } catch (const Json::exception& e) {
     return Corruption(std::string("malformed write claim: ") + e.what());
@@ -60,7 +70,8 @@ void Backoff() { std::this_thread::sleep_for(std::chrono::milliseconds(2)); }
 }  // namespace
 
 Status Engine::CommitLargePlain(const Binding& b, const std::optional<store::HeadRow>& head,
-                                const store::HeadRow& next, std::string_view object_text) {
+                                const store::HeadRow& next, std::string_view object_text,
+                                std::string* warning) {
   std::optional<int64_t> base = head ? std::optional<int64_t>(head->version) : std::nullopt;
   store::ClaimRow claim{
       LargeWriteClaimKey(next.id), RandomHex(8), clock_->NowMicros(),
@@ -91,6 +102,7 @@ Status Engine::CommitLargePlain(const Binding& b, const std::optional<store::Hea
     FaultPoint("plain_object_written");
   }
   Status written = b.hot->WriteHead(b.ref, next, base);
+  bool written_here = written.ok();  // Else its roll-forward counts it.
   if (written.code() == StatusCode::kConflict || written.code() == StatusCode::kAlreadyExists) {
     // A reader may have rolled this very write forward from the claim.
     XRONOX_ASSIGN_OR_RETURN(auto after, b.hot->GetHead(b.ref, next.id));
@@ -102,6 +114,7 @@ Status Engine::CommitLargePlain(const Binding& b, const std::optional<store::Hea
     written = Status::Ok();
   }
   XRONOX_RETURN_IF_ERROR(written);
+  if (written_here) *warning = CountAfterHead(b, next);
   FaultPoint("plain_head_written");
   if (next.payload_key.empty() && head && !head->payload_key.empty()) {
     XRONOX_RETURN_IF_ERROR(b.objects->Delete(bucket, head->payload_key));
@@ -131,6 +144,7 @@ Status Engine::RecoverLargeClaim(const Binding& b, const std::string& id) {
     if (object_written && (stale || b.hot->ConditionalWritesAreAtomic())) {
       // The object already holds the claimed state: committing it is the only consistent end.
       Status written = b.hot->WriteHead(b.ref, next, base);
+      if (written.ok()) XRONOX_RETURN_IF_ERROR(CountRolledForward(b, next));
       if (!written.ok() && written.code() != StatusCode::kConflict &&
           written.code() != StatusCode::kAlreadyExists) {
         return written;

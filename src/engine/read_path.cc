@@ -276,6 +276,7 @@ Status Engine::IndexRolledVersion(const Binding& b, const std::optional<store::H
   plan.actor = object.actor;
   plan.reason = object.reason;
   plan.on_behalf_of = object.on_behalf_of;
+  CountWrite(head, object.op, &plan.tally, &plan.counts_delta);
   XRONOX_ASSIGN_OR_RETURN(store::HeadRow next_head, VersionHead(b, plan, key, entry_hash));
   store::VersionRow row = VersionRowFromObject(object, key, entry_hash);
   std::optional<int64_t> base = head ? std::optional<int64_t>(head->version) : std::nullopt;
@@ -284,6 +285,7 @@ Status Engine::IndexRolledVersion(const Binding& b, const std::optional<store::H
     // Indexed already (another process, or a backend that commits the row first).
     commit = b.hot->WriteHead(b.ref, next_head, base);
   }
+  if (commit.ok()) XRONOX_RETURN_IF_ERROR(CountRolledForward(b, next_head));
   // Conflict or AlreadyExists: another process committed it (or more) meanwhile.
   if (!commit.ok() && commit.code() != StatusCode::kConflict &&
       commit.code() != StatusCode::kAlreadyExists) {

@@ -1,4 +1,5 @@
-// Verify: every head, version row, version object and hash chain agree. Leftovers of writes
+// Verify: every head, version row, version object and hash chain agree, and the collection's
+// counters equal a recount of its heads' tallies. Leftovers of writes
 // that were never acknowledged (unindexed version objects, stale claims, unreferenced record
 // objects) are garbage, reported apart from problems; repair rolls complete versions forward
 // and removes the rest.
@@ -63,6 +64,7 @@ class Verifier {
       XRONOX_ASSIGN_OR_RETURN(auto heads, b_.hot->ScanHeads(b_.ref, after, kPage, {}, true));
       for (const auto& head : heads) {
         ++report_.records_checked;
+        AddToRecount(head);
         XRONOX_RETURN_IF_ERROR(b_.versioned ? CheckChain(head) : CheckPlain(head));
         after = head.id;
       }
@@ -290,6 +292,21 @@ class Verifier {
     });
   }
 
+  // Compare the stored counters with the recount of the heads. `before` was read before the
+  // heads were scanned: when the counters moved meanwhile, writes were in flight and the two
+  // cannot be compared (nor repaired) in this run.
+  Status CheckCounters(const CollectionCounts& before) {
+    XRONOX_ASSIGN_OR_RETURN(CollectionCounts after, b_.hot->GetCounts(b_.ref));
+    if (after != before) return Status::Ok();
+    report_.counters_checked = true;
+    report_.counters_stored = after;
+    report_.counters_recounted = recount_;
+    if (after == recount_ || !repair_) return Status::Ok();
+    XRONOX_RETURN_IF_ERROR(b_.hot->SetCounts(b_.ref, recount_));
+    report_.counters_repaired = true;
+    return Status::Ok();
+  }
+
   // An unindexed version object whose writer may still index it (by its own clock's `at`).
   Result<bool> VersionObjectInFlight(const std::string& key) {
     if (b_.hot->ConditionalWritesAreAtomic()) return false;
@@ -307,6 +324,14 @@ class Verifier {
     return !b_.hot->ConditionalWritesAreAtomic() && !engine_.LeaseExpired(started);
   }
 
+  void AddToRecount(const store::HeadRow& head) {
+    store::RecordTally tally = TallyOf(head);
+    recount_.created += tally.created;
+    recount_.updated += tally.updated;
+    recount_.deleted += tally.deleted;
+    recount_.live += head.deleted ? 0 : 1;
+  }
+
   bool Problem(std::string text) {
     report_.problems.push_back(std::move(text));
     return false;
@@ -321,6 +346,7 @@ class Verifier {
   const Binding& b_;
   bool repair_;
   VerifyReport& report_;
+  CollectionCounts recount_;  // Of the heads scanned so far.
 };
 
 Result<VerifyReport> Engine::Verify(const Binding& b, bool repair) {
@@ -330,7 +356,9 @@ Result<VerifyReport> Engine::Verify(const Binding& b, bool repair) {
   if (b.versioned && b.objects) XRONOX_RETURN_IF_ERROR(verifier.CheckVersionObjects());
   if (!b.versioned && b.objects) XRONOX_RETURN_IF_ERROR(verifier.CheckRecordObjects());
   if (b.objects) XRONOX_RETURN_IF_ERROR(verifier.CheckLeftovers());
+  XRONOX_ASSIGN_OR_RETURN(CollectionCounts counts_before, b.hot->GetCounts(b.ref));
   XRONOX_RETURN_IF_ERROR(verifier.CheckHeads());
+  XRONOX_RETURN_IF_ERROR(verifier.CheckCounters(counts_before));
   return report;
 }
 

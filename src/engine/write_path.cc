@@ -70,8 +70,8 @@ WriteResult ResultOf(const Engine::Plan& plan, bool raw_data) {
                 plan.actor,
                 plan.reason,
                 plan.on_behalf_of};
-  WriteResult result{plan.id, plan.version, plan.op == Operation::kCreate, plan.unchanged,
-                     std::move(record)};
+  WriteResult result{plan.id,        plan.version,      plan.op == Operation::kCreate,
+                     plan.unchanged, std::move(record), plan.warning};
   return result;
 }
 
@@ -113,7 +113,54 @@ store::HeadRow HeadFromPlan(const Binding& b, const Engine::Plan& plan, std::str
   head.reason = plan.reason;
   head.on_behalf_of = plan.on_behalf_of;
   head.indexed = plan.deleted ? "{}" : ExtractIndexed(plan.Data(), b.indexed_props).dump();
+  head.tally = plan.tally;
+  head.counts_delta = plan.counts_delta;
   return head;
+}
+
+void CountWrite(const std::optional<store::HeadRow>& head, Operation op, store::RecordTally* tally,
+                CollectionCounts* delta) {
+  *tally = head ? TallyOf(*head) : store::RecordTally{};
+  *delta = {};
+  switch (op) {
+    case Operation::kCreate:
+      ++tally->created;
+      delta->created = delta->live = 1;
+      break;
+    case Operation::kUpdate:
+    case Operation::kRestore:
+      ++tally->updated;
+      delta->updated = 1;
+      if (head && head->deleted) delta->live = 1;  // A restore brings a deleted record back.
+      break;
+    case Operation::kDelete:
+      ++tally->deleted;
+      delta->deleted = 1;
+      delta->live = -1;
+      break;
+  }
+}
+
+store::RecordTally TallyOf(const store::HeadRow& head) {
+  if (head.tally.created >= 0) return head.tally;
+  int64_t deleted = head.deleted ? 1 : 0;
+  return {1, std::max<int64_t>(0, head.version - deleted), deleted};
+}
+
+std::string Engine::CountAfterHead(const Binding& b, const store::HeadRow& head) {
+  if (b.hot->CountsCommitWithHead() || head.counts_delta.IsZero()) return "";
+  FaultPoint("head_written_counts_pending");
+  Status added = b.hot->AddCounts(b.ref, head.counts_delta);
+  if (added.ok()) return "";
+  return "record '" + head.id + "' is written at version " + std::to_string(head.version) +
+         ", but its collection's counters could not be updated (" + added.message() +
+         "); `xronox verify --repair` recounts them";
+}
+
+Status Engine::CountRolledForward(const Binding& b, const store::HeadRow& head) {
+  std::string failed = CountAfterHead(b, head);
+  if (failed.empty()) return Status::Ok();
+  return Unavailable(failed);
 }
 
 Result<WriteResult> Engine::Write(const Binding& b, const std::string& id,
@@ -181,6 +228,7 @@ Status Engine::IndexVersion(const Binding& b, const Plan& plan, const std::strin
   store::VersionRow row = VersionRowFromObject(ObjectFromPlan(b, plan), key, entry_hash);
   XRONOX_ASSIGN_OR_RETURN(store::HeadRow next, VersionHead(b, plan, key, entry_hash));
   Status commit = b.hot->CommitVersion(b.ref, row, next, plan.base_version);
+  if (commit.ok()) plan.warning = CountAfterHead(b, next);
   if (commit.code() == StatusCode::kAlreadyExists || commit.code() == StatusCode::kConflict) {
     // Our object is the version (create-only or claimed); someone rolled it forward for us.
     XRONOX_ASSIGN_OR_RETURN(auto indexed, b.hot->GetVersion(b.ref, plan.id, plan.version));
@@ -206,13 +254,15 @@ Status Engine::CommitPlain(const Binding& b, const std::optional<store::HeadRow>
   if (large || had_object || claim_update) {
     store::HeadRow next = HeadFromPlan(b, plan, large ? "" : text,
                                        large ? RecordKey(b, plan.id) : "", payload_hash, "");
-    return CommitLargePlain(b, head, next, large ? std::string_view(text) : std::string_view());
+    return CommitLargePlain(b, head, next, large ? std::string_view(text) : std::string_view(),
+                            &plan.warning);
   }
   store::HeadRow next = HeadFromPlan(b, plan, text, "", payload_hash, "");
   Status written = b.hot->WriteHead(b.ref, next, plan.base_version);
   if (written.code() == StatusCode::kAlreadyExists || written.code() == StatusCode::kConflict) {
     return LostRace("record '" + plan.id + "' changed during the write");
   }
+  if (written.ok()) plan.warning = CountAfterHead(b, next);
   return written;
 }
 

@@ -217,6 +217,7 @@ Result<Engine::Plan> Engine::PlanWrite(const Binding& b, const std::string& id,
   plan.reason = options.reason;
   plan.on_behalf_of = options.on_behalf_of;
   plan.idempotency_key = options.idempotency_key;
+  CountWrite(head, plan.op, &plan.tally, &plan.counts_delta);
   return plan;
 }
 

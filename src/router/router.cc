@@ -152,7 +152,8 @@ Result<Binding> Router::Resolve(const Target& target) {
   b.hot = HotStoreFor(db);
   if (!HasObjectStore(db) && !db.mongo_ref.empty()) db = WithMinimalBuckets(std::move(db));
   XRONOX_RETURN_IF_ERROR(BindObjects(db, &b));
-  b.ref = {db.db_name, target.collection, target.database_type == DatabaseType::kRuntime};
+  b.ref = {db.db_name, target.collection, target.database_type == DatabaseType::kRuntime,
+           db.analytics_db_name};
   b.indexed_props = IndexedPropsFor(config_, target.collection);
   b.versioned = target.database_type == DatabaseType::kRuntime;
   b.append_only = target.database_type == DatabaseType::kLogs;

@@ -149,6 +149,14 @@ Result<VerifyReport> Collection::Verify(bool repair) {
   });
 }
 
+Result<CollectionCounts> Collection::Counters() {
+  return GuardExceptions([&]() -> Result<CollectionCounts> {
+    XRONOX_ASSIGN_OR_RETURN(bool exists, Exists());
+    if (!exists) return CollectionCounts{};
+    return binding_->hot->GetCounts(binding_->ref);
+  });
+}
+
 Result<std::unique_ptr<ContentUpload>> Collection::BeginContent(
     const std::string& id, const std::string& property, const ContentUploadOptions& options) {
   return GuardExceptions([&]() -> Result<std::unique_ptr<ContentUpload>> {

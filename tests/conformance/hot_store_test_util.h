@@ -94,6 +94,9 @@ inline void ExpectHeadEq(const HeadRow& actual, const HeadRow& expected) {
   EXPECT_EQ(actual.reason, expected.reason);
   EXPECT_EQ(actual.on_behalf_of, expected.on_behalf_of);
   EXPECT_EQ(actual.indexed, expected.indexed);
+  EXPECT_EQ(actual.tally.created, expected.tally.created);
+  EXPECT_EQ(actual.tally.updated, expected.tally.updated);
+  EXPECT_EQ(actual.tally.deleted, expected.tally.deleted);
 }
 
 inline void ExpectVersionEq(const VersionRow& actual, const VersionRow& expected) {

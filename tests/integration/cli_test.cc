@@ -1,6 +1,7 @@
 // The xronox CLI against the store that a running xronoxd serves: reads what the server
 // wrote, writes what the server then reads, and verify's exit codes.
 #include <pty.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <fstream>
@@ -119,6 +120,7 @@ TEST_F(CliTest, StoreOptionsMayFollowTheSubcommand) {
            {"get", {"runtime", "acme", "orders", "o1"}},
            {"history", {"runtime", "acme", "orders", "o1"}},
            {"diff", {"runtime", "acme", "orders", "o1", "--from", "0", "--to", "1"}},
+           {"counters", {"runtime", "acme", "orders"}},
            {"verify", {}}}) {
     auto [a, b] = both(command, rest);
     EXPECT_EQ(a, b) << command;
@@ -129,6 +131,12 @@ TEST_F(CliTest, StoreOptionsMayFollowTheSubcommand) {
   auto [restore_a, restore_b] = both("restore", restore);
   EXPECT_NE(restore_a.find(R"("version": 2)"), std::string::npos) << restore_a;
   EXPECT_NE(restore_b.find(R"("version": 3)"), std::string::npos) << restore_b;
+  CliResult counters =
+      CliWith({"counters", "--data", DataDir(), "runtime", "acme", "orders", "--format", "json"});
+  EXPECT_EQ(counters.exit_code, 0) << counters.err;
+  EXPECT_EQ(Json::parse(counters.out, nullptr, false),
+            (Json{{"created", 1}, {"updated", 3}, {"deleted", 0}, {"live", 1}}))
+      << counters.out;
   // --config after the subcommand too.
   auto config = CreateEmbeddedConfig(DataDir());
   ASSERT_TRUE(config.ok()) << config.status().ToString();
@@ -321,6 +329,42 @@ TEST_F(CliTest, VerifyIsCleanThenFailsOnTamperingAndReportsGarbage) {
   CliResult tampered = Cli({"verify"});
   EXPECT_EQ(tampered.exit_code, 2) << tampered.out << tampered.err;
   EXPECT_NE(tampered.out.find("problem: runtime/acme/orders"), std::string::npos) << tampered.out;
+}
+
+// Counters that differ from their recount are a problem for verify (exit 2), and --repair
+// sets the recount.
+TEST_F(CliTest, VerifyRecountsTheCountersAndRepairSetsThem) {
+  for (const char* id : {"f1", "f2"}) {
+    ASSERT_EQ(SendJson("PUT", std::string("/v1/knowledge/_/facts/") + id, {{"t", id}}).status, 201);
+  }
+  EXPECT_EQ(Cli({"verify"}).exit_code, 0);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((DataDir() + "/hot.sqlite").c_str(), &db), SQLITE_OK);
+  sqlite3_busy_timeout(db, 5000);
+  char* error = nullptr;
+  int rc = sqlite3_exec(db,
+                        "UPDATE \"xronox_knowledge.facts_counter\" SET value = 7 "
+                        "WHERE name = 'records.created'",
+                        nullptr, nullptr, &error);
+  EXPECT_EQ(rc, SQLITE_OK) << (error ? error : "");
+  EXPECT_EQ(sqlite3_changes(db), 1);
+  sqlite3_free(error);
+  sqlite3_close(db);
+  CliResult off = Cli({"verify"});
+  EXPECT_EQ(off.exit_code, 2) << off.out << off.err;
+  EXPECT_NE(off.out.find("problem: knowledge/_/facts: counters {\"created\":7,\"deleted\":0,"
+                         "\"live\":2,\"updated\":0}, recounted {\"created\":2,"),
+            std::string::npos)
+      << off.out;
+  CliResult repaired = Cli({"verify", "--repair"});
+  EXPECT_EQ(repaired.exit_code, 0) << repaired.out << repaired.err;
+  EXPECT_NE(repaired.out.find("repaired: knowledge/_/facts: counters"), std::string::npos)
+      << repaired.out;
+  EXPECT_EQ(Cli({"verify"}).exit_code, 0);
+  CliResult counters = Cli({"counters", "knowledge", "_", "facts", "--format", "json"});
+  EXPECT_EQ(Json::parse(counters.out, nullptr, false),
+            (Json{{"created", 2}, {"updated", 0}, {"deleted", 0}, {"live", 2}}))
+      << counters.out;
 }
 
 // What a tenant wrote through a name that differs only in case, before such names were

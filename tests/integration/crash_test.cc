@@ -66,6 +66,12 @@ void ExpectVerifyClean(Xronox& store, bool repair, int64_t* garbage) {
     auto report = collection->Verify(repair);
     ASSERT_TRUE(report.ok()) << report.status().ToString();
     for (const auto& problem : report->problems) ADD_FAILURE() << problem;
+    // SQLite adds the counters in the head's transaction: exact after any kill, unrepaired.
+    EXPECT_TRUE(report->counters_checked);
+    EXPECT_EQ(report->counters_stored, report->counters_recounted)
+        << target.collection << ": stored " << CountsToJson(report->counters_stored).dump()
+        << ", recounted " << CountsToJson(report->counters_recounted).dump();
+    EXPECT_GT(report->counters_recounted.created, 0);
     *garbage += report->garbage.size();
   }
 }

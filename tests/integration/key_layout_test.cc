@@ -302,7 +302,9 @@ TEST_F(KeyLayoutTest, StrategyCBucketsPerDatabaseTypeAndTenant) {
                   {bound[4], WithMarkers(kRt, {{"versions", "versions"}}, VersionKeys("versions"))},
                   {bound[5], WithMarkers(kRt, {{"content", "content"}}, {})},
                   {bound[6], WithMarkers(kRt, {{"backups", "backups"}}, {})}}));
-  EXPECT_EQ(Collections(Db("runtime_acme")), kOrdersCollections);
+  // The production preset gives each tenant an analytics database: its counters live there.
+  EXPECT_EQ(Collections(Db("runtime_acme")), (Names{"orders_head", "orders_locks", "orders_ver"}));
+  EXPECT_EQ(Collections(Db("analytics_acme")), Names{"orders_counter"});
   EXPECT_EQ(Collections(Db("knowledge")), kNotesCollections);
 }
 

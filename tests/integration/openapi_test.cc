@@ -23,6 +23,7 @@ namespace {
 constexpr char kCollection[] = "/v1/{db}/{tenant}/{collection}";
 constexpr char kRecord[] = "/v1/{db}/{tenant}/{collection}/{id}";
 constexpr char kContent[] = "/v1/{db}/{tenant}/{collection}/{id}/content/{property}";
+constexpr char kCounters[] = "/v1/{db}/{tenant}/{collection}:counters";
 constexpr char kOrders[] = "/v1/runtime/acme/orders";
 constexpr char kEvents[] = "/v1/logs/_/events";
 
@@ -193,6 +194,11 @@ std::vector<Case> OpenApiTest::Cases() {
        Full({{"Idempotency-Key", "post-once"}})},
       {kCollection, "POST", orders, 413, big_json, "application/json", Full()},
       {kCollection, "POST", orders, 415, R"({"n":1})", "text/plain", Full()},
+      {kCounters, "GET", orders + ":counters", 200, "", "", Reader()},
+      {kCounters, "GET", orders + ":counters?x=1", 400, "", "", Full()},
+      {kCounters, "GET", orders + ":counters", 401},
+      {kCounters, "GET", "/v1/runtime/globex/orders:counters", 403, "", "", Reader()},
+      {kCounters, "GET", "/v1/nosuch/_/orders:counters", 404, "", "", Full()},
   };
   for (std::vector<Case> more : {RecordCases(), ContentCases()}) {
     cases.insert(cases.end(), more.begin(), more.end());

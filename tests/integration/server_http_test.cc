@@ -176,6 +176,31 @@ TEST_F(ServerHttpTest, DeleteThenRestore) {
   EXPECT_EQ(read.body["reason"], "integration test");
 }
 
+TEST_F(ServerHttpTest, CountersCountEveryWriteOnce) {
+  const std::string counters = std::string(kOrders) + ":counters";
+  Reply none = Get(counters);
+  EXPECT_EQ(none.status, 200) << none.raw;
+  EXPECT_EQ(none.body, (Json{{"created", 0}, {"updated", 0}, {"deleted", 0}, {"live", 0}}));
+  PutOrder("c1", {{"state", "new"}});
+  PutOrder("c1", {{"state", "paid"}});
+  PutOrder("c1", {{"state", "paid"}});  // No-op.
+  PutOrder("c2", {{"state", "new"}});
+  ASSERT_EQ(Send("DELETE", std::string(kOrders) + "/c2", "", Audit(), std::nullopt).status, 200);
+  Reply counted = Get(counters);
+  EXPECT_EQ(counted.status, 200) << counted.raw;
+  EXPECT_EQ(counted.body, (Json{{"created", 2}, {"updated", 1}, {"deleted", 1}, {"live", 1}}));
+  // A record whose id ends in ":counters" is a record, never the counters.
+  ASSERT_EQ(PutOrder("x:counters", {{"state", "id"}}), 0);
+  Reply record = Get(std::string(kOrders) + "/x:counters");
+  EXPECT_EQ(record.status, 200) << record.raw;
+  EXPECT_EQ(record.body["data"], Json({{"state", "id"}}));
+  EXPECT_EQ(Get(std::string(kOrders) + ":count").status, 404) << "an unknown verb";
+  EXPECT_EQ(Get(std::string(kOrders) + ":counters/x").status, 404);
+  EXPECT_EQ(Get("/v1/runtime/acme/bad.name:counters").status, 400);
+  EXPECT_EQ(Get(counters + "?limit=1").status, 400) << "no query parameters";
+  EXPECT_EQ(Send("POST", counters, "{}", Audit(), "application/json").status, 405);
+}
+
 TEST_F(ServerHttpTest, HistoryPagesNewestFirstUntilNextIsNull) {
   for (int i = 0; i < 5; ++i) PutOrder("h1", {{"step", i}});
   std::vector<int64_t> versions;

@@ -219,7 +219,9 @@ Result<HttpResponse> Dispatcher::Invoke(const HttpRequest& request, const Parsed
                                         const Route& route, const std::string& method,
                                         const std::string& principal) const {
   XRONOX_ASSIGN_OR_RETURN(Target target, ResolveTarget(route));
-  if (route.kind != RouteKind::kCollection) XRONOX_RETURN_IF_ERROR(ValidateRouteId(route));
+  if (route.kind != RouteKind::kCollection && route.kind != RouteKind::kCounters) {
+    XRONOX_RETURN_IF_ERROR(ValidateRouteId(route));
+  }
   XRONOX_RETURN_IF_ERROR(CheckVersionedOnly(route, parsed.query, target.database_type));
   if (IsWrite(method)) XRONOX_RETURN_IF_ERROR(CheckQueryParams(parsed.query, {}));
   XRONOX_ASSIGN_OR_RETURN(Collection collection, store_.With(target));

@@ -1,4 +1,5 @@
-// Read handlers: current and time-travel reads, history, diff and query; and the handler table.
+// Read handlers: current and time-travel reads, history, diff, query and counters; and the
+// handler table.
 #include "server/api/codec.h"
 #include "server/api/handlers.h"
 #include "server/api/request_parsing.h"
@@ -33,6 +34,12 @@ Result<HttpResponse> HandleQuery(RecordCall& call) {
   return JsonTextResponse(200, QueryPageToJsonText(page));
 }
 
+Result<HttpResponse> HandleCounters(RecordCall& call) {
+  XRONOX_RETURN_IF_ERROR(CheckQueryParams(call.query, {}));
+  XRONOX_ASSIGN_OR_RETURN(CollectionCounts counts, call.collection.Counters());
+  return JsonResponse(200, CountsToJson(counts));
+}
+
 Handler FindHandler(RouteKind kind, const std::string& method) {
   switch (kind) {
     case RouteKind::kHealth:
@@ -57,6 +64,8 @@ Handler FindHandler(RouteKind kind, const std::string& method) {
       if (method == "GET") return &HandleGetContent;
       if (method == "PUT") return &HandlePutContent;
       return method == "DELETE" ? &HandleDeleteContent : nullptr;
+    case RouteKind::kCounters:
+      return method == "GET" ? &HandleCounters : nullptr;
   }
   return nullptr;
 }

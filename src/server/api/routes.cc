@@ -116,6 +116,15 @@ std::optional<Route> MatchRoute(const std::vector<std::string>& segments) {
   route.database_type = segments[1];
   route.tenant = segments[2];
   route.collection = segments[3];
+  if (size_t colon = route.collection.find(':'); colon != std::string::npos) {
+    // A verb on the collection: "{collection}:counters".
+    if (segments.size() != 4 || route.collection.substr(colon + 1) != "counters") {
+      return std::nullopt;
+    }
+    route.collection.resize(colon);
+    route.kind = RouteKind::kCounters;
+    return route;
+  }
   if (segments.size() == 4) return route;
   route.id = segments[4];
   route.kind = RouteKind::kRecord;
@@ -150,6 +159,7 @@ std::vector<std::string> AllowedMethods(RouteKind kind, bool logs) {
       if (logs) return {"GET"};
       return {"GET", "PUT", "PATCH", "DELETE"};
     case RouteKind::kHistory:
+    case RouteKind::kCounters:
       return {"GET"};
     case RouteKind::kDiff:
       return {"GET"};
@@ -183,6 +193,8 @@ std::string RouteTemplate(RouteKind kind) {
       return collection + "/{id}/restore";
     case RouteKind::kContent:
       return collection + "/{id}/content/{property}";
+    case RouteKind::kCounters:
+      return collection + ":counters";
   }
   return "other";
 }

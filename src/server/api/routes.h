@@ -3,6 +3,8 @@
 //   GET               /v1/ready    (readiness: every backend answers; 503 otherwise)
 //   GET               /v1/openapi.json   (the OpenAPI 3.1 description of this API)
 //   GET, POST         /v1/{db}/{tenant}/{collection}
+//   GET               /v1/{db}/{tenant}/{collection}:counters   (collection verbs follow a ':',
+//                     which no collection name holds, so none can meet a record id)
 //   GET, PUT, PATCH, DELETE  /v1/{db}/{tenant}/{collection}/{id}   (logs: GET only)
 //   GET               /v1/{db}/{tenant}/{collection}/{id}/history
 //   GET               /v1/{db}/{tenant}/{collection}/{id}/diff
@@ -50,14 +52,15 @@ enum class RouteKind {
   kHistory,
   kDiff,
   kRestore,
-  kContent
+  kContent,
+  kCounters
 };
 
 /// Every route kind, in declaration order (for tests and documents that must cover them all).
 inline constexpr RouteKind kAllRouteKinds[] = {
-    RouteKind::kHealth,     RouteKind::kReady,   RouteKind::kOpenApi,
-    RouteKind::kCollection, RouteKind::kRecord,  RouteKind::kHistory,
-    RouteKind::kDiff,       RouteKind::kRestore, RouteKind::kContent};
+    RouteKind::kHealth,  RouteKind::kReady,   RouteKind::kOpenApi, RouteKind::kCollection,
+    RouteKind::kRecord,  RouteKind::kHistory, RouteKind::kDiff,    RouteKind::kRestore,
+    RouteKind::kContent, RouteKind::kCounters};
 
 /// The path template of a route kind, as in docs/openapi.json and the metrics' route label:
 /// "/v1/{db}/{tenant}/{collection}/{id}/history".
@@ -69,7 +72,7 @@ struct Route {
   std::string database_type;
   std::string tenant;
   std::string collection;
-  std::string id;        ///< Empty for kHealth, kReady, kOpenApi and kCollection.
+  std::string id;        ///< Empty for kHealth, kReady, kOpenApi, kCollection and kCounters.
   std::string property;  ///< kContent only.
 };
 

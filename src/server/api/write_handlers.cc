@@ -10,7 +10,8 @@ namespace {
 
 // Answers with the record as the write left it (absent only on the replay of an idempotent
 // non-versioned write whose record has changed since: then with the id and version).
-// A write that changed nothing answers 200 with "unchanged": true first in the body.
+// A write that changed nothing answers 200 with "unchanged": true first in the body. A write's
+// warning (WriteResult::warning) goes in the Xronox-Warning header.
 HttpResponse WrittenResponse(RecordCall& call, const WriteResult& result, int status) {
   HttpResponse response;
   if (result.unchanged) {
@@ -24,6 +25,8 @@ HttpResponse WrittenResponse(RecordCall& call, const WriteResult& result, int st
                    : JsonResponse(status, Json{{"id", result.id}, {"version", result.version}});
   }
   response.headers["ETag"] = ETagFor(result.version);
+  // Committed, but follow-up work failed (the counters: verify --repair recounts them).
+  if (!result.warning.empty()) response.headers["Xronox-Warning"] = result.warning.substr(0, 1024);
   if (status == 201) response.headers["Location"] = RecordPath(call.route, result.id);
   return response;
 }

@@ -6,7 +6,8 @@
 //   {c}_head     one row per record: current state, pointers, indexed property values
 //   {c}_ver      one row per (record, version): the version index (runtime only: only a
 //                versioned CollectionRef has it)
-//   {c}_counter  named counters of the collection
+//   {c}_counter  named counters of the collection, among them the record counts that every
+//                head write changes (in the runtime tenant's analytics database when it has one)
 //   {c}_locks    claims: unique keys whose insert is the only mutual exclusion we rely on
 #pragma once
 
@@ -27,6 +28,19 @@ struct CollectionRef {
   /// The collection keeps a version index ({c}_ver): runtime's collections. EnsureCollection
   /// creates {c}_ver only for a versioned ref; version operations need one.
   bool versioned = true;
+  /// Hot-store database of the collection's {c}_counter: a runtime tenant's analyticsDbName;
+  /// empty means `db`.
+  std::string counter_db;
+  const std::string& CounterDb() const { return counter_db.empty() ? db : counter_db; }
+};
+
+/// How many times one record was created, updated and deleted, kept in its head so that the
+/// collection's counters can be recounted from the heads. -1 in `created`: the head was
+/// written before heads kept tallies (the engine then estimates them from its version).
+struct RecordTally {
+  int64_t created = 0;
+  int64_t updated = 0;
+  int64_t deleted = 0;
 };
 
 /// The current state of one record.
@@ -44,6 +58,11 @@ struct HeadRow {
   std::string reason;
   std::string on_behalf_of;
   std::string indexed;  ///< JSON object: {"prop.path": value} for the collection's indexed props.
+  RecordTally tally;    ///< Stored with the row.
+  /// Not stored in the row: what this head write adds to the collection's counters. WriteHead
+  /// and CommitVersion add it when the head is written, in the same transaction where
+  /// CountsCommitWithHead(); else the caller adds it with AddCounts once the head is written.
+  CollectionCounts counts_delta;
 };
 
 /// One entry of the version index; the payload is in the version object, never here.
@@ -90,6 +109,11 @@ class HotStore {
   /// conditional writes that both matched (FerretDB v1): the engine then guards head writes
   /// with claims.
   virtual bool ConditionalWritesAreAtomic() const { return true; }
+
+  /// True when WriteHead and CommitVersion add `head.counts_delta` to the collection's counters
+  /// atomically with the head (SQLite, memory). False where no transaction spans the two
+  /// (MongoDB): the caller adds them with AddCounts after the head is written.
+  virtual bool CountsCommitWithHead() const { return true; }
 
   /// Create the collection's stores ({c}_ver only when `ref.versioned`) and its indexes if
   /// missing (idempotent). Refuses
@@ -153,6 +177,13 @@ class HotStore {
   /// Add `delta` to a named counter (created at 0) and return the new value.
   virtual Result<int64_t> IncrementCounter(const CollectionRef& ref, const std::string& name,
                                            int64_t delta) = 0;
+
+  /// The collection's record counters (in ref.CounterDb()); zeros when none is stored.
+  virtual Result<CollectionCounts> GetCounts(const CollectionRef& ref) = 0;
+  /// Add `delta` to the record counters, atomically against concurrent adders.
+  virtual Status AddCounts(const CollectionRef& ref, const CollectionCounts& delta) = 0;
+  /// Replace the record counters (a recount: verify --repair).
+  virtual Status SetCounts(const CollectionRef& ref, const CollectionCounts& counts) = 0;
 };
 
 /// Return the text form of a condition operator ("$eq", "$gt", ...).

@@ -1,5 +1,6 @@
 #include "store/hot/hot_store_rules.h"
 
+#include <iterator>
 #include <optional>
 
 #include "common/json_codec.h"
@@ -151,6 +152,17 @@ Result<int64_t> AddToCounter(const std::string& table, const std::string& name, 
     return ResourceExhausted("increment counter " + table + " '" + name + "': value " +
                              std::to_string(value) + " + " + std::to_string(delta) +
                              " overflows 64 bits");
+  }
+  return sum;
+}
+
+Result<CollectionCounts> SumCounts(const std::string& table, const CollectionCounts& counts,
+                                   const CollectionCounts& delta) {
+  CollectionCounts sum;
+  for (size_t i = 0; i < std::size(kCountFields); ++i) {
+    XRONOX_ASSIGN_OR_RETURN(
+        sum.*kCountFields[i],
+        AddToCounter(table, kCountNames[i], counts.*kCountFields[i], delta.*kCountFields[i]));
   }
   return sum;
 }

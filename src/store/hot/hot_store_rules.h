@@ -47,6 +47,18 @@ Status ValidateLimit(int limit, const char* operation);
 Result<int64_t> AddToCounter(const std::string& table, const std::string& name, int64_t value,
                              int64_t delta);
 
+/// Names of the record counters' rows in {c}_counter, in CollectionCounts' field order.
+inline constexpr const char* kCountNames[] = {"records.created", "records.updated",
+                                              "records.deleted", "records.live"};
+/// CollectionCounts' fields in kCountNames' order.
+inline constexpr int64_t CollectionCounts::*kCountFields[] = {
+    &CollectionCounts::created, &CollectionCounts::updated, &CollectionCounts::deleted,
+    &CollectionCounts::live};
+
+/// `counts` plus `delta`, field by field; ResourceExhausted when a field would overflow.
+Result<CollectionCounts> SumCounts(const std::string& table, const CollectionCounts& counts,
+                                   const CollectionCounts& delta);
+
 /// Check an indexed property path: a valid property path without '"' (backends quote it).
 Status ValidateIndexedPath(const std::string& path);
 

@@ -21,6 +21,7 @@ class HotStoreWrapper : public HotStore {
   HotStore& target() const { return *target_; }
 
   bool ConditionalWritesAreAtomic() const override { return target_->ConditionalWritesAreAtomic(); }
+  bool CountsCommitWithHead() const override { return target_->CountsCommitWithHead(); }
   Status EnsureCollection(const CollectionRef& ref,
                           const std::vector<std::string>& indexed_props) override {
     return target_->EnsureCollection(ref, indexed_props);
@@ -85,6 +86,15 @@ class HotStoreWrapper : public HotStore {
   Result<int64_t> IncrementCounter(const CollectionRef& ref, const std::string& name,
                                    int64_t delta) override {
     return target_->IncrementCounter(ref, name, delta);
+  }
+  Result<CollectionCounts> GetCounts(const CollectionRef& ref) override {
+    return target_->GetCounts(ref);
+  }
+  Status AddCounts(const CollectionRef& ref, const CollectionCounts& delta) override {
+    return target_->AddCounts(ref, delta);
+  }
+  Status SetCounts(const CollectionRef& ref, const CollectionCounts& counts) override {
+    return target_->SetCounts(ref, counts);
   }
 
  private:

@@ -6,10 +6,11 @@ namespace {
 
 // Indexed by MeteredHotStore::Op; the names are the contract's method names.
 constexpr const char* kOpNames[] = {
-    "EnsureCollection", "ListDatabases", "ListCollections", "CollectionExists", "GetHead",
-    "WriteHead",        "CommitVersion", "InsertVersion",   "GetVersion",       "GetVersionAsOf",
-    "ListVersions",     "ScanHeads",     "InsertClaim",     "GetClaim",         "UpdateClaim",
-    "DeleteClaim",      "ListClaims",    "IncrementCounter"};
+    "EnsureCollection", "ListDatabases", "ListCollections",  "CollectionExists", "GetHead",
+    "WriteHead",        "CommitVersion", "InsertVersion",    "GetVersion",       "GetVersionAsOf",
+    "ListVersions",     "ScanHeads",     "InsertClaim",      "GetClaim",         "UpdateClaim",
+    "DeleteClaim",      "ListClaims",    "IncrementCounter", "GetCounts",        "AddCounts",
+    "SetCounts"};
 
 }  // namespace
 
@@ -121,6 +122,18 @@ Result<int64_t> MeteredHotStore::IncrementCounter(const CollectionRef& ref, cons
                                                   int64_t delta) {
   return Timed(series_[kIncrementCounter],
                [&] { return target().IncrementCounter(ref, name, delta); });
+}
+
+Result<CollectionCounts> MeteredHotStore::GetCounts(const CollectionRef& ref) {
+  return Timed(series_[kGetCounts], [&] { return target().GetCounts(ref); });
+}
+
+Status MeteredHotStore::AddCounts(const CollectionRef& ref, const CollectionCounts& delta) {
+  return Timed(series_[kAddCounts], [&] { return target().AddCounts(ref, delta); });
+}
+
+Status MeteredHotStore::SetCounts(const CollectionRef& ref, const CollectionCounts& counts) {
+  return Timed(series_[kSetCounts], [&] { return target().SetCounts(ref, counts); });
 }
 
 }  // namespace xronox::store

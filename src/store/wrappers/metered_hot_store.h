@@ -51,6 +51,9 @@ class MeteredHotStore final : public HotStoreWrapper {
                                            const std::string& prefix) override;
   Result<int64_t> IncrementCounter(const CollectionRef& ref, const std::string& name,
                                    int64_t delta) override;
+  Result<CollectionCounts> GetCounts(const CollectionRef& ref) override;
+  Status AddCounts(const CollectionRef& ref, const CollectionCounts& delta) override;
+  Status SetCounts(const CollectionRef& ref, const CollectionCounts& counts) override;
 
   /// The wrapped store.
   HotStore& inner() { return target(); }
@@ -75,6 +78,9 @@ class MeteredHotStore final : public HotStoreWrapper {
     kDeleteClaim,
     kListClaims,
     kIncrementCounter,
+    kGetCounts,
+    kAddCounts,
+    kSetCounts,
     kOpCount,
   };
 

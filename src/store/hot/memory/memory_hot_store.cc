@@ -114,6 +114,7 @@ Status MemoryHotStore::WriteHead(const CollectionRef& ref, const HeadRow& head,
   std::unique_lock lock(mu_);
   XRONOX_ASSIGN_OR_RETURN(Collection * c, Find(ref, "write head"));
   XRONOX_RETURN_IF_ERROR(CheckHeadWrite(*c, StoreName(ref, "_head"), head, expected_version));
+  XRONOX_RETURN_IF_ERROR(AddCountsLocked(ref, head.counts_delta));
   Head& stored = c->heads[head.id];
   stored.row = head;
   stored.row.indexed = std::move(indexed.text);
@@ -133,6 +134,7 @@ Status MemoryHotStore::CommitVersion(const CollectionRef& ref, const VersionRow&
   XRONOX_ASSIGN_OR_RETURN(Collection * c, Find(ref, "commit version"));
   XRONOX_RETURN_IF_ERROR(CheckVersionInsert(*c, StoreName(ref, "_ver"), version));
   XRONOX_RETURN_IF_ERROR(CheckHeadWrite(*c, StoreName(ref, "_head"), head, expected_version));
+  XRONOX_RETURN_IF_ERROR(AddCountsLocked(ref, head.counts_delta));
   PutVersion(*c, version);
   Head& stored = c->heads[head.id];
   stored.row = head;
@@ -280,6 +282,33 @@ Result<int64_t> MemoryHotStore::IncrementCounter(const CollectionRef& ref, const
   int64_t& value = c->counters[name];
   XRONOX_ASSIGN_OR_RETURN(value, AddToCounter(StoreName(ref, "_counter"), name, value, delta));
   return value;
+}
+
+Status MemoryHotStore::AddCountsLocked(const CollectionRef& ref, const CollectionCounts& delta) {
+  if (delta.IsZero()) return Status::Ok();
+  CollectionCounts& counts = counts_[Key(ref.CounterDb(), ref.collection)];
+  XRONOX_ASSIGN_OR_RETURN(counts, SumCounts(StoreName(ref, "_counter"), counts, delta));
+  return Status::Ok();
+}
+
+Result<CollectionCounts> MemoryHotStore::GetCounts(const CollectionRef& ref) {
+  std::shared_lock lock(mu_);
+  XRONOX_RETURN_IF_ERROR(Find(ref, "get counts").status());
+  auto it = counts_.find(Key(ref.CounterDb(), ref.collection));
+  return it == counts_.end() ? CollectionCounts{} : it->second;
+}
+
+Status MemoryHotStore::AddCounts(const CollectionRef& ref, const CollectionCounts& delta) {
+  std::unique_lock lock(mu_);
+  XRONOX_RETURN_IF_ERROR(Find(ref, "add counts").status());
+  return AddCountsLocked(ref, delta);
+}
+
+Status MemoryHotStore::SetCounts(const CollectionRef& ref, const CollectionCounts& counts) {
+  std::unique_lock lock(mu_);
+  XRONOX_RETURN_IF_ERROR(Find(ref, "set counts").status());
+  counts_[Key(ref.CounterDb(), ref.collection)] = counts;
+  return Status::Ok();
 }
 
 }  // namespace xronox::store

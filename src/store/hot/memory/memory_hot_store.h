@@ -56,6 +56,9 @@ class MemoryHotStore final : public HotStore {
 
   Result<int64_t> IncrementCounter(const CollectionRef& ref, const std::string& name,
                                    int64_t delta) override;
+  Result<CollectionCounts> GetCounts(const CollectionRef& ref) override;
+  Status AddCounts(const CollectionRef& ref, const CollectionCounts& delta) override;
+  Status SetCounts(const CollectionRef& ref, const CollectionCounts& counts) override;
 
  private:
   struct Head {
@@ -84,9 +87,12 @@ class MemoryHotStore final : public HotStore {
   static Status CheckVersionInsert(const Collection& c, const std::string& table,
                                    const VersionRow& version);
   static void PutVersion(Collection& c, const VersionRow& version);
+  // Add `delta` to the record counts of `ref`; the caller holds mu_ exclusively.
+  Status AddCountsLocked(const CollectionRef& ref, const CollectionCounts& delta);
 
   std::shared_mutex mu_;
   std::map<Key, Collection> collections_;
+  std::map<Key, CollectionCounts> counts_;  // By (counter db, collection).
 };
 
 }  // namespace xronox::store

@@ -11,14 +11,6 @@ namespace {
 // double, and double rounding could make a server comparison disagree with the exact one.
 constexpr double kExactDoubleLimit = 9007199254740992.0;  // 2^53
 
-std::string StringField(const bson_t* doc, const char* key) {
-  bson_iter_t it;
-  if (!bson_iter_init_find(&it, doc, key) || !BSON_ITER_HOLDS_UTF8(&it)) return "";
-  uint32_t length = 0;
-  const char* text = bson_iter_utf8(&it, &length);
-  return std::string(text, length);
-}
-
 bool BoolField(const bson_t* doc, const char* key) {
   bson_iter_t it;
   if (!bson_iter_init_find(&it, doc, key)) return false;
@@ -114,6 +106,14 @@ void AppendConditionFilter(bson_t* and_array, const char* index_key, const Condi
 
 }  // namespace
 
+std::string StringField(const bson_t* doc, const char* key) {
+  bson_iter_t it;
+  if (!bson_iter_init_find(&it, doc, key) || !BSON_ITER_HOLDS_UTF8(&it)) return "";
+  uint32_t length = 0;
+  const char* text = bson_iter_utf8(&it, &length);
+  return std::string(text, length);
+}
+
 std::string EscapeIndexedPath(const std::string& path) {
   std::string out;
   out.reserve(path.size());
@@ -154,6 +154,9 @@ void BuildHeadDoc(bson_t* doc, const HeadRow& head, const std::string& indexed_t
   AppendString(doc, "reason", head.reason);
   AppendString(doc, "on_behalf_of", head.on_behalf_of);
   AppendString(doc, "indexed", indexed_text);
+  BSON_APPEND_INT64(doc, "n_created", head.tally.created);
+  BSON_APPEND_INT64(doc, "n_updated", head.tally.updated);
+  BSON_APPEND_INT64(doc, "n_deleted", head.tally.deleted);
   // Property paths hold dots, which MongoDB reads as nesting, so field names are escaped
   // paths. Only scalars other than null go here: no pushed-down condition matches anything else.
   bson_t idx;
@@ -204,6 +207,9 @@ HeadRow ReadHeadDoc(const bson_t* doc) {
   head.reason = StringField(doc, "reason");
   head.on_behalf_of = StringField(doc, "on_behalf_of");  // Absent in documents of older writes.
   head.indexed = StringField(doc, "indexed");
+  // Absent in documents written before heads kept tallies: -1 says so.
+  head.tally = {Int64Field(doc, "n_created").value_or(-1), Int64Field(doc, "n_updated").value_or(0),
+                Int64Field(doc, "n_deleted").value_or(0)};
   return head;
 }
 

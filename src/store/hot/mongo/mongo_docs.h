@@ -32,6 +32,8 @@ HeadRow ReadHeadDoc(const bson_t* doc);
 VersionRow ReadVersionDoc(const bson_t* doc);
 ClaimRow ReadClaimDoc(const bson_t* doc);
 
+/// The UTF-8 string at `key`, or "" when absent or of another type.
+std::string StringField(const bson_t* doc, const char* key);
 /// The int64 at `key` (int32, int64 or double in the document), or nullopt.
 std::optional<int64_t> Int64Field(const bson_t* doc, const char* key);
 

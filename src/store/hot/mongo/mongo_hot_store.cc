@@ -55,6 +55,11 @@ Result<MongoHotStore::Names> MongoHotStore::NamesOf(const CollectionRef& ref) co
   names.ver = ref.collection + "_ver";
   names.counter = ref.collection + "_counter";
   names.locks = ref.collection + "_locks";
+  names.counter_db = options_.database_prefix + ref.CounterDb();
+  if (names.counter_db.size() > kMaxMongoDbName) {
+    return InvalidArgument("database name '" + names.counter_db + "' is longer than MongoDB's " +
+                           std::to_string(kMaxMongoDbName) + " bytes");
+  }
   return names;
 }
 
@@ -179,7 +184,9 @@ Status MongoHotStore::EnsureCollection(const CollectionRef& ref,
   XRONOX_ASSIGN_OR_RETURN(Names names, NamesOf(ref));
   for (const std::string& prop : indexed_props) XRONOX_RETURN_IF_ERROR(ValidateIndexedPath(prop));
   std::string key = names.db + "." + ref.collection;
-  if (IsEnsured(key, indexed_props)) return Status::Ok();
+  // Ensured once per counter database too: a process may bind it with its counters elsewhere.
+  std::string ensured_key = key + "\x1f" + names.counter_db;
+  if (IsEnsured(ensured_key, indexed_props)) return Status::Ok();
   // Best effort against a concurrent creator on another client: MongoDB itself refuses a
   // database whose name differs only in case (DatabaseDifferCase), and keeps collection names
   // with case, so two racing names still land in two places.
@@ -196,7 +203,7 @@ Status MongoHotStore::EnsureCollection(const CollectionRef& ref,
   }
   XRONOX_RETURN_IF_ERROR(ensured);
   std::lock_guard lock(known_mu_);
-  ensured_[key].insert(indexed_props.begin(), indexed_props.end());
+  ensured_[ensured_key].insert(indexed_props.begin(), indexed_props.end());
   known_.insert(key);
   return Status::Ok();
 }
@@ -214,9 +221,10 @@ Status MongoHotStore::EnsureCollectionOnce(const Names& names,
                       {{"id_version", {{"id", 1}, {"version", 1}}, true},
                        {"id_at_version", {{"id", 1}, {"at", -1}, {"version", -1}}, false}}));
   }
-  XRONOX_RETURN_IF_ERROR(CreateCollection(client, names, names.counter));
-  XRONOX_RETURN_IF_ERROR(
-      EnsureIndexes(client, names, names.counter, {{"name_seq", {{"name", 1}, {"seq", 1}}, true}}));
+  Names counters = names.Counters();
+  XRONOX_RETURN_IF_ERROR(CreateCollection(client, counters, counters.counter));
+  XRONOX_RETURN_IF_ERROR(EnsureIndexes(client, counters, counters.counter,
+                                       {{"name_seq", {{"name", 1}, {"seq", 1}}, true}}));
   XRONOX_RETURN_IF_ERROR(CreateCollection(client, names, names.locks));
   XRONOX_RETURN_IF_ERROR(CreateCollection(client, names, names.head));
   std::vector<IndexSpec> prop_indexes;

@@ -7,6 +7,7 @@
 // thread-safe pool, and the in-process collection cache is guarded by a mutex.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -123,6 +124,13 @@ class MongoHotStore final : public HotStore {
   /// retrying on a duplicate: each non-zero increment adds one small document.
   Result<int64_t> IncrementCounter(const CollectionRef& ref, const std::string& name,
                                    int64_t delta) override;
+  /// False: no transaction spans the head and the counters; the engine adds them after.
+  bool CountsCommitWithHead() const override { return false; }
+  Result<CollectionCounts> GetCounts(const CollectionRef& ref) override;
+  /// Inserts one delta document (no contention between adders); every so often an adder folds
+  /// the deltas into the counts' base document.
+  Status AddCounts(const CollectionRef& ref, const CollectionCounts& delta) override;
+  Status SetCounts(const CollectionRef& ref, const CollectionCounts& counts) override;
 
   /// Drop every database under the (non-empty) database prefix; for tests and tooling.
   Status DropPrefixedDatabases();
@@ -132,7 +140,15 @@ class MongoHotStore final : public HotStore {
   struct Names {
     std::string db;  // MongoDB database name: prefix + ref.db.
     std::string head, ver, counter, locks;
+    std::string counter_db;  // MongoDB database of `counter`: prefix + ref.CounterDb().
     std::string Target(const std::string& collection) const { return db + "." + collection; }
+    // The names with `db` set to the counter's database (pass to Find and InsertOne with
+    // `counter`).
+    Names Counters() const {
+      Names names = *this;
+      names.db = counter_db;
+      return names;
+    }
   };
 
   // Called with each document a find returns until it returns false. A struct around the
@@ -177,6 +193,18 @@ class MongoHotStore final : public HotStore {
   Result<std::optional<int64_t>> HeadVersion(const Names& names, const std::string& id);
   Status HeadWriteFailure(const Names& names, const std::string& id, int64_t expected);
   Status DeleteVersion(const Names& names, const VersionRow& version);
+  // The latest entry of counter chain `name` (seq -1 when none), with `read` called on it.
+  Result<int64_t> LatestCounterEntry(const Names& counters, const std::string& name,
+                                     const std::function<void(Doc)>& read);
+  // The record counts' folded base and its delta documents (mongo_hot_store_counters.cc).
+  struct CountsState;
+  Result<CountsState> ReadCountsState(const Names& counters, int max_deltas);
+  // Fold delta documents into the base under the fold claim; with `set_to`, replace the counts
+  // instead. Unavailable when another folder holds the claim.
+  Status FoldCounts(const CollectionRef& ref, const Names& counters,
+                    const std::optional<CollectionCounts>& set_to);
+  Status FoldHoldingClaim(const Names& counters, const std::optional<CollectionCounts>& set_to);
+  Status DeleteCountDeltas(const Names& counters, const std::vector<std::string>& ids);
   Status EnsureCollectionOnce(const Names& names, const std::vector<std::string>& indexed_props,
                               bool versioned);
   Result<int64_t> UpdateMatched(const Names& names, const std::string& collection,
@@ -193,6 +221,7 @@ class MongoHotStore final : public HotStore {
   std::mutex known_mu_;
   std::map<std::string, std::set<std::string>> ensured_;  // "db.c" -> indexed props ensured.
   std::set<std::string> known_;                           // MongoDB "db.c" seen to exist.
+  std::atomic<uint64_t> count_adds_{0};  ///< AddCounts calls, to fold every so often.
 };
 
 }  // namespace xronox::store

@@ -1,4 +1,4 @@
-// MongoHotStore: claims ({c}_locks) and counters ({c}_counter).
+// MongoHotStore: claims ({c}_locks).
 #include "store/hot/hot_store_rules.h"
 #include "store/hot/mongo/mongo_docs.h"
 #include "store/hot/mongo/mongo_error.h"
@@ -109,46 +109,6 @@ Result<std::vector<ClaimRow>> MongoHotStore::ListClaims(const CollectionRef& ref
                                 return true;
                               }));
   return rows;
-}
-
-// A counter is a chain of entries {name, seq, value}; the entry with the highest seq holds the
-// value. An increment inserts entry seq+1 under the unique (name, seq) index, so of concurrent
-// incrementers of one seq exactly one succeeds and the others re-read and retry: no increment
-// is lost even where $inc/findAndModify are not atomic (FerretDB v1).
-Result<int64_t> MongoHotStore::IncrementCounter(const CollectionRef& ref, const std::string& name,
-                                                int64_t delta) {
-  XRONOX_ASSIGN_OR_RETURN(Names names, Resolve(ref, "increment counter"));
-  std::string table = names.Target(names.counter);
-  std::string what = "increment counter " + table + " '" + name + "'";
-  for (int attempt = 0; attempt < kMaxCounterAttempts; ++attempt) {
-    Bson filter, opts;
-    AppendString(filter.get(), "name", name);
-    bson_t sort;
-    BSON_APPEND_DOCUMENT_BEGIN(opts.get(), "sort", &sort);
-    BSON_APPEND_INT32(&sort, "seq", -1);
-    bson_append_document_end(opts.get(), &sort);
-    BSON_APPEND_INT64(opts.get(), "limit", 1);
-    int64_t seq = -1;
-    int64_t value = 0;
-    XRONOX_RETURN_IF_ERROR(
-        Find(names, names.counter, filter.get(), opts.get(), what, [&](Doc found) {
-          const bson_t* doc = found.bson;
-          seq = Int64Field(doc, "seq").value_or(0);
-          value = Int64Field(doc, "value").value_or(0);
-          return false;
-        }));
-    XRONOX_ASSIGN_OR_RETURN(int64_t sum, AddToCounter(table, name, value, delta));
-    if (delta == 0) return sum;
-    Bson entry;
-    AppendString(entry.get(), "name", name);
-    BSON_APPEND_INT64(entry.get(), "seq", seq + 1);
-    BSON_APPEND_INT64(entry.get(), "value", sum);
-    Status inserted = InsertOne(names, names.counter, entry.get(), what);
-    if (inserted.ok()) return sum;
-    if (inserted.code() != StatusCode::kAlreadyExists) return inserted;
-  }
-  return Unavailable(what + ": still contended after " + std::to_string(kMaxCounterAttempts) +
-                     " attempts");
 }
 
 }  // namespace xronox::store

@@ -15,16 +15,28 @@ namespace xronox::store {
 namespace {
 
 // Tables created before a column existed get it on first use, with the value the column means
-// for old rows (on_behalf_of: '' = not given); docs/formats/storage-layout.md lists them.
+// for old rows (on_behalf_of: '' = not given; n_created: -1 = written before heads kept
+// tallies); docs/formats/storage-layout.md lists them.
 Status AddMissingColumns(SqliteConnection& conn, const SqliteTables& t, bool versioned) {
-  for (const auto& [table, q_table] : {std::pair{t.head, t.q_head}, std::pair{t.ver, t.q_ver}}) {
-    if (table == t.ver && !versioned) continue;
-    XRONOX_ASSIGN_OR_RETURN(Statement count, conn.Prepare(CountColumnSql(table, "on_behalf_of"),
-                                                          "inspect columns of " + table));
+  struct Added {
+    const std::string* table;
+    const std::string* q_table;
+    const char* column;
+    const char* definition;
+  };
+  const Added added[] = {{&t.head, &t.q_head, "on_behalf_of", "TEXT NOT NULL DEFAULT ''"},
+                         {&t.ver, &t.q_ver, "on_behalf_of", "TEXT NOT NULL DEFAULT ''"},
+                         {&t.head, &t.q_head, "n_created", "INTEGER NOT NULL DEFAULT -1"},
+                         {&t.head, &t.q_head, "n_updated", "INTEGER NOT NULL DEFAULT 0"},
+                         {&t.head, &t.q_head, "n_deleted", "INTEGER NOT NULL DEFAULT 0"}};
+  for (const Added& a : added) {
+    if (a.table == &t.ver && !versioned) continue;
+    XRONOX_ASSIGN_OR_RETURN(Statement count, conn.Prepare(CountColumnSql(*a.table, a.column),
+                                                          "inspect columns of " + *a.table));
     XRONOX_ASSIGN_OR_RETURN(bool row, count.Step());
     if (row && count.ColumnInt(0) == 1) continue;
-    XRONOX_RETURN_IF_ERROR(conn.Exec(AddTextColumnSql(q_table, "on_behalf_of"),
-                                     "add column on_behalf_of to " + table));
+    XRONOX_RETURN_IF_ERROR(conn.Exec(AddColumnSql(*a.q_table, a.column, a.definition),
+                                     std::string("add column ") + a.column + " to " + *a.table));
   }
   return Status::Ok();
 }
@@ -162,19 +174,17 @@ Status SqliteHotStore::Write(const std::string& what, const WriteBody& body) {
   return status;
 }
 
-bool SqliteHotStore::IsEnsured(const std::string& head_table,
-                               const std::vector<std::string>& props) {
+bool SqliteHotStore::IsEnsured(const std::string& key, const std::vector<std::string>& props) {
   std::lock_guard lock(ensured_mu_);
-  auto it = ensured_.find(head_table);
+  auto it = ensured_.find(key);
   if (it == ensured_.end()) return false;
   return std::all_of(props.begin(), props.end(),
                      [&](const std::string& prop) { return it->second.count(prop) > 0; });
 }
 
-void SqliteHotStore::MarkEnsured(const std::string& head_table,
-                                 const std::vector<std::string>& props) {
+void SqliteHotStore::MarkEnsured(const std::string& key, const std::vector<std::string>& props) {
   std::lock_guard lock(ensured_mu_);
-  ensured_[head_table].insert(props.begin(), props.end());
+  ensured_[key].insert(props.begin(), props.end());
 }
 
 Status SqliteHotStore::EnsureCollection(const CollectionRef& ref,
@@ -182,7 +192,8 @@ Status SqliteHotStore::EnsureCollection(const CollectionRef& ref,
   XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, TablesFor(ref));
   const SqliteTables& t = *tables;
   for (const std::string& prop : indexed_props) XRONOX_RETURN_IF_ERROR(ValidateIndexedPath(prop));
-  if (IsEnsured(t.head, indexed_props)) return Status::Ok();
+  // Ensured once per counter table too: a process may bind it with its counters elsewhere.
+  if (IsEnsured(t.head + '\x1f' + t.counter, indexed_props)) return Status::Ok();
   std::string what = "ensure collection " + StoreName(ref, "");
   XRONOX_RETURN_IF_ERROR(Write(what, [&](SqliteConnection& conn) {
     // In the write transaction, so that two names that differ only in case cannot both pass.
@@ -196,7 +207,11 @@ Status SqliteHotStore::EnsureCollection(const CollectionRef& ref,
     }
     return Status::Ok();
   }));
-  MarkEnsured(t.head, indexed_props);
+  MarkEnsured(t.head + '\x1f' + t.counter, indexed_props);
+  {
+    std::lock_guard lock(ensured_mu_);
+    present_.insert(t.head);
+  }
   return Status::Ok();
 }
 
@@ -207,7 +222,7 @@ Result<const SqliteTables*> SqliteHotStore::Existing(const CollectionRef& ref) {
   XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, TablesFor(ref));
   {
     std::lock_guard lock(ensured_mu_);
-    if (ensured_.count(tables->head) || present_.count(tables->head)) return tables;
+    if (present_.count(tables->head)) return tables;
   }
   XRONOX_ASSIGN_OR_RETURN(bool exists, CollectionExists(ref));
   if (!exists) return NotFound("collection " + StoreName(ref, "") + " does not exist");
@@ -272,7 +287,8 @@ Status SqliteHotStore::WriteHead(const CollectionRef& ref, const HeadRow& head,
   const SqliteTables& t = *tables;
   XRONOX_ASSIGN_OR_RETURN(IndexedValues indexed, ParseIndexed(head.indexed));
   return Write("write head " + Target(t.head, head.id), [&](SqliteConnection& conn) {
-    return PutHead(conn, t, head, indexed.text, expected_version);
+    XRONOX_RETURN_IF_ERROR(PutHead(conn, t, head, indexed.text, expected_version));
+    return AddCountRows(conn, t, head.counts_delta);
   });
 }
 
@@ -288,7 +304,8 @@ Status SqliteHotStore::CommitVersion(const CollectionRef& ref, const VersionRow&
   XRONOX_ASSIGN_OR_RETURN(IndexedValues indexed, ParseIndexed(head.indexed));
   return Write("commit version " + Target(t.ver, version.id), [&](SqliteConnection& conn) {
     XRONOX_RETURN_IF_ERROR(PutVersion(conn, t, version));
-    return PutHead(conn, t, head, indexed.text, expected_version);
+    XRONOX_RETURN_IF_ERROR(PutHead(conn, t, head, indexed.text, expected_version));
+    return AddCountRows(conn, t, head.counts_delta);
   });
 }
 

@@ -64,6 +64,9 @@ class SqliteHotStore final : public HotStore {
 
   Result<int64_t> IncrementCounter(const CollectionRef& ref, const std::string& name,
                                    int64_t delta) override;
+  Result<CollectionCounts> GetCounts(const CollectionRef& ref) override;
+  Status AddCounts(const CollectionRef& ref, const CollectionCounts& delta) override;
+  Status SetCounts(const CollectionRef& ref, const CollectionCounts& counts) override;
 
  private:
   using WriteBody = std::function<Status(SqliteConnection&)>;
@@ -72,10 +75,11 @@ class SqliteHotStore final : public HotStore {
 
   // Run `body` in a BEGIN IMMEDIATE transaction; commit when it succeeds, else roll back.
   Status Write(const std::string& what, const WriteBody& body);
-  bool IsEnsured(const std::string& head_table, const std::vector<std::string>& props);
+  // `key`: the head table and the counter table, joined by \x1f.
+  bool IsEnsured(const std::string& key, const std::vector<std::string>& props);
   // The tables of `ref` when they exist under exactly its names; NotFound otherwise.
   Result<const SqliteTables*> Existing(const CollectionRef& ref);
-  void MarkEnsured(const std::string& head_table, const std::vector<std::string>& props);
+  void MarkEnsured(const std::string& key, const std::vector<std::string>& props);
 
   SqlitePool pool_;
   // Held for each write transaction, so this process's writers queue here instead of

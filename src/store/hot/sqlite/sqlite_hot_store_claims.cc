@@ -107,4 +107,37 @@ Result<int64_t> SqliteHotStore::IncrementCounter(const CollectionRef& ref, const
   return result;
 }
 
+Result<CollectionCounts> SqliteHotStore::GetCounts(const CollectionRef& ref) {
+  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, Existing(ref));
+  XRONOX_ASSIGN_OR_RETURN(SqlitePool::Lease conn, pool_.Acquire());
+  {
+    // Made by EnsureCollection in the counter database the collection had then (an analytics
+    // database, or its own); reads make nothing.
+    XRONOX_ASSIGN_OR_RETURN(Statement exists,
+                            conn->Prepare(TableExistsSql(), "look up table " + tables->counter));
+    exists.BindText(tables->counter);
+    XRONOX_ASSIGN_OR_RETURN(bool found, exists.Step());
+    if (!found) return CollectionCounts{};
+  }
+  return ReadCountRows(*conn, *tables);
+}
+
+Status SqliteHotStore::AddCounts(const CollectionRef& ref, const CollectionCounts& delta) {
+  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, Existing(ref));
+  const SqliteTables& t = *tables;
+  return Write("add counts " + t.counter, [&](SqliteConnection& conn) -> Status {
+    XRONOX_ASSIGN_OR_RETURN(CollectionCounts current, ReadCountRows(conn, t));
+    // Checked in C++ (an arbitrary delta could overflow), then set.
+    XRONOX_ASSIGN_OR_RETURN(CollectionCounts sum, SumCounts(t.counter, current, delta));
+    return SetCountRows(conn, t, sum);
+  });
+}
+
+Status SqliteHotStore::SetCounts(const CollectionRef& ref, const CollectionCounts& counts) {
+  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, Existing(ref));
+  const SqliteTables& t = *tables;
+  return Write("set counts " + t.counter,
+               [&](SqliteConnection& conn) { return SetCountRows(conn, t, counts); });
+}
+
 }  // namespace xronox::store

@@ -1,6 +1,9 @@
 #include "store/hot/sqlite/sqlite_rows.h"
 
+#include <iterator>
 #include <type_traits>
+
+#include "store/hot/hot_store_rules.h"
 
 namespace xronox::store {
 
@@ -16,7 +19,10 @@ void BindHeadFields(Statement& stmt, const HeadRow& head, const std::string& ind
       .BindText(head.actor)
       .BindText(head.reason)
       .BindText(indexed)
-      .BindText(head.on_behalf_of);
+      .BindText(head.on_behalf_of)
+      .BindInt(head.tally.created)
+      .BindInt(head.tally.updated)
+      .BindInt(head.tally.deleted);
 }
 
 HeadRow ReadHead(const Statement& stmt) {
@@ -34,6 +40,7 @@ HeadRow ReadHead(const Statement& stmt) {
   head.reason = stmt.ColumnText(10);
   head.indexed = stmt.ColumnText(11);
   head.on_behalf_of = stmt.ColumnText(12);
+  head.tally = {stmt.ColumnInt(13), stmt.ColumnInt(14), stmt.ColumnInt(15)};
   return head;
 }
 
@@ -78,6 +85,41 @@ ClaimRow ReadClaim(const Statement& stmt) {
   claim.at = stmt.ColumnInt(2);
   claim.body = stmt.ColumnText(3);
   return claim;
+}
+
+Status AddCountRows(SqliteConnection& conn, const SqliteTables& t, const CollectionCounts& delta) {
+  for (size_t i = 0; i < std::size(kCountFields); ++i) {
+    int64_t value = delta.*kCountFields[i];
+    if (value == 0) continue;
+    // A write moves each counter by one, so the sum in SQL cannot reach 2^63 (where SQLite
+    // would turn it into a float); IncrementCounter checks in C++ for arbitrary deltas.
+    XRONOX_ASSIGN_OR_RETURN(Statement add, conn.PrepareStable(t.add_count, "add record counts"));
+    add.BindText(kCountNames[i]).BindInt(value);
+    XRONOX_RETURN_IF_ERROR(add.Run());
+  }
+  return Status::Ok();
+}
+
+Status SetCountRows(SqliteConnection& conn, const SqliteTables& t, const CollectionCounts& counts) {
+  std::string what = "set counts " + t.counter;
+  for (size_t i = 0; i < std::size(kCountFields); ++i) {
+    XRONOX_ASSIGN_OR_RETURN(Statement upsert, conn.Prepare(UpsertCounterSql(t), what));
+    upsert.BindText(kCountNames[i]).BindInt(counts.*kCountFields[i]);
+    XRONOX_RETURN_IF_ERROR(upsert.Run());
+  }
+  return Status::Ok();
+}
+
+Result<CollectionCounts> ReadCountRows(SqliteConnection& conn, const SqliteTables& t) {
+  CollectionCounts counts;
+  std::string what = "get counts " + t.counter;
+  for (size_t i = 0; i < std::size(kCountFields); ++i) {
+    XRONOX_ASSIGN_OR_RETURN(Statement select, conn.Prepare(SelectCounterSql(t), what));
+    select.BindText(kCountNames[i]);
+    XRONOX_ASSIGN_OR_RETURN(bool found, select.Step());
+    if (found) counts.*kCountFields[i] = select.ColumnInt(0);
+  }
+  return counts;
 }
 
 void BindParams(Statement& stmt, const std::vector<SqlParam>& params) {

@@ -25,6 +25,14 @@ VersionRow ReadVersion(const Statement& stmt);
 /// Read a claim selected as key, owner, at, body.
 ClaimRow ReadClaim(const Statement& stmt);
 
+/// Add the nonzero fields of `delta` to the record counters in t.counter, inside the caller's
+/// transaction.
+Status AddCountRows(SqliteConnection& conn, const SqliteTables& t, const CollectionCounts& delta);
+/// Set the record counters in t.counter to `counts`, inside the caller's transaction.
+Status SetCountRows(SqliteConnection& conn, const SqliteTables& t, const CollectionCounts& counts);
+/// Read the record counters in t.counter (zeros for rows not there).
+Result<CollectionCounts> ReadCountRows(SqliteConnection& conn, const SqliteTables& t);
+
 /// Bind `params` in order.
 void BindParams(Statement& stmt, const std::vector<SqlParam>& params);
 

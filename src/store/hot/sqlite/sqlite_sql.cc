@@ -14,7 +14,7 @@ namespace {
 
 constexpr const char* kHeadColumns =
     "id, version, deleted, data, payload_key, payload_hash, entry_hash, created_at, "
-    "updated_at, actor, reason, \"indexed\", on_behalf_of";
+    "updated_at, actor, reason, \"indexed\", on_behalf_of, n_created, n_updated, n_deleted";
 constexpr const char* kVersionColumns =
     "id, version, op, actor, reason, at, changed_fields, payload_key, entry_hash, prev_hash, "
     "deleted, idempotency_key, on_behalf_of";
@@ -134,13 +134,14 @@ SqliteTables BuildTables(const CollectionRef& ref) {
   SqliteTables t;
   t.head = StoreName(ref, "_head");
   t.ver = StoreName(ref, "_ver");
-  t.counter = StoreName(ref, "_counter");
+  t.counter = StoreName(CollectionRef{ref.CounterDb(), ref.collection}, "_counter");
   t.locks = StoreName(ref, "_locks");
   t.q_head = QuoteIdentifier(t.head);
   t.q_ver = QuoteIdentifier(t.ver);
   t.q_counter = QuoteIdentifier(t.counter);
   t.q_locks = QuoteIdentifier(t.locks);
   t.select_head = SelectHeadSql(t);
+  t.add_count = AddCountSql(t);
   return t;
 }
 
@@ -152,10 +153,13 @@ Result<const SqliteTables*> TablesFor(const CollectionRef& ref) {
   static std::shared_mutex mutex;
   static std::unordered_map<std::string, std::unique_ptr<const SqliteTables>> cache;
   // Most calls on a thread name the collection of the previous one.
-  thread_local std::string last_db, last_collection;
+  thread_local std::string last_db, last_collection, last_counter_db;
   thread_local const SqliteTables* last = nullptr;
-  if (last != nullptr && ref.db == last_db && ref.collection == last_collection) return last;
-  std::string key = ref.db + '\x1f' + ref.collection;
+  if (last != nullptr && ref.db == last_db && ref.collection == last_collection &&
+      ref.counter_db == last_counter_db) {
+    return last;
+  }
+  std::string key = ref.db + '\x1f' + ref.collection + '\x1f' + ref.counter_db;
   const SqliteTables* found = nullptr;
   {
     std::shared_lock lock(mutex);
@@ -170,6 +174,7 @@ Result<const SqliteTables*> TablesFor(const CollectionRef& ref) {
   }
   last_db = ref.db;
   last_collection = ref.collection;
+  last_counter_db = ref.counter_db;
   last = found;
   return found;
 }
@@ -190,7 +195,9 @@ std::string CreateCollectionSql(const SqliteTables& t, bool versioned) {
          " data TEXT NOT NULL, payload_key TEXT NOT NULL, payload_hash TEXT NOT NULL,"
          " entry_hash TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
          " actor TEXT NOT NULL, reason TEXT NOT NULL, \"indexed\" TEXT NOT NULL,"
-         " on_behalf_of TEXT NOT NULL DEFAULT '') WITHOUT ROWID;\n" +
+         " on_behalf_of TEXT NOT NULL DEFAULT '', n_created INTEGER NOT NULL DEFAULT -1,"
+         " n_updated INTEGER NOT NULL DEFAULT 0, n_deleted INTEGER NOT NULL DEFAULT 0)"
+         " WITHOUT ROWID;\n" +
          (versioned ? version_index : std::string()) + "CREATE TABLE IF NOT EXISTS " + t.q_counter +
          " (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL) WITHOUT ROWID;\n"
          "CREATE TABLE IF NOT EXISTS " +
@@ -204,9 +211,9 @@ std::string CountColumnSql(const std::string& table, const std::string& column) 
          ") WHERE name = " + QuoteLiteral(column);
 }
 
-std::string AddTextColumnSql(const std::string& q_table, const std::string& column) {
-  return "ALTER TABLE " + q_table + " ADD COLUMN " + QuoteIdentifier(column) +
-         " TEXT NOT NULL DEFAULT ''";
+std::string AddColumnSql(const std::string& q_table, const std::string& column,
+                         const std::string& definition) {
+  return "ALTER TABLE " + q_table + " ADD COLUMN " + QuoteIdentifier(column) + " " + definition;
 }
 
 std::string CreateIndexSql(const SqliteTables& t, const std::string& prop) {
@@ -230,14 +237,15 @@ std::string ListHeadTablesSql() {
 
 std::string InsertHeadSql(const SqliteTables& t) {
   return "INSERT INTO " + t.q_head + " (" + kHeadColumns +
-         ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+         ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 }
 
 std::string UpdateHeadSql(const SqliteTables& t) {
   return "UPDATE " + t.q_head +
          " SET version = ?, deleted = ?, data = ?, payload_key = ?, payload_hash = ?,"
          " entry_hash = ?, created_at = ?, updated_at = ?, actor = ?, reason = ?,"
-         " \"indexed\" = ?, on_behalf_of = ? WHERE id = ? AND version = ?";
+         " \"indexed\" = ?, on_behalf_of = ?, n_created = ?, n_updated = ?, n_deleted = ?"
+         " WHERE id = ? AND version = ?";
 }
 
 std::string SelectHeadSql(const SqliteTables& t) {
@@ -298,6 +306,12 @@ std::string SelectCounterSql(const SqliteTables& t) {
 std::string UpsertCounterSql(const SqliteTables& t) {
   return "INSERT INTO " + t.q_counter +
          " (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value";
+}
+
+std::string AddCountSql(const SqliteTables& t) {
+  return "INSERT INTO " + t.q_counter +
+         " (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = value + "
+         "excluded.value";
 }
 
 SqlQuery ScanHeadsQuery(const SqliteTables& t, const std::string& after_id, int limit,

@@ -27,6 +27,7 @@ struct SqliteTables {
   std::string head, ver, counter, locks;          ///< e.g. db.c_head
   std::string q_head, q_ver, q_counter, q_locks;  ///< e.g. "db.c_head"
   std::string select_head;                        ///< SelectHeadSql, built once (hot path).
+  std::string add_count;                          ///< AddCountSql, built once (hot path).
 };
 
 /// Validate `ref` and return its table names, built once per collection and kept for the
@@ -37,8 +38,10 @@ Result<const SqliteTables*> TablesFor(const CollectionRef& ref);
 std::string CreateCollectionSql(const SqliteTables& t, bool versioned);
 /// Statement that counts the columns named `column` of `table` (0 or 1); binds nothing.
 std::string CountColumnSql(const std::string& table, const std::string& column);
-/// Statement that adds the TEXT column `column` (default '') to the quoted table `q_table`.
-std::string AddTextColumnSql(const std::string& q_table, const std::string& column);
+/// Statement that adds column `column` of `definition` (type and default) to the quoted table
+/// `q_table`.
+std::string AddColumnSql(const std::string& q_table, const std::string& column,
+                         const std::string& definition);
 /// Statement that creates the expression index of one indexed property, if missing.
 std::string CreateIndexSql(const SqliteTables& t, const std::string& prop);
 /// Query listing the tables whose names fall in [?1, ?2).
@@ -50,7 +53,7 @@ std::string TableExistsSql();
 
 /// Head columns, in the order every head query selects and InsertHeadSql binds them:
 /// id, version, deleted, data, payload_key, payload_hash, entry_hash, created_at,
-/// updated_at, actor, reason, indexed.
+/// updated_at, actor, reason, indexed, on_behalf_of, n_created, n_updated, n_deleted.
 std::string InsertHeadSql(const SqliteTables& t);
 /// UPDATE of every column but id (bound in head-column order), then ?id, ?expected_version.
 std::string UpdateHeadSql(const SqliteTables& t);
@@ -74,6 +77,8 @@ std::string ListClaimsSql(const SqliteTables& t);   ///< key >= ? ORDER BY key
 
 std::string SelectCounterSql(const SqliteTables& t);  ///< value WHERE name = ?
 std::string UpsertCounterSql(const SqliteTables& t);  ///< ?name, ?value
+/// Adds ?value to counter ?name (created at 0).
+std::string AddCountSql(const SqliteTables& t);
 
 /// A value to bind to a query parameter.
 using SqlParam = std::variant<std::nullptr_t, int64_t, double, std::string>;
