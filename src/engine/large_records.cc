@@ -152,6 +152,12 @@ Status Engine::RecoverLargeClaim(const Binding& b, const std::string& id) {
     } else if (!stale) {
       return Status::Ok();  // Its owner is still at work.
     }
+  } else if (!b.hot->ConditionalWritesAreAtomic() && !LeaseExpired(claim->at)) {
+    // Its owner wrote the head and is about to release the claim. Where a claim's delete is not
+    // atomic (a read of its owner, then a delete by key), removing it for the owner would let
+    // the owner's own late release remove the claim of the next writer, and two writers would
+    // then update one head from the same base: the owner releases it, or the lease runs out.
+    return Status::Ok();
   }
   return b.hot->DeleteClaim(b.ref, claim->key, claim->owner);
 }

@@ -88,16 +88,12 @@ ClaimRow ReadClaim(const Statement& stmt) {
 }
 
 Status AddCountRows(SqliteConnection& conn, const SqliteTables& t, const CollectionCounts& delta) {
-  for (size_t i = 0; i < std::size(kCountFields); ++i) {
-    int64_t value = delta.*kCountFields[i];
-    if (value == 0) continue;
-    // A write moves each counter by one, so the sum in SQL cannot reach 2^63 (where SQLite
-    // would turn it into a float); IncrementCounter checks in C++ for arbitrary deltas.
-    XRONOX_ASSIGN_OR_RETURN(Statement add, conn.PrepareStable(t.add_count, "add record counts"));
-    add.BindText(kCountNames[i]).BindInt(value);
-    XRONOX_RETURN_IF_ERROR(add.Run());
-  }
-  return Status::Ok();
+  if (delta.IsZero()) return Status::Ok();
+  // A write moves each counter by at most one, so the sums in SQL cannot reach 2^63 (where
+  // SQLite would turn them into floats); AddCounts checks in C++ for arbitrary deltas.
+  XRONOX_ASSIGN_OR_RETURN(Statement add, conn.PrepareStable(t.add_count, "add record counts"));
+  add.BindInt(delta.created).BindInt(delta.updated).BindInt(delta.deleted).BindInt(delta.live);
+  return add.Run();
 }
 
 Status SetCountRows(SqliteConnection& conn, const SqliteTables& t, const CollectionCounts& counts) {

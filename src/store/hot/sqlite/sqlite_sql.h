@@ -77,7 +77,7 @@ std::string ListClaimsSql(const SqliteTables& t);   ///< key >= ? ORDER BY key
 
 std::string SelectCounterSql(const SqliteTables& t);  ///< value WHERE name = ?
 std::string UpsertCounterSql(const SqliteTables& t);  ///< ?name, ?value
-/// Adds ?value to counter ?name (created at 0).
+/// Adds ?1..?4 to the record counters created, updated, deleted and live (created at 0).
 std::string AddCountSql(const SqliteTables& t);
 
 /// A value to bind to a query parameter.
