@@ -9,7 +9,7 @@ PACKAGES=(
   libsqlite3-dev libssl-dev nlohmann-json3-dev libcli11-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libmongoc-dev libcurl4-openssl-dev libexpat1-dev clang-format
-  clang-14 libclang-rt-14-dev libfuzzer-14-dev
+  clang-14 libclang-rt-14-dev libfuzzer-14-dev clang-tidy-14
   curl ca-certificates
   wrk
   python3 python3-venv

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what is missing, check formatting, that every docs/ reference resolves and that no
-# include crosses the layers backwards, build,
+# include crosses the layers backwards, build with warnings as errors, lint src/ with clang-tidy,
 # and run every test suite: unit, conformance, engine (over
 # the backend matrix) and integration (server over loopback HTTP, CLI, crash tests, and smoke
 # tests of the real test services), then a bounded schemathesis run against the debug xronoxd
@@ -12,6 +12,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
+# Compiler warnings are errors in every build of this run.
+export XRONOX_WERROR=ON
 "$root/scripts/setup.sh"
 "$root/scripts/check-format.sh"
 "$root/scripts/check-docs-links.sh"
@@ -106,6 +108,11 @@ summarize_backends() {
 ctest_log="$(mktemp)"
 passed_total=0
 skipped_total=0
+# clang-tidy (.clang-tidy) over src/, on the debug build's compile commands: only the files with
+# no known clean result (scripts/lint.py says how that is decided).
+echo "== build (debug) and lint"
+"$root/scripts/build.sh" debug
+"$root/scripts/lint.py"
 run_suites debug
 # Property-based fuzzing of the HTTP API from docs/openapi.json (schemathesis from PyPI), against
 # the debug xronoxd just tested; counted as one test, and a failure (or no PyPI) fails the run.

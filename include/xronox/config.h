@@ -123,7 +123,7 @@ struct CollectionMap {
 struct EngineOptions {
   /// Payloads up to this many bytes are kept in the hot store beside the head (default 16 KiB);
   /// larger ones live only in the object store.
-  int64_t inline_max_bytes = 16 * 1024;
+  int64_t inline_max_bytes = int64_t{16} << 10;
   /// Seconds after which an unfinished write's claim may be recovered by another writer.
   int64_t claim_lease_seconds = 30;
 };

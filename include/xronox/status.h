@@ -116,6 +116,8 @@ class [[nodiscard]] Result {
     if (!xronox_status_tmp_.ok()) return xronox_status_tmp_; \
   } while (0)
 
+// `tmp` is a name and `lhs` may be a declaration ("Json data"): neither can be parenthesized.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define XRONOX_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                                 \
   if (!tmp.ok()) return tmp.status();                \
@@ -124,3 +126,4 @@ class [[nodiscard]] Result {
 /// Evaluate a Result expression; return its Status on error, else move its value into `lhs`.
 #define XRONOX_ASSIGN_OR_RETURN(lhs, expr) \
   XRONOX_ASSIGN_OR_RETURN_IMPL(XRONOX_CONCAT(xronox_result_, __LINE__), lhs, expr)
+// NOLINTEND(bugprone-macro-parentheses)

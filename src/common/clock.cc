@@ -76,7 +76,7 @@ bool ReadOffset(const std::string& s, size_t& pos, int64_t& offset_seconds) {
     return false;
   }
   if (hours > 23 || minutes > 59) return false;
-  offset_seconds = (hours * 3600 + minutes * 60) * (c == '-' ? -1 : 1);
+  offset_seconds = (int64_t{hours} * 3600 + int64_t{minutes} * 60) * (c == '-' ? -1 : 1);
   return true;
 }
 
@@ -91,7 +91,7 @@ int DaysInMonth(int year, int month) {
 std::string FormatRfc3339(TimestampMicros micros) {
   std::tm tm = ToUtc(micros);
   int64_t fraction = micros - FloorDiv(micros, kMicrosPerSecond) * kMicrosPerSecond;
-  char buffer[40];
+  char buffer[96];  // Room for any int in every field, so the output is never cut.
   std::snprintf(buffer, sizeof(buffer), "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", tm.tm_year + 1900,
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
                 static_cast<long long>(fraction));
@@ -100,7 +100,7 @@ std::string FormatRfc3339(TimestampMicros micros) {
 
 std::string FormatDate(TimestampMicros micros) {
   std::tm tm = ToUtc(micros);
-  char buffer[16];
+  char buffer[40];  // Room for any int in every field.
   std::snprintf(buffer, sizeof(buffer), "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1,
                 tm.tm_mday);
   return buffer;

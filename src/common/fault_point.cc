@@ -33,10 +33,10 @@ FaultStop ParseFaultStop() {
 bool FaultPointsEnabled() { return true; }
 
 void FaultPoint(std::string_view name) {
-  static const FaultStop stop = ParseFaultStop();
+  static const FaultStop kStop = ParseFaultStop();
   static std::atomic<long> passes{0};
-  if (stop.name.empty() || name != stop.name) return;
-  if (passes.fetch_add(1) + 1 == stop.pass) std::raise(SIGKILL);
+  if (kStop.name.empty() || name != kStop.name) return;
+  if (passes.fetch_add(1) + 1 == kStop.pass) std::raise(SIGKILL);
 }
 
 #else

@@ -24,7 +24,7 @@ using config_internal::ReadDatabaseFields;
 using config_internal::ReadEngine;
 using config_internal::ReadS3;
 
-constexpr std::uintmax_t kMaxConfigFileBytes = 16 * 1024 * 1024;
+constexpr std::uintmax_t kMaxConfigFileBytes = std::uintmax_t{16} << 20;
 
 void ReadBuckets(ObjectReader& parent, BucketNames* buckets) {
   const Json* object = parent.Object("buckets");

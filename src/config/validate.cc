@@ -15,7 +15,7 @@ namespace config_internal {
 
 namespace {
 
-constexpr int64_t kMaxInlineBytes = 16 * 1024 * 1024;
+constexpr int64_t kMaxInlineBytes = int64_t{16} << 20;
 
 constexpr int kMaxS3Retries = 10;
 

@@ -14,7 +14,7 @@ namespace {
 constexpr char kRootFormat[] = "xronox.key-space/1";
 constexpr char kOwnerFormat[] = "xronox.key-space-owner/1";
 // A marker is a few hundred bytes; anything larger is not one of ours.
-constexpr size_t kMaxMarkerBytes = 64 * 1024;
+constexpr size_t kMaxMarkerBytes = size_t{64} << 10;
 
 std::string JoinKey(const std::string& prefix, const std::string& rest) {
   return prefix.empty() ? rest : prefix + "/" + rest;

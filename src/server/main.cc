@@ -103,7 +103,9 @@ class SignalWatcher {
           on_signal();
         }) {}
   ~SignalWatcher() {
-    pthread_kill(thread_.native_handle(), SIGTERM);  // No-op if it already returned.
+    // Wakes the thread's sigwait, which then returns: nothing is terminated. A no-op if it
+    // already returned.
+    pthread_kill(thread_.native_handle(), SIGTERM);  // NOLINT(bugprone-bad-signal-to-kill-thread)
     thread_.join();
   }
 

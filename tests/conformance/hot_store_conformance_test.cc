@@ -190,7 +190,9 @@ TEST_P(HotStoreConformanceTest, ConcurrentCreatorsOfCaseVariantsHaveOneWinner) {
     EXPECT_EQ(results[i].reason(), "name_case_conflict") << results[i].ToString();
   }
   EXPECT_GE(winners, 1);
-  if (GetParam().case_refusal_is_atomic) EXPECT_EQ(winners, 1);
+  if (GetParam().case_refusal_is_atomic) {
+    EXPECT_EQ(winners, 1);
+  }
 }
 
 TEST_P(HotStoreConformanceTest, OperationsOnMissingCollectionReturnNotFound) {

@@ -60,7 +60,9 @@ class ServerIsolationTest : public XronoxdTest, public ::testing::WithParamInter
     services_.reset();  // Drops the databases and deletes the buckets.
     if (GetParam() == "mongo_only" && !prefix_.empty()) {
       auto hot = MongoHot();
-      if (hot.ok()) EXPECT_TRUE((*hot)->DropPrefixedDatabases().ok());
+      if (hot.ok()) {
+        EXPECT_TRUE((*hot)->DropPrefixedDatabases().ok());
+      }
     }
   }
 
@@ -263,7 +265,9 @@ TEST_P(ServerIsolationTest, WritersThroughCaseVariantsOfOneTenantNeverShareIt) {
   // FerretDB, the MongoDB-wire test server, lets two racing creators of databases whose names
   // differ only in case both succeed (MongoDB refuses the second): each then has its own
   // database, checked above. S3 bucket names are lowercase, so only "race" exists there.
-  if (GetParam() != "mongo_only") EXPECT_EQ(winners, 1);
+  if (GetParam() != "mongo_only") {
+    EXPECT_EQ(winners, 1);
+  }
   if (GetParam() == "embedded") {
     ASSERT_EQ(server_->Stop(), std::optional<int>(0));
     server_.reset();

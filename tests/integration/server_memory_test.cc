@@ -192,7 +192,9 @@ class ServerMemoryMinimalTest : public ServerMemoryTest {
     store::MongoOptions options;
     options.database_prefix = prefix_;
     auto hot = store::MongoHotStore::Open(*EnvValue("XRONOX_TEST_MONGO_URI"), options);
-    if (hot.ok()) EXPECT_TRUE((*hot)->DropPrefixedDatabases().ok());
+    if (hot.ok()) {
+      EXPECT_TRUE((*hot)->DropPrefixedDatabases().ok());
+    }
   }
   std::vector<std::string> StoreFlags() override { return {"--config", config_}; }
 

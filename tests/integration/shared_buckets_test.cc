@@ -355,7 +355,9 @@ TEST_P(SharedBucketsTest, ABucketWithOneOwnerKeepsTheGuidesKeys) {
                                    "versions/orders/o-1/v2.json"}));
   EXPECT_TRUE(RawKeys(stem_ + "-kn-records").count("records/notes/big/current.json"));
   for (const std::string& key : RawKeys(stem_ + "-kn-content")) {
-    if (!key.starts_with("@")) EXPECT_THAT(key, ::testing::StartsWith("content/notes/n-1/file/"));
+    if (!key.starts_with("@")) {
+      EXPECT_THAT(key, ::testing::StartsWith("content/notes/n-1/file/"));
+    }
   }
   // The markers that fix the layout: the key space's first owner, and the owner's record.
   std::set<std::string> kn = RawKeys(stem_ + "-kn-records");

@@ -160,7 +160,6 @@ std::vector<std::string> AllowedMethods(RouteKind kind, bool logs) {
       return {"GET", "PUT", "PATCH", "DELETE"};
     case RouteKind::kHistory:
     case RouteKind::kCounters:
-      return {"GET"};
     case RouteKind::kDiff:
       return {"GET"};
     case RouteKind::kRestore:

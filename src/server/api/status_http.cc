@@ -43,7 +43,6 @@ int HttpStatusFor(const Status& status, const StatusContext& context) {
     case StatusCode::kNotSupported:
       return context.write ? 405 : 400;
     case StatusCode::kCorruption:
-      return 500;
     case StatusCode::kInternal:
       return 500;
   }

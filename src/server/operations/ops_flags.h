@@ -18,7 +18,7 @@ struct OpsFlags {
   double idle_timeout_s = 60;       ///< Keep-alive connections idle this long are closed.
   double drain_timeout_s = 30;      ///< On SIGTERM, in-flight requests get this long to finish.
   size_t max_connections = 256;     ///< Connections served at once; more get 503.
-  size_t max_header_bytes = 32 * 1024;  ///< Request line plus headers; more get 431.
+  size_t max_header_bytes = size_t{32} << 10;  ///< Request line plus headers; more get 431.
 };
 
 /// Register the flags of `flags` on `app`, with their defaults shown in --help.

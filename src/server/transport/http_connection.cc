@@ -22,7 +22,7 @@ using Clock = std::chrono::steady_clock;
 // moves the request's deadline on by 1/kMinBodyBytesPerSecond s. So a multi-GiB content upload
 // at any rate above 64 KiB/s completes, while a client trickling a few bytes still times out
 // after about the read timeout.
-constexpr int64_t kMinBodyBytesPerSecond = 64 * 1024;
+constexpr int64_t kMinBodyBytesPerSecond = int64_t{64} << 10;
 
 thread_local CutReason cut_reason = CutReason::kNone;
 thread_local FramingError framing_error;

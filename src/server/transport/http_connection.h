@@ -24,7 +24,7 @@ struct ConnectionLimits {
   std::chrono::milliseconds read_timeout{30000};   ///< Whole request: line, headers and body.
   std::chrono::milliseconds idle_timeout{60000};   ///< Keep-alive wait for the next request.
   std::chrono::milliseconds write_timeout{30000};  ///< Each send of the response.
-  size_t max_header_bytes = 32 * 1024;             ///< Request line plus headers.
+  size_t max_header_bytes = size_t{32} << 10;      ///< Request line plus headers.
   size_t max_requests = 1000;                      ///< Per connection, then it is closed.
 };
 

@@ -44,7 +44,7 @@ struct ListenerOptions {
   std::chrono::milliseconds read_timeout{30000};
   /// Time a keep-alive connection may wait for its next request before it is closed.
   std::chrono::milliseconds idle_timeout{60000};
-  size_t max_header_bytes = 32 * 1024;  ///< Request line plus headers; larger get 431.
+  size_t max_header_bytes = size_t{32} << 10;  ///< Request line plus headers; larger get 431.
   std::function<void(const TransportEvent&)> on_event;  ///< Optional; called from many threads.
   /// Requests for which this returns true get their body as HttpRequest::read_body, streamed,
   /// with no size limit here (the handler sets its own); unset: none. Looks at the method and

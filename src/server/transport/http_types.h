@@ -14,7 +14,7 @@ namespace xronox::server {
 /// Orders header names ignoring ASCII case, as HTTP requires.
 struct CaseInsensitiveLess {
   bool operator()(std::string_view a, std::string_view b) const;
-  using is_transparent = void;
+  using is_transparent = void;  // NOLINT(readability-identifier-naming): the standard's name.
 };
 
 /// Header name -> value; repeated headers are joined with ", " (RFC 9110 list syntax).

@@ -47,10 +47,9 @@ StatusCode CodeFor(const bson_error_t& error) {
   if (IsDuplicateKey(error)) return StatusCode::kAlreadyExists;
   switch (error.domain) {
     case MONGOC_ERROR_SERVER_SELECTION:
-      return StatusCode::kUnavailable;
     case MONGOC_ERROR_STREAM:
-      // libmongoc words a dropped connection "socket error or timeout": either way the server
-      // is out of reach, and the caller may retry.
+      // No server to select, or (libmongoc words a dropped connection "socket error or
+      // timeout") the server is out of reach: the caller may retry.
       return StatusCode::kUnavailable;
     case MONGOC_ERROR_CLIENT:
       return error.code == MONGOC_ERROR_CLIENT_AUTHENTICATE ? StatusCode::kUnauthenticated

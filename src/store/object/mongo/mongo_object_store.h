@@ -27,7 +27,7 @@ class MongoObjectStore final : public ObjectStore {
  public:
   /// Largest object stored, in bytes: 15 MiB, safely under MongoDB's 16 MiB document limit
   /// (the key and the other fields need room too).
-  static constexpr int64_t kMaxObjectBytes = 15 * 1024 * 1024;
+  static constexpr int64_t kMaxObjectBytes = int64_t{15} << 20;
   /// Collection name prefix of a bucket: bucket "records" is collection "objects.records".
   static constexpr std::string_view kCollectionPrefix = "objects.";
 

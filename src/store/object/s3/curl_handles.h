@@ -51,7 +51,7 @@ class CurlHeaders {
 };
 
 inline Status CurlRuntime::Initialize() {
-  static const Status initialized = [] {
+  static const Status kInitialized = [] {
     CURLcode code = curl_global_init(CURL_GLOBAL_DEFAULT);
     if (code != CURLE_OK) {
       return Status(StatusCode::kInternal,
@@ -59,7 +59,7 @@ inline Status CurlRuntime::Initialize() {
     }
     return Status::Ok();
   }();
-  return initialized;
+  return kInitialized;
 }
 
 }  // namespace xronox::store::s3
