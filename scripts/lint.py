@@ -3,7 +3,7 @@
 
 A full run takes about ten minutes on two cores (clang-tidy parses each file with every header
 it includes), so a file is linted only when no clean result is known for it. A result is keyed
-by the SHA-256 of the clang-tidy version, .clang-tidy, the file and every project header it
+by the SHA-256 of the clang-tidy release, .clang-tidy, the file and every project header it
 includes (from the debug build's dependency records, `ninja -t deps`): any change to one of
 them lints the file again. Known clean keys come from
   - .lint-clean in the repository: the keys of the last commit whose every file was clean
@@ -88,8 +88,11 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     args = parser.parse_args()
     build = pathlib.Path(args.build)
+    # The first line names the release ("Debian LLVM version 14.0.6"); later lines name this
+    # machine's CPU, which would make the keys of .lint-clean useless anywhere else.
     version = subprocess.run([TIDY, "--version"], check=True, capture_output=True).stdout
-    prefix = version + b"\0" + (ROOT / ".clang-tidy").read_bytes()
+    release = version.strip().splitlines()[0]
+    prefix = release + b"\0" + (ROOT / ".clang-tidy").read_bytes()
     by_source = project_dependencies(build)
     sources = sorted(p.relative_to(ROOT) for p in (ROOT / "src").rglob("*.cc"))
     missing = [s for s in sources if s not in by_source]
