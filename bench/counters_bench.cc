@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 
+#include "bench/bench_document.h"
 #include "common/clock.h"
 #include "engine/engine.h"
 #include "store/hot/hot_store_wrapper.h"
@@ -22,11 +23,7 @@ namespace {
 
 using namespace xronox;
 
-const Json kDocument = {{"customer", "c-123"},
-                        {"status", "paid"},
-                        {"amount", 1234.5},
-                        {"items", {{{"sku", "a"}, {"qty", 2}}, {{"sku", "b"}, {"qty", 1}}}},
-                        {"note", std::string(300, 'n')}};
+const Json kDocument = bench::BenchDocument();
 
 // The baseline's hot store: every head write reaches SQLite without its counts.
 class UncountedHotStore : public store::HotStoreWrapper {

@@ -14,6 +14,7 @@
 #include <map>
 #include <random>
 
+#include "bench/bench_document.h"
 #include "bench/bench_report.h"
 #include "xronox/xronox.h"
 
@@ -21,11 +22,7 @@ namespace {
 
 using namespace xronox;
 
-const Json kDocument = {{"customer", "c-123"},
-                        {"status", "paid"},
-                        {"amount", 1234.5},
-                        {"items", {{{"sku", "a"}, {"qty", 2}}, {{"sku", "b"}, {"qty", 1}}}},
-                        {"note", std::string(300, 'n')}};
+const Json kDocument = bench::BenchDocument();
 
 std::string BenchDir(const std::string& name) {
   auto dir = std::filesystem::temp_directory_path() / ("xronox-bench-" + name);

@@ -8,6 +8,7 @@
 #include <random>
 #include <utility>
 
+#include "bench/bench_document.h"
 #include "bench/latency_samples.h"
 #include "common/hash.h"
 
@@ -15,11 +16,7 @@ namespace xronox::bench {
 
 namespace {
 
-const Json kDocument = {{"customer", "c-123"},
-                        {"status", "paid"},
-                        {"amount", 1234.5},
-                        {"items", {{{"sku", "a"}, {"qty", 2}}, {{"sku", "b"}, {"qty", 1}}}},
-                        {"note", std::string(300, 'n')}};
+const Json kDocument = BenchDocument();
 
 constexpr const char* kTenant = "bench";
 
