@@ -6,12 +6,14 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "conformance/hot_store_test_util.h"
@@ -118,6 +120,22 @@ class HotStoreConformanceTest : public ::testing::TestWithParam<HotBackend> {
       HOT_ASSERT_OK(
           store_->CommitVersion(ref, MakeVersion(id, v, 100 * (v + 1)), MakeHead(id, v), expected));
     }
+  }
+
+  // Calls `call` `per_thread` times on each of `threads` threads at once; returns how many of
+  // the calls failed.
+  int FailedConcurrentCalls(int threads, int per_thread, const std::function<Status()>& call) {
+    std::atomic<int> failures{0};
+    std::vector<std::thread> running;
+    for (int t = 0; t < threads; ++t) {
+      running.emplace_back([&] {
+        for (int i = 0; i < per_thread; ++i) {
+          if (!call().ok()) ++failures;
+        }
+      });
+    }
+    for (std::thread& thread : running) thread.join();
+    return failures.load();
   }
 
   std::optional<HeadRow> Head(const std::string& id) {

@@ -616,17 +616,10 @@ TEST_P(HotStoreConformanceTest, ConcurrentCommitsOfOneVersionHaveExactlyOneWinne
 TEST_P(HotStoreConformanceTest, ConcurrentCounterIncrementsAreNotLost) {
   constexpr int kThreads = 8;
   constexpr int kPerThread = 25;
-  std::atomic<int> failures{0};
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&] {
-      for (int i = 0; i < kPerThread; ++i) {
-        if (!store_->IncrementCounter(ref_, "hits", 1).ok()) ++failures;
-      }
-    });
-  }
-  for (std::thread& thread : threads) thread.join();
-  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(
+      FailedConcurrentCalls(kThreads, kPerThread,
+                            [&] { return store_->IncrementCounter(ref_, "hits", 1).status(); }),
+      0);
   HOT_ASSERT_OK_AND_ASSIGN(int64_t total, store_->IncrementCounter(ref_, "hits", 0));
   EXPECT_EQ(total, kThreads * kPerThread);
 }

@@ -2,9 +2,6 @@
 // write adds (with the head where the backend has transactions), AddCounts against concurrent
 // adders, SetCounts, and counters kept in another database (a runtime tenant's analytics
 // database). Every backend runs every test.
-#include <atomic>
-#include <thread>
-
 #include "conformance/hot_store_backends.h"
 
 namespace xronox::store {
@@ -99,17 +96,11 @@ TEST_P(HotStoreCountsTest, ManyAddsInARowStayExact) {
 TEST_P(HotStoreCountsTest, ConcurrentAddsAreNotLost) {
   constexpr int kThreads = 8;
   constexpr int kPerThread = 25;
-  std::atomic<int> failures{0};
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&] {
-      for (int i = 0; i < kPerThread; ++i) {
-        if (!store_->AddCounts(ref_, {1, 2, 0, 1}).ok()) ++failures;
-      }
-    });
-  }
-  for (std::thread& thread : threads) thread.join();
-  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(FailedConcurrentCalls(kThreads, kPerThread,
+                                  [&] {
+                                    return store_->AddCounts(ref_, {1, 2, 0, 1});
+                                  }),
+            0);
   constexpr int64_t kAdds = kThreads * kPerThread;
   EXPECT_EQ(Text(Counts(ref_)), Text({kAdds, 2 * kAdds, 0, kAdds}));
 }

@@ -193,9 +193,6 @@ class MongoHotStore final : public HotStore {
   Result<std::optional<int64_t>> HeadVersion(const Names& names, const std::string& id);
   Status HeadWriteFailure(const Names& names, const std::string& id, int64_t expected);
   Status DeleteVersion(const Names& names, const VersionRow& version);
-  // The latest entry of counter chain `name` (seq -1 when none), with `read` called on it.
-  Result<int64_t> LatestCounterEntry(const Names& counters, const std::string& name,
-                                     const std::function<void(Doc)>& read);
   // The record counts' folded base and its delta documents (mongo_hot_store_counters.cc).
   struct CountsState;
   Result<CountsState> ReadCountsState(const Names& counters, int max_deltas);

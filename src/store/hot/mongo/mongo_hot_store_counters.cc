@@ -20,6 +20,7 @@
 #include <thread>
 #include <utility>
 
+#include "common/clock.h"
 #include "common/ids.h"
 #include "store/hot/hot_store_rules.h"
 #include "store/hot/mongo/mongo_docs.h"
@@ -69,10 +70,15 @@ std::set<std::string> StringArray(const bson_t* doc, const char* key) {
   return out;
 }
 
-TimestampMicros WallMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
+// `values` as an array at `key` of `parent`.
+void AppendStringArray(bson_t* parent, const char* key, const std::vector<std::string>& values) {
+  bson_t array;
+  BSON_APPEND_ARRAY_BEGIN(parent, key, &array);
+  for (size_t i = 0; i < values.size(); ++i) {
+    std::string index = std::to_string(i);
+    AppendString(&array, index.c_str(), values[i]);
+  }
+  bson_append_array_end(parent, &array);
 }
 
 }  // namespace
@@ -93,26 +99,6 @@ struct MongoHotStore::CountsState {
   }
 };
 
-Result<int64_t> MongoHotStore::LatestCounterEntry(const Names& counters, const std::string& name,
-                                                  const std::function<void(Doc)>& read) {
-  Bson filter, opts;
-  AppendString(filter.get(), "name", name);
-  bson_t sort;
-  BSON_APPEND_DOCUMENT_BEGIN(opts.get(), "sort", &sort);
-  BSON_APPEND_INT32(&sort, "seq", -1);
-  bson_append_document_end(opts.get(), &sort);
-  BSON_APPEND_INT64(opts.get(), "limit", 1);
-  int64_t seq = -1;
-  std::string what = "read counter " + counters.Target(counters.counter) + " '" + name + "'";
-  XRONOX_RETURN_IF_ERROR(
-      Find(counters, counters.counter, filter.get(), opts.get(), what, [&](Doc found) {
-        seq = Int64Field(found.bson, "seq").value_or(0);
-        read(found);
-        return false;
-      }));
-  return seq;
-}
-
 Result<int64_t> MongoHotStore::IncrementCounter(const CollectionRef& ref, const std::string& name,
                                                 int64_t delta) {
   XRONOX_ASSIGN_OR_RETURN(Names names, Resolve(ref, "increment counter"));
@@ -120,10 +106,21 @@ Result<int64_t> MongoHotStore::IncrementCounter(const CollectionRef& ref, const 
   std::string table = counters.Target(counters.counter);
   std::string what = "increment counter " + table + " '" + name + "'";
   for (int attempt = 0; attempt < kMaxCounterAttempts; ++attempt) {
+    Bson filter, opts;
+    AppendString(filter.get(), "name", name);
+    bson_t sort;
+    BSON_APPEND_DOCUMENT_BEGIN(opts.get(), "sort", &sort);
+    BSON_APPEND_INT32(&sort, "seq", -1);
+    bson_append_document_end(opts.get(), &sort);
+    BSON_APPEND_INT64(opts.get(), "limit", 1);
+    int64_t seq = -1;
     int64_t value = 0;
-    XRONOX_ASSIGN_OR_RETURN(int64_t seq, LatestCounterEntry(counters, name, [&](Doc doc) {
-                              value = Int64Field(doc.bson, "value").value_or(0);
-                            }));
+    XRONOX_RETURN_IF_ERROR(
+        Find(counters, counters.counter, filter.get(), opts.get(), what, [&](Doc found) {
+          seq = Int64Field(found.bson, "seq").value_or(0);
+          value = Int64Field(found.bson, "value").value_or(0);
+          return false;
+        }));
     XRONOX_ASSIGN_OR_RETURN(int64_t sum, AddToCounter(table, name, value, delta));
     if (delta == 0) return sum;
     Bson entry;
@@ -206,11 +203,11 @@ Status MongoHotStore::SetCounts(const CollectionRef& ref, const CollectionCounts
 Status MongoHotStore::FoldCounts(const CollectionRef& ref, const Names& counters,
                                  const std::optional<CollectionCounts>& set_to) {
   std::string table = counters.Target(counters.counter);
-  ClaimRow claim{kFoldClaimKey, RandomHex(8), WallMicros(), ""};
+  ClaimRow claim{kFoldClaimKey, RandomHex(8), SystemClock::Default()->NowMicros(), ""};
   Status claimed = InsertClaim(ref, claim);
   if (claimed.code() == StatusCode::kAlreadyExists) {
     XRONOX_ASSIGN_OR_RETURN(auto holder, GetClaim(ref, kFoldClaimKey));
-    if (holder && holder->at >= WallMicros() - kFoldLeaseMicros) {
+    if (holder && holder->at >= SystemClock::Default()->NowMicros() - kFoldLeaseMicros) {
       return Unavailable("fold counts " + table + ": another process is folding");
     }
     if (holder) XRONOX_RETURN_IF_ERROR(DeleteClaim(ref, kFoldClaimKey, holder->owner));
@@ -249,13 +246,7 @@ Status MongoHotStore::FoldHoldingClaim(const Names& counters,
   Bson doc;
   AppendString(doc.get(), "_id", kCountsBaseId);
   AppendCountFields(doc.get(), base);
-  bson_t folded;
-  BSON_APPEND_ARRAY_BEGIN(doc.get(), "folded", &folded);
-  for (size_t i = 0; i < fresh.size(); ++i) {
-    std::string key = std::to_string(i);
-    AppendString(&folded, key.c_str(), fresh[i]);
-  }
-  bson_append_array_end(doc.get(), &folded);
+  AppendStringArray(doc.get(), "folded", fresh);
   std::string what = "fold counts " + table;
   if (state.base_exists) {
     Bson filter;
@@ -272,14 +263,9 @@ Status MongoHotStore::DeleteCountDeltas(const Names& counters,
                                         const std::vector<std::string>& ids) {
   if (ids.empty()) return Status::Ok();
   Bson filter;
-  bson_t id_filter, in;
+  bson_t id_filter;
   BSON_APPEND_DOCUMENT_BEGIN(filter.get(), "_id", &id_filter);
-  BSON_APPEND_ARRAY_BEGIN(&id_filter, "$in", &in);
-  for (size_t i = 0; i < ids.size(); ++i) {
-    std::string key = std::to_string(i);
-    AppendString(&in, key.c_str(), ids[i]);
-  }
-  bson_append_array_end(&id_filter, &in);
+  AppendStringArray(&id_filter, "$in", ids);
   bson_append_document_end(filter.get(), &id_filter);
   MongoPooledClient client(pool_.get());
   MongoCollection coll(

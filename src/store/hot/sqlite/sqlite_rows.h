@@ -25,8 +25,8 @@ VersionRow ReadVersion(const Statement& stmt);
 /// Read a claim selected as key, owner, at, body.
 ClaimRow ReadClaim(const Statement& stmt);
 
-/// Add the nonzero fields of `delta` to the record counters in t.counter, inside the caller's
-/// transaction.
+/// Add `delta` to the record counters in t.counter (one statement for all four; nothing for a
+/// zero delta), inside the caller's transaction.
 Status AddCountRows(SqliteConnection& conn, const SqliteTables& t, const CollectionCounts& delta);
 /// Set the record counters in t.counter to `counts`, inside the caller's transaction.
 Status SetCountRows(SqliteConnection& conn, const SqliteTables& t, const CollectionCounts& counts);
