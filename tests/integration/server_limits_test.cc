@@ -5,7 +5,7 @@
 // a write under way finish while new connections are refused, and a drain that outlasts its
 // timeout ends with the connections closed and exit status 1; a content upload refused before
 // its body is read, or a GET or an unknown method sent with a body, never makes the body's bytes
-// pass for the next request.
+// pass for the next request, and a refused upload's slow body is not waited for.
 #include <future>
 
 #include "integration/raw_connection.h"
@@ -152,6 +152,22 @@ TEST_F(ServerUnreadBodyTest, ARefusedUploadTooLongToDropClosesTheConnection) {
     EXPECT_EQ(StatusOf(refused), 400) << refused.substr(0, 300);
     EXPECT_NE(refused.find("Connection: close"), std::string::npos) << refused.substr(0, 300);
   }
+}
+
+// A client that sends the headers and then stops (or trickles) does not hold a worker while
+// the server waits for a body it would only drop: the answer comes at once, then the close.
+TEST_F(ServerUnreadBodyTest, ARefusedUploadsSlowBodyIsNotWaitedFor) {
+  RawConnection connection(server_->port());
+  ASSERT_TRUE(connection.connected());
+  std::string upload = RefusedUpload("0123456789");
+  auto start = steady_clock::now();
+  ASSERT_TRUE(connection.Send(upload.substr(0, upload.size() - 5)));
+  bool closed = false;
+  std::string refused = connection.ReadUntilClosed(milliseconds(10000), &closed);
+  EXPECT_LT(SecondsSince(start), 2.0) << "the server waited for the body (read timeout: 30 s)";
+  EXPECT_TRUE(closed) << "the rest of the body is unread: the connection must end";
+  EXPECT_EQ(StatusOf(refused), 400) << refused;
+  EXPECT_NE(refused.find("Connection: close"), std::string::npos) << refused;
 }
 
 TEST_F(ServerUnreadBodyTest, AGetsBodyIsNotReadAsTheNextRequest) {

@@ -27,6 +27,9 @@ constexpr int64_t kMinBodyBytesPerSecond = int64_t{64} << 10;
 thread_local CutReason cut_reason = CutReason::kNone;
 thread_local FramingError framing_error;
 thread_local bool close_after_response = false;
+// When set, reads of the current request wait no later than this, and a read past it fails
+// quietly: the body is being dropped, not served, so it is not worth a worker's time.
+thread_local Clock::time_point body_wait_end = Clock::time_point::max();
 thread_local std::string remote_address;
 
 int Millis(Clock::duration d) {
@@ -110,11 +113,13 @@ class DeadlineStream final : public httplib::Stream {
     head_.clear();
     cut_reason = CutReason::kNone;
     close_after_response = false;
+    body_wait_end = Clock::time_point::max();
   }
   bool HasBuffered() const { return begin_ < end_; }
 
   bool is_readable() const override {
-    return HasBuffered() || PollFor(sock_, POLLIN, Millis(deadline_ - Clock::now()));
+    Clock::time_point until = std::min(deadline_, body_wait_end);
+    return HasBuffered() || PollFor(sock_, POLLIN, Millis(until - Clock::now()));
   }
   bool is_writable() const override {
     return PollFor(sock_, POLLOUT, static_cast<int>(limits_.write_timeout.count()));
@@ -179,7 +184,11 @@ bool DeadlineStream::Fill() {
 }
 
 ssize_t DeadlineStream::Receive(char* ptr, size_t size) {
-  if (!PollFor(sock_, POLLIN, Millis(deadline_ - Clock::now()))) return Cut(CutReason::kTimeout);
+  bool dropping = body_wait_end < deadline_;
+  Clock::time_point until = dropping ? body_wait_end : deadline_;
+  if (!PollFor(sock_, POLLIN, Millis(until - Clock::now()))) {
+    return dropping ? -1 : Cut(CutReason::kTimeout);
+  }
   ssize_t n = recv(sock_, ptr, size, 0);
   if (n <= 0) return -1;
   if (!in_headers_) deadline_ += std::chrono::microseconds(n * 1'000'000 / kMinBodyBytesPerSecond);
@@ -243,6 +252,8 @@ CutReason CurrentCutReason() { return cut_reason; }
 const FramingError& CurrentFramingError() { return framing_error; }
 
 void CloseAfterResponse() { close_after_response = true; }
+
+void LimitBodyWait(std::chrono::milliseconds wait) { body_wait_end = Clock::now() + wait; }
 
 const std::string& CurrentRemoteAddress() { return remote_address; }
 

@@ -40,6 +40,9 @@ const std::string& CurrentRemoteAddress();
 /// Close the connection served on this thread once the current response is written (its
 /// request body was left partly unread, so the next bytes would not start a request).
 void CloseAfterResponse();
+/// From now on, reads of the request on this thread wait at most `wait` in all, and one past
+/// it fails without an answer from the transport: for a body that is read only to be dropped.
+void LimitBodyWait(std::chrono::milliseconds wait);
 
 /// Counts of the connections the server is handling.
 struct ConnectionEvents {

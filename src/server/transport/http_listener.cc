@@ -114,12 +114,16 @@ void RefuseUnreadBody(size_t limit, httplib::Response& out) {
   ToHttplib(answer, out);
 }
 
-// The most of an unread streamed body that is read and dropped to keep its connection open.
+// The most of an unread streamed body that is read and dropped to keep its connection open,
+// and the longest it may take: a refused request (a 429 among them) must not hold a worker
+// while its client trickles a body nobody will use.
 constexpr size_t kMaxDrainBytes = size_t{1} << 20;
+constexpr std::chrono::milliseconds kMaxDrainWait{250};
 
-// Reads and drops the rest of a body when it is short; false when it is longer (then the
-// connection must close) or the client stopped sending.
+// Reads and drops the rest of a body when it is short and arrives at once; false when it is
+// longer or slower (then the connection must close) or the client stopped sending.
 bool DrainBody(const httplib::ContentReader& reader) {
+  LimitBodyWait(kMaxDrainWait);
   size_t drained = 0;
   return reader([&drained](const char*, size_t size) {
     drained += size;
