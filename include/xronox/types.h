@@ -34,6 +34,10 @@ struct Target {
   std::string collection;  ///< Collection name (safe charset, 1-128 bytes).
 };
 
+/// "{database type}/{tenant, or _ for the generic tier}/{collection}", as the HTTP routes and
+/// the CLI name a collection.
+std::string TargetPath(const Target& target);
+
 /// The operation that produced a version.
 enum class Operation { kCreate, kUpdate, kDelete, kRestore };
 const char* OperationName(Operation op);

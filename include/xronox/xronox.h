@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "xronox/backup.h"
 #include "xronox/config.h"
 #include "xronox/content.h"
 #include "xronox/metrics.h"
@@ -69,6 +70,17 @@ class Collection {
   /// The collection's counters (docs/formats/counters.md): records created, updated and
   /// deleted, and live records now. Zeros for a collection that does not exist.
   Result<CollectionCounts> Counters();
+
+  /// Back up this collection into its database's backups bucket (docs/formats/backups.md).
+  /// NotFound when the collection does not exist; FailedPrecondition on logs.
+  Result<BackupManifest> Backup(const BackupOptions& options = {});
+  /// This collection's backups, also after the collection itself is gone.
+  Result<BackupList> ListBackups();
+  /// Re-read a backup ("latest", "{YYYY-MM-DD}" or "{YYYY-MM-DD}/{run}") and check every part.
+  Result<BackupCheck> VerifyBackup(const std::string& backup_id);
+  /// Restore a backup of `source.target` (this collection or another one) into this
+  /// collection, creating it when needed (not on a dry run).
+  Result<RestoreReport> RestoreBackup(const BackupSource& source, const RestoreOptions& options);
 
   const Target& target() const { return target_; }
 

@@ -19,14 +19,9 @@ struct Totals {
   std::vector<std::string> problems;
 };
 
-std::string Describe(const Target& t) {
-  return std::string(DatabaseTypeName(t.database_type)) + "/" +
-         (t.tier == Tier::kTenant ? t.tenant_id : "_") + "/" + t.collection;
-}
-
 Status VerifyCollection(Xronox& store, const Target& target, bool repair, Totals& totals) {
   XRONOX_ASSIGN_OR_RETURN(Collection collection, store.With(target));
-  std::cerr << "verifying " << Describe(target) << " ..." << std::flush;
+  std::cerr << "verifying " << TargetPath(target) << " ..." << std::flush;
   XRONOX_ASSIGN_OR_RETURN(VerifyReport report, collection.Verify(repair));
   std::cerr << " " << report.records_checked << " records, " << report.versions_checked
             << " versions, " << report.problems.size() << " problems, " << report.garbage.size()
@@ -36,19 +31,19 @@ Status VerifyCollection(Xronox& store, const Target& target, bool repair, Totals
   totals.versions += report.versions_checked;
   totals.garbage += report.garbage.size();
   totals.removed += report.garbage_removed;
-  for (const auto& p : report.problems) totals.problems.push_back(Describe(target) + ": " + p);
+  for (const auto& p : report.problems) totals.problems.push_back(TargetPath(target) + ": " + p);
   std::string counts = "counters " + CountsToJson(report.counters_stored).dump() + ", recounted " +
                        CountsToJson(report.counters_recounted).dump();
   if (report.CountersMismatch()) {
-    totals.problems.push_back(Describe(target) + ": " + counts +
+    totals.problems.push_back(TargetPath(target) + ": " + counts +
                               " (verify --repair sets the recount)");
   }
   if (report.counters_repaired) {
-    std::cout << "repaired: " << Describe(target) << ": " << counts << " (set to the recount)\n";
+    std::cout << "repaired: " << TargetPath(target) << ": " << counts << " (set to the recount)\n";
     ++totals.removed;
   }
   for (const auto& g : report.garbage)
-    std::cout << "garbage: " << Describe(target) << ": " << g << "\n";
+    std::cout << "garbage: " << TargetPath(target) << ": " << g << "\n";
   return Status::Ok();
 }
 

@@ -47,6 +47,8 @@ int Fail(const Status& status);
 void AddRecordCommands(CLI::App& app, StoreOptions& store, int& exit_code);
 void AddHistoryCommands(CLI::App& app, StoreOptions& store, int& exit_code);
 void AddAdminCommands(CLI::App& app, StoreOptions& store, int& exit_code);
+/// Register `backup create|list|verify|restore`.
+void AddBackupCommands(CLI::App& app, StoreOptions& store, int& exit_code);
 /// Register `ls` (databases, tenants, collections, records).
 void AddListCommand(CLI::App& app, StoreOptions& store, int& exit_code);
 /// Register `config migrate` (works without --data/--config: it opens no store).

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   AddRecordCommands(app, store, exit_code);
   AddHistoryCommands(app, store, exit_code);
   AddAdminCommands(app, store, exit_code);
+  AddBackupCommands(app, store, exit_code);
   AddListCommand(app, store, exit_code);
   AddConfigCommands(app, exit_code);
   AddKeyCommands(app, exit_code);

@@ -71,4 +71,9 @@ Json VersionInfoToJson(const VersionInfo& info) {
   return j;
 }
 
+std::string TargetPath(const Target& t) {
+  return std::string(DatabaseTypeName(t.database_type)) + "/" +
+         (t.tier == Tier::kTenant ? t.tenant_id : "_") + "/" + t.collection;
+}
+
 }  // namespace xronox

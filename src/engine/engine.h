@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/clock.h"
 #include "engine/version_object.h"
@@ -29,6 +30,9 @@ struct WriteIntent {
   /// any other write may only keep the reference a property already holds, so that no client
   /// can point a record at a blob that was never uploaded to it.
   bool sets_content = false;
+  /// kPut restoring a backup: on runtime the write is a restore (Operation::kRestore), and a
+  /// deleted record takes the body as a new version instead of answering Conflict.
+  bool restores_backup = false;
 };
 
 /// Report `text` as garbage in `report`; with `repair`, run `fix` and count it as removed.
@@ -50,6 +54,12 @@ inline constexpr TimestampMicros kMaxScanMicrosPerPage = 1'000'000;
 /// bytes (so one page holds at most this plus one record).
 inline constexpr size_t kMaxPageBytes = size_t{16} << 20;
 
+/// A page of records in id order (Engine::ScanRecords).
+struct ScanPage {
+  std::vector<Record> records;
+  std::optional<std::string> next_after;  ///< Scan on after this id; nullopt at the end.
+};
+
 class Engine {
  public:
   Engine(EngineOptions options, Clock* clock) : options_(options), clock_(clock) {}
@@ -67,6 +77,10 @@ class Engine {
   /// Check a query's filter, limit and cursor as Query does, without reading anything.
   Status ValidateQuery(const Json& filter, const QueryOptions& options);
   Result<VerifyReport> Verify(const Binding& b, bool repair);
+  /// Records after id `after`, in id order, from at most `limit` heads: the live ones now, or
+  /// (runtime) those live at `as_of`, as they were then. `next_after` is set while heads remain.
+  Result<ScanPage> ScanRecords(const Binding& b, const std::string& after, int limit,
+                               std::optional<TimestampMicros> as_of);
 
   const EngineOptions& options() const { return options_; }
   Clock* clock() const { return clock_; }
@@ -157,6 +171,10 @@ class Engine {
   Result<store::VersionRow> FindVersion(const Binding& b, const std::string& id,
                                         const GetOptions& options);
   Result<Record> RecordFromHead(const Binding& b, store::HeadRow head, bool raw_data = false);
+  /// The record a scanned head holds now (nullopt when it is gone), or as of `as_of` (scan.cc).
+  Result<std::optional<Record>> CurrentRecord(const Binding& b, store::HeadRow head);
+  Result<std::optional<Record>> RecordAsOf(const Binding& b, store::HeadRow head,
+                                           TimestampMicros as_of);
 
   EngineOptions options_;
   Clock* clock_;

@@ -50,7 +50,7 @@ Status CheckState(const Binding& b, const std::optional<store::HeadRow>& head,
             .WithReason("record_exists")
             .WithCurrentVersion(head->version);
       }
-      if (tombstone && b.versioned) return DeletedConflict(*head);
+      if (tombstone && b.versioned && !intent.restores_backup) return DeletedConflict(*head);
       return Status::Ok();
     case Kind::kMerge:
       if (tombstone && b.versioned) return DeletedConflict(*head);
@@ -66,10 +66,12 @@ Status CheckState(const Binding& b, const std::optional<store::HeadRow>& head,
   return Status::Ok();
 }
 
-Operation OperationFor(const std::optional<store::HeadRow>& head, WriteIntent::Kind kind,
+Operation OperationFor(const std::optional<store::HeadRow>& head, const WriteIntent& intent,
                        bool versioned) {
+  WriteIntent::Kind kind = intent.kind;
   if (kind == WriteIntent::Kind::kDelete) return Operation::kDelete;
   if (kind == WriteIntent::Kind::kRestore) return Operation::kRestore;
+  if (intent.restores_backup && head && versioned) return Operation::kRestore;
   bool live = head && (!head->deleted || versioned);
   return live ? Operation::kUpdate : Operation::kCreate;
 }
@@ -163,7 +165,7 @@ Result<Engine::Plan> Engine::PlanWrite(const Binding& b, const std::string& id,
   plan.id = id;
   plan.base_version = head ? std::optional<int64_t>(head->version) : std::nullopt;
   plan.version = head ? head->version + 1 : 0;
-  plan.op = OperationFor(head, intent.kind, b.versioned);
+  plan.op = OperationFor(head, intent, b.versioned);
   plan.prev_hash = head ? head->entry_hash : "";
   plan.created_at = head && !(head->deleted && !b.versioned) ? head->created_at : 0;
   Json before = nullptr;

@@ -46,6 +46,11 @@ class Router {
   /// replaced with one whose key prefixes are scoped (read from the owner markers). Creates
   /// nothing.
   Result<bool> Exists(std::shared_ptr<const Binding>& binding);
+  /// The binding with its keys scoped by the owner markers, whether or not its collection
+  /// exists in the hot store (backups outlive the collection they copy). Remembers nothing.
+  Result<std::shared_ptr<const Binding>> ScopedKeys(const std::shared_ptr<const Binding>& binding) {
+    return WithKeyScopes(binding, /*record=*/false);
+  }
   /// Names of the collections of the target's database (its collection is ignored).
   Result<std::vector<std::string>> ListCollections(const Target& target);
 

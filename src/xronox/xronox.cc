@@ -11,14 +11,9 @@
 #include "content/content_service.h"
 #include "engine/engine.h"
 #include "router/router.h"
+#include "xronox/xronox_state.h"
 
 namespace xronox {
-
-struct XronoxState {
-  std::unique_ptr<Router> router;
-  std::unique_ptr<Engine> engine;
-  std::unique_ptr<ContentService> content;  // Borrows the engine.
-};
 
 namespace {
 
@@ -212,6 +207,7 @@ Result<std::unique_ptr<Xronox>> Xronox::Open(const Config& config) {
     XRONOX_ASSIGN_OR_RETURN(state->router, Router::Open(config));
     state->engine = std::make_unique<Engine>(config.engine, SystemClock::Default());
     state->content = std::make_unique<ContentService>(*state->engine, ContentOptions{});
+    state->backups = std::make_unique<BackupService>(*state->engine);
     return std::unique_ptr<Xronox>(new Xronox(std::move(state)));
   });
 }

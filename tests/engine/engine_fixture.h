@@ -85,10 +85,15 @@ class EngineTest : public ::testing::TestWithParam<std::string> {
     EXPECT_TRUE(hot_->EnsureCollection(b.ref, b.indexed_props).ok());
     for (const auto* bucket :
          {&b.database.buckets.records, &b.database.buckets.versions, &b.database.buckets.content}) {
-      EXPECT_TRUE(objects_->EnsureBucket(*bucket).ok());
-      if (s3_ != nullptr) s3_buckets_.insert(*bucket);
+      UseBucket(*bucket);
     }
     return b;
+  }
+
+  /// Create `bucket` if missing (on S3, removed in TearDown).
+  void UseBucket(const std::string& bucket) {
+    EXPECT_TRUE(objects_->EnsureBucket(bucket).ok());
+    if (s3_ != nullptr) s3_buckets_.insert(bucket);
   }
 
   static WriteOptions By(const std::string& actor = "user-1", const std::string& reason = "test") {

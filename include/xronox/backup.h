@@ -1,0 +1,125 @@
+// Backups of a collection into its database's backups bucket, and restore from them
+// (docs/formats/backups.md). A backup is a manifest and compressed NDJSON parts under
+// backups/{collection}/{YYYY-MM-DD}/{run}/; the day's snapshot.json names its latest complete,
+// verified backup.
+// Thread-safety: plain values; the callbacks are called on the calling thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "xronox/types.h"
+
+namespace xronox {
+
+/// One compressed part of a backup: NDJSON records, one per line, in id order.
+struct BackupPart {
+  std::string name;  ///< Object name within the backup's folder ("part-000001.ndjson.zst").
+  int64_t records = 0;
+  int64_t bytes = 0;         ///< Uncompressed.
+  int64_t stored_bytes = 0;  ///< Compressed, as stored.
+  std::string sha256;        ///< Of the stored bytes.
+  std::string first_id;
+  std::string last_id;
+};
+
+/// What a complete backup holds (its manifest).
+struct BackupManifest {
+  std::string id;  ///< "{YYYY-MM-DD}/{run}": names the backup among its collection's.
+  Target target;   ///< The collection backed up.
+  bool versioned = false;
+  /// Runtime: every record is as it was at this instant (from its version history).
+  TimestampMicros as_of = 0;
+  /// The backup read the records between these instants: on the types without versions each
+  /// record is in a state it had during this window.
+  TimestampMicros started_at = 0;
+  TimestampMicros finished_at = 0;
+  int64_t records = 0;
+  int64_t bytes = 0;         ///< Uncompressed, all parts.
+  int64_t stored_bytes = 0;  ///< Compressed, all parts.
+  std::vector<BackupPart> parts;
+  /// SHA-256 of the database's configuration that the backup was taken under (type, tenant,
+  /// database name, buckets, folder prefixes, indexed properties).
+  std::string config_fingerprint;
+  /// The backup is its day's snapshot.json (the latest complete backup of that day).
+  bool day_snapshot = false;
+};
+
+/// A backup run folder without a manifest: a backup that did not complete (or is running).
+struct IncompleteBackup {
+  std::string id;  ///< "{YYYY-MM-DD}/{run}".
+  int64_t objects = 0;
+  TimestampMicros last_modified = 0;
+};
+
+struct BackupList {
+  std::vector<BackupManifest> complete;  ///< Newest first.
+  std::vector<IncompleteBackup> incomplete;
+};
+
+/// Progress of a backup or restore, reported after each part (and at the end).
+struct BackupProgress {
+  int64_t records = 0;  ///< Done so far.
+  int64_t bytes = 0;    ///< Uncompressed bytes done so far.
+  /// Records expected in all (a backup: the collection's live-record counter; a restore: the
+  /// manifest's count); -1 when unknown.
+  int64_t total_records = -1;
+};
+
+using BackupProgressFn = std::function<void(const BackupProgress&)>;
+
+struct BackupOptions {
+  /// Runtime only: back up the records as they were at this instant (default: when the backup
+  /// starts). InvalidArgument on the other types, and for a time in the future.
+  std::optional<TimestampMicros> as_of;
+  BackupProgressFn on_progress;
+};
+
+/// Findings of re-reading a backup.
+struct BackupCheck {
+  int64_t parts_checked = 0;
+  int64_t records_checked = 0;
+  std::vector<std::string> problems;  ///< Each a damage: a missing part, a wrong hash or count.
+  bool ok() const { return problems.empty(); }
+};
+
+/// Which backup to restore from: a collection's backup by id ("{YYYY-MM-DD}/{run}"), a day
+/// ("{YYYY-MM-DD}": its snapshot.json) or "latest".
+struct BackupSource {
+  Target target;
+  std::string backup_id = "latest";
+};
+
+struct RestoreOptions {
+  /// Runtime: the actor of the restoring versions (default "xronox-restore") and a reason,
+  /// appended to the one that names the backup.
+  WriteOptions write;
+  bool dry_run = false;  ///< Count what would change; write nothing.
+  /// Also delete the records the backup does not hold (as a version, on runtime). Without it
+  /// such records are kept.
+  bool exact = false;
+  BackupProgressFn on_progress;
+};
+
+/// What a restore did (or, with dry_run, would do).
+struct RestoreReport {
+  std::string backup_id;
+  int64_t records = 0;    ///< In the backup.
+  int64_t created = 0;    ///< Absent from the collection (or deleted) and written.
+  int64_t replaced = 0;   ///< Different in the collection and written.
+  int64_t unchanged = 0;  ///< Already equal: not written.
+  int64_t deleted = 0;    ///< With exact: in the collection, not in the backup.
+  bool dry_run = false;
+};
+
+/// {"id","database","tenant","collection","versioned","asOf"(runtime),"startedAt",
+///  "finishedAt","records","bytes","storedBytes","parts":[...],"configFingerprint",
+///  "daySnapshot"}; times as RFC 3339.
+Json BackupManifestToJson(const BackupManifest& manifest);
+/// {"id","records","created","replaced","unchanged","deleted","dryRun"}.
+Json RestoreReportToJson(const RestoreReport& report);
+
+}  // namespace xronox

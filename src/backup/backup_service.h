@@ -1,0 +1,55 @@
+// Backups of one collection into its database's backups bucket, and restore from them
+// (docs/formats/backups.md): records read through the engine (runtime: as of one instant, from
+// version history), written as zstd NDJSON parts under a run folder, then a manifest, then the
+// day's snapshot.json once the parts read back whole.
+// Thread-safety: safe from many threads; runs of one collection may overlap (each has its own
+// run folder).
+#pragma once
+
+#include <string>
+
+#include "engine/engine.h"
+#include "router/binding.h"
+#include "xronox/backup.h"
+
+namespace xronox {
+
+/// Most uncompressed bytes of one part before the next part starts.
+inline constexpr int64_t kBackupPartBytes = int64_t{8} << 20;
+/// Longest record line a part may hold (a record's JSON text is far below it).
+inline constexpr size_t kMaxBackupLineBytes = size_t{64} << 20;
+
+class BackupService {
+ public:
+  explicit BackupService(Engine& engine) : engine_(engine) {}
+
+  /// Back up the collection of `b` (which must exist and have its keys scoped).
+  Result<BackupManifest> Create(const Binding& b, const BackupOptions& options);
+  /// The collection's backups: complete ones newest first, and run folders without a manifest.
+  Result<BackupList> List(const Binding& b);
+  /// The manifest of `backup_id`: "{YYYY-MM-DD}/{run}", "{YYYY-MM-DD}" or "latest".
+  Result<BackupManifest> Find(const Binding& b, const std::string& backup_id);
+  /// Re-read every part of a backup, checking hashes, sizes, counts and id order.
+  Result<BackupCheck> Verify(const Binding& b, const std::string& backup_id);
+  /// Restore the backup `backup_id` of `source`'s collection into `into`'s collection, which
+  /// must exist unless this is a dry run (then `into_exists` says whether it does).
+  Result<RestoreReport> Restore(const Binding& source, const std::string& backup_id,
+                                const Binding& into, const RestoreOptions& options,
+                                bool into_exists = true);
+
+ private:
+  Engine& engine_;
+};
+
+/// Refuses a database type that keeps no backups (logs) or a binding without an object store.
+Status CheckBackupsKept(const Binding& b);
+/// The folder of the collection's backups: "{backups prefix}/{collection}/".
+std::string BackupRoot(const Binding& b);
+/// The stored form of a manifest (BackupManifestToJson and a format tag), and back.
+std::string ManifestText(const BackupManifest& manifest);
+Result<BackupManifest> ParseManifest(const std::string& text, const std::string& key);
+/// Check the bytes and records of one part against its manifest entry; problems appended.
+Status CheckPart(const Binding& b, const std::string& folder, const BackupPart& part,
+                 std::vector<std::string>* problems);
+
+}  // namespace xronox

@@ -1,0 +1,65 @@
+// Scans of a collection's records in id order: the live ones now, or (runtime) the ones live at
+// an instant as they were then, for backups and listings as of a time.
+#include "common/memory_reserve.h"
+#include "engine/engine.h"
+#include "engine/engine_internal.h"
+
+namespace xronox {
+
+// A head read while a writer moves it may name a payload already replaced: read the record
+// again by id, which retries such races.
+Result<std::optional<Record>> Engine::CurrentRecord(const Binding& b, store::HeadRow head) {
+  std::string id = head.id;
+  Result<Record> record = RecordFromHead(b, std::move(head));
+  if (!record.ok() && IsLostRace(record.status())) record = Get(b, id, {});
+  if (record.ok()) return std::optional<Record>(std::move(record).value());
+  if (record.status().code() == StatusCode::kNotFound) return std::optional<Record>();
+  return record.status();
+}
+
+// A head last written at or before `as_of` is the record's state then; otherwise the version
+// index says which version was current at `as_of`, so the cost does not grow with history.
+Result<std::optional<Record>> Engine::RecordAsOf(const Binding& b, store::HeadRow head,
+                                                 TimestampMicros as_of) {
+  const std::string id = head.id;
+  if (head.updated_at <= as_of) {
+    if (head.deleted) return std::optional<Record>();
+    Result<Record> record = RecordFromHead(b, std::move(head));
+    if (record.ok()) return std::optional<Record>(std::move(record).value());
+    // Moved on since it was scanned: read the version as of then, below.
+    if (!IsLostRace(record.status())) return record.status();
+  }
+  GetOptions options;
+  options.as_of = as_of;
+  Result<Record> record = Get(b, id, options);
+  if (!record.ok()) {
+    if (record.status().code() == StatusCode::kNotFound) return std::optional<Record>();
+    return record.status();
+  }
+  if (record->deleted) return std::optional<Record>();
+  return std::optional<Record>(std::move(record).value());
+}
+
+Result<ScanPage> Engine::ScanRecords(const Binding& b, const std::string& after, int limit,
+                                     std::optional<TimestampMicros> as_of) {
+  if (as_of && !b.versioned) {
+    return InvalidArgument("records as of a time need a runtime collection (with versions)")
+        .WithReason("not_versioned");
+  }
+  XRONOX_ASSIGN_OR_RETURN(auto heads, b.hot->ScanHeads(b.ref, after, limit, {}, as_of.has_value()));
+  ScanPage page;
+  if (static_cast<int>(heads.size()) == limit && limit > 0) page.next_after = heads.back().id;
+  for (store::HeadRow& head : heads) {
+    XRONOX_RETURN_IF_ERROR(CheckMemory());
+    std::optional<Record> record;
+    if (as_of) {
+      XRONOX_ASSIGN_OR_RETURN(record, RecordAsOf(b, std::move(head), *as_of));
+    } else {
+      XRONOX_ASSIGN_OR_RETURN(record, CurrentRecord(b, std::move(head)));
+    }
+    if (record) page.records.push_back(std::move(*record));
+  }
+  return page;
+}
+
+}  // namespace xronox

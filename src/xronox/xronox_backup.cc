@@ -1,0 +1,54 @@
+// Backups through the public API: each call binds the collection with its keys scoped (from
+// the owner markers), since a collection's backups outlive it in the hot store.
+#include "common/exception_guard.h"
+#include "xronox/xronox.h"
+#include "xronox/xronox_state.h"
+
+namespace xronox {
+
+Result<BackupManifest> Collection::Backup(const BackupOptions& options) {
+  return GuardExceptions([&]() -> Result<BackupManifest> {
+    XRONOX_RETURN_IF_ERROR(CheckBackupsKept(*binding_));
+    XRONOX_ASSIGN_OR_RETURN(bool exists, Exists());
+    if (!exists) return NotFound("collection " + TargetPath(target_) + " does not exist");
+    return state_->backups->Create(*binding_, options);
+  });
+}
+
+Result<BackupList> Collection::ListBackups() {
+  return GuardExceptions([&]() -> Result<BackupList> {
+    XRONOX_RETURN_IF_ERROR(CheckBackupsKept(*binding_));
+    XRONOX_ASSIGN_OR_RETURN(auto scoped, state_->router->ScopedKeys(binding_));
+    return state_->backups->List(*scoped);
+  });
+}
+
+Result<BackupCheck> Collection::VerifyBackup(const std::string& backup_id) {
+  return GuardExceptions([&]() -> Result<BackupCheck> {
+    XRONOX_RETURN_IF_ERROR(CheckBackupsKept(*binding_));
+    XRONOX_ASSIGN_OR_RETURN(auto scoped, state_->router->ScopedKeys(binding_));
+    return state_->backups->Verify(*scoped, backup_id);
+  });
+}
+
+Result<RestoreReport> Collection::RestoreBackup(const BackupSource& source,
+                                                const RestoreOptions& options) {
+  return GuardExceptions([&]() -> Result<RestoreReport> {
+    XRONOX_RETURN_IF_ERROR(CheckBackupsKept(*binding_));
+    XRONOX_ASSIGN_OR_RETURN(auto from, state_->router->Bind(source.target));
+    XRONOX_RETURN_IF_ERROR(CheckBackupsKept(*from));
+    XRONOX_ASSIGN_OR_RETURN(from, state_->router->ScopedKeys(from));
+    bool exists = true;
+    if (options.dry_run) {
+      XRONOX_ASSIGN_OR_RETURN(exists, Exists());
+      if (!exists) {
+        XRONOX_ASSIGN_OR_RETURN(binding_, state_->router->ScopedKeys(binding_));
+      }
+    } else {
+      XRONOX_RETURN_IF_ERROR(PrepareWrite());
+    }
+    return state_->backups->Restore(*from, source.backup_id, *binding_, options, exists);
+  });
+}
+
+}  // namespace xronox

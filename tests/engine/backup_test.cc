@@ -1,0 +1,284 @@
+// Backups (docs/formats/backups.md) over every backend pair: a backup reads back whole and
+// restores every record it holds; runtime backups are exact as of their instant and restore as
+// new versions naming the backup; exact restores delete what the backup lacks; dry runs write
+// nothing; damaged and incomplete backups are never taken for good ones; logs keep none.
+#include <map>
+
+#include "backup/backup_service.h"
+#include "common/clock.h"
+#include "engine/engine_fixture.h"
+#include "engine/engine_intents.h"
+#include "engine/keys.h"
+
+namespace xronox::testing {
+namespace {
+
+using Kind = WriteIntent::Kind;
+
+class BackupTest : public EngineTest {
+ protected:
+  Binding BindKept(DatabaseType type, const std::string& collection) {
+    Binding b = Bind(type, collection);
+    UseBucket(b.database.buckets.backups);
+    return b;
+  }
+  void MustWrite(const Binding& b, const std::string& id, Kind kind, Json body = nullptr) {
+    clock_.Advance(1000);
+    auto written = engine_.Write(b, id, MakeIntent(kind, std::move(body)), By());
+    ASSERT_TRUE(written.ok()) << id << ": " << written.status().ToString();
+  }
+  BackupManifest MustBackUp(const Binding& b, BackupOptions options = {}) {
+    clock_.Advance(1000);
+    auto manifest = backups_.Create(b, options);
+    EXPECT_TRUE(manifest.ok()) << manifest.status().ToString();
+    return manifest.ok() ? *manifest : BackupManifest{};
+  }
+  RestoreReport MustRestore(const Binding& from, const std::string& id, const Binding& into,
+                            RestoreOptions options = {}) {
+    clock_.Advance(1000);
+    auto report = backups_.Restore(from, id, into, options);
+    EXPECT_TRUE(report.ok()) << report.status().ToString();
+    return report.ok() ? *report : RestoreReport{};
+  }
+  // Every live record's data by id, read as a client would.
+  std::map<std::string, Json> Contents(const Binding& b) {
+    std::map<std::string, Json> out;
+    std::string after;
+    while (true) {
+      auto page = engine_.ScanRecords(b, after, 100, std::nullopt);
+      EXPECT_TRUE(page.ok()) << page.status().ToString();
+      if (!page.ok()) return out;
+      for (const Record& r : page->records) out[r.id] = r.data;
+      if (!page->next_after) return out;
+      after = *page->next_after;
+    }
+  }
+
+  BackupService backups_{engine_};
+};
+
+std::string Id(int i) {
+  std::string n = std::to_string(i);
+  return "r" + std::string(5 - n.size(), '0') + n;
+}
+
+TEST_P(BackupTest, ABackupReadsBackWholeAndRestoresWhatItHolds) {
+  options_.inline_max_bytes = 256;  // Some payloads live in the object store.
+  engine_ = Engine(options_, &clock_);
+  Binding b = BindKept(DatabaseType::kKnowledge, "facts");
+  const int n = GetParam() == "memory" || GetParam() == "embedded" ? 1200 : 300;
+  for (int i = 0; i < n; ++i) {
+    MustWrite(b, Id(i), Kind::kPut, {{"n", i}, {"text", std::string(i % 7 == 0 ? 400 : 8, 'x')}});
+  }
+  std::map<std::string, Json> before = Contents(b);
+  BackupManifest m = MustBackUp(b);
+  EXPECT_EQ(m.records, n);
+  EXPECT_FALSE(m.versioned);
+  EXPECT_TRUE(m.day_snapshot);
+  EXPECT_LE(m.started_at, m.finished_at);
+  ASSERT_FALSE(m.parts.empty());
+  EXPECT_EQ(m.parts.front().first_id, Id(0));
+  EXPECT_EQ(m.parts.back().last_id, Id(n - 1));
+  EXPECT_LT(m.stored_bytes, m.bytes) << "parts are compressed";
+  auto check = backups_.Verify(b, m.id);
+  ASSERT_TRUE(check.ok()) << check.status().ToString();
+  EXPECT_TRUE(check->ok()) << (check->problems.empty() ? "" : check->problems.front());
+  EXPECT_EQ(check->records_checked, n);
+
+  // Change, delete and add records, then restore: the backed-up ones come back, the new one
+  // stays (without exact).
+  MustWrite(b, Id(1), Kind::kPut, {{"n", -1}});
+  MustWrite(b, Id(2), Kind::kDelete);
+  MustWrite(b, "zz-new", Kind::kPut, {{"n", 0}});
+  RestoreReport report = MustRestore(b, "latest", b);
+  EXPECT_EQ(report.backup_id, m.id);
+  EXPECT_EQ(report.records, n);
+  EXPECT_EQ(report.created, 1);
+  EXPECT_EQ(report.replaced, 1);
+  EXPECT_EQ(report.unchanged, n - 2);
+  EXPECT_EQ(report.deleted, 0);
+  std::map<std::string, Json> after = Contents(b);
+  EXPECT_EQ(after.count("zz-new"), 1u);
+  after.erase("zz-new");
+  EXPECT_TRUE(after == before) << "a restored collection differs from its backup";
+
+  RestoreOptions exact;
+  exact.exact = true;
+  report = MustRestore(b, m.id.substr(0, 10), b, exact);
+  EXPECT_EQ(report.deleted, 1);
+  EXPECT_EQ(report.unchanged, n);
+  EXPECT_TRUE(Contents(b) == before);
+  auto verified = engine_.Verify(b, false);
+  ASSERT_TRUE(verified.ok());
+  EXPECT_TRUE(verified->ok());
+}
+
+TEST_P(BackupTest, ARuntimeBackupIsExactAsOfItsInstantAndRestoresAsNewVersions) {
+  Binding b = BindKept(DatabaseType::kRuntime, "orders");
+  MustWrite(b, "a", Kind::kCreate, {{"s", "a0"}});
+  MustWrite(b, "b", Kind::kCreate, {{"s", "b0"}});
+  MustWrite(b, "c", Kind::kCreate, {{"s", "c0"}});
+  MustWrite(b, "c", Kind::kDelete);
+  const TimestampMicros t = clock_.NowMicros();
+  MustWrite(b, "a", Kind::kPut, {{"s", "a1"}});     // Changed after t.
+  MustWrite(b, "b", Kind::kDelete);                 // Deleted after t.
+  MustWrite(b, "d", Kind::kCreate, {{"s", "d0"}});  // Created after t.
+  BackupOptions at_t;
+  at_t.as_of = t;
+  BackupManifest m = MustBackUp(b, at_t);
+  EXPECT_TRUE(m.versioned);
+  EXPECT_EQ(m.as_of, t);
+  EXPECT_EQ(m.records, 2) << "a and b were live at t; c was deleted, d not yet created";
+
+  RestoreOptions options;
+  options.write.reason = "undo the afternoon";
+  RestoreReport report = MustRestore(b, m.id, b, options);
+  EXPECT_EQ(report.created, 0);
+  EXPECT_EQ(report.replaced, 2) << "a changed, b deleted since t";
+  auto a = engine_.Get(b, "a", {});
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->data, Json({{"s", "a0"}}));
+  EXPECT_EQ(a->version, 2) << "history only grows: the restore is a new version";
+  EXPECT_EQ(a->actor, "xronox-restore");
+  EXPECT_EQ(a->reason, "restore of backup " + m.id + " of runtime/acme/orders: undo the afternoon");
+  auto b_record = engine_.Get(b, "b", {});
+  ASSERT_TRUE(b_record.ok()) << "the deleted record is back";
+  EXPECT_EQ(b_record->data, Json({{"s", "b0"}}));
+  EXPECT_TRUE(engine_.Get(b, "d", {}).ok()) << "without exact, d stays";
+  EXPECT_EQ(engine_.Get(b, "c", {}).status().code(), StatusCode::kNotFound);
+
+  RestoreOptions exact;
+  exact.exact = true;
+  report = MustRestore(b, m.id, b, exact);
+  EXPECT_EQ(report.deleted, 1);
+  auto d = engine_.Get(b, "d", {});
+  EXPECT_EQ(d.status().code(), StatusCode::kNotFound);
+  auto history = engine_.History(b, "d", {});
+  ASSERT_TRUE(history.ok());
+  EXPECT_EQ(history->versions.front().op, Operation::kDelete) << "deleted as a version";
+  auto verified = engine_.Verify(b, false);
+  ASSERT_TRUE(verified.ok());
+  EXPECT_TRUE(verified->ok());
+}
+
+TEST_P(BackupTest, ADryRunCountsAndWritesNothingAndAnotherCollectionCanBeTheTarget) {
+  Binding from = BindKept(DatabaseType::kMetadata, "tags");
+  Binding into = BindKept(DatabaseType::kIdentities, "copies");
+  for (int i = 0; i < 5; ++i) MustWrite(from, Id(i), Kind::kPut, {{"n", i}});
+  BackupManifest m = MustBackUp(from);
+  MustWrite(into, Id(0), Kind::kPut, {{"n", 0}});
+  MustWrite(into, Id(1), Kind::kPut, {{"n", 100}});
+  MustWrite(into, "extra", Kind::kPut, {{"n", 7}});
+  RestoreOptions dry;
+  dry.dry_run = true;
+  dry.exact = true;
+  RestoreReport report = MustRestore(from, m.id, into, dry);
+  EXPECT_TRUE(report.dry_run);
+  EXPECT_EQ(report.created, 3);
+  EXPECT_EQ(report.replaced, 1);
+  EXPECT_EQ(report.unchanged, 1);
+  EXPECT_EQ(report.deleted, 1);
+  EXPECT_EQ(Contents(into).size(), 3u) << "a dry run wrote";
+  EXPECT_EQ(Contents(into)[Id(1)], Json({{"n", 100}}));
+  RestoreOptions exact;
+  exact.exact = true;
+  MustRestore(from, m.id, into, exact);
+  EXPECT_TRUE(Contents(into) == Contents(from));
+}
+
+TEST_P(BackupTest, ADamagedPartIsFoundAndNothingIsRestoredFromIt) {
+  Binding b = BindKept(DatabaseType::kKnowledge, "facts");
+  for (int i = 0; i < 3; ++i) MustWrite(b, Id(i), Kind::kPut, {{"n", i}});
+  BackupManifest m = MustBackUp(b);
+  ASSERT_EQ(m.parts.size(), 1u);
+  std::string key = BackupRoot(b) + m.id + "/" + m.parts[0].name;
+  auto stored = objects_->Get(b.database.buckets.backups, key);
+  ASSERT_TRUE(stored.ok());
+  std::string damaged = *stored;
+  damaged[damaged.size() / 2] ^= 0x5a;
+  ASSERT_TRUE(
+      objects_->Put(b.database.buckets.backups, key, damaged, store::PutMode::kOverwrite).ok());
+  auto check = backups_.Verify(b, m.id);
+  ASSERT_TRUE(check.ok()) << check.status().ToString();
+  ASSERT_FALSE(check->ok());
+  EXPECT_NE(check->problems.front().find(m.parts[0].name), std::string::npos);
+  MustWrite(b, Id(0), Kind::kPut, {{"n", 42}});
+  auto restored = backups_.Restore(b, m.id, b, {});
+  EXPECT_EQ(restored.status().code(), StatusCode::kCorruption) << restored.status().ToString();
+  EXPECT_EQ(Contents(b)[Id(0)], Json({{"n", 42}})) << "a damaged backup wrote";
+  ASSERT_TRUE(objects_->Delete(b.database.buckets.backups, key).ok());
+  check = backups_.Verify(b, m.id);
+  ASSERT_TRUE(check.ok());
+  ASSERT_FALSE(check->ok());
+  EXPECT_NE(check->problems.front().find("missing"), std::string::npos);
+}
+
+TEST_P(BackupTest, ARunWithoutAManifestIsListedIncompleteAndNeverTaken) {
+  Binding b = BindKept(DatabaseType::kKnowledge, "facts");
+  MustWrite(b, "a", Kind::kPut, {{"n", 1}});
+  BackupManifest first = MustBackUp(b);
+  MustWrite(b, "a", Kind::kPut, {{"n", 2}});
+  BackupManifest second = MustBackUp(b);
+  EXPECT_GT(second.id, first.id);
+  // A run that stopped after its first part: no manifest.
+  std::string stopped = first.id.substr(0, 10) + "/235959-999999-abcdef";
+  ASSERT_TRUE(objects_
+                  ->Put(b.database.buckets.backups,
+                        BackupRoot(b) + stopped + "/part-000001.ndjson.zst", "partial",
+                        store::PutMode::kCreateOnly)
+                  .ok());
+  auto list = backups_.List(b);
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  ASSERT_EQ(list->complete.size(), 2u);
+  EXPECT_EQ(list->complete[0].id, second.id) << "newest first";
+  EXPECT_TRUE(list->complete[0].day_snapshot);
+  EXPECT_FALSE(list->complete[1].day_snapshot);
+  ASSERT_EQ(list->incomplete.size(), 1u);
+  EXPECT_EQ(list->incomplete[0].id, stopped);
+  auto latest = backups_.Find(b, "latest");
+  ASSERT_TRUE(latest.ok());
+  EXPECT_EQ(latest->id, second.id);
+  EXPECT_EQ(backups_.Find(b, stopped).status().code(), StatusCode::kNotFound);
+  RestoreReport report = MustRestore(b, first.id, b);
+  EXPECT_EQ(report.replaced, 1);
+  EXPECT_EQ(Contents(b)["a"], Json({{"n", 1}}));
+}
+
+TEST_P(BackupTest, BadIdsAndLogsAreRefused) {
+  Binding b = BindKept(DatabaseType::kKnowledge, "facts");
+  for (const std::string& id :
+       std::vector<std::string>{"", "../facts", "2026-12-07/../../x", "2026-1-07", "2026-12-07/",
+                                "2026-12-07/ABC", "2026-12-07/a/b", std::string(300, '1')}) {
+    EXPECT_EQ(backups_.Find(b, id).status().code(), StatusCode::kInvalidArgument) << id;
+  }
+  EXPECT_EQ(backups_.Find(b, "latest").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(backups_.Find(b, "2026-12-07").status().code(), StatusCode::kNotFound);
+  Binding logs = BindKept(DatabaseType::kLogs, "events");
+  auto refused = backups_.Create(logs, {});
+  EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(refused.status().reason(), "no_backups");
+  BackupOptions at;
+  at.as_of = clock_.NowMicros() - 1;
+  EXPECT_EQ(backups_.Create(b, at).status().reason(), "not_versioned");
+  Binding runtime = BindKept(DatabaseType::kRuntime, "orders");
+  at.as_of = clock_.NowMicros() + 1'000'000;
+  EXPECT_EQ(backups_.Create(runtime, at).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_P(BackupTest, AnEmptyCollectionBacksUpAndRestoresAsEmpty) {
+  Binding b = BindKept(DatabaseType::kKnowledge, "empty");
+  BackupManifest m = MustBackUp(b);
+  EXPECT_EQ(m.records, 0);
+  EXPECT_TRUE(m.parts.empty());
+  MustWrite(b, "later", Kind::kPut, {{"n", 1}});
+  RestoreOptions exact;
+  exact.exact = true;
+  RestoreReport report = MustRestore(b, m.id, b, exact);
+  EXPECT_EQ(report.deleted, 1);
+  EXPECT_TRUE(Contents(b).empty());
+}
+
+XRONOX_INSTANTIATE_ENGINE_SUITE(BackupTest);
+
+}  // namespace
+}  // namespace xronox::testing
