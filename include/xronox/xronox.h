@@ -118,6 +118,10 @@ class Xronox {
   /// List the collections that exist for a target's database (its collection is ignored).
   Result<std::vector<std::string>> ListCollections(const Target& target);
 
+  /// List the collections of a target's database (its collection is ignored) that have
+  /// backups, from its backups bucket alone: also those the hot store no longer holds.
+  Result<std::vector<std::string>> ListBackedUpCollections(const Target& target);
+
   /// Stored names that differ only in letter case (hot-store databases, a database's
   /// collections, folder buckets), one description each; empty when there are none. Such
   /// names are refused since they are one place in some layers and two in others; this finds

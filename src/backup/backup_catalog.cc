@@ -8,6 +8,8 @@
 #include "backup/backup_service.h"
 #include "backup/zstd_stream.h"
 #include "common/json_codec.h"
+#include "common/names.h"
+#include "router/key_scopes.h"
 
 namespace xronox {
 
@@ -114,6 +116,31 @@ Status CheckPart(const Binding& b, const std::string& folder, const BackupPart& 
                         " records, the manifest says " + std::to_string(part.records));
   }
   return Status::Ok();
+}
+
+Result<std::vector<std::string>> BackupService::Collections(const Binding& b) {
+  XRONOX_RETURN_IF_ERROR(CheckBackupsKept(b));
+  const std::string& prefix = b.prefixes.backups;
+  const std::string list_prefix = prefix.empty() ? "" : prefix + "/";
+  std::vector<std::string> names;
+  std::string continuation;
+  while (true) {
+    XRONOX_ASSIGN_OR_RETURN(
+        store::ListPage page,
+        ListOwnedObjects(*b.objects, b.database.buckets.backups, prefix, continuation, kListPage));
+    for (const store::ObjectInfo& object : page.objects) {
+      std::string rest = object.key.substr(list_prefix.size());
+      size_t slash = rest.find('/');
+      if (slash == std::string::npos) continue;
+      std::string name = rest.substr(0, slash);
+      if (!ValidateCollectionName(name).ok() || (!names.empty() && names.back() == name)) continue;
+      names.push_back(std::move(name));
+    }
+    if (!page.next) return names;
+    // Past the last collection's keys at once: '~' sorts after every key segment below it.
+    continuation = *page.next;
+    if (!names.empty()) continuation = std::max(continuation, list_prefix + names.back() + "/~");
+  }
 }
 
 Result<BackupList> BackupService::List(const Binding& b) {

@@ -25,6 +25,9 @@ class BackupService {
 
   /// Back up the collection of `b` (which must exist and have its keys scoped).
   Result<BackupManifest> Create(const Binding& b, const BackupOptions& options);
+  /// Names of the collections of `b`'s database (its collection is ignored) that have anything
+  /// in its backups bucket, sorted.
+  Result<std::vector<std::string>> Collections(const Binding& b);
   /// The collection's backups: complete ones newest first, and run folders without a manifest.
   Result<BackupList> List(const Binding& b);
   /// The manifest of `backup_id`: "{YYYY-MM-DD}/{run}", "{YYYY-MM-DD}" or "latest".

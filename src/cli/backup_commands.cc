@@ -1,6 +1,7 @@
 // backup create | list | verify | restore (docs/formats/backups.md).
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "cli/cli_context.h"
@@ -32,7 +33,8 @@ struct OneBackupArgs {
 };
 
 struct RestoreArgs {
-  TargetArgs source;
+  TargetArgs source;  // Empty db: every collection of `selection` that has a backup.
+  Selection selection;
   std::string backup_id = "latest";
   std::string into_db, into_tenant, into_collection;
   std::string actor, reason;
@@ -78,17 +80,36 @@ void EndProgressLine(bool json) {
   if (!json && isatty(STDERR_FILENO) != 0) std::cerr << "\n";
 }
 
+// The collections of `database` in the hot store and, with `backed_up`, those with backups
+// (which may be gone from the hot store), sorted.
+Result<std::vector<std::string>> CollectionsOf(Xronox& store, const Target& database,
+                                               bool backed_up) {
+  XRONOX_ASSIGN_OR_RETURN(auto names, store.ListCollections(database));
+  if (!backed_up) return names;
+  XRONOX_ASSIGN_OR_RETURN(auto saved, store.ListBackedUpCollections(database));
+  names.insert(names.end(), saved.begin(), saved.end());
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
 // Every collection the selection names, database by database; logs are skipped with a note
-// unless named (then refused by the backup itself).
-Result<std::vector<Target>> SelectCollections(Xronox& store, const Selection& s) {
-  XRONOX_ASSIGN_OR_RETURN(auto databases, ListDatabaseTargets(store, s.db, s.tenant));
+// unless named (then refused by the backup itself). Tenants of a tenant template are found in
+// the hot store: after losing it, name each with --tenant.
+Result<std::vector<Target>> SelectCollections(Xronox& store, const Selection& s, bool backed_up) {
+  std::vector<Target> databases;
+  if (s.db == "runtime" && !s.tenant.empty() && s.tenant != "_") {
+    databases.push_back({DatabaseType::kRuntime, Tier::kTenant, s.tenant, ""});
+  } else {
+    XRONOX_ASSIGN_OR_RETURN(databases, ListDatabaseTargets(store, s.db, s.tenant));
+  }
   std::vector<Target> targets;
   for (Target target : databases) {
     if (target.database_type == DatabaseType::kLogs && s.db.empty()) {
       std::cerr << "note: logs skipped: logs keep no backups\n";
       continue;
     }
-    XRONOX_ASSIGN_OR_RETURN(auto collections, store.ListCollections(target));
+    XRONOX_ASSIGN_OR_RETURN(auto collections, CollectionsOf(store, target, backed_up));
     for (const std::string& name : collections) {
       if (!s.collection.empty() && name != s.collection) continue;
       target.collection = name;
@@ -106,7 +127,7 @@ int RunCreate(const StoreOptions& options, const BackupArgs& args) {
     backup.as_of = ParseRfc3339(args.as_of);
     if (!backup.as_of) return Fail(InvalidArgument("--as-of needs an RFC 3339 time"));
   }
-  auto targets = SelectCollections(**store, args.selection);
+  auto targets = SelectCollections(**store, args.selection, /*backed_up=*/false);
   if (!targets.ok()) return Fail(targets.status());
   if (targets->empty()) return Fail(NotFound("no collection matches; nothing to back up"));
   int64_t records = 0;
@@ -136,7 +157,7 @@ int RunCreate(const StoreOptions& options, const BackupArgs& args) {
 int RunList(const StoreOptions& options, const BackupArgs& args) {
   auto store = OpenStore(options);
   if (!store.ok()) return Fail(store.status());
-  auto targets = SelectCollections(**store, args.selection);
+  auto targets = SelectCollections(**store, args.selection, /*backed_up=*/true);
   if (!targets.ok()) return Fail(targets.status());
   Json all = Json::array();
   std::vector<std::vector<std::string>> rows;
@@ -185,33 +206,74 @@ Result<Target> RestoreTarget(const RestoreArgs& args, const Target& source) {
   return MakeTarget(into);
 }
 
-int RunRestore(const StoreOptions& options, const RestoreArgs& args) {
-  auto source = MakeTarget(args.source);
-  if (!source.ok()) return Fail(source.status());
-  auto into = RestoreTarget(args, *source);
-  if (!into.ok()) return Fail(into.status());
-  auto store = OpenStore(options);
-  if (!store.ok()) return Fail(store.status());
-  auto collection = (*store)->With(*into);
-  if (!collection.ok()) return Fail(collection.status());
+Status RestoreOne(Xronox& store, const Target& source, const Target& into,
+                  const RestoreArgs& args) {
+  XRONOX_ASSIGN_OR_RETURN(Collection collection, store.With(into));
   RestoreOptions restore;
   restore.write = AuditedWrite(args.actor, args.reason, std::nullopt);
   restore.dry_run = args.dry_run;
   restore.exact = args.exact;
-  restore.on_progress = ProgressPrinter("restoring " + TargetPath(*into), args.json);
-  auto report = collection->RestoreBackup({*source, args.backup_id}, restore);
+  restore.on_progress = ProgressPrinter("restoring " + TargetPath(into), args.json);
+  auto report = collection.RestoreBackup({source, args.backup_id}, restore);
   EndProgressLine(args.json);
-  if (!report.ok()) return Fail(report.status());
+  if (!report.ok()) return report.status();
   if (args.json) {
-    std::cout << Json{{"event", "restore"}, {"restore", RestoreReportToJson(*report)}}.dump()
+    std::cout << Json{{"event", "restore"},
+                      {"collection", TargetPath(into)},
+                      {"restore", RestoreReportToJson(*report)}}
+                     .dump()
               << std::endl;
-    return 0;
+    return Status::Ok();
   }
   std::cout << (report->dry_run ? "would restore " : "restored ") << report->backup_id << " of "
-            << TargetPath(*source) << " into " << TargetPath(*into) << ": " << report->records
+            << TargetPath(source) << " into " << TargetPath(into) << ": " << report->records
             << " records, " << report->created << " created, " << report->replaced << " replaced, "
             << report->unchanged << " unchanged, " << report->deleted << " deleted\n";
+  return Status::Ok();
+}
+
+// Without a collection named: every selected collection that has a backup gets its own back.
+int RunRestoreAll(Xronox& store, const RestoreArgs& args) {
+  if (!args.into_db.empty() || !args.into_tenant.empty() || !args.into_collection.empty()) {
+    return Fail(
+        InvalidArgument("--into-* needs one source collection: <db> <tenant> <collection>"));
+  }
+  auto targets = SelectCollections(store, args.selection, /*backed_up=*/true);
+  if (!targets.ok()) return Fail(targets.status());
+  int restored = 0;
+  for (const Target& target : *targets) {
+    auto collection = store.With(target);
+    if (!collection.ok()) return Fail(collection.status());
+    auto list = collection->ListBackups();
+    if (!list.ok()) return Fail(list.status());
+    if (list->complete.empty()) {
+      std::cerr << "note: " << TargetPath(target) << " has no complete backup; left as it is\n";
+      continue;
+    }
+    Status one = RestoreOne(store, target, target, args);
+    if (!one.ok()) return Fail(one);
+    ++restored;
+  }
+  if (restored == 0) return Fail(NotFound("no selected collection has a backup"));
+  if (!args.json) std::cout << "restored " << restored << " collections\n";
   return 0;
+}
+
+int RunRestore(const StoreOptions& options, const RestoreArgs& args) {
+  auto store = OpenStore(options);
+  if (!store.ok()) return Fail(store.status());
+  if (args.source.db.empty()) return RunRestoreAll(**store, args);
+  if (args.source.collection.empty()) {
+    return Fail(
+        InvalidArgument("name <db> <tenant> <collection>, or none of them with --db, "
+                        "--tenant and --collection to restore every backed-up one"));
+  }
+  auto source = MakeTarget(args.source);
+  if (!source.ok()) return Fail(source.status());
+  auto into = RestoreTarget(args, *source);
+  if (!into.ok()) return Fail(into.status());
+  Status restored = RestoreOne(**store, *source, *into, args);
+  return restored.ok() ? 0 : Fail(restored);
 }
 
 void AddSelection(CLI::App& command, Selection& s) {
@@ -249,9 +311,14 @@ void AddBackupCommands(CLI::App& app, StoreOptions& store, int& exit_code) {
 
   auto r = std::make_shared<RestoreArgs>();
   CLI::App* restore = backup->add_subcommand(
-      "restore", "Restore a collection's backup into it or into another collection");
-  AddTargetArgs(*restore, r->source, /*with_id=*/false);
+      "restore",
+      "Restore a collection's backup into it or into another collection; without a collection, "
+      "the latest backup of every selected collection into itself");
+  restore->add_option("db", r->source.db, "Database type of the backed-up collection");
+  restore->add_option("tenant", r->source.tenant, "Tenant id, or _ for the generic tier");
+  restore->add_option("collection", r->source.collection, "Backed-up collection");
   restore->add_option("backup", r->backup_id, "latest (default), YYYY-MM-DD or YYYY-MM-DD/RUN");
+  AddSelection(*restore, r->selection);
   restore->add_option("--into-db", r->into_db, "Restore into this database type");
   restore->add_option("--into-tenant", r->into_tenant, "Restore into this tenant");
   restore->add_option("--into-collection", r->into_collection, "Restore into this collection");

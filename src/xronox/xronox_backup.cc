@@ -51,4 +51,15 @@ Result<RestoreReport> Collection::RestoreBackup(const BackupSource& source,
   });
 }
 
+Result<std::vector<std::string>> Xronox::ListBackedUpCollections(const Target& target) {
+  return GuardExceptions([&]() -> Result<std::vector<std::string>> {
+    Target probe = target;
+    probe.collection = "_probe";
+    XRONOX_ASSIGN_OR_RETURN(auto binding, state_->router->Bind(probe));
+    XRONOX_RETURN_IF_ERROR(CheckBackupsKept(*binding));
+    XRONOX_ASSIGN_OR_RETURN(binding, state_->router->ScopedKeys(binding));
+    return state_->backups->Collections(*binding);
+  });
+}
+
 }  // namespace xronox

@@ -278,6 +278,56 @@ TEST_P(BackupTest, AnEmptyCollectionBacksUpAndRestoresAsEmpty) {
   EXPECT_TRUE(Contents(b).empty());
 }
 
+// Total loss but backups: the hot store and every bucket but the backups one are replaced by
+// empty ones; restoring from the backups bucket alone brings every record back as backed up,
+// and verify is clean.
+TEST_P(BackupTest, AfterLosingEverythingButBackupsARestoreBringsEveryRecordBack) {
+  Binding facts = BindKept(DatabaseType::kKnowledge, "facts");
+  Binding orders = BindKept(DatabaseType::kRuntime, "orders");
+  for (int i = 0; i < 40; ++i) MustWrite(facts, Id(i), Kind::kPut, {{"n", i}});
+  for (int i = 0; i < 10; ++i) {
+    MustWrite(orders, Id(i), Kind::kCreate, {{"s", "new"}});
+    MustWrite(orders, Id(i), Kind::kPut, {{"s", i % 2 ? "paid" : "void"}});
+  }
+  MustWrite(orders, Id(3), Kind::kDelete);
+  std::map<std::string, Json> facts_before = Contents(facts), orders_before = Contents(orders);
+  BackupManifest facts_backup = MustBackUp(facts);
+  BackupManifest orders_backup = MustBackUp(orders);
+
+  // The loss: a new, empty hot store and new records, versions and content buckets.
+  std::unique_ptr<store::HotStore> lost_hot = std::move(hot_);
+  hot_ = FreshHotStore();
+  ASSERT_NE(hot_, nullptr);
+  auto rebuilt = [&](const Binding& old) {
+    Binding b = old;
+    b.hot = hot_.get();
+    for (std::string* bucket :
+         {&b.database.buckets.records, &b.database.buckets.versions, &b.database.buckets.content}) {
+      *bucket += "-new";
+      UseBucket(*bucket);
+    }
+    EXPECT_TRUE(hot_->EnsureCollection(b.ref, b.indexed_props).ok());
+    return b;
+  };
+  Binding new_facts = rebuilt(facts), new_orders = rebuilt(orders);
+  ASSERT_TRUE(Contents(new_facts).empty());
+  RestoreReport facts_report = MustRestore(new_facts, "latest", new_facts);
+  RestoreReport orders_report = MustRestore(new_orders, "latest", new_orders);
+  EXPECT_EQ(facts_report.backup_id, facts_backup.id);
+  EXPECT_EQ(facts_report.created, 40);
+  EXPECT_EQ(orders_report.backup_id, orders_backup.id);
+  EXPECT_EQ(orders_report.created, 9) << "the deleted order is not in the backup";
+  EXPECT_TRUE(Contents(new_facts) == facts_before);
+  EXPECT_TRUE(Contents(new_orders) == orders_before);
+  for (const Binding* b : {&new_facts, &new_orders}) {
+    auto verified = engine_.Verify(*b, false);
+    ASSERT_TRUE(verified.ok()) << verified.status().ToString();
+    EXPECT_TRUE(verified->ok()) << (verified->problems.empty() ? "" : verified->problems[0]);
+  }
+  DropFreshHotStore();
+  hot_ = std::move(lost_hot);
+}
+
 XRONOX_INSTANTIATE_ENGINE_SUITE(BackupTest);
 
 }  // namespace

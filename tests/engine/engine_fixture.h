@@ -90,6 +90,30 @@ class EngineTest : public ::testing::TestWithParam<std::string> {
     return b;
   }
 
+  /// A new, empty hot store of this test's backend (a disaster drill's replacement); drop it
+  /// with DropFreshHotStore.
+  std::unique_ptr<store::HotStore> FreshHotStore() {
+    if (GetParam() == "memory") return std::move(store::MemoryHotStore::Open()).value();
+    if (GetParam() == "embedded") {
+      auto hot = store::SqliteHotStore::Open(dir_.path() + "/fresh.sqlite");
+      EXPECT_TRUE(hot.ok()) << hot.status().ToString();
+      return hot.ok() ? std::move(hot).value() : nullptr;
+    }
+    store::MongoOptions options;
+    options.database_prefix = UniqueDatabasePrefix();
+    auto hot = store::MongoHotStore::Open(*EnvValue("XRONOX_TEST_MONGO_URI"), options);
+    EXPECT_TRUE(hot.ok()) << hot.status().ToString();
+    if (!hot.ok()) return nullptr;
+    fresh_mongo_ = hot->get();
+    return std::move(hot).value();
+  }
+  void DropFreshHotStore() {
+    if (fresh_mongo_ != nullptr) {
+      EXPECT_TRUE(fresh_mongo_->DropPrefixedDatabases().ok());
+    }
+    fresh_mongo_ = nullptr;
+  }
+
   /// Create `bucket` if missing (on S3, removed in TearDown).
   void UseBucket(const std::string& bucket) {
     EXPECT_TRUE(objects_->EnsureBucket(bucket).ok());
@@ -149,10 +173,11 @@ class EngineTest : public ::testing::TestWithParam<std::string> {
     bucket_stem_ = UniqueBucketStem();
   }
 
-  store::MongoHotStore* mongo_ = nullptr;  // hot_ on the MongoDB backends.
-  store::S3ObjectStore* s3_ = nullptr;     // objects_ on mongo+s3.
-  std::string bucket_stem_;                // mongo+s3: "xt<12 hex>"; else empty.
-  std::set<std::string> s3_buckets_;       // Created on S3, removed in TearDown.
+  store::MongoHotStore* mongo_ = nullptr;        // hot_ on the MongoDB backends.
+  store::MongoHotStore* fresh_mongo_ = nullptr;  // FreshHotStore's, until dropped.
+  store::S3ObjectStore* s3_ = nullptr;           // objects_ on mongo+s3.
+  std::string bucket_stem_;                      // mongo+s3: "xt<12 hex>"; else empty.
+  std::set<std::string> s3_buckets_;             // Created on S3, removed in TearDown.
 };
 
 /// The backend name as a test name: "mongo+s3" becomes "mongo_s3".

@@ -4,6 +4,7 @@
 // damaged part makes verify exit 2 and restore refuse.
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "integration/cli_support.h"
@@ -114,6 +115,63 @@ TEST_F(CliBackupTest, JsonProgressLogsRefusalAndADamagedPart) {
   CliResult bad = Cli({"backup", "verify", "knowledge", "_", "docs", "../../etc"});
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.err.find("is not 'latest'"), std::string::npos) << bad.err;
+}
+
+// The drill of total loss but backups, through the CLI on the embedded store: the SQLite file
+// and every bucket folder but the backups ones are deleted; `backup restore` from the backups
+// alone (runtime tenants named, since the hot store that knew them is gone) brings every record
+// back as it was, `verify` is clean, and a new server serves them.
+TEST_F(CliBackupTest, AfterLosingEverythingButBackupsTheCliRestoresEveryRecord) {
+  ASSERT_EQ(SendJson("PUT", "/v1/runtime/acme/orders/o1", {{"status", "paid"}}, Audit()).status,
+            200);
+  ASSERT_EQ(SendJson("PUT", "/v1/metadata/_/tags/t1", {{"color", "red"}}).status, 201);
+  CliResult created = Cli({"backup", "create"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  std::map<std::string, Json> before;
+  for (const std::string path :
+       {"/v1/knowledge/_/docs", "/v1/runtime/acme/orders", "/v1/metadata/_/tags"}) {
+    Reply page = Get(path + "?limit=1000");
+    ASSERT_EQ(page.status, 200) << page.raw;
+    for (const Json& record : page.body["records"]) {
+      before[path + "/" + record["id"].get<std::string>()] = record["data"];
+    }
+  }
+  ASSERT_EQ(before.size(), 32u);
+  client_.reset();
+  ASSERT_EQ(server_->Stop(), std::optional<int>(0));
+  server_.reset();
+
+  namespace fs = std::filesystem;
+  int lost = 0;
+  for (const auto& entry : fs::directory_iterator(DataDir())) {
+    if (entry.path().filename().string().rfind("hot.sqlite", 0) == 0) lost += fs::remove(entry);
+  }
+  for (const auto& bucket : fs::directory_iterator(DataDir() + "/objects")) {
+    std::string name = bucket.path().filename();
+    if (name.size() < 8 || name.substr(name.size() - 8) != "-backups") {
+      lost += static_cast<int>(fs::remove_all(bucket.path()) > 0);
+    }
+  }
+  ASSERT_GE(lost, 4) << "the drill destroyed nothing";
+
+  CliResult generic = Cli({"backup", "restore"});
+  ASSERT_EQ(generic.exit_code, 0) << generic.out << generic.err;
+  EXPECT_NE(generic.out.find("restored 2 collections"), std::string::npos) << generic.out;
+  CliResult runtime = Cli({"backup", "restore", "--db", "runtime", "--tenant", "acme"});
+  ASSERT_EQ(runtime.exit_code, 0) << runtime.out << runtime.err;
+  EXPECT_NE(runtime.out.find("into runtime/acme/orders: 1 records, 1 created"), std::string::npos)
+      << runtime.out;
+  CliResult verified = Cli({"verify"});
+  EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
+
+  server_ = std::make_unique<XronoxdProcess>(StoreFlags(), ServerEnv());
+  ASSERT_GT(server_->port(), 0) << server_->Stderr();
+  client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
+  for (const auto& [path, data] : before) {
+    Reply record = Get(path);
+    ASSERT_EQ(record.status, 200) << path << ": " << record.raw;
+    EXPECT_EQ(record.body["data"], data) << path;
+  }
 }
 
 }  // namespace
