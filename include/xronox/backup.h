@@ -115,6 +115,28 @@ struct RestoreReport {
   bool dry_run = false;
 };
 
+/// Which backups a prune keeps: the newest one always, the latest of each of the `keep_daily`
+/// most recent days that have one, and the latest of each of the `keep_monthly` most recent
+/// months. The rest go, and so do runs without a manifest older than `incomplete_after_seconds`
+/// (younger ones may still be running).
+struct PruneOptions {
+  int keep_daily = 7;
+  int keep_monthly = 12;
+  int64_t incomplete_after_seconds = 86400;
+  bool dry_run = false;  ///< Say what would go; delete nothing.
+};
+
+struct PruneReport {
+  std::vector<std::string> kept;                ///< Complete backups kept, newest first.
+  std::vector<std::string> removed;             ///< Complete backups removed (or that would be).
+  std::vector<std::string> incomplete_removed;  ///< Runs without a manifest removed.
+  int64_t objects_deleted = 0;
+  bool dry_run = false;
+};
+
+/// {"kept","removed","incompleteRemoved","objectsDeleted","dryRun"}.
+Json PruneReportToJson(const PruneReport& report);
+
 /// {"id","database","tenant","collection","versioned","asOf"(runtime),"startedAt",
 ///  "finishedAt","records","bytes","storedBytes","parts":[...],"configFingerprint",
 ///  "daySnapshot"}; times as RFC 3339.

@@ -78,6 +78,8 @@ class Collection {
   Result<BackupList> ListBackups();
   /// Re-read a backup ("latest", "{YYYY-MM-DD}" or "{YYYY-MM-DD}/{run}") and check every part.
   Result<BackupCheck> VerifyBackup(const std::string& backup_id);
+  /// Remove this collection's backups past what `options` keeps (never the newest).
+  Result<PruneReport> PruneBackups(const PruneOptions& options);
   /// Restore a backup of `source.target` (this collection or another one) into this
   /// collection, creating it when needed (not on a dry run).
   Result<RestoreReport> RestoreBackup(const BackupSource& source, const RestoreOptions& options);

@@ -34,6 +34,8 @@ class BackupService {
   Result<BackupManifest> Find(const Binding& b, const std::string& backup_id);
   /// Re-read every part of a backup, checking hashes, sizes, counts and id order.
   Result<BackupCheck> Verify(const Binding& b, const std::string& backup_id);
+  /// Remove the collection's backups past what `options` keeps (backup_prune.cc).
+  Result<PruneReport> Prune(const Binding& b, const PruneOptions& options);
   /// Restore the backup `backup_id` of `source`'s collection into `into`'s collection, which
   /// must exist unless this is a dry run (then `into_exists` says whether it does).
   Result<RestoreReport> Restore(const Binding& source, const std::string& backup_id,

@@ -26,6 +26,13 @@ struct BackupArgs {
   bool json = false;
 };
 
+struct PruneArgs {
+  Selection selection;
+  PruneOptions options;
+  int64_t incomplete_after_hours = 24;
+  bool json = false;
+};
+
 struct OneBackupArgs {
   TargetArgs target;
   std::string backup_id = "latest";
@@ -276,6 +283,42 @@ int RunRestore(const StoreOptions& options, const RestoreArgs& args) {
   return restored.ok() ? 0 : Fail(restored);
 }
 
+int RunPrune(const StoreOptions& options, const PruneArgs& args) {
+  auto store = OpenStore(options);
+  if (!store.ok()) return Fail(store.status());
+  auto targets = SelectCollections(**store, args.selection, /*backed_up=*/true);
+  if (!targets.ok()) return Fail(targets.status());
+  PruneOptions prune = args.options;
+  prune.incomplete_after_seconds = args.incomplete_after_hours * 3600;
+  int64_t removed = 0;
+  for (const Target& target : *targets) {
+    auto collection = (*store)->With(target);
+    if (!collection.ok()) return Fail(collection.status());
+    auto report = collection->PruneBackups(prune);
+    if (!report.ok()) return Fail(report.status());
+    removed += static_cast<int64_t>(report->removed.size() + report->incomplete_removed.size());
+    if (args.json) {
+      std::cout << Json{{"event", "prune"},
+                        {"collection", TargetPath(target)},
+                        {"prune", PruneReportToJson(*report)}}
+                       .dump()
+                << std::endl;
+      continue;
+    }
+    const char* verb = report->dry_run ? "would remove " : "removed ";
+    for (const std::string& id : report->removed) {
+      std::cout << verb << TargetPath(target) << " " << id << "\n";
+    }
+    for (const std::string& id : report->incomplete_removed) {
+      std::cout << verb << TargetPath(target) << " " << id << " (incomplete)\n";
+    }
+  }
+  if (!args.json) {
+    std::cout << (prune.dry_run ? "would remove " : "removed ") << removed << " backups\n";
+  }
+  return 0;
+}
+
 void AddSelection(CLI::App& command, Selection& s) {
   command.add_option("--db", s.db, "Only this database type");
   command.add_option("--tenant", s.tenant, "Only this tenant (_ for the generic tier)");
@@ -301,6 +344,25 @@ void AddBackupCommands(CLI::App& app, StoreOptions& store, int& exit_code) {
   AddSelection(*list, l->selection);
   list->add_flag("--json", l->json, "Print JSON");
   list->callback([&store, &exit_code, l] { exit_code = RunList(store, *l); });
+
+  auto p = std::make_shared<PruneArgs>();
+  CLI::App* prune = backup->add_subcommand(
+      "prune", "Remove backups but the newest and the latest of recent days and months");
+  AddSelection(*prune, p->selection);
+  prune->add_option("--keep-daily", p->options.keep_daily, "Days whose latest backup stays")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  prune->add_option("--keep-monthly", p->options.keep_monthly, "Months whose latest backup stays")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  prune
+      ->add_option("--incomplete-after-hours", p->incomplete_after_hours,
+                   "Remove runs without a manifest this old (younger ones may be running)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  prune->add_flag("--dry-run", p->options.dry_run, "Say what would go; delete nothing");
+  prune->add_flag("--json", p->json, "Results as JSON lines");
+  prune->callback([&store, &exit_code, p] { exit_code = RunPrune(store, *p); });
 
   auto v = std::make_shared<OneBackupArgs>();
   CLI::App* verify =

@@ -31,6 +31,14 @@ Result<BackupCheck> Collection::VerifyBackup(const std::string& backup_id) {
   });
 }
 
+Result<PruneReport> Collection::PruneBackups(const PruneOptions& options) {
+  return GuardExceptions([&]() -> Result<PruneReport> {
+    XRONOX_RETURN_IF_ERROR(CheckBackupsKept(*binding_));
+    XRONOX_ASSIGN_OR_RETURN(auto scoped, state_->router->ScopedKeys(binding_));
+    return state_->backups->Prune(*scoped, options);
+  });
+}
+
 Result<RestoreReport> Collection::RestoreBackup(const BackupSource& source,
                                                 const RestoreOptions& options) {
   return GuardExceptions([&]() -> Result<RestoreReport> {

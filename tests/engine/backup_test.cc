@@ -328,6 +328,67 @@ TEST_P(BackupTest, AfterLosingEverythingButBackupsARestoreBringsEveryRecordBack)
   hot_ = std::move(lost_hot);
 }
 
+// Prune keeps the newest backup, the latest of each recent day and month, removes the rest and
+// runs without a manifest older than a day, and never leaves "latest" naming a removed one.
+TEST_P(BackupTest, PruneKeepsTheNewestAndTheLatestOfRecentDaysAndMonths) {
+  Binding b = BindKept(DatabaseType::kKnowledge, "facts");
+  MustWrite(b, "a", Kind::kPut, {{"n", 0}});
+  constexpr TimestampMicros kDay = 86'400'000'000;
+  std::vector<std::string> ids;  // Days 0, 0, 1, 30, 31 from the start (2023-11-14).
+  for (TimestampMicros advance : {TimestampMicros{0}, 3'600'000'000, kDay, 29 * kDay, kDay}) {
+    clock_.Advance(advance);
+    MustWrite(b, "a", Kind::kPut, {{"n", static_cast<int>(ids.size()) + 1}});
+    ids.push_back(MustBackUp(b).id);
+  }
+  std::string stale = ids[0].substr(0, 10) + "/000000-000000-aaaaaa";
+  ASSERT_TRUE(objects_
+                  ->Put(b.database.buckets.backups, BackupRoot(b) + stale + "/part-000001", "x",
+                        store::PutMode::kCreateOnly)
+                  .ok());
+  PruneOptions options;
+  options.keep_daily = 1;
+  options.keep_monthly = 2;
+  options.dry_run = true;
+  auto dry = backups_.Prune(b, options);
+  ASSERT_TRUE(dry.ok()) << dry.status().ToString();
+  // Kept: the newest (day 31), and the latest of November (day 1); day 30 is December's too.
+  EXPECT_EQ(dry->kept, (std::vector<std::string>{ids[4], ids[2]}));
+  EXPECT_EQ(dry->removed, (std::vector<std::string>{ids[3], ids[1], ids[0]}));
+  EXPECT_EQ(dry->objects_deleted, 0);
+  ASSERT_TRUE(backups_.List(b).ok());
+  EXPECT_EQ(backups_.List(b)->complete.size(), 5u) << "a dry run removed";
+
+  options.dry_run = false;
+  options.incomplete_after_seconds = 3600;
+  // The stale run's objects carry the object store's time (the real one on disk and S3): two
+  // hours on from it, the run is an hour past its age.
+  clock_.Set(std::max(clock_.NowMicros(), SystemClock::Default()->NowMicros()) + 2 * 3'600'000'000);
+  auto pruned = backups_.Prune(b, options);
+  ASSERT_TRUE(pruned.ok()) << pruned.status().ToString();
+  EXPECT_EQ(pruned->removed.size(), 3u);
+  EXPECT_EQ(pruned->incomplete_removed, std::vector<std::string>{stale});
+  auto list = backups_.List(b);
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->complete.size(), 2u);
+  EXPECT_EQ(list->complete[0].id, ids[4]);
+  EXPECT_EQ(list->complete[1].id, ids[2]);
+  EXPECT_TRUE(list->incomplete.empty());
+  EXPECT_EQ(backups_.Find(b, ids[0].substr(0, 10)).status().code(), StatusCode::kNotFound)
+      << "a day with no backup left keeps no snapshot.json";
+  EXPECT_EQ(backups_.Find(b, ids[3].substr(0, 10)).status().code(), StatusCode::kNotFound);
+  for (const std::string& id : {ids[2], ids[4]}) {
+    auto check = backups_.Verify(b, id);
+    ASSERT_TRUE(check.ok());
+    EXPECT_TRUE(check->ok());
+  }
+  EXPECT_EQ(MustRestore(b, ids[2], b).replaced, 1);
+  EXPECT_EQ(Contents(b)["a"], Json({{"n", 3}}));
+  options.keep_daily = options.keep_monthly = 0;
+  auto last = backups_.Prune(b, options);
+  ASSERT_TRUE(last.ok());
+  EXPECT_EQ(last->kept, std::vector<std::string>{ids[4]}) << "the newest backup always stays";
+}
+
 XRONOX_INSTANTIATE_ENGINE_SUITE(BackupTest);
 
 }  // namespace

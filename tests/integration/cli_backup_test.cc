@@ -69,6 +69,17 @@ TEST_F(CliBackupTest, BacksUpEverythingListsVerifiesAndRestores) {
   EXPECT_EQ(Get("/v1/knowledge/_/docs/d100").body["data"]["n"], 0);
   EXPECT_EQ(Get("/v1/knowledge/_/docs/d101").status, 200);
 
+  CliResult again = Cli({"backup", "create", "--collection", "docs"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  CliResult would = Cli({"backup", "prune", "--collection", "docs", "--dry-run"});
+  ASSERT_EQ(would.exit_code, 0) << would.err;
+  EXPECT_NE(would.out.find("would remove 1 backups"), std::string::npos) << would.out;
+  CliResult pruned = Cli({"backup", "prune", "--collection", "docs", "--keep-daily", "1"});
+  ASSERT_EQ(pruned.exit_code, 0) << pruned.err;
+  EXPECT_NE(pruned.out.find("removed 1 backups"), std::string::npos) << pruned.out;
+  CliResult negative = Cli({"backup", "prune", "--keep-daily", "-1"});
+  EXPECT_NE(negative.exit_code, 0);
+
   CliResult copied = Cli({"backup", "restore", "runtime", "acme", "orders", "--into-collection",
                           "orders_copy", "--reason", "audit copy", "--json"});
   ASSERT_EQ(copied.exit_code, 0) << copied.err;
