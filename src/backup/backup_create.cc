@@ -131,8 +131,7 @@ Status WriteDaySnapshot(const Binding& b, const BackupManifest& manifest) {
 
 Status CheckBackupsKept(const Binding& b) {
   if (b.target.database_type == DatabaseType::kLogs) {
-    return FailedPrecondition(
-               "logs keep no backups: log records are aged out by retention, not restored")
+    return NotSupported("logs keep no backups: log records are aged out by retention, not restored")
         .WithReason("no_backups");
   }
   if (b.objects == nullptr) {

@@ -186,7 +186,10 @@ Result<RestoreReport> BackupService::Restore(const Binding& source, const std::s
                                              const Binding& into, const RestoreOptions& options,
                                              bool into_exists) {
   XRONOX_RETURN_IF_ERROR(CheckBackupsKept(into));
-  if (into.append_only) return FailedPrecondition("logs cannot be restored into");
+  if (into.append_only) {
+    return NotSupported("logs are append-only: nothing is restored into them")
+        .WithReason("no_backups");
+  }
   XRONOX_ASSIGN_OR_RETURN(BackupManifest m, Find(source, backup_id));
   // A damaged backup is refused before anything is written.
   XRONOX_ASSIGN_OR_RETURN(BackupCheck check, Verify(source, m.id));

@@ -255,7 +255,7 @@ TEST_P(BackupTest, BadIdsAndLogsAreRefused) {
   EXPECT_EQ(backups_.Find(b, "2026-12-07").status().code(), StatusCode::kNotFound);
   Binding logs = BindKept(DatabaseType::kLogs, "events");
   auto refused = backups_.Create(logs, {});
-  EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(refused.status().code(), StatusCode::kNotSupported);
   EXPECT_EQ(refused.status().reason(), "no_backups");
   BackupOptions at;
   at.as_of = clock_.NowMicros() - 1;

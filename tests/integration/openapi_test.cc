@@ -162,6 +162,7 @@ class OpenApiTest : public XronoxdTest {
   std::vector<Case> Cases();
   std::vector<Case> RecordCases();
   std::vector<Case> ContentCases();
+  std::vector<Case> BackupCases();
 };
 
 std::vector<Case> OpenApiTest::Cases() {
@@ -200,7 +201,7 @@ std::vector<Case> OpenApiTest::Cases() {
       {kCounters, "GET", "/v1/runtime/globex/orders:counters", 403, "", "", Reader()},
       {kCounters, "GET", "/v1/nosuch/_/orders:counters", 404, "", "", Full()},
   };
-  for (std::vector<Case> more : {RecordCases(), ContentCases()}) {
+  for (std::vector<Case> more : {RecordCases(), ContentCases(), BackupCases()}) {
     cases.insert(cases.end(), more.begin(), more.end());
   }
   return cases;
@@ -315,6 +316,46 @@ std::vector<Case> OpenApiTest::ContentCases() {
       {kContent, "DELETE", o + "c1/content/scan", 409, "", "",
        Full({{"Idempotency-Key", "uncontent-once"}})},
   };
+}
+
+// The backup verbs (admin scope: the reader key gets 403; logs keep no backups: 405).
+std::vector<Case> OpenApiTest::BackupCases() {
+  const std::string backups = std::string(kCollection) + ":backups";
+  const std::string verify = std::string(kCollection) + ":verify-backup";
+  const std::string restore = std::string(kCollection) + ":restore-backup";
+  const std::string prune = std::string(kCollection) + ":prune-backups";
+  const std::string o = kOrders, logs = kEvents, json = "application/json";
+  const std::string big = R"({"id":")" + std::string(70000, 'x') + R"("})";
+  std::vector<Case> cases;
+  for (const auto& [path, verb] : {std::pair{backups, ":backups"},
+                                   {verify, ":verify-backup"},
+                                   {restore, ":restore-backup"},
+                                   {prune, ":prune-backups"}}) {
+    const std::string target = o + verb;
+    if (verb == std::string(":backups")) {
+      cases.push_back({path, "POST", target, 201, "", "", Full()});
+      cases.push_back({path, "POST", target, 400, R"({"asOf":"yesterday"})", json, Full()});
+      cases.push_back({path, "POST", std::string(kOrders) + "_none:backups", 404, "", "", Full()});
+      for (const auto& [status, headers] :
+           {std::pair{200, Full()}, {401, httplib::Headers{}}, {403, Reader()}}) {
+        cases.push_back({path, "GET", target, status, "", "", headers});
+      }
+      cases.push_back({path, "GET", target + "?x=1", 400, "", "", Full()});
+      cases.push_back({path, "GET", "/v1/nosuch/_/orders:backups", 404, "", "", Full()});
+      cases.push_back({path, "GET", logs + ":backups", 405, "", "", Full()});
+    } else {
+      cases.push_back({path, "POST", target, 200, "", "", Full()});
+      cases.push_back({path, "POST", target, 400, R"({"unknown":1})", json, Full()});
+      cases.push_back(
+          {path, "POST", "/v1/nosuch/_/orders" + std::string(verb), 404, "", "", Full()});
+    }
+    cases.push_back({path, "POST", target, 401, "", ""});
+    cases.push_back({path, "POST", target, 403, "", "", Reader()});
+    cases.push_back({path, "POST", logs + verb, 405, "", "", Full()});
+    cases.push_back({path, "POST", target, 413, big, json, Full()});
+    cases.push_back({path, "POST", target, 415, "{}", "text/plain", Full()});
+  }
+  return cases;
 }
 
 TEST_F(OpenApiTest, ServedDocumentIsTheFileAndIsOpenApi31WithEveryRefResolving) {

@@ -91,8 +91,10 @@ HttpResponse TooManyRequests(const std::string& principal, int limit) {
   return response;
 }
 
-// Reads are GET (and HEAD, OPTIONS); every other method changes data.
-Access AccessFor(const std::string& method) {
+// Reads are GET (and HEAD, OPTIONS); every other method changes data. Backups, whatever the
+// method, are the operators' (admin scope).
+Access AccessFor(RouteKind kind, const std::string& method) {
+  if (NeedsAdmin(kind)) return Access::kAdmin;
   return IsWrite(method) ? Access::kWrite : Access::kRead;
 }
 
@@ -182,12 +184,14 @@ HttpResponse Dispatcher::DispatchRecord(const HttpRequest& request, const Parsed
   context.allow = JoinMethods(allowed);
   if (!Contains(allowed, method)) return ErrorResponse(MethodNotAllowed(method, allowed, logs));
   if (key != nullptr) {
-    Status allowed_here =
-        Authenticator::Authorize(*key, AccessFor(method), route.database_type, route.tenant);
+    Status allowed_here = Authenticator::Authorize(*key, AccessFor(route.kind, method),
+                                                   route.database_type, route.tenant);
     if (!allowed_here.ok()) return ErrorResponse(HttpErrorFromStatus(allowed_here, context));
   }
-  // Content bodies are bytes of any type, streamed and limited by their handler.
-  if (route.kind != RouteKind::kContent) {
+  // Content bodies are bytes of any type, streamed and limited by their handler; a backup verb
+  // may come without a body (its defaults).
+  bool bodiless_verb = NeedsAdmin(route.kind) && request.body.empty();
+  if (route.kind != RouteKind::kContent && !bodiless_verb) {
     if (std::optional<HttpError> error = CheckBody(request, method)) return ErrorResponse(*error);
   }
   Result<HttpResponse> response =
@@ -219,7 +223,7 @@ Result<HttpResponse> Dispatcher::Invoke(const HttpRequest& request, const Parsed
                                         const Route& route, const std::string& method,
                                         const std::string& principal) const {
   XRONOX_ASSIGN_OR_RETURN(Target target, ResolveTarget(route));
-  if (route.kind != RouteKind::kCollection && route.kind != RouteKind::kCounters) {
+  if (route.kind != RouteKind::kCollection && !IsCollectionVerb(route.kind)) {
     XRONOX_RETURN_IF_ERROR(ValidateRouteId(route));
   }
   XRONOX_RETURN_IF_ERROR(CheckVersionedOnly(route, parsed.query, target.database_type));

@@ -47,4 +47,11 @@ Result<HttpResponse> HandleGetContent(RecordCall& call);
 /// DELETE content: 200 with the record.
 Result<HttpResponse> HandleDeleteContent(RecordCall& call);
 
+// Backups (backup_handlers.cc), admin scope.
+Result<HttpResponse> HandleListBackups(RecordCall& call);    ///< GET :backups.
+Result<HttpResponse> HandleCreateBackup(RecordCall& call);   ///< POST :backups: 201.
+Result<HttpResponse> HandleVerifyBackup(RecordCall& call);   ///< POST :verify-backup.
+Result<HttpResponse> HandleRestoreBackup(RecordCall& call);  ///< POST :restore-backup.
+Result<HttpResponse> HandlePruneBackups(RecordCall& call);   ///< POST :prune-backups.
+
 }  // namespace xronox::server

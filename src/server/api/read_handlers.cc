@@ -66,6 +66,15 @@ Handler FindHandler(RouteKind kind, const std::string& method) {
       return method == "DELETE" ? &HandleDeleteContent : nullptr;
     case RouteKind::kCounters:
       return method == "GET" ? &HandleCounters : nullptr;
+    case RouteKind::kBackups:
+      if (method == "GET") return &HandleListBackups;
+      return method == "POST" ? &HandleCreateBackup : nullptr;
+    case RouteKind::kVerifyBackup:
+      return method == "POST" ? &HandleVerifyBackup : nullptr;
+    case RouteKind::kRestoreBackup:
+      return method == "POST" ? &HandleRestoreBackup : nullptr;
+    case RouteKind::kPruneBackups:
+      return method == "POST" ? &HandlePruneBackups : nullptr;
   }
   return nullptr;
 }

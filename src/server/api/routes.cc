@@ -99,6 +99,26 @@ Result<ParsedTarget> ParseRequestTarget(std::string_view target) {
   return parsed;
 }
 
+namespace {
+
+std::optional<RouteKind> CollectionVerb(const std::string& verb) {
+  if (verb == "counters") return RouteKind::kCounters;
+  if (verb == "backups") return RouteKind::kBackups;
+  if (verb == "verify-backup") return RouteKind::kVerifyBackup;
+  if (verb == "restore-backup") return RouteKind::kRestoreBackup;
+  if (verb == "prune-backups") return RouteKind::kPruneBackups;
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool IsCollectionVerb(RouteKind kind) { return kind == RouteKind::kCounters || NeedsAdmin(kind); }
+
+bool NeedsAdmin(RouteKind kind) {
+  return kind == RouteKind::kBackups || kind == RouteKind::kVerifyBackup ||
+         kind == RouteKind::kRestoreBackup || kind == RouteKind::kPruneBackups;
+}
+
 std::optional<Route> MatchRoute(const std::vector<std::string>& segments) {
   if (segments.empty() || segments[0] != "v1") return std::nullopt;
   Route route;
@@ -117,12 +137,11 @@ std::optional<Route> MatchRoute(const std::vector<std::string>& segments) {
   route.tenant = segments[2];
   route.collection = segments[3];
   if (size_t colon = route.collection.find(':'); colon != std::string::npos) {
-    // A verb on the collection: "{collection}:counters".
-    if (segments.size() != 4 || route.collection.substr(colon + 1) != "counters") {
-      return std::nullopt;
-    }
+    // A verb on the collection: "{collection}:counters", "{collection}:backups", ...
+    std::optional<RouteKind> verb = CollectionVerb(route.collection.substr(colon + 1));
+    if (segments.size() != 4 || !verb) return std::nullopt;
     route.collection.resize(colon);
-    route.kind = RouteKind::kCounters;
+    route.kind = *verb;
     return route;
   }
   if (segments.size() == 4) return route;
@@ -163,7 +182,12 @@ std::vector<std::string> AllowedMethods(RouteKind kind, bool logs) {
     case RouteKind::kDiff:
       return {"GET"};
     case RouteKind::kRestore:
+    case RouteKind::kVerifyBackup:
+    case RouteKind::kRestoreBackup:
+    case RouteKind::kPruneBackups:
       return {"POST"};
+    case RouteKind::kBackups:
+      return {"GET", "POST"};
     case RouteKind::kContent:
       if (logs) return {"GET"};
       return {"GET", "PUT", "DELETE"};
@@ -194,6 +218,14 @@ std::string RouteTemplate(RouteKind kind) {
       return collection + "/{id}/content/{property}";
     case RouteKind::kCounters:
       return collection + ":counters";
+    case RouteKind::kBackups:
+      return collection + ":backups";
+    case RouteKind::kVerifyBackup:
+      return collection + ":verify-backup";
+    case RouteKind::kRestoreBackup:
+      return collection + ":restore-backup";
+    case RouteKind::kPruneBackups:
+      return collection + ":prune-backups";
   }
   return "other";
 }

@@ -5,6 +5,9 @@
 //   GET, POST         /v1/{db}/{tenant}/{collection}
 //   GET               /v1/{db}/{tenant}/{collection}:counters   (collection verbs follow a ':',
 //                     which no collection name holds, so none can meet a record id)
+//   GET, POST         /v1/{db}/{tenant}/{collection}:backups   (list, create; admin scope)
+//   POST              /v1/{db}/{tenant}/{collection}:verify-backup, :restore-backup,
+//                     :prune-backups   (admin scope)
 //   GET, PUT, PATCH, DELETE  /v1/{db}/{tenant}/{collection}/{id}   (logs: GET only)
 //   GET               /v1/{db}/{tenant}/{collection}/{id}/history
 //   GET               /v1/{db}/{tenant}/{collection}/{id}/diff
@@ -53,14 +56,25 @@ enum class RouteKind {
   kDiff,
   kRestore,
   kContent,
-  kCounters
+  kCounters,
+  kBackups,
+  kVerifyBackup,
+  kRestoreBackup,
+  kPruneBackups
 };
 
 /// Every route kind, in declaration order (for tests and documents that must cover them all).
 inline constexpr RouteKind kAllRouteKinds[] = {
-    RouteKind::kHealth,  RouteKind::kReady,   RouteKind::kOpenApi, RouteKind::kCollection,
-    RouteKind::kRecord,  RouteKind::kHistory, RouteKind::kDiff,    RouteKind::kRestore,
-    RouteKind::kContent, RouteKind::kCounters};
+    RouteKind::kHealth,        RouteKind::kReady,       RouteKind::kOpenApi,
+    RouteKind::kCollection,    RouteKind::kRecord,      RouteKind::kHistory,
+    RouteKind::kDiff,          RouteKind::kRestore,     RouteKind::kContent,
+    RouteKind::kCounters,      RouteKind::kBackups,     RouteKind::kVerifyBackup,
+    RouteKind::kRestoreBackup, RouteKind::kPruneBackups};
+
+/// True for the verbs on a collection ("{collection}:verb"), whose routes have no record id.
+bool IsCollectionVerb(RouteKind kind);
+/// True for the routes that need the admin scope (backups).
+bool NeedsAdmin(RouteKind kind);
 
 /// The path template of a route kind, as in docs/openapi.json and the metrics' route label:
 /// "/v1/{db}/{tenant}/{collection}/{id}/history".
@@ -72,7 +86,7 @@ struct Route {
   std::string database_type;
   std::string tenant;
   std::string collection;
-  std::string id;        ///< Empty for kHealth, kReady, kOpenApi, kCollection and kCounters.
+  std::string id;        ///< Empty for kHealth, kReady, kOpenApi, kCollection and collection verbs.
   std::string property;  ///< kContent only.
 };
 

@@ -41,6 +41,8 @@ int HttpStatusFor(const Status& status, const StatusContext& context) {
     // A write the database type refuses (update/delete on logs) is a method the resource does
     // not support; a read the type cannot answer is a bad request for that type.
     case StatusCode::kNotSupported:
+      // Backups of logs: no method of a backup route applies to them.
+      if (status.reason() == "no_backups") return 405;
       return context.write ? 405 : 400;
     case StatusCode::kCorruption:
     case StatusCode::kInternal:
