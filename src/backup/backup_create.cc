@@ -167,7 +167,8 @@ Result<BackupManifest> BackupService::Create(const Binding& b, const BackupOptio
   PartWriter parts(b, folder, m, options, as_of ? -1 : counts.live);
   std::string after;
   while (true) {
-    XRONOX_ASSIGN_OR_RETURN(ScanPage page, engine_.ScanRecords(b, after, kScanBatch, as_of));
+    XRONOX_ASSIGN_OR_RETURN(ScanPage page, engine_.ScanRecords(b, after, kScanBatch, as_of,
+                                                               /*raw_data=*/true));
     for (const Record& record : page.records) XRONOX_RETURN_IF_ERROR(parts.Add(record));
     if (!page.next_after) break;
     after = std::move(*page.next_after);
@@ -176,7 +177,7 @@ Result<BackupManifest> BackupService::Create(const Binding& b, const BackupOptio
   m.finished_at = engine_.clock()->NowMicros();
   std::vector<std::string> problems;
   for (const BackupPart& part : m.parts)
-    XRONOX_RETURN_IF_ERROR(CheckPart(b, folder, part, &problems));
+    XRONOX_RETURN_IF_ERROR(CheckPart(b, folder, part, PartCheck::kBytes, &problems));
   if (!problems.empty()) {
     return Corruption("backup " + m.id + " did not read back whole: " + problems.front());
   }

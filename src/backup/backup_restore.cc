@@ -191,11 +191,15 @@ Result<RestoreReport> BackupService::Restore(const Binding& source, const std::s
         .WithReason("no_backups");
   }
   XRONOX_ASSIGN_OR_RETURN(BackupManifest m, Find(source, backup_id));
-  // A damaged backup is refused before anything is written.
-  XRONOX_ASSIGN_OR_RETURN(BackupCheck check, Verify(source, m.id));
-  if (!check.ok()) {
-    return Corruption("backup " + m.id +
-                      " is damaged, nothing was restored: " + check.problems.front());
+  // A damaged backup is refused before anything is written: every part's bytes must be those
+  // the manifest names (each line is parsed as it is restored).
+  std::string folder = BackupRoot(source) + m.id + "/";
+  std::vector<std::string> problems;
+  for (const BackupPart& part : m.parts) {
+    XRONOX_RETURN_IF_ERROR(CheckPart(source, folder, part, PartCheck::kBytes, &problems));
+  }
+  if (!problems.empty()) {
+    return Corruption("backup " + m.id + " is damaged, nothing was restored: " + problems.front());
   }
   RestoreReport report;
   report.backup_id = m.id;
@@ -203,7 +207,6 @@ Result<RestoreReport> BackupService::Restore(const Binding& source, const std::s
   report.dry_run = options.dry_run;
   Restorer restorer(engine_, source, into, m, options, report, into_exists);
   BackupProgress progress{0, 0, m.records};
-  std::string folder = BackupRoot(source) + m.id + "/";
   for (const BackupPart& part : m.parts) {
     XRONOX_ASSIGN_OR_RETURN(auto reader, source.objects->OpenRead(source.database.buckets.backups,
                                                                   folder + part.name, 0, -1));

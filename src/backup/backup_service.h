@@ -53,8 +53,11 @@ std::string BackupRoot(const Binding& b);
 /// The stored form of a manifest (BackupManifestToJson and a format tag), and back.
 std::string ManifestText(const BackupManifest& manifest);
 Result<BackupManifest> ParseManifest(const std::string& text, const std::string& key);
-/// Check the bytes and records of one part against its manifest entry; problems appended.
+/// How much of a part CheckPart reads: its bytes (hash, size, line count: enough for a part
+/// just written) or also every record in it (JSON, ids in order, first and last id).
+enum class PartCheck { kBytes, kRecords };
+/// Check one part against its manifest entry; problems appended.
 Status CheckPart(const Binding& b, const std::string& folder, const BackupPart& part,
-                 std::vector<std::string>* problems);
+                 PartCheck depth, std::vector<std::string>* problems);
 
 }  // namespace xronox

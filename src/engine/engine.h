@@ -79,8 +79,9 @@ class Engine {
   Result<VerifyReport> Verify(const Binding& b, bool repair);
   /// Records after id `after`, in id order, from at most `limit` heads: the live ones now, or
   /// (runtime) those live at `as_of`, as they were then. `next_after` is set while heads remain.
+  /// With `raw_data`, each record's data is in Record::data_text (as GetOptions::raw_data).
   Result<ScanPage> ScanRecords(const Binding& b, const std::string& after, int limit,
-                               std::optional<TimestampMicros> as_of);
+                               std::optional<TimestampMicros> as_of, bool raw_data = false);
 
   const EngineOptions& options() const { return options_; }
   Clock* clock() const { return clock_; }
@@ -172,9 +173,9 @@ class Engine {
                                         const GetOptions& options);
   Result<Record> RecordFromHead(const Binding& b, store::HeadRow head, bool raw_data = false);
   /// The record a scanned head holds now (nullopt when it is gone), or as of `as_of` (scan.cc).
-  Result<std::optional<Record>> CurrentRecord(const Binding& b, store::HeadRow head);
+  Result<std::optional<Record>> CurrentRecord(const Binding& b, store::HeadRow head, bool raw_data);
   Result<std::optional<Record>> RecordAsOf(const Binding& b, store::HeadRow head,
-                                           TimestampMicros as_of);
+                                           TimestampMicros as_of, bool raw_data);
 
   EngineOptions options_;
   Clock* clock_;

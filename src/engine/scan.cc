@@ -8,10 +8,15 @@ namespace xronox {
 
 // A head read while a writer moves it may name a payload already replaced: read the record
 // again by id, which retries such races.
-Result<std::optional<Record>> Engine::CurrentRecord(const Binding& b, store::HeadRow head) {
+Result<std::optional<Record>> Engine::CurrentRecord(const Binding& b, store::HeadRow head,
+                                                    bool raw_data) {
   std::string id = head.id;
-  Result<Record> record = RecordFromHead(b, std::move(head));
-  if (!record.ok() && IsLostRace(record.status())) record = Get(b, id, {});
+  Result<Record> record = RecordFromHead(b, std::move(head), raw_data);
+  if (!record.ok() && IsLostRace(record.status())) {
+    GetOptions options;
+    options.raw_data = raw_data;
+    record = Get(b, id, options);
+  }
   if (record.ok()) return std::optional<Record>(std::move(record).value());
   if (record.status().code() == StatusCode::kNotFound) return std::optional<Record>();
   return record.status();
@@ -20,17 +25,18 @@ Result<std::optional<Record>> Engine::CurrentRecord(const Binding& b, store::Hea
 // A head last written at or before `as_of` is the record's state then; otherwise the version
 // index says which version was current at `as_of`, so the cost does not grow with history.
 Result<std::optional<Record>> Engine::RecordAsOf(const Binding& b, store::HeadRow head,
-                                                 TimestampMicros as_of) {
+                                                 TimestampMicros as_of, bool raw_data) {
   const std::string id = head.id;
   if (head.updated_at <= as_of) {
     if (head.deleted) return std::optional<Record>();
-    Result<Record> record = RecordFromHead(b, std::move(head));
+    Result<Record> record = RecordFromHead(b, std::move(head), raw_data);
     if (record.ok()) return std::optional<Record>(std::move(record).value());
     // Moved on since it was scanned: read the version as of then, below.
     if (!IsLostRace(record.status())) return record.status();
   }
   GetOptions options;
   options.as_of = as_of;
+  options.raw_data = raw_data;
   Result<Record> record = Get(b, id, options);
   if (!record.ok()) {
     if (record.status().code() == StatusCode::kNotFound) return std::optional<Record>();
@@ -41,7 +47,7 @@ Result<std::optional<Record>> Engine::RecordAsOf(const Binding& b, store::HeadRo
 }
 
 Result<ScanPage> Engine::ScanRecords(const Binding& b, const std::string& after, int limit,
-                                     std::optional<TimestampMicros> as_of) {
+                                     std::optional<TimestampMicros> as_of, bool raw_data) {
   if (as_of && !b.versioned) {
     return InvalidArgument("records as of a time need a runtime collection (with versions)")
         .WithReason("not_versioned");
@@ -53,9 +59,9 @@ Result<ScanPage> Engine::ScanRecords(const Binding& b, const std::string& after,
     XRONOX_RETURN_IF_ERROR(CheckMemory());
     std::optional<Record> record;
     if (as_of) {
-      XRONOX_ASSIGN_OR_RETURN(record, RecordAsOf(b, std::move(head), *as_of));
+      XRONOX_ASSIGN_OR_RETURN(record, RecordAsOf(b, std::move(head), *as_of, raw_data));
     } else {
-      XRONOX_ASSIGN_OR_RETURN(record, CurrentRecord(b, std::move(head)));
+      XRONOX_ASSIGN_OR_RETURN(record, CurrentRecord(b, std::move(head), raw_data));
     }
     if (record) page.records.push_back(std::move(*record));
   }
