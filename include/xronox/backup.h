@@ -44,6 +44,10 @@ struct BackupManifest {
   /// SHA-256 of the database's configuration that the backup was taken under (type, tenant,
   /// database name, buckets, folder prefixes, indexed properties).
   std::string config_fingerprint;
+  /// The backup holds the bytes of the content its records reference (content/{sha256}).
+  bool with_content = false;
+  int64_t content_blobs = 0;
+  int64_t content_bytes = 0;
   /// The backup is its day's snapshot.json (the latest complete backup of that day).
   bool day_snapshot = false;
 };
@@ -75,6 +79,9 @@ struct BackupOptions {
   /// Runtime only: back up the records as they were at this instant (default: when the backup
   /// starts). InvalidArgument on the other types, and for a time in the future.
   std::optional<TimestampMicros> as_of;
+  /// Also copy the content blobs the records reference, so that a restore needs nothing but
+  /// the backup (records keep their references either way).
+  bool with_content = false;
   BackupProgressFn on_progress;
 };
 
@@ -139,7 +146,7 @@ Json PruneReportToJson(const PruneReport& report);
 
 /// {"id","database","tenant","collection","versioned","asOf"(runtime),"startedAt",
 ///  "finishedAt","records","bytes","storedBytes","parts":[...],"configFingerprint",
-///  "daySnapshot"}; times as RFC 3339.
+///  "withContent","contentBlobs","contentBytes","daySnapshot"}; times as RFC 3339.
 Json BackupManifestToJson(const BackupManifest& manifest);
 /// {"id","records","created","replaced","unchanged","deleted","dryRun"}.
 Json RestoreReportToJson(const RestoreReport& report);

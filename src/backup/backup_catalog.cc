@@ -229,6 +229,7 @@ Result<BackupCheck> BackupService::Verify(const Binding& b, const std::string& b
     records += part.records;
   }
   check.records_checked = records;
+  XRONOX_RETURN_IF_ERROR(CheckBlobs(b, folder, manifest, &check.problems));
   if (records != manifest.records) {
     check.problems.push_back("the parts hold " + std::to_string(records) +
                              " records, the manifest says " + std::to_string(manifest.records));

@@ -64,6 +64,8 @@ class PartWriter {
     std::string line = RecordToJsonText(record);
     line += '\n';
     XRONOX_RETURN_IF_ERROR(open_->writer->Write(line));
+    if (options_.with_content)
+      XRONOX_RETURN_IF_ERROR(BackUpContent(b_, folder_, record, manifest_));
     if (open_->part.records++ == 0) open_->part.first_id = record.id;
     open_->part.last_id = record.id;
     return Status::Ok();
@@ -162,6 +164,7 @@ Result<BackupManifest> BackupService::Create(const Binding& b, const BackupOptio
   if (b.versioned) as_of = m.as_of = options.as_of.value_or(m.started_at);
   m.id = FormatRfc3339(m.started_at).substr(0, 10) + "/" + RunId(m.started_at);
   m.config_fingerprint = Fingerprint(b);
+  m.with_content = options.with_content;
   std::string folder = BackupRoot(b) + m.id + "/";
   XRONOX_ASSIGN_OR_RETURN(CollectionCounts counts, b.hot->GetCounts(b.ref));
   PartWriter parts(b, folder, m, options, as_of ? -1 : counts.live);

@@ -48,6 +48,9 @@ Result<BackupManifest> ManifestFromJson(const Json& json) {
   m.bytes = json.at("bytes").get<int64_t>();
   m.stored_bytes = json.at("storedBytes").get<int64_t>();
   m.config_fingerprint = json.at("configFingerprint").get<std::string>();
+  m.with_content = json.value("withContent", false);
+  m.content_blobs = json.value("contentBlobs", int64_t{0});
+  m.content_bytes = json.value("contentBytes", int64_t{0});
   for (const Json& p : json.at("parts")) {
     m.parts.push_back({p.at("name").get<std::string>(), p.at("records").get<int64_t>(),
                        p.at("bytes").get<int64_t>(), p.at("storedBytes").get<int64_t>(),
@@ -74,6 +77,9 @@ Json BackupManifestToJson(const BackupManifest& m) {
   json["parts"] = Json::array();
   for (const BackupPart& part : m.parts) json["parts"].push_back(PartToJson(part));
   json["configFingerprint"] = m.config_fingerprint;
+  json["withContent"] = m.with_content;
+  json["contentBlobs"] = m.content_blobs;
+  json["contentBytes"] = m.content_bytes;
   json["daySnapshot"] = m.day_snapshot;
   return json;
 }

@@ -56,23 +56,6 @@ class IdWalk {
   bool done_ = false;
 };
 
-// Copy one blob between collections, streamed (content may be far larger than memory).
-Status CopyBlob(const Binding& from, const std::string& from_key, const Binding& to,
-                const std::string& to_key) {
-  XRONOX_ASSIGN_OR_RETURN(auto reader,
-                          from.objects->OpenRead(from.database.buckets.content, from_key, 0, -1));
-  XRONOX_ASSIGN_OR_RETURN(auto writer, to.objects->BeginWrite(to.database.buckets.content, to_key,
-                                                              store::PutMode::kCreateOnly));
-  std::string chunk;
-  while (true) {
-    XRONOX_RETURN_IF_ERROR(reader->Read(size_t{1} << 20, &chunk));
-    if (chunk.empty()) break;
-    XRONOX_RETURN_IF_ERROR(writer->Write(chunk));
-  }
-  Status committed = writer->Commit();
-  return committed.code() == StatusCode::kAlreadyExists ? Status::Ok() : committed;
-}
-
 class Restorer {
  public:
   Restorer(Engine& engine, const Binding& source, const Binding& into, const BackupManifest& m,
@@ -83,7 +66,8 @@ class Restorer {
         options_(options),
         report_(report),
         into_exists_(into_exists),
-        walk_(into) {
+        walk_(into),
+        blobs_folder_(m.with_content ? BackupRoot(source) + m.id + "/" : "") {
     write_.actor = options.write.actor.empty() ? "xronox-restore" : options.write.actor;
     write_.on_behalf_of = options.write.on_behalf_of;
     write_.reason = "restore of backup " + m.id + " of " + TargetPath(m.target);
@@ -143,31 +127,43 @@ class Restorer {
   }
 
   // Every content reference of `data` must name a blob stored for this record in the target
-  // collection; one stored for it in the backed-up collection is copied. Returns whether
-  // `data` holds any reference.
+  // collection; one stored in the backup, or for the record in the backed-up collection, is
+  // copied there. Returns whether `data` holds any reference.
   Result<bool> EnsureContent(const std::string& id, const Json& data) {
-    bool any = false;
-    for (const auto& [property, value] : data.items()) {
-      std::optional<ContentInfo> info = ContentInfoFromJson(value);
-      if (!info) continue;
-      any = true;
-      std::string to_key = ContentKey(into_, id, property, info->sha256);
+    auto references = ContentReferences(data);
+    for (const auto& [property, info] : references) {
+      std::string to_key = ContentKey(into_, id, property, info.sha256);
       XRONOX_ASSIGN_OR_RETURN(auto stored,
                               into_.objects->Stat(into_.database.buckets.content, to_key));
       if (stored) continue;
-      std::string from_key = ContentKey(source_, id, property, info->sha256);
-      XRONOX_ASSIGN_OR_RETURN(auto original,
-                              source_.objects->Stat(source_.database.buckets.content, from_key));
-      if (!original) {
-        return FailedPrecondition("record '" + id + "': the content of '" + property.substr(0, 64) +
-                                  "' (sha256 " + info->sha256 +
-                                  ") is stored neither in the target collection nor in the "
-                                  "backed-up one; backups hold record data, not content")
-            .WithReason("content_missing");
+      XRONOX_ASSIGN_OR_RETURN(bool copied, CopyFromBackup(info.sha256, to_key));
+      if (copied) continue;
+      std::string from_key = ContentKey(source_, id, property, info.sha256);
+      Result<int64_t> from_collection =
+          CopyObject(*source_.objects, source_.database.buckets.content, from_key, *into_.objects,
+                     into_.database.buckets.content, to_key);
+      if (from_collection.ok()) continue;
+      if (from_collection.status().code() != StatusCode::kNotFound) {
+        return from_collection.status();
       }
-      XRONOX_RETURN_IF_ERROR(CopyBlob(source_, from_key, into_, to_key));
+      return FailedPrecondition("record '" + id + "': the content of '" + property.substr(0, 64) +
+                                "' (sha256 " + info.sha256 +
+                                ") is stored neither in the target collection, nor in the "
+                                "backed-up one, nor in the backup (back up --with-content)")
+          .WithReason("content_missing");
     }
-    return any;
+    return !references.empty();
+  }
+
+  // Copies a blob from the backup, when it holds content; false when it does not have it.
+  Result<bool> CopyFromBackup(const std::string& sha256, const std::string& to_key) {
+    if (blobs_folder_.empty()) return false;
+    Result<int64_t> copied = CopyObject(*source_.objects, source_.database.buckets.backups,
+                                        BackupBlobKey(blobs_folder_, sha256), *into_.objects,
+                                        into_.database.buckets.content, to_key);
+    if (copied.status().code() == StatusCode::kNotFound) return false;
+    XRONOX_RETURN_IF_ERROR(copied.status());
+    return true;
   }
 
   Engine& engine_;
@@ -178,6 +174,7 @@ class Restorer {
   bool into_exists_;
   WriteOptions write_;
   IdWalk walk_;
+  std::string blobs_folder_;  // The backup's run folder when it holds content; else empty.
 };
 
 }  // namespace

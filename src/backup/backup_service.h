@@ -7,10 +7,13 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "engine/engine.h"
 #include "router/binding.h"
 #include "xronox/backup.h"
+#include "xronox/content.h"
 
 namespace xronox {
 
@@ -53,6 +56,21 @@ std::string BackupRoot(const Binding& b);
 /// The stored form of a manifest (BackupManifestToJson and a format tag), and back.
 std::string ManifestText(const BackupManifest& manifest);
 Result<BackupManifest> ParseManifest(const std::string& text, const std::string& key);
+/// Where a backup keeps the bytes of a blob it copied: "{run folder}content/{sha256}".
+std::string BackupBlobKey(const std::string& folder, const std::string& sha256);
+/// The content references of a record's data: (property, what it holds).
+std::vector<std::pair<std::string, ContentInfo>> ContentReferences(const Json& data);
+/// Stream `from`'s bucket/key into `to`'s, create-only; the bytes copied (0: it was there).
+Result<int64_t> CopyObject(store::ObjectStore& from, const std::string& from_bucket,
+                           const std::string& from_key, store::ObjectStore& to,
+                           const std::string& to_bucket, const std::string& to_key);
+/// Copy into the backup's `folder` the blobs `record` (read with raw data) references, once
+/// each, counting them in `manifest`.
+Status BackUpContent(const Binding& b, const std::string& folder, const Record& record,
+                     BackupManifest& manifest);
+/// Re-hash every blob of a backup against its name and its count against the manifest.
+Status CheckBlobs(const Binding& b, const std::string& folder, const BackupManifest& m,
+                  std::vector<std::string>* problems);
 /// How much of a part CheckPart reads: its bytes (hash, size, line count: enough for a part
 /// just written) or also every record in it (JSON, ids in order, first and last id).
 enum class PartCheck { kBytes, kRecords };

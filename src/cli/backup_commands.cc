@@ -23,6 +23,7 @@ struct Selection {
 struct BackupArgs {
   Selection selection;
   std::string as_of;
+  bool with_content = false;
   bool json = false;
 };
 
@@ -130,6 +131,7 @@ int RunCreate(const StoreOptions& options, const BackupArgs& args) {
   auto store = OpenStore(options);
   if (!store.ok()) return Fail(store.status());
   BackupOptions backup;
+  backup.with_content = args.with_content;
   if (!args.as_of.empty()) {
     backup.as_of = ParseRfc3339(args.as_of);
     if (!backup.as_of) return Fail(InvalidArgument("--as-of needs an RFC 3339 time"));
@@ -336,6 +338,8 @@ void AddBackupCommands(CLI::App& app, StoreOptions& store, int& exit_code) {
       "create", "Back up every collection selected (all configured but logs without a filter)");
   AddSelection(*create, c->selection);
   create->add_option("--as-of", c->as_of, "RFC 3339 time: runtime records as they were then");
+  create->add_flag("--with-content", c->with_content,
+                   "Also copy the content blobs the records reference into the backup");
   create->add_flag("--json", c->json, "Progress and results as JSON lines on stdout");
   create->callback([&store, &exit_code, c] { exit_code = RunCreate(store, *c); });
 

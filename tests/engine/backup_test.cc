@@ -6,9 +6,11 @@
 
 #include "backup/backup_service.h"
 #include "common/clock.h"
+#include "common/hash.h"
 #include "engine/engine_fixture.h"
 #include "engine/engine_intents.h"
 #include "engine/keys.h"
+#include "xronox/content.h"
 
 namespace xronox::testing {
 namespace {
@@ -387,6 +389,59 @@ TEST_P(BackupTest, PruneKeepsTheNewestAndTheLatestOfRecentDaysAndMonths) {
   auto last = backups_.Prune(b, options);
   ASSERT_TRUE(last.ok());
   EXPECT_EQ(last->kept, std::vector<std::string>{ids[4]}) << "the newest backup always stays";
+}
+
+// Content: a backup holds references; with_content also the bytes, once per blob, which
+// verify re-hashes. After losing the content bucket, a restore from a backup with content
+// brings the blobs back; from one without, it stops and names what is missing.
+TEST_P(BackupTest, WithContentABackupHoldsTheBlobsAndARestoreBringsThemBack) {
+  Binding b = BindKept(DatabaseType::kKnowledge, "scans");
+  const std::string bytes = "%PDF-1.7 scanned page";
+  ContentInfo info{Sha256Hex(bytes), static_cast<int64_t>(bytes.size()), "application/pdf"};
+  for (const std::string id : {"s1", "s2"}) {  // Two records, one blob's bytes each.
+    ASSERT_TRUE(objects_
+                    ->Put(b.database.buckets.content, ContentKey(b, id, "scan", info.sha256), bytes,
+                          store::PutMode::kCreateOnly)
+                    .ok());
+    WriteIntent intent = MakeIntent(Kind::kPut, {{"title", id}, {"scan", ContentInfoToJson(info)}});
+    intent.sets_content = true;
+    ASSERT_TRUE(engine_.Write(b, id, intent, By()).ok());
+  }
+  MustWrite(b, "plain", Kind::kPut, {{"title", "no content"}});
+  BackupManifest references_only = MustBackUp(b);
+  EXPECT_FALSE(references_only.with_content);
+  BackupOptions with_content;
+  with_content.with_content = true;
+  BackupManifest full = MustBackUp(b, with_content);
+  EXPECT_TRUE(full.with_content);
+  EXPECT_EQ(full.content_blobs, 1) << "identical bytes are copied once";
+  EXPECT_EQ(full.content_bytes, static_cast<int64_t>(bytes.size()));
+  auto check = backups_.Verify(b, full.id);
+  ASSERT_TRUE(check.ok()) << check.status().ToString();
+  EXPECT_TRUE(check->ok()) << (check->problems.empty() ? "" : check->problems[0]);
+
+  Binding lost = b;  // The content bucket is gone: a new, empty one.
+  lost.database.buckets.content += "-new";
+  UseBucket(lost.database.buckets.content);
+  auto refused = backups_.Restore(lost, references_only.id, lost, {});
+  EXPECT_EQ(refused.status().reason(), "content_missing") << refused.status().ToString();
+  RestoreReport report = MustRestore(lost, full.id, lost);
+  EXPECT_EQ(report.replaced + report.unchanged, 3);
+  for (const std::string id : {"s1", "s2"}) {
+    auto restored =
+        objects_->Get(lost.database.buckets.content, ContentKey(lost, id, "scan", info.sha256));
+    ASSERT_TRUE(restored.ok()) << id << ": " << restored.status().ToString();
+    EXPECT_EQ(*restored, bytes);
+  }
+
+  // A damaged blob is found by verify.
+  std::string blob_key = BackupBlobKey(BackupRoot(b) + full.id + "/", info.sha256);
+  ASSERT_TRUE(
+      objects_->Put(b.database.buckets.backups, blob_key, "tampered", store::PutMode::kOverwrite)
+          .ok());
+  check = backups_.Verify(b, full.id);
+  ASSERT_TRUE(check.ok());
+  EXPECT_FALSE(check->ok());
 }
 
 XRONOX_INSTANTIATE_ENGINE_SUITE(BackupTest);

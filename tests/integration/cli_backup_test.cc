@@ -131,12 +131,17 @@ TEST_F(CliBackupTest, JsonProgressLogsRefusalAndADamagedPart) {
 // The drill of total loss but backups, through the CLI on the embedded store: the SQLite file
 // and every bucket folder but the backups ones are deleted; `backup restore` from the backups
 // alone (runtime tenants named, since the hot store that knew them is gone) brings every record
-// back as it was, `verify` is clean, and a new server serves them.
+// back as it was (content too: the backup was made with it), `verify` is clean, and a new
+// server serves them.
 TEST_F(CliBackupTest, AfterLosingEverythingButBackupsTheCliRestoresEveryRecord) {
   ASSERT_EQ(SendJson("PUT", "/v1/runtime/acme/orders/o1", {{"status", "paid"}}, Audit()).status,
             200);
   ASSERT_EQ(SendJson("PUT", "/v1/metadata/_/tags/t1", {{"color", "red"}}).status, 201);
-  CliResult created = Cli({"backup", "create"});
+  ASSERT_EQ(
+      Send("PUT", "/v1/knowledge/_/docs/d100/content/scan", "%PDF-1.7 page", {}, "application/pdf")
+          .status,
+      200);
+  CliResult created = Cli({"backup", "create", "--with-content"});
   ASSERT_EQ(created.exit_code, 0) << created.err;
   std::map<std::string, Json> before;
   for (const std::string path :
@@ -183,6 +188,9 @@ TEST_F(CliBackupTest, AfterLosingEverythingButBackupsTheCliRestoresEveryRecord) 
     ASSERT_EQ(record.status, 200) << path << ": " << record.raw;
     EXPECT_EQ(record.body["data"], data) << path;
   }
+  Reply scan = Get("/v1/knowledge/_/docs/d100/content/scan");
+  ASSERT_EQ(scan.status, 200) << scan.raw;
+  EXPECT_EQ(scan.raw, "%PDF-1.7 page") << "the content came back";
 }
 
 }  // namespace

@@ -89,8 +89,9 @@ Result<HttpResponse> HandleListBackups(RecordCall& call) {
 }
 
 Result<HttpResponse> HandleCreateBackup(RecordCall& call) {
-  XRONOX_ASSIGN_OR_RETURN(Json body, VerbBody(call, {"asOf"}));
+  XRONOX_ASSIGN_OR_RETURN(Json body, VerbBody(call, {"asOf", "withContent"}));
   BackupOptions options;
+  XRONOX_ASSIGN_OR_RETURN(options.with_content, BoolField(body, "withContent"));
   XRONOX_ASSIGN_OR_RETURN(std::string as_of, StringField(body, "asOf", ""));
   if (!as_of.empty()) {
     options.as_of = ParseRfc3339(as_of);
