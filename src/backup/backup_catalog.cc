@@ -15,7 +15,6 @@ namespace xronox {
 
 namespace {
 
-constexpr int kListPage = 1000;
 constexpr size_t kMaxRunBytes = 64;
 
 bool IsDay(std::string_view day) {
@@ -37,19 +36,6 @@ Status BadBackupId(const std::string& id) {
   return InvalidArgument("backup id '" + id.substr(0, 80) +
                          "' is not 'latest', a day (YYYY-MM-DD) or a day and run "
                          "(YYYY-MM-DD/HHMMSS-ffffff-xxxxxx) as `backup list` prints them");
-}
-
-// Every object under `prefix`, page by page.
-Status ForEachObject(const Binding& b, const std::string& prefix,
-                     const std::function<void(const store::ObjectInfo&)>& visit) {
-  std::string continuation;
-  while (true) {
-    XRONOX_ASSIGN_OR_RETURN(store::ListPage page, b.objects->List(b.database.buckets.backups,
-                                                                  prefix, continuation, kListPage));
-    for (const store::ObjectInfo& object : page.objects) visit(object);
-    if (!page.next) return Status::Ok();
-    continuation = std::move(*page.next);
-  }
 }
 
 Result<BackupManifest> ReadManifest(const Binding& b, const std::string& key,
@@ -75,6 +61,19 @@ std::string CheckLine(const std::string& line, const std::string& previous, std:
 }
 
 }  // namespace
+
+Status ForEachBackupObject(const Binding& b, const std::string& prefix,
+                           const std::function<Status(const store::ObjectInfo&)>& visit) {
+  std::string continuation;
+  while (true) {
+    XRONOX_ASSIGN_OR_RETURN(
+        store::ListPage page,
+        b.objects->List(b.database.buckets.backups, prefix, continuation, kBackupListPage));
+    for (const store::ObjectInfo& object : page.objects) XRONOX_RETURN_IF_ERROR(visit(object));
+    if (!page.next) return Status::Ok();
+    continuation = std::move(*page.next);
+  }
+}
 
 Status CheckPart(const Binding& b, const std::string& folder, const BackupPart& part,
                  PartCheck depth, std::vector<std::string>* problems) {
@@ -130,9 +129,9 @@ Result<std::vector<std::string>> BackupService::Collections(const Binding& b) {
   std::vector<std::string> names;
   std::string continuation;
   while (true) {
-    XRONOX_ASSIGN_OR_RETURN(
-        store::ListPage page,
-        ListOwnedObjects(*b.objects, b.database.buckets.backups, prefix, continuation, kListPage));
+    XRONOX_ASSIGN_OR_RETURN(store::ListPage page,
+                            ListOwnedObjects(*b.objects, b.database.buckets.backups, prefix,
+                                             continuation, kBackupListPage));
     for (const store::ObjectInfo& object : page.objects) {
       std::string rest = object.key.substr(list_prefix.size());
       size_t slash = rest.find('/');
@@ -154,20 +153,21 @@ Result<BackupList> BackupService::List(const Binding& b) {
   std::map<std::string, IncompleteBackup> runs;  // By id.
   std::map<std::string, bool> has_manifest;
   std::vector<std::string> days;
-  XRONOX_RETURN_IF_ERROR(ForEachObject(b, root, [&](const store::ObjectInfo& object) {
+  XRONOX_RETURN_IF_ERROR(ForEachBackupObject(b, root, [&](const store::ObjectInfo& object) {
     std::string rest = object.key.substr(root.size());
     size_t slash = rest.find('/');
-    if (slash != 10 || !IsDay(rest.substr(0, 10))) return;
+    if (slash != 10 || !IsDay(rest.substr(0, 10))) return Status::Ok();
     std::string after_day = rest.substr(11);
     if (after_day == "snapshot.json") days.push_back(rest.substr(0, 10));
     size_t run_end = after_day.find('/');
-    if (run_end == std::string::npos || !IsRun(after_day.substr(0, run_end))) return;
+    if (run_end == std::string::npos || !IsRun(after_day.substr(0, run_end))) return Status::Ok();
     std::string id = rest.substr(0, 11 + run_end);
     IncompleteBackup& run = runs[id];
     run.id = id;
     ++run.objects;
     run.last_modified = std::max(run.last_modified, object.modified_at);
     if (after_day.substr(run_end + 1) == "manifest.json") has_manifest[id] = true;
+    return Status::Ok();
   }));
   std::map<std::string, std::string> snapshot_of_day;
   for (const std::string& day : days) {

@@ -10,7 +10,6 @@ namespace xronox {
 namespace {
 
 constexpr size_t kCopyChunkBytes = size_t{1} << 20;
-constexpr int kListPage = 1000;
 
 }  // namespace
 
@@ -77,27 +76,21 @@ Status CheckBlobs(const Binding& b, const std::string& folder, const BackupManif
   const std::string& bucket = b.database.buckets.backups;
   const std::string prefix = BackupBlobKey(folder, "");
   int64_t blobs = 0, bytes = 0;
-  std::string continuation;
-  while (true) {
-    XRONOX_ASSIGN_OR_RETURN(store::ListPage page,
-                            b.objects->List(bucket, prefix, continuation, kListPage));
-    for (const store::ObjectInfo& object : page.objects) {
-      XRONOX_ASSIGN_OR_RETURN(auto reader, b.objects->OpenRead(bucket, object.key, 0, -1));
-      Sha256 hash;
-      std::string chunk;
-      while (true) {
-        XRONOX_RETURN_IF_ERROR(reader->Read(kCopyChunkBytes, &chunk));
-        if (chunk.empty()) break;
-        hash.Update(chunk);
-        bytes += static_cast<int64_t>(chunk.size());
-      }
-      ++blobs;
-      std::string name = object.key.substr(prefix.size());
-      if (hash.FinishHex() != name) problems->push_back("content " + name + " is damaged");
+  XRONOX_RETURN_IF_ERROR(ForEachBackupObject(b, prefix, [&](const store::ObjectInfo& object) {
+    XRONOX_ASSIGN_OR_RETURN(auto reader, b.objects->OpenRead(bucket, object.key, 0, -1));
+    Sha256 hash;
+    std::string chunk;
+    while (true) {
+      XRONOX_RETURN_IF_ERROR(reader->Read(kCopyChunkBytes, &chunk));
+      if (chunk.empty()) break;
+      hash.Update(chunk);
+      bytes += static_cast<int64_t>(chunk.size());
     }
-    if (!page.next) break;
-    continuation = std::move(*page.next);
-  }
+    ++blobs;
+    std::string name = object.key.substr(prefix.size());
+    if (hash.FinishHex() != name) problems->push_back("content " + name + " is damaged");
+    return Status::Ok();
+  }));
   if (blobs != m.content_blobs || bytes != m.content_bytes) {
     problems->push_back("the backup holds " + std::to_string(blobs) + " content blobs of " +
                         std::to_string(bytes) + " bytes, the manifest says " +

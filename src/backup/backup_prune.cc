@@ -8,8 +8,6 @@ namespace xronox {
 
 namespace {
 
-constexpr int kListPage = 1000;
-
 // The ids of the complete backups `options` keeps; `complete` is newest first.
 std::set<std::string> KeptIds(const std::vector<BackupManifest>& complete,
                               const PruneOptions& options) {
@@ -52,7 +50,8 @@ Result<int64_t> DeleteRun(const Binding& b, const std::string& id) {
   XRONOX_RETURN_IF_ERROR(b.objects->Delete(bucket, folder + "manifest.json"));
   int64_t deleted = 1;
   while (true) {
-    XRONOX_ASSIGN_OR_RETURN(store::ListPage page, b.objects->List(bucket, folder, "", kListPage));
+    XRONOX_ASSIGN_OR_RETURN(store::ListPage page,
+                            b.objects->List(bucket, folder, "", kBackupListPage));
     for (const store::ObjectInfo& object : page.objects) {
       XRONOX_RETURN_IF_ERROR(b.objects->Delete(bucket, object.key));
       ++deleted;

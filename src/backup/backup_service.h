@@ -6,6 +6,7 @@
 // run folder).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -49,6 +50,12 @@ class BackupService {
   Engine& engine_;
 };
 
+/// Keys asked of the object store per listing page in the backups bucket.
+inline constexpr int kBackupListPage = 1000;
+/// Call `visit` for every object under `prefix` in the backups bucket, page by page; stops at
+/// the first error `visit` returns.
+Status ForEachBackupObject(const Binding& b, const std::string& prefix,
+                           const std::function<Status(const store::ObjectInfo&)>& visit);
 /// Refuses a database type that keeps no backups (logs) or a binding without an object store.
 Status CheckBackupsKept(const Binding& b);
 /// The folder of the collection's backups: "{backups prefix}/{collection}/".
