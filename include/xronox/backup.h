@@ -122,6 +122,50 @@ struct RestoreReport {
   bool dry_run = false;
 };
 
+/// A whole runtime collection back to its state at an instant (Collection::RestoreAsOf).
+struct AsOfRestoreOptions {
+  TimestampMicros as_of = 0;  ///< Required: not in the future.
+  /// The actor and reason of the versions written (both required); the reason is kept after
+  /// one that names the instant.
+  WriteOptions write;
+  bool dry_run = false;  ///< Count what would change; write nothing.
+  /// Called after each page of records examined; total_records is -1.
+  BackupProgressFn on_progress;
+};
+
+/// What a restore to an instant did (or, with dry_run, would do). Every record ever written to
+/// the collection is examined once.
+struct AsOfRestoreReport {
+  TimestampMicros as_of = 0;
+  int64_t examined = 0;   ///< Records (live or deleted) examined.
+  int64_t reverted = 0;   ///< Live then and now, changed since: a version with the old state.
+  int64_t revived = 0;    ///< Live then, deleted since: a version that brings it back.
+  int64_t deleted = 0;    ///< Created (or revived) since and live now: a delete version.
+  int64_t unchanged = 0;  ///< Already as it was then (or absent both then and now).
+  bool dry_run = false;
+};
+
+/// {"asOf","examined","reverted","revived","deleted","unchanged","dryRun"}.
+Json AsOfRestoreReportToJson(const AsOfRestoreReport& report);
+
+/// What a rebuild of a collection's hot-store rows from its object store found and did
+/// (Collection::Rebuild).
+struct RebuildReport {
+  bool versioned = false;
+  int64_t records = 0;   ///< Runtime: records whose head and version index are now whole.
+  int64_t versions = 0;  ///< Runtime: versions this rebuild indexed (0 when all were there).
+  /// The other types: records whose payload object remains in the records bucket but whose
+  /// hot-store row, their only record of being, cannot be rebuilt: restore them from a backup.
+  /// (Small records leave no object at all.) The first 100 ids are named.
+  int64_t unrecoverable = 0;
+  std::vector<std::string> unrecoverable_ids;
+  /// Runtime: records whose version objects do not form a chain (each left as it was).
+  std::vector<std::string> problems;
+};
+
+/// {"versioned","records","versions","unrecoverable","unrecoverableIds","problems"}.
+Json RebuildReportToJson(const RebuildReport& report);
+
 /// Which backups a prune keeps: the newest one always, the latest of each of the `keep_daily`
 /// most recent days that have one, and the latest of each of the `keep_monthly` most recent
 /// months. The rest go, and so do runs without a manifest older than `incomplete_after_seconds`

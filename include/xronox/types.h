@@ -107,6 +107,11 @@ struct QueryOptions {
   std::string cursor;  ///< Opaque; from the previous page's `next`.
   /// Return each record's data as JSON text in Record::data_text (as GetOptions::raw_data).
   bool raw_data = false;
+  /// Runtime only: match and return the records as they were at this instant (those live then,
+  /// in the state they had), instead of now. Indexed properties are not used: each record's
+  /// state at the instant is found through the version index, so a page costs the records it
+  /// examines, however long their histories.
+  std::optional<TimestampMicros> as_of;
 };
 
 struct QueryPage {

@@ -84,6 +84,17 @@ class Collection {
   /// collection, creating it when needed (not on a dry run).
   Result<RestoreReport> RestoreBackup(const BackupSource& source, const RestoreOptions& options);
 
+  /// Make every record of this runtime collection as it was at `options.as_of`: a version
+  /// for each record changed, created or deleted since (actor and reason required).
+  /// NotFound when the collection does not exist; InvalidArgument on the other types.
+  Result<AsOfRestoreReport> RestoreAsOf(const AsOfRestoreOptions& options);
+
+  /// After the hot store lost this collection's rows (buckets intact): on runtime re-create
+  /// every record's head and version index from its version objects; on the other types name
+  /// the records whose payload objects remain, which only a backup restores. Creates the
+  /// collection when needed. Run with no writer on the collection; idempotent.
+  Result<RebuildReport> Rebuild();
+
   const Target& target() const { return target_; }
 
  private:
@@ -123,6 +134,11 @@ class Xronox {
   /// List the collections of a target's database (its collection is ignored) that have
   /// backups, from its backups bucket alone: also those the hot store no longer holds.
   Result<std::vector<std::string>> ListBackedUpCollections(const Target& target);
+
+  /// List the collections of a target's database (its collection is ignored) that have objects
+  /// in its versions bucket (runtime) or records bucket (the other types), from the bucket
+  /// alone: those a rebuild can look at after the hot store is lost.
+  Result<std::vector<std::string>> ListStoredCollections(const Target& target);
 
   /// Stored names that differ only in letter case (hot-store databases, a database's
   /// collections, folder buckets), one description each; empty when there are none. Such

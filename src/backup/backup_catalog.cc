@@ -124,27 +124,8 @@ Status CheckPart(const Binding& b, const std::string& folder, const BackupPart& 
 
 Result<std::vector<std::string>> BackupService::Collections(const Binding& b) {
   XRONOX_RETURN_IF_ERROR(CheckBackupsKept(b));
-  const std::string& prefix = b.prefixes.backups;
-  const std::string list_prefix = prefix.empty() ? "" : prefix + "/";
-  std::vector<std::string> names;
-  std::string continuation;
-  while (true) {
-    XRONOX_ASSIGN_OR_RETURN(store::ListPage page,
-                            ListOwnedObjects(*b.objects, b.database.buckets.backups, prefix,
-                                             continuation, kBackupListPage));
-    for (const store::ObjectInfo& object : page.objects) {
-      std::string rest = object.key.substr(list_prefix.size());
-      size_t slash = rest.find('/');
-      if (slash == std::string::npos) continue;
-      std::string name = rest.substr(0, slash);
-      if (!ValidateCollectionName(name).ok() || (!names.empty() && names.back() == name)) continue;
-      names.push_back(std::move(name));
-    }
-    if (!page.next) return names;
-    // Past the last collection's keys at once: '~' sorts after every key segment below it.
-    continuation = *page.next;
-    if (!names.empty()) continuation = std::max(continuation, list_prefix + names.back() + "/~");
-  }
+  return ListCollectionFolders(*b.objects, b.database.buckets.backups, b.prefixes.backups,
+                               kBackupListPage);
 }
 
 Result<BackupList> BackupService::List(const Binding& b) {

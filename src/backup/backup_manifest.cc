@@ -90,6 +90,25 @@ Json RestoreReportToJson(const RestoreReport& r) {
           {"dryRun", r.dry_run}};
 }
 
+Json AsOfRestoreReportToJson(const AsOfRestoreReport& r) {
+  return {{"asOf", FormatRfc3339(r.as_of)},
+          {"examined", r.examined},
+          {"reverted", r.reverted},
+          {"revived", r.revived},
+          {"deleted", r.deleted},
+          {"unchanged", r.unchanged},
+          {"dryRun", r.dry_run}};
+}
+
+Json RebuildReportToJson(const RebuildReport& r) {
+  return {{"versioned", r.versioned},
+          {"records", r.records},
+          {"versions", r.versions},
+          {"unrecoverable", r.unrecoverable},
+          {"unrecoverableIds", r.unrecoverable_ids},
+          {"problems", r.problems}};
+}
+
 std::string ManifestText(const BackupManifest& manifest) {
   Json json = BackupManifestToJson(manifest);
   json.erase("daySnapshot");  // Known only when listed.

@@ -1,4 +1,4 @@
-// init and verify.
+// init, verify and rebuild.
 #include <iostream>
 
 #include "cli/cli_context.h"
@@ -76,6 +76,69 @@ int RunVerify(const StoreOptions& options, const VerifyArgs& args) {
   return totals.problems.empty() ? 0 : 2;
 }
 
+struct RebuildArgs {
+  TargetArgs target;  // Collection optional: every one the object store holds.
+  bool json = false;
+};
+
+void PrintRebuild(const Target& target, const RebuildReport& report, bool json) {
+  if (json) {
+    std::cout << Json{{"event", "rebuild"},
+                      {"collection", TargetPath(target)},
+                      {"rebuild", RebuildReportToJson(report)}}
+                     .dump()
+              << std::endl;
+    return;
+  }
+  if (report.versioned) {
+    std::cout << "rebuilt " << TargetPath(target) << ": " << report.records << " records, "
+              << report.versions << " versions indexed, " << report.problems.size()
+              << " problems\n";
+    for (const std::string& p : report.problems) std::cout << "problem: " << p << "\n";
+    return;
+  }
+  std::cout << TargetPath(target) << ": " << report.unrecoverable
+            << " records have a payload object but no hot-store row and cannot be rebuilt "
+               "(no history is kept here): restore them from a backup";
+  for (size_t i = 0; i < report.unrecoverable_ids.size(); ++i) {
+    std::cout << (i == 0 ? " (" : ", ") << report.unrecoverable_ids[i];
+  }
+  std::cout << (report.unrecoverable_ids.empty() ? "" : ")") << "\n";
+}
+
+// Exit 0 when every record found is rebuilt; 2 when some are not (broken chains, or records of
+// types without history).
+int RunRebuild(const StoreOptions& options, const RebuildArgs& args) {
+  auto store = OpenStore(options);
+  if (!store.ok()) return Fail(store.status());
+  TargetArgs database = args.target;
+  if (database.collection.empty()) database.collection = "_probe";
+  auto target = MakeTarget(database);
+  if (!target.ok()) return Fail(target.status());
+  std::vector<std::string> names{args.target.collection};
+  if (args.target.collection.empty()) {
+    auto stored = (*store)->ListStoredCollections(*target);
+    if (!stored.ok()) return Fail(stored.status());
+    names = *stored;
+  }
+  bool whole = true;
+  for (const std::string& name : names) {
+    target->collection = name;
+    auto collection = (*store)->With(*target);
+    if (!collection.ok()) return Fail(collection.status());
+    if (!args.json) std::cerr << "rebuilding " << TargetPath(*target) << " ...\n";
+    auto report = collection->Rebuild();
+    if (!report.ok()) return Fail(report.status());
+    PrintRebuild(*target, *report, args.json);
+    whole = whole && report->problems.empty() && report->unrecoverable == 0;
+  }
+  if (!args.json) {
+    std::cout << "rebuild: " << names.size() << " collections found in the object store"
+              << (whole ? "" : "; some records were not rebuilt (see above)") << "\n";
+  }
+  return whole ? 0 : 2;
+}
+
 int RunInit(const StoreOptions& options) {
   auto store = OpenStore(options);
   if (!store.ok()) return Fail(store.status());
@@ -102,6 +165,20 @@ void AddAdminCommands(CLI::App& app, StoreOptions& store, int& exit_code) {
   verify->add_option("--tenant", v->tenant, "Only this tenant");
   verify->add_option("--collection", v->collection, "Only this collection");
   verify->callback([&store, &exit_code, v] { exit_code = RunVerify(store, *v); });
+
+  auto r = std::make_shared<RebuildArgs>();
+  CLI::App* rebuild = app.add_subcommand(
+      "rebuild",
+      "After losing the hot store (buckets intact): re-create runtime records' heads and version "
+      "index from their version objects; on other types, name the records only a backup "
+      "restores. Exit 2 when some records are not rebuilt. Run with no writers");
+  rebuild->add_option("db", r->target.db, "Database type")->required();
+  rebuild->add_option("tenant", r->target.tenant, "Tenant id, or _ for the generic tier")
+      ->required();
+  rebuild->add_option("collection", r->target.collection,
+                      "Collection (default: every one found in the object store)");
+  rebuild->add_flag("--json", r->json, "Results as JSON lines");
+  rebuild->callback([&store, &exit_code, r] { exit_code = RunRebuild(store, *r); });
 }
 
 }  // namespace xronox::cli

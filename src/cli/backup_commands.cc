@@ -1,4 +1,5 @@
-// backup create | list | verify | restore (docs/formats/backups.md).
+// backup create | list | verify | restore | prune (docs/formats/backups.md), and
+// restore-collection (a runtime collection back to an instant, from its own history).
 #include <unistd.h>
 
 #include <algorithm>
@@ -48,6 +49,14 @@ struct RestoreArgs {
   std::string actor, reason;
   bool dry_run = false;
   bool exact = false;
+  bool json = false;
+};
+
+struct AsOfArgs {
+  TargetArgs target;
+  std::string as_of;
+  std::string actor, reason;
+  bool dry_run = false;
   bool json = false;
 };
 
@@ -321,6 +330,35 @@ int RunPrune(const StoreOptions& options, const PruneArgs& args) {
   return 0;
 }
 
+int RunRestoreCollection(const StoreOptions& options, const AsOfArgs& args) {
+  auto collection = OpenCollection(options, args.target);
+  if (!collection.ok()) return Fail(collection.status());
+  AsOfRestoreOptions restore;
+  std::optional<TimestampMicros> as_of = ParseRfc3339(args.as_of);
+  if (!as_of) return Fail(InvalidArgument("--as-of needs an RFC 3339 time"));
+  restore.as_of = *as_of;
+  restore.write = AuditedWrite(args.actor, args.reason, std::nullopt);
+  restore.dry_run = args.dry_run;
+  restore.on_progress = ProgressPrinter(TargetPath(collection->target()), args.json);
+  auto report = collection->RestoreAsOf(restore);
+  EndProgressLine(args.json);
+  if (!report.ok()) return Fail(report.status());
+  if (args.json) {
+    std::cout << Json{{"event", "restore-collection"},
+                      {"collection", TargetPath(collection->target())},
+                      {"restore", AsOfRestoreReportToJson(*report)}}
+                     .dump()
+              << std::endl;
+    return 0;
+  }
+  std::cout << (report->dry_run ? "would restore " : "restored ")
+            << TargetPath(collection->target()) << " to " << FormatRfc3339(report->as_of) << ": "
+            << report->examined << " records examined, " << report->reverted << " reverted, "
+            << report->revived << " revived, " << report->deleted << " deleted, "
+            << report->unchanged << " unchanged\n";
+  return 0;
+}
+
 void AddSelection(CLI::App& command, Selection& s) {
   command.add_option("--db", s.db, "Only this database type");
   command.add_option("--tenant", s.tenant, "Only this tenant (_ for the generic tier)");
@@ -394,6 +432,19 @@ void AddBackupCommands(CLI::App& app, StoreOptions& store, int& exit_code) {
   restore->add_flag("--exact", r->exact, "Also delete records the backup does not hold");
   restore->add_flag("--json", r->json, "Progress and result as JSON lines on stdout");
   restore->callback([&store, &exit_code, r] { exit_code = RunRestore(store, *r); });
+
+  auto a = std::make_shared<AsOfArgs>();
+  CLI::App* as_of = app.add_subcommand(
+      "restore-collection",
+      "Make every record of a runtime collection as it was at a time: a version for each record "
+      "changed, created or deleted since");
+  AddTargetArgs(*as_of, a->target, /*with_id=*/false);
+  as_of->add_option("--as-of", a->as_of, "RFC 3339 time to restore to")->required();
+  as_of->add_option("--actor", a->actor, "Who restores")->required();
+  as_of->add_option("--reason", a->reason, "Why")->required();
+  as_of->add_flag("--dry-run", a->dry_run, "Count what would change; write nothing");
+  as_of->add_flag("--json", a->json, "Progress and result as JSON lines on stdout");
+  as_of->callback([&store, &exit_code, a] { exit_code = RunRestoreCollection(store, *a); });
 }
 
 }  // namespace xronox::cli

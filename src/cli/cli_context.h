@@ -47,7 +47,7 @@ int Fail(const Status& status);
 void AddRecordCommands(CLI::App& app, StoreOptions& store, int& exit_code);
 void AddHistoryCommands(CLI::App& app, StoreOptions& store, int& exit_code);
 void AddAdminCommands(CLI::App& app, StoreOptions& store, int& exit_code);
-/// Register `backup create|list|verify|restore`.
+/// Register `backup create|list|verify|restore|prune` and `restore-collection`.
 void AddBackupCommands(CLI::App& app, StoreOptions& store, int& exit_code);
 /// Register `ls` (databases, tenants, collections, records).
 void AddListCommand(CLI::App& app, StoreOptions& store, int& exit_code);

@@ -6,6 +6,7 @@
 
 #include "cli/cli_context.h"
 #include "cli/output_format.h"
+#include "common/clock.h"
 #include "common/json_codec.h"
 
 namespace xronox::cli {
@@ -17,6 +18,7 @@ struct ListArgs {
   std::string where;
   int limit = 100;
   std::string cursor;
+  std::string as_of;
   std::string format;
 };
 
@@ -58,6 +60,10 @@ int ListRecords(Xronox& store, const ListArgs& args, OutputFormat format) {
   QueryOptions options;
   options.limit = args.limit;
   options.cursor = args.cursor;
+  if (!args.as_of.empty()) {
+    options.as_of = ParseRfc3339(args.as_of);
+    if (!options.as_of) return Fail(InvalidArgument("--as-of needs an RFC 3339 time"));
+  }
   auto page = collection->Query(*filter, options);
   if (!page.ok()) return Fail(page.status());
   Json records = Json::array();
@@ -113,6 +119,8 @@ void AddListCommand(CLI::App& app, StoreOptions& store, int& exit_code) {
                  "'{\"total\":{\"$gt\":10}}' (indexed properties, as the query route)");
   ls->add_option("--limit", args->limit, "Records per page, 1-1000 (default 100)");
   ls->add_option("--cursor", args->cursor, "The next page, as printed after the previous one");
+  ls->add_option("--as-of", args->as_of,
+                 "RFC 3339 time: the records as they were then (runtime collections)");
   AddFormatOption(*ls, args->format);
   ls->callback([&store, &exit_code, args] { exit_code = RunList(store, *args); });
 

@@ -11,6 +11,7 @@
 #include "common/clock.h"
 #include "engine/version_object.h"
 #include "router/binding.h"
+#include "xronox/backup.h"
 #include "xronox/config.h"
 #include "xronox/status.h"
 #include "xronox/types.h"
@@ -74,14 +75,24 @@ class Engine {
   /// records, for at most kMaxScanMicrosPerPage, so it may hold fewer than `limit` records
   /// (even none) and still have `next`.
   Result<QueryPage> Query(const Binding& b, const Json& filter, const QueryOptions& options);
-  /// Check a query's filter, limit and cursor as Query does, without reading anything.
-  Status ValidateQuery(const Json& filter, const QueryOptions& options);
+  /// Check a query's filter, limit, cursor and instant as Query does, without reading anything.
+  Status ValidateQuery(const Binding& b, const Json& filter, const QueryOptions& options);
   Result<VerifyReport> Verify(const Binding& b, bool repair);
   /// Records after id `after`, in id order, from at most `limit` heads: the live ones now, or
   /// (runtime) those live at `as_of`, as they were then. `next_after` is set while heads remain.
   /// With `raw_data`, each record's data is in Record::data_text (as GetOptions::raw_data).
   Result<ScanPage> ScanRecords(const Binding& b, const std::string& after, int limit,
                                std::optional<TimestampMicros> as_of, bool raw_data = false);
+
+  /// Make every record of a runtime collection as it was at `options.as_of`: one version per
+  /// record that differs (point_in_time.cc).
+  Result<AsOfRestoreReport> RestoreAsOf(const Binding& b, const AsOfRestoreOptions& options);
+
+  /// Re-create a collection's hot-store rows from the object store after the hot store lost
+  /// them (rebuild.cc): on runtime every record's head and version index from its version
+  /// objects; elsewhere nothing can be, and the records whose payload objects remain are named.
+  /// Run with no writer on the collection. Idempotent: rows already there are kept.
+  Result<RebuildReport> Rebuild(const Binding& b);
 
   const EngineOptions& options() const { return options_; }
   Clock* clock() const { return clock_; }
@@ -156,10 +167,12 @@ class Engine {
   Status CountRolledForward(const Binding& b, const store::HeadRow& head);
   /// Commit version objects that were written but not indexed (a writer died between the
   /// two steps). Returns how many versions were rolled forward.
-  Result<int> RollForward(const Binding& b, const std::string& id);
+  /// `rebuilding`: the hot store is being rebuilt with no writer running (Rebuild), so a version
+  /// younger than the lease is indexed too.
+  Result<int> RollForward(const Binding& b, const std::string& id, bool rebuilding = false);
   /// Roll forward the version after `head`, if one is written (or claimed) but not indexed.
   Result<bool> RollForwardNext(const Binding& b, const std::string& id,
-                               const std::optional<store::HeadRow>& head);
+                               const std::optional<store::HeadRow>& head, bool rebuilding);
   Status IndexRolledVersion(const Binding& b, const std::optional<store::HeadRow>& head,
                             const VersionObject& object, const std::string& key,
                             const std::string& entry_hash);
@@ -174,8 +187,15 @@ class Engine {
   Result<Record> RecordFromHead(const Binding& b, store::HeadRow head, bool raw_data = false);
   /// The record a scanned head holds now (nullopt when it is gone), or as of `as_of` (scan.cc).
   Result<std::optional<Record>> CurrentRecord(const Binding& b, store::HeadRow head, bool raw_data);
+  Status RebuildRecord(const Binding& b, const std::string& id, int64_t last_version,
+                       RebuildReport& report);
+  Result<std::optional<Record>> QueriedRecord(const Binding& b, const store::HeadRow& head,
+                                              const QueryOptions& options);
   Result<std::optional<Record>> RecordAsOf(const Binding& b, store::HeadRow head,
                                            TimestampMicros as_of, bool raw_data);
+
+  Status RestoreRecordAsOf(const Binding& b, store::HeadRow head, const AsOfRestoreOptions& options,
+                           const WriteOptions& write, AsOfRestoreReport& report);
 
   EngineOptions options_;
   Clock* clock_;

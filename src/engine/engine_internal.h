@@ -53,6 +53,9 @@ void CountWrite(const std::optional<store::HeadRow>& head, Operation op, store::
 /// version an update.
 store::RecordTally TallyOf(const store::HeadRow& head);
 
+/// InvalidArgument (reason not_versioned): `what` needs a runtime collection.
+Status NotVersioned(const Binding& b, const std::string& what);
+
 /// Refuse writes that the database type, the audit rules or the body shape forbid.
 Status CheckWriteAllowed(const Binding& b, const WriteIntent& intent, const WriteOptions& options);
 

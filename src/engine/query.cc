@@ -76,8 +76,18 @@ size_t PageBytes(const Record& record) {
 
 }  // namespace
 
-Status Engine::ValidateQuery(const Json& filter, const QueryOptions& options) {
+Status Engine::ValidateQuery(const Binding& b, const Json& filter, const QueryOptions& options) {
+  if (options.as_of && !b.versioned) return NotVersioned(b, "a query as of a time");
   return ParseQuery(filter, options).status();
+}
+
+// The record `head` holds for the query: now, or as it was at the query's instant (nullopt when
+// it was not live then).
+Result<std::optional<Record>> Engine::QueriedRecord(const Binding& b, const store::HeadRow& head,
+                                                    const QueryOptions& options) {
+  if (options.as_of) return RecordAsOf(b, head, *options.as_of, options.raw_data);
+  XRONOX_ASSIGN_OR_RETURN(Record record, RecordFromHead(b, head, options.raw_data));
+  return std::optional<Record>(std::move(record));
 }
 
 // A page stops after kMaxExaminedPerPage records or kMaxScanMicrosPerPage, whatever matched,
@@ -87,16 +97,21 @@ Status Engine::ValidateQuery(const Json& filter, const QueryOptions& options) {
 // too.
 Result<QueryPage> Engine::Query(const Binding& b, const Json& filter_json,
                                 const QueryOptions& options) {
+  XRONOX_RETURN_IF_ERROR(ValidateQuery(b, filter_json, options));
   XRONOX_ASSIGN_OR_RETURN(ParsedQuery query, ParseQuery(filter_json, options));
   std::string& after = query.after;
-  std::vector<store::Condition> conditions = PushdownConditions(query.filter, b.indexed_props);
+  // Indexed values are those of the current heads: a query as of an instant checks every record.
+  std::vector<store::Condition> conditions;
+  if (!options.as_of) conditions = PushdownConditions(query.filter, b.indexed_props);
+  const bool with_deleted = options.as_of.has_value();
   QueryPage page;
   int examined = 0;
   size_t page_bytes = 0;
   const TimestampMicros deadline = clock_->NowMicros() + kMaxScanMicrosPerPage;
   while (true) {
     int batch = std::min(kScanBatch, kMaxExaminedPerPage - examined + 1);
-    XRONOX_ASSIGN_OR_RETURN(auto heads, b.hot->ScanHeads(b.ref, after, batch, conditions, false));
+    XRONOX_ASSIGN_OR_RETURN(auto heads,
+                            b.hot->ScanHeads(b.ref, after, batch, conditions, with_deleted));
     for (const auto& head : heads) {
       if (examined == kMaxExaminedPerPage || (examined > 0 && clock_->NowMicros() >= deadline)) {
         page.next = EncodeCursor(after);
@@ -105,7 +120,9 @@ Result<QueryPage> Engine::Query(const Binding& b, const Json& filter_json,
       ++examined;
       XRONOX_RETURN_IF_ERROR(CheckMemory());
       after = head.id;
-      XRONOX_ASSIGN_OR_RETURN(Record record, RecordFromHead(b, head, options.raw_data));
+      XRONOX_ASSIGN_OR_RETURN(std::optional<Record> found, QueriedRecord(b, head, options));
+      if (!found) continue;
+      Record& record = *found;
       XRONOX_ASSIGN_OR_RETURN(bool matches, RecordMatches(query.filter, record));
       if (!matches) continue;
       if (static_cast<int>(page.records.size()) == options.limit || page_bytes >= kMaxPageBytes) {

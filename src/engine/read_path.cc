@@ -11,17 +11,16 @@
 
 namespace xronox {
 
-namespace {
-
-constexpr int kMaxReadAttempts = 8;
-
 Status NotVersioned(const Binding& b, const std::string& what) {
   return InvalidArgument(what + " needs a versioned database type (runtime); " +
                          DatabaseTypeName(b.target.database_type) +
-                         " keeps only the current "
-                         "record")
+                         " keeps only the current record")
       .WithReason("not_versioned");
 }
+
+namespace {
+
+constexpr int kMaxReadAttempts = 8;
 
 Result<Json> ParseStoredData(const std::string& text, const std::string& id) {
   Json data = Json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -217,18 +216,18 @@ Result<Json> Engine::Diff(const Binding& b, const std::string& id, int64_t from,
   return DiffJson(before.data, after.data);
 }
 
-Result<int> Engine::RollForward(const Binding& b, const std::string& id) {
+Result<int> Engine::RollForward(const Binding& b, const std::string& id, bool rebuilding) {
   int rolled = 0;
   while (true) {
     XRONOX_ASSIGN_OR_RETURN(auto head, b.hot->GetHead(b.ref, id));
-    XRONOX_ASSIGN_OR_RETURN(bool found, RollForwardNext(b, id, head));
+    XRONOX_ASSIGN_OR_RETURN(bool found, RollForwardNext(b, id, head, rebuilding));
     if (!found) return rolled;
     ++rolled;
   }
 }
 
 Result<bool> Engine::RollForwardNext(const Binding& b, const std::string& id,
-                                     const std::optional<store::HeadRow>& head) {
+                                     const std::optional<store::HeadRow>& head, bool rebuilding) {
   int64_t next = head ? head->version + 1 : 0;
   std::string key = VersionKey(b, id, next);
   XRONOX_ASSIGN_OR_RETURN(auto claim, PendingVersionClaim(b, id, next));
@@ -249,10 +248,10 @@ Result<bool> Engine::RollForwardNext(const Binding& b, const std::string& id,
   if (object.id != id || object.version != next || object.prev_hash != prev) {
     return Corruption("version object " + key + " does not continue the chain of '" + id + "'");
   }
-  if (!b.hot->ConditionalWritesAreAtomic() && !LeaseExpired(object.at)) {
+  if (!rebuilding && !b.hot->ConditionalWritesAreAtomic() && !LeaseExpired(object.at)) {
     // Where a conditional head write is not atomic, a head has one writer at a time: the
     // version's own writer, until the lease says it is gone (two writers of one head could let
-    // a delayed write of version n land after version n+1).
+    // a delayed write of version n land after version n+1). A rebuild runs with no writers.
     return Unavailable("version " + std::to_string(next) + " of '" + id + "' is being written")
         .WithReason(kLostRace);
   }

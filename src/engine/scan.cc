@@ -27,6 +27,7 @@ Result<std::optional<Record>> Engine::CurrentRecord(const Binding& b, store::Hea
 Result<std::optional<Record>> Engine::RecordAsOf(const Binding& b, store::HeadRow head,
                                                  TimestampMicros as_of, bool raw_data) {
   const std::string id = head.id;
+  if (head.created_at > as_of) return std::optional<Record>();  // Not yet created then.
   if (head.updated_at <= as_of) {
     if (head.deleted) return std::optional<Record>();
     Result<Record> record = RecordFromHead(b, std::move(head), raw_data);

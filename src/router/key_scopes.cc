@@ -1,9 +1,11 @@
 #include "router/key_scopes.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 
 #include "common/json_codec.h"
+#include "common/names.h"
 #include "store/object/object_key.h"
 #include "xronox/types.h"
 
@@ -158,6 +160,30 @@ Result<store::ListPage> ListOwnedObjects(store::ObjectStore& objects, const std:
   }
   owned.next = page.next;
   return owned;
+}
+
+Result<std::vector<std::string>> ListCollectionFolders(store::ObjectStore& objects,
+                                                       const std::string& bucket,
+                                                       const std::string& key_prefix, int page) {
+  const std::string list_prefix = key_prefix.empty() ? "" : key_prefix + "/";
+  std::vector<std::string> names;
+  std::string continuation;
+  while (true) {
+    XRONOX_ASSIGN_OR_RETURN(store::ListPage listed,
+                            ListOwnedObjects(objects, bucket, key_prefix, continuation, page));
+    for (const store::ObjectInfo& object : listed.objects) {
+      std::string rest = object.key.substr(list_prefix.size());
+      size_t slash = rest.find('/');
+      if (slash == std::string::npos) continue;
+      std::string name = rest.substr(0, slash);
+      if (!ValidateCollectionName(name).ok() || (!names.empty() && names.back() == name)) continue;
+      names.push_back(std::move(name));
+    }
+    if (!listed.next) return names;
+    // Past the last collection's keys at once: '~' sorts after every key segment below it.
+    continuation = *listed.next;
+    if (!names.empty()) continuation = std::max(continuation, list_prefix + names.back() + "/~");
+  }
 }
 
 }  // namespace xronox

@@ -50,4 +50,11 @@ Result<store::ListPage> ListOwnedObjects(store::ObjectStore& objects, const std:
                                          const std::string& key_prefix,
                                          const std::string& continuation, int limit);
 
+/// The collection names that are the first key segment of the database's objects under
+/// `key_prefix` (ListOwnedObjects), sorted, each once: the collections a bucket holds objects
+/// of, also when the hot store no longer lists them. Lists `page` keys per request.
+Result<std::vector<std::string>> ListCollectionFolders(store::ObjectStore& objects,
+                                                       const std::string& bucket,
+                                                       const std::string& key_prefix, int page);
+
 }  // namespace xronox

@@ -129,7 +129,7 @@ Result<QueryPage> Collection::Query(const Json& filter, const QueryOptions& opti
     XRONOX_ASSIGN_OR_RETURN(bool exists, Exists());
     if (exists) return state_->engine->Query(*binding_, filter, options);
     // No collection: an empty page, after the same checks of the filter and paging.
-    XRONOX_RETURN_IF_ERROR(state_->engine->ValidateQuery(filter, options));
+    XRONOX_RETURN_IF_ERROR(state_->engine->ValidateQuery(*binding_, filter, options));
     return QueryPage{};
   });
 }

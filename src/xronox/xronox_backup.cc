@@ -1,6 +1,8 @@
 // Backups through the public API: each call binds the collection with its keys scoped (from
-// the owner markers), since a collection's backups outlive it in the hot store.
+// the owner markers), since a collection's backups outlive it in the hot store. And the
+// restore of a runtime collection to an instant, from its own history.
 #include "common/exception_guard.h"
+#include "router/key_scopes.h"
 #include "xronox/xronox.h"
 #include "xronox/xronox_state.h"
 
@@ -56,6 +58,39 @@ Result<RestoreReport> Collection::RestoreBackup(const BackupSource& source,
       XRONOX_RETURN_IF_ERROR(PrepareWrite());
     }
     return state_->backups->Restore(*from, source.backup_id, *binding_, options, exists);
+  });
+}
+
+Result<AsOfRestoreReport> Collection::RestoreAsOf(const AsOfRestoreOptions& options) {
+  return GuardExceptions([&]() -> Result<AsOfRestoreReport> {
+    XRONOX_ASSIGN_OR_RETURN(bool exists, Exists());
+    if (!exists) return NotFound("collection " + TargetPath(target_) + " does not exist");
+    return state_->engine->RestoreAsOf(*binding_, options);
+  });
+}
+
+Result<RebuildReport> Collection::Rebuild() {
+  return GuardExceptions([&]() -> Result<RebuildReport> {
+    if (binding_->versioned) {
+      XRONOX_RETURN_IF_ERROR(PrepareWrite());
+    } else {
+      XRONOX_ASSIGN_OR_RETURN(binding_, state_->router->ScopedKeys(binding_));
+    }
+    return state_->engine->Rebuild(*binding_);
+  });
+}
+
+Result<std::vector<std::string>> Xronox::ListStoredCollections(const Target& target) {
+  return GuardExceptions([&]() -> Result<std::vector<std::string>> {
+    Target probe = target;
+    probe.collection = "_probe";
+    XRONOX_ASSIGN_OR_RETURN(auto binding, state_->router->Bind(probe));
+    XRONOX_ASSIGN_OR_RETURN(binding, state_->router->ScopedKeys(binding));
+    const bool versioned = binding->versioned;
+    return ListCollectionFolders(
+        *binding->objects,
+        versioned ? binding->database.buckets.versions : binding->database.buckets.records,
+        versioned ? binding->prefixes.versions : binding->prefixes.records, 1000);
   });
 }
 

@@ -181,6 +181,8 @@ std::vector<Case> OpenApiTest::Cases() {
       {kCollection, "GET", orders + "?where=%7B%22state%22%3A%22new%22%7D&limit=5", 200, "", "",
        Full()},
       {kCollection, "GET", orders + "?limit=0", 400, "", "", Full()},
+      {kCollection, "GET", orders + "?asOf=2020-01-01T00:00:00Z&limit=5", 200, "", "", Full()},
+      {kCollection, "GET", "/v1/knowledge/_/facts?asOf=2020-01-01T00:00:00Z", 400, "", "", Full()},
       {kCollection, "GET", orders, 401},
       {kCollection, "GET", "/v1/runtime/globex/orders", 403, "", "", Reader()},
       {kCollection, "GET", "/v1/nosuch/_/orders", 404, "", "", Full()},
@@ -355,6 +357,27 @@ std::vector<Case> OpenApiTest::BackupCases() {
     cases.push_back({path, "POST", target, 413, big, json, Full()});
     cases.push_back({path, "POST", target, 415, "{}", "text/plain", Full()});
   }
+  // A runtime collection back to an instant (a dry run: the later cases still find the records).
+  const std::string to = std::string(kCollection) + ":restore-collection";
+  const std::string target = o + ":restore-collection";
+  const std::string dry = R"({"asOf":"2020-01-01T00:00:00Z","dryRun":true})";
+  cases.push_back({to, "POST", target, 200, dry, json, Full()});
+  cases.push_back({to, "POST", target, 400, "{}", json, Full()});
+  cases.push_back({to, "POST", "/v1/knowledge/_/facts:restore-collection", 400, dry, json, Full()});
+  cases.push_back({to, "POST", target, 401, dry, json});
+  cases.push_back({to, "POST", target, 403, dry, json, Reader()});
+  cases.push_back({to, "POST", "/v1/nosuch/_/orders:restore-collection", 404, dry, json, Full()});
+  cases.push_back({to, "POST", target, 413, big, json, Full()});
+  cases.push_back({to, "POST", target, 415, dry, "text/plain", Full()});
+  // A rebuild with nothing lost: every record is found whole (nothing is written).
+  const std::string rebuild = std::string(kCollection) + ":rebuild";
+  cases.push_back({rebuild, "POST", o + ":rebuild", 200, "", "", Full()});
+  cases.push_back({rebuild, "POST", o + ":rebuild", 400, R"({"x":1})", json, Full()});
+  cases.push_back({rebuild, "POST", o + ":rebuild", 401, "", ""});
+  cases.push_back({rebuild, "POST", o + ":rebuild", 403, "", "", Reader()});
+  cases.push_back({rebuild, "POST", "/v1/nosuch/_/orders:rebuild", 404, "", "", Full()});
+  cases.push_back({rebuild, "POST", o + ":rebuild", 413, big, json, Full()});
+  cases.push_back({rebuild, "POST", o + ":rebuild", 415, "{}", "text/plain", Full()});
   return cases;
 }
 

@@ -2,6 +2,7 @@
 // versioning, query and idempotency semantics. Error handling of bad input is in
 // server_http_errors_test.cc.
 #include <algorithm>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -261,6 +262,55 @@ TEST_F(ServerHttpTest, ReadsAtVersionAndAsOf) {
   }
   EXPECT_EQ(Get(path + "?asOf=2000-01-01T00:00:00Z").status, 404);
   EXPECT_EQ(Get(path + "?asOf=2999-01-01T00:00:00Z").body["version"], 2);
+}
+
+TEST_F(ServerHttpTest, ACollectionAsOfAnInstantListsAndRestoresThen) {
+  PutOrder("a", {{"s", "x"}});
+  PutOrder("b", {{"s", "y"}});
+  const std::string t = Get(std::string(kOrders) + "/b").body["updatedAt"];
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  PutOrder("a", {{"s", "changed"}});
+  ASSERT_EQ(Send("DELETE", std::string(kOrders) + "/b", "", Audit(), std::nullopt).status, 200);
+  PutOrder("c", {{"s", "new"}});
+  auto listed = [&](const std::string& query) {
+    std::map<std::string, Json> out;
+    std::string cursor;
+    for (int page = 0; page < 10; ++page) {
+      Reply reply = Get(std::string(kOrders) + "?limit=1&" + query +
+                        (cursor.empty() ? "" : "&cursor=" + UrlEncode(cursor)));
+      EXPECT_EQ(reply.status, 200) << reply.raw;
+      if (reply.status != 200) break;
+      for (const Json& r : reply.body["records"]) out[r["id"]] = r["data"];
+      if (reply.body["next"].is_null()) break;
+      cursor = reply.body["next"];
+    }
+    return out;
+  };
+  const std::map<std::string, Json> then{{"a", {{"s", "x"}}}, {"b", {{"s", "y"}}}};
+  EXPECT_EQ(listed("asOf=" + UrlEncode(t)), then);
+  EXPECT_EQ(listed("asOf=" + UrlEncode(t) + "&where=" + UrlEncode(R"({"s":"y"})")).size(), 1u);
+  EXPECT_EQ(Get(std::string(kOrders) + "?asOf=yesterday").status, 400);
+
+  const std::string verb = std::string(kOrders) + ":restore-collection";
+  Reply unaudited = SendJson("POST", verb, {{"asOf", t}}, {});
+  EXPECT_EQ(unaudited.status, 400) << unaudited.raw;
+  EXPECT_EQ(unaudited.ErrorCode(), "audit_required");
+  Reply dry = SendJson("POST", verb, {{"asOf", t}, {"dryRun", true}}, Audit());
+  ASSERT_EQ(dry.status, 200) << dry.raw;
+  EXPECT_EQ(dry.body["reverted"], 1);
+  EXPECT_EQ(dry.body["revived"], 1);
+  EXPECT_EQ(dry.body["deleted"], 1);
+  EXPECT_EQ(dry.body["dryRun"], true);
+  EXPECT_EQ(listed("").size(), 2u) << "a dry run writes nothing";
+  Reply done = SendJson("POST", verb, {{"asOf", t}}, Audit());
+  ASSERT_EQ(done.status, 200) << done.raw;
+  EXPECT_EQ(done.body["examined"], 3);
+  EXPECT_EQ(listed(""), then);
+  Reply history = Get(std::string(kOrders) + "/a/history");
+  ASSERT_EQ(history.status, 200);
+  EXPECT_EQ(history.body["versions"][0]["op"], "restore");
+  EXPECT_EQ(history.body["versions"][0]["reason"],
+            "restore of the collection to " + t + ": integration test");
 }
 
 TEST_F(ServerHttpTest, QueryFiltersAndPages) {

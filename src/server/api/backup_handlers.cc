@@ -1,6 +1,8 @@
 // Backup handlers (docs/formats/backups.md): list and create on {collection}:backups, verify,
-// restore and prune as verbs of their own; admin scope (the dispatcher checks it). Each body is
-// optional, a JSON object of the fields below; an unknown field is refused, not ignored.
+// restore and prune as verbs of their own; and the restore of a runtime collection to an
+// instant (:restore-collection), and the rebuild of its hot-store rows from its object store
+// (:rebuild). Admin scope (the dispatcher checks it). Each body is a JSON
+// object of the fields below (optional but for :restore-collection); an unknown field is refused.
 #include "common/clock.h"
 #include "server/api/codec.h"
 #include "server/api/handlers.h"
@@ -119,6 +121,25 @@ Result<HttpResponse> HandleRestoreBackup(RecordCall& call) {
   XRONOX_ASSIGN_OR_RETURN(RestoreReport report,
                           call.collection.RestoreBackup({source, id}, options));
   return JsonResponse(200, RestoreReportToJson(report));
+}
+
+Result<HttpResponse> HandleRestoreCollection(RecordCall& call) {
+  XRONOX_ASSIGN_OR_RETURN(Json body, VerbBody(call, {"asOf", "dryRun"}));
+  AsOfRestoreOptions options;
+  XRONOX_ASSIGN_OR_RETURN(std::string as_of, StringField(body, "asOf", ""));
+  std::optional<TimestampMicros> time = ParseRfc3339(as_of);
+  if (!time) return BadBody("asOf is required: the RFC 3339 time to restore the collection to");
+  options.as_of = *time;
+  XRONOX_ASSIGN_OR_RETURN(options.dry_run, BoolField(body, "dryRun"));
+  XRONOX_ASSIGN_OR_RETURN(options.write, WriteOptionsFromRequest(call.request, {}, call.principal));
+  XRONOX_ASSIGN_OR_RETURN(AsOfRestoreReport report, call.collection.RestoreAsOf(options));
+  return JsonResponse(200, AsOfRestoreReportToJson(report));
+}
+
+Result<HttpResponse> HandleRebuild(RecordCall& call) {
+  XRONOX_ASSIGN_OR_RETURN(Json body, VerbBody(call, {}));
+  XRONOX_ASSIGN_OR_RETURN(RebuildReport report, call.collection.Rebuild());
+  return JsonResponse(200, RebuildReportToJson(report));
 }
 
 Result<HttpResponse> HandlePruneBackups(RecordCall& call) {

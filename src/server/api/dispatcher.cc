@@ -53,13 +53,15 @@ HttpResponse OptionsResponse(const std::vector<std::string>& allowed) {
 // (runtime); refusing them here keeps the answer independent of whether the record exists.
 Status CheckVersionedOnly(const Route& route, const QueryParams& query, DatabaseType type) {
   if (type == DatabaseType::kRuntime) return Status::Ok();
-  bool versioned_read = (route.kind == RouteKind::kRecord || route.kind == RouteKind::kContent) &&
+  bool versioned_read = (route.kind == RouteKind::kRecord || route.kind == RouteKind::kContent ||
+                         route.kind == RouteKind::kCollection) &&
                         (query.count("version") || query.count("asOf"));
   if (route.kind == RouteKind::kHistory || route.kind == RouteKind::kDiff ||
-      route.kind == RouteKind::kRestore || versioned_read) {
+      route.kind == RouteKind::kRestore || route.kind == RouteKind::kRestoreCollection ||
+      versioned_read) {
     return InvalidArgument(std::string(DatabaseTypeName(type)) +
-                           " keeps no versions: history, diff, restore, ?version and ?asOf "
-                           "need a runtime collection")
+                           " keeps no versions: history, diff, restore, :restore-collection, "
+                           "?version and ?asOf need a runtime collection")
         .WithReason("not_versioned");
   }
   return Status::Ok();

@@ -52,6 +52,10 @@ Result<HttpResponse> HandleListBackups(RecordCall& call);    ///< GET :backups.
 Result<HttpResponse> HandleCreateBackup(RecordCall& call);   ///< POST :backups: 201.
 Result<HttpResponse> HandleVerifyBackup(RecordCall& call);   ///< POST :verify-backup.
 Result<HttpResponse> HandleRestoreBackup(RecordCall& call);  ///< POST :restore-backup.
-Result<HttpResponse> HandlePruneBackups(RecordCall& call);   ///< POST :prune-backups.
+/// POST :restore-collection (runtime): every record back to its state at asOf.
+Result<HttpResponse> HandleRestoreCollection(RecordCall& call);
+/// POST :rebuild: the collection's hot-store rows re-created from its object store.
+Result<HttpResponse> HandleRebuild(RecordCall& call);
+Result<HttpResponse> HandlePruneBackups(RecordCall& call);  ///< POST :prune-backups.
 
 }  // namespace xronox::server

@@ -75,6 +75,10 @@ Handler FindHandler(RouteKind kind, const std::string& method) {
       return method == "POST" ? &HandleRestoreBackup : nullptr;
     case RouteKind::kPruneBackups:
       return method == "POST" ? &HandlePruneBackups : nullptr;
+    case RouteKind::kRestoreCollection:
+      return method == "POST" ? &HandleRestoreCollection : nullptr;
+    case RouteKind::kRebuild:
+      return method == "POST" ? &HandleRebuild : nullptr;
   }
   return nullptr;
 }

@@ -149,13 +149,12 @@ Result<int64_t> RequiredIntParam(const QueryParams& query, const char* name) {
   return *value;
 }
 
-Result<GetOptions> GetOptionsFromQuery(const QueryParams& query) {
-  XRONOX_RETURN_IF_ERROR(CheckQueryParams(query, {"version", "asOf"}));
-  GetOptions options;
-  XRONOX_ASSIGN_OR_RETURN(options.version, OptionalIntParam(query, "version"));
+namespace {
+
+// The asOf parameter as a time; nullopt when absent.
+Result<std::optional<TimestampMicros>> AsOfParam(const QueryParams& query) {
   auto as_of = query.find("asOf");
-  if (as_of == query.end()) return options;
-  if (options.version) return BadQuery("give either version or asOf, not both");
+  if (as_of == query.end()) return std::optional<TimestampMicros>();
   std::optional<TimestampMicros> time = ParseRfc3339(as_of->second);
   if (!time) {
     // An unencoded '+' of a time-zone offset arrives as a space.
@@ -164,7 +163,17 @@ Result<GetOptions> GetOptionsFromQuery(const QueryParams& query) {
     time = ParseRfc3339(repaired);
   }
   if (!time) return BadQuery("asOf must be an RFC 3339 time, e.g. 2024-01-01T10:00:00Z");
-  options.as_of = *time;
+  return time;
+}
+
+}  // namespace
+
+Result<GetOptions> GetOptionsFromQuery(const QueryParams& query) {
+  XRONOX_RETURN_IF_ERROR(CheckQueryParams(query, {"version", "asOf"}));
+  GetOptions options;
+  XRONOX_ASSIGN_OR_RETURN(options.version, OptionalIntParam(query, "version"));
+  XRONOX_ASSIGN_OR_RETURN(options.as_of, AsOfParam(query));
+  if (options.version && options.as_of) return BadQuery("give either version or asOf, not both");
   return options;
 }
 
@@ -183,11 +192,12 @@ Result<HistoryOptions> HistoryOptionsFromQuery(const QueryParams& query) {
 }
 
 Result<QueryOptions> QueryOptionsFromQuery(const QueryParams& query) {
-  XRONOX_RETURN_IF_ERROR(CheckQueryParams(query, {"where", "limit", "cursor"}));
+  XRONOX_RETURN_IF_ERROR(CheckQueryParams(query, {"where", "limit", "cursor", "asOf"}));
   QueryOptions options;
   options.raw_data = true;
   XRONOX_ASSIGN_OR_RETURN(options.limit, LimitParam(query, options.limit));
   options.cursor = Param(query, "cursor");
+  XRONOX_ASSIGN_OR_RETURN(options.as_of, AsOfParam(query));
   return options;
 }
 

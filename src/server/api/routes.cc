@@ -107,6 +107,8 @@ std::optional<RouteKind> CollectionVerb(const std::string& verb) {
   if (verb == "verify-backup") return RouteKind::kVerifyBackup;
   if (verb == "restore-backup") return RouteKind::kRestoreBackup;
   if (verb == "prune-backups") return RouteKind::kPruneBackups;
+  if (verb == "restore-collection") return RouteKind::kRestoreCollection;
+  if (verb == "rebuild") return RouteKind::kRebuild;
   return std::nullopt;
 }
 
@@ -116,7 +118,8 @@ bool IsCollectionVerb(RouteKind kind) { return kind == RouteKind::kCounters || N
 
 bool NeedsAdmin(RouteKind kind) {
   return kind == RouteKind::kBackups || kind == RouteKind::kVerifyBackup ||
-         kind == RouteKind::kRestoreBackup || kind == RouteKind::kPruneBackups;
+         kind == RouteKind::kRestoreBackup || kind == RouteKind::kPruneBackups ||
+         kind == RouteKind::kRestoreCollection || kind == RouteKind::kRebuild;
 }
 
 std::optional<Route> MatchRoute(const std::vector<std::string>& segments) {
@@ -185,6 +188,8 @@ std::vector<std::string> AllowedMethods(RouteKind kind, bool logs) {
     case RouteKind::kVerifyBackup:
     case RouteKind::kRestoreBackup:
     case RouteKind::kPruneBackups:
+    case RouteKind::kRestoreCollection:
+    case RouteKind::kRebuild:
       return {"POST"};
     case RouteKind::kBackups:
       return {"GET", "POST"};
@@ -226,6 +231,10 @@ std::string RouteTemplate(RouteKind kind) {
       return collection + ":restore-backup";
     case RouteKind::kPruneBackups:
       return collection + ":prune-backups";
+    case RouteKind::kRestoreCollection:
+      return collection + ":restore-collection";
+    case RouteKind::kRebuild:
+      return collection + ":rebuild";
   }
   return "other";
 }

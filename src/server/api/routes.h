@@ -7,7 +7,7 @@
 //                     which no collection name holds, so none can meet a record id)
 //   GET, POST         /v1/{db}/{tenant}/{collection}:backups   (list, create; admin scope)
 //   POST              /v1/{db}/{tenant}/{collection}:verify-backup, :restore-backup,
-//                     :prune-backups   (admin scope)
+//                     :prune-backups, :restore-collection, :rebuild   (admin scope)
 //   GET, PUT, PATCH, DELETE  /v1/{db}/{tenant}/{collection}/{id}   (logs: GET only)
 //   GET               /v1/{db}/{tenant}/{collection}/{id}/history
 //   GET               /v1/{db}/{tenant}/{collection}/{id}/diff
@@ -60,16 +60,19 @@ enum class RouteKind {
   kBackups,
   kVerifyBackup,
   kRestoreBackup,
-  kPruneBackups
+  kPruneBackups,
+  kRestoreCollection,
+  kRebuild
 };
 
 /// Every route kind, in declaration order (for tests and documents that must cover them all).
 inline constexpr RouteKind kAllRouteKinds[] = {
-    RouteKind::kHealth,        RouteKind::kReady,       RouteKind::kOpenApi,
-    RouteKind::kCollection,    RouteKind::kRecord,      RouteKind::kHistory,
-    RouteKind::kDiff,          RouteKind::kRestore,     RouteKind::kContent,
-    RouteKind::kCounters,      RouteKind::kBackups,     RouteKind::kVerifyBackup,
-    RouteKind::kRestoreBackup, RouteKind::kPruneBackups};
+    RouteKind::kHealth,        RouteKind::kReady,        RouteKind::kOpenApi,
+    RouteKind::kCollection,    RouteKind::kRecord,       RouteKind::kHistory,
+    RouteKind::kDiff,          RouteKind::kRestore,      RouteKind::kContent,
+    RouteKind::kCounters,      RouteKind::kBackups,      RouteKind::kVerifyBackup,
+    RouteKind::kRestoreBackup, RouteKind::kPruneBackups, RouteKind::kRestoreCollection,
+    RouteKind::kRebuild};
 
 /// True for the verbs on a collection ("{collection}:verb"), whose routes have no record id.
 bool IsCollectionVerb(RouteKind kind);
