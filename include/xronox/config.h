@@ -88,6 +88,14 @@ struct FolderConnection {
   FolderPrefixes folder_prefixes;
 };
 
+/// How long records or versions are kept (`retention: {"days", "maxPerItem"}`): on logs,
+/// records are deleted `days` after they were written; on runtime the two would bound each
+/// record's version payloads (not acted on yet). 0 is no limit; at least one is set.
+struct RetentionPolicy {
+  int days = 0;
+  int max_per_item = 0;
+};
+
 /// One database: a database type on a tier (and tenant), bound to a hot and an object store.
 struct DatabaseConfig {
   DatabaseType type = DatabaseType::kKnowledge;
@@ -104,7 +112,9 @@ struct DatabaseConfig {
   std::string analytics_db_name;
   BucketNames buckets;  ///< recordsBucket, versionsBucket, contentBucket, backupsBucket.
   std::optional<bool> enable_versioning;  ///< Runtime: must be true or unset.
-  bool capture_deliveries = false;        ///< Messaging only.
+  /// Logs: delete records by age. Runtime: version retention (not acted on yet).
+  std::optional<RetentionPolicy> retention;
+  bool capture_deliveries = false;  ///< Messaging only.
 };
 
 /// Move records older than a number of days to the object store (seed: s3Offload).
@@ -117,6 +127,8 @@ struct OffloadPolicy {
 struct CollectionMap {
   std::vector<std::string> indexed_props;  ///< Top-level or dotted fields indexed for Query.
   OffloadPolicy s3_offload;
+  /// Overrides its database's retention for collections of this name.
+  std::optional<RetentionPolicy> retention;
 };
 
 /// Engine tuning.

@@ -24,10 +24,18 @@ struct BackendCallMetrics {
   double seconds_sum = 0;  ///< Total time spent in these calls, in seconds.
 };
 
+/// Work of the services over the engine since the store was opened.
+struct ServiceMetrics {
+  uint64_t retention_runs = 0;             ///< Retention runs that were not dry runs.
+  uint64_t retention_records_removed = 0;  ///< Records those runs deleted.
+  uint64_t retention_records_held = 0;     ///< Records old enough that a hold kept.
+};
+
 /// Every operation that was called at least once, ordered by tier, connection, operation.
 struct BackendMetricsSnapshot {
   std::vector<double> bucket_bounds_seconds;  ///< Upper bounds of the latency buckets; +Inf last.
   std::vector<BackendCallMetrics> calls;
+  ServiceMetrics services;
 };
 
 }  // namespace xronox

@@ -10,6 +10,7 @@
 #include "xronox/config.h"
 #include "xronox/content.h"
 #include "xronox/metrics.h"
+#include "xronox/retention.h"
 #include "xronox/status.h"
 #include "xronox/types.h"
 
@@ -94,6 +95,21 @@ class Collection {
   /// the records whose payload objects remain, which only a backup restores. Creates the
   /// collection when needed. Run with no writer on the collection; idempotent.
   Result<RebuildReport> Rebuild();
+
+  /// Place a legal hold (docs/formats/holds.md) on this collection's database, this collection,
+  /// or its record `id` (HoldScope::kRecord only): deletions it covers are refused until it is
+  /// lifted. Actor and reason required; AlreadyExists when that hold is in force.
+  Result<LegalHold> PlaceHold(HoldScope scope, const std::string& id, const WriteOptions& audit);
+  /// Lift a legal hold; actor and reason required; NotFound when none is in force.
+  Result<LegalHold> LiftHold(HoldScope scope, const std::string& id, const WriteOptions& audit);
+  /// Delete the records of this logs collection older than its retention policy's days
+  /// (docs/formats/retention.md), but those a legal hold keeps. FailedPrecondition when it has
+  /// no policy by age; an empty report for a collection that does not exist.
+  Result<RetentionReport> ApplyRetention(const RetentionOptions& options = {});
+  /// Every legal hold in force on this collection's database (any collection).
+  Result<std::vector<LegalHold>> ListHolds();
+  /// Every legal hold placed and lifted on this collection's database, oldest first.
+  Result<std::vector<HoldEvent>> HoldLog();
 
   const Target& target() const { return target_; }
 

@@ -74,6 +74,7 @@ Result<PruneReport> BackupService::Prune(const Binding& b, const PruneOptions& o
   if (options.keep_daily < 0 || options.keep_monthly < 0 || options.incomplete_after_seconds < 0) {
     return InvalidArgument("prune: keep counts and the incomplete age must not be negative");
   }
+  XRONOX_RETURN_IF_ERROR(engine_.CheckNotHeld(b, ""));  // Backups are deleted too.
   XRONOX_ASSIGN_OR_RETURN(BackupList list, List(b));
   std::set<std::string> kept = KeptIds(list.complete, options);
   PruneReport report;

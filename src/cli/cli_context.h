@@ -49,6 +49,10 @@ void AddHistoryCommands(CLI::App& app, StoreOptions& store, int& exit_code);
 void AddAdminCommands(CLI::App& app, StoreOptions& store, int& exit_code);
 /// Register `backup create|list|verify|restore|prune` and `restore-collection`.
 void AddBackupCommands(CLI::App& app, StoreOptions& store, int& exit_code);
+/// Register `retention run`.
+void AddRetentionCommands(CLI::App& app, StoreOptions& store, int& exit_code);
+/// Register `hold place|lift|list|log` (legal holds).
+void AddHoldCommands(CLI::App& app, StoreOptions& store, int& exit_code);
 /// Register `ls` (databases, tenants, collections, records).
 void AddListCommand(CLI::App& app, StoreOptions& store, int& exit_code);
 /// Register `config migrate` (works without --data/--config: it opens no store).

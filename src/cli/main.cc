@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
   AddHistoryCommands(app, store, exit_code);
   AddAdminCommands(app, store, exit_code);
   AddBackupCommands(app, store, exit_code);
+  AddHoldCommands(app, store, exit_code);
+  AddRetentionCommands(app, store, exit_code);
   AddListCommand(app, store, exit_code);
   AddConfigCommands(app, exit_code);
   AddKeyCommands(app, exit_code);

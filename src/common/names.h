@@ -19,6 +19,13 @@ Status ValidateRecordId(const std::string& id);
 Status ValidateTenantId(const std::string& tenant);
 /// A collection name: 1-128 bytes of [A-Za-z0-9_-], starting with a letter, digit or '_'.
 Status ValidateCollectionName(const std::string& collection);
+/// Collection names starting with this are the store's own (legal holds: "_xronox_holds"):
+/// refused to users and left out of listings.
+inline constexpr const char* kReservedPrefix = "_xronox";
+/// True for a name starting with kReservedPrefix.
+inline bool IsReservedCollectionName(const std::string& collection) {
+  return collection.rfind(kReservedPrefix, 0) == 0;
+}
 /// A hot-store database name: 1-200 bytes of [A-Za-z0-9_-] (MongoDB allows at most 63).
 Status ValidateDatabaseName(const std::string& db_name);
 /// An S3 bucket name: 3-63 bytes of [a-z0-9.-], starting and ending with a letter or digit.

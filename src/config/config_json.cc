@@ -145,6 +145,18 @@ void ReadDatabaseFields(ObjectReader& reader, DatabaseConfig* db) {
   }
   reader.OptionalBool("enableVersioning", &db->enable_versioning);
   reader.Bool("captureDeliveries", &db->capture_deliveries);
+  ReadRetention(reader, &db->retention);
+}
+
+void ReadRetention(ObjectReader& reader, std::optional<RetentionPolicy>* out) {
+  const Json* object = reader.Object("retention");
+  if (object == nullptr) return;
+  ObjectReader retention(*object, reader.PathOf("retention"), reader.problems());
+  RetentionPolicy policy;
+  retention.Int("days", &policy.days);
+  retention.Int("maxPerItem", &policy.max_per_item);
+  retention.Finish();
+  *out = policy;
 }
 
 }  // namespace config_internal
@@ -240,6 +252,7 @@ void ReadCollectionMap(ObjectReader& reader, CollectionMap* map) {
     offload_reader.Int("olderThan", &map->s3_offload.older_than_days);
     offload_reader.Finish();
   }
+  config_internal::ReadRetention(reader, &map->retention);
 }
 
 }  // namespace

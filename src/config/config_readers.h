@@ -12,7 +12,9 @@ namespace xronox::config_internal {
 void ReadS3(ObjectReader& reader, S3Connection* s3);
 /// The fields every database object may hold (tenantId, refs, dbName, buckets, ...).
 void ReadDatabaseFields(ObjectReader& reader, DatabaseConfig* db);
-/// "collectionMaps": {name: {"indexedProps", "s3Offload"}}.
+/// "retention": {"days", "maxPerItem"} of a database or collection map, when present.
+void ReadRetention(ObjectReader& reader, std::optional<RetentionPolicy>* out);
+/// "collectionMaps": {name: {"indexedProps", "s3Offload", "retention"}}.
 void ReadCollectionMaps(ObjectReader& root, Config* config);
 /// "engine": {"inlineMaxBytes", "claimLeaseSeconds"}.
 void ReadEngine(ObjectReader& root, EngineOptions* engine);

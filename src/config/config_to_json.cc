@@ -77,6 +77,13 @@ Json ConnectionsJson(const Config& config) {
   return connections;
 }
 
+Json RetentionJson(const RetentionPolicy& policy) {
+  Json json = Json::object();
+  if (policy.days > 0) json["days"] = policy.days;
+  if (policy.max_per_item > 0) json["maxPerItem"] = policy.max_per_item;
+  return json;
+}
+
 Json DatabaseJson(const DatabaseConfig& db) {
   Json object = Json::object();
   if (db.type == DatabaseType::kMessaging) {
@@ -98,6 +105,7 @@ Json DatabaseJson(const DatabaseConfig& db) {
   if (db.type == DatabaseType::kMessaging || db.capture_deliveries) {
     object["captureDeliveries"] = db.capture_deliveries;
   }
+  if (db.retention) object["retention"] = RetentionJson(*db.retention);
   return object;
 }
 
@@ -123,6 +131,7 @@ Json CollectionMapsJson(const Config& config) {
         {"indexedProps", map.indexed_props},
         {"s3Offload",
          {{"enabled", map.s3_offload.enabled}, {"olderThan", map.s3_offload.older_than_days}}}};
+    if (map.retention) maps[collection]["retention"] = RetentionJson(*map.retention);
   }
   return maps;
 }

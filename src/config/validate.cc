@@ -159,6 +159,7 @@ void CheckCollectionMap(const std::string& path, const CollectionMap& map, Probl
   if (map.s3_offload.older_than_days < 1) {
     problems->Add(JoinPath(path, "s3Offload.olderThan"), "must be at least 1 (days)");
   }
+  if (map.retention) CheckRetention(JoinPath(path, "retention"), *map.retention, problems);
 }
 
 void ValidateCollectionMaps(const Config& config, Problems* problems) {

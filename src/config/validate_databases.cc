@@ -59,6 +59,22 @@ void CheckTier(const DatabaseRef& ref, Problems* problems) {
   }
 }
 
+// Retention deletes log records by age and (not yet) bounds runtime history; the other types
+// keep their records until deleted.
+void CheckDatabaseRetention(const DatabaseRef& ref, Problems* problems) {
+  const DatabaseConfig& db = *ref.db;
+  if (!db.retention) return;
+  const std::string path = JoinPath(ref.path, "retention");
+  CheckRetention(path, *db.retention, problems);
+  if (db.type == DatabaseType::kLogs && db.retention->max_per_item > 0) {
+    problems->Add(JoinPath(path, "maxPerItem"), "logs keep no versions; retention of logs is days");
+  } else if (db.type != DatabaseType::kLogs && db.type != DatabaseType::kRuntime) {
+    problems->Add(path, "retention deletes log records and bounds runtime history; a " +
+                            std::string(DatabaseTypeName(db.type)) +
+                            " database keeps its records until they are deleted");
+  }
+}
+
 // Fields that only some database types have.
 void CheckTypeFields(const DatabaseRef& ref, Problems* problems) {
   const DatabaseConfig& db = *ref.db;
@@ -78,6 +94,7 @@ void CheckTypeFields(const DatabaseRef& ref, Problems* problems) {
   if (!runtime && !db.analytics_db_name.empty()) {
     problems->Add(JoinPath(ref.path, "analyticsDbName"), "only runtime has an analytics database");
   }
+  CheckDatabaseRetention(ref, problems);
 }
 
 template <typename Map>
@@ -323,6 +340,15 @@ void ValidateDatabases(const Config& config, Problems* problems) {
   CheckUniqueNames(refs, problems);
   CheckOnePerType(refs, problems);
   CheckSharedBuckets(config, refs, problems);
+}
+
+void CheckRetention(const std::string& path, const RetentionPolicy& policy, Problems* problems) {
+  if (policy.days < 0) problems->Add(JoinPath(path, "days"), "must not be negative");
+  if (policy.max_per_item < 0) problems->Add(JoinPath(path, "maxPerItem"), "must not be negative");
+  if (policy.days <= 0 && policy.max_per_item <= 0) {
+    problems->Add(path,
+                  "needs days or maxPerItem of at least 1 (an empty policy keeps everything)");
+  }
 }
 
 }  // namespace xronox::config_internal

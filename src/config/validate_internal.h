@@ -32,4 +32,7 @@ void ValidateDatabases(const Config& config, Problems* problems);
 /// nested in one bucket must not have different classes.
 void ValidateStorageClasses(const Config& config, Problems* problems);
 
+/// Problems of a retention policy at `path`: negative values, or neither limit set.
+void CheckRetention(const std::string& path, const RetentionPolicy& policy, Problems* problems);
+
 }  // namespace xronox::config_internal

@@ -55,6 +55,13 @@ inline constexpr TimestampMicros kMaxScanMicrosPerPage = 1'000'000;
 /// bytes (so one page holds at most this plus one record).
 inline constexpr size_t kMaxPageBytes = size_t{16} << 20;
 
+/// What Engine::Expire removed (or, on a dry run, would remove).
+struct ExpireReport {
+  int64_t examined = 0;  ///< Records looked at.
+  int64_t removed = 0;   ///< Written before the cutoff and deleted.
+  int64_t held = 0;      ///< Written before the cutoff, kept by a record hold.
+};
+
 /// A page of records in id order (Engine::ScanRecords).
 struct ScanPage {
   std::vector<Record> records;
@@ -93,6 +100,16 @@ class Engine {
   /// objects; elsewhere nothing can be, and the records whose payload objects remain are named.
   /// Run with no writer on the collection. Idempotent: rows already there are kept.
   Result<RebuildReport> Rebuild(const Binding& b);
+
+  /// Conflict (reason legal_hold) when a legal hold covers deleting record `id` of `b` (a hold
+  /// on its database, collection or the record), or with `id` empty, anything in the collection
+  /// (holds.cc). Every delete passes here.
+  Status CheckNotHeld(const Binding& b, const std::string& id);
+
+  /// Delete outright the records of an append-only (logs) collection written before `cutoff`
+  /// that no record hold covers (expire.cc); with `dry_run` count them only. The caller checks
+  /// database and collection holds.
+  Result<ExpireReport> Expire(const Binding& b, TimestampMicros cutoff, bool dry_run);
 
   const EngineOptions& options() const { return options_; }
   Clock* clock() const { return clock_; }
@@ -187,6 +204,7 @@ class Engine {
   Result<Record> RecordFromHead(const Binding& b, store::HeadRow head, bool raw_data = false);
   /// The record a scanned head holds now (nullopt when it is gone), or as of `as_of` (scan.cc).
   Result<std::optional<Record>> CurrentRecord(const Binding& b, store::HeadRow head, bool raw_data);
+  Result<bool> RemoveExpired(const Binding& b, const store::HeadRow& head);
   Status RebuildRecord(const Binding& b, const std::string& id, int64_t last_version,
                        RebuildReport& report);
   Result<std::optional<Record>> QueriedRecord(const Binding& b, const store::HeadRow& head,

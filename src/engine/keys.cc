@@ -42,6 +42,20 @@ std::string ContentStagingKey(const Binding& b, const std::string& id, const std
   return ContentPrefix(b) + id + "/" + property + "/" + kContentStagingPrefix + name;
 }
 
+store::CollectionRef HoldsRef(const Binding& b) {
+  return {b.ref.db, kHoldsCollection, /*versioned=*/false};
+}
+
+std::string DatabaseHoldKey() { return std::string(kHoldKeyPrefix) + "database"; }
+
+std::string CollectionHoldKey(const std::string& collection) {
+  return std::string(kHoldKeyPrefix) + "collection:" + collection;
+}
+
+std::string RecordHoldKey(const std::string& collection, const std::string& id) {
+  return std::string(kHoldKeyPrefix) + "record:" + collection + ":" + id;
+}
+
 std::string LargeWriteClaimKey(const std::string& id) { return kLargeWriteClaimPrefix + id; }
 
 std::string VersionClaimKey(const std::string& id, int64_t version) {

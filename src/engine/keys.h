@@ -31,6 +31,21 @@ inline constexpr const char* kContentStagingPrefix = "staging-";
 // Claim keys of {c}_locks (docs/formats/storage-layout.md), the hot store's keys beside the
 // object keys above.
 
+// Legal holds (docs/formats/holds.md): claims in a collection of their own in each database.
+
+/// The collection of a database that keeps its legal holds and their log (reserved: collection
+/// names starting with "_xronox" are refused to users).
+inline constexpr const char* kHoldsCollection = "_xronox_holds";
+/// The holds collection of `b`'s database.
+store::CollectionRef HoldsRef(const Binding& b);
+/// Prefix of every hold key; of every hold log entry's key.
+inline constexpr const char* kHoldKeyPrefix = "hold:";
+inline constexpr const char* kHoldLogPrefix = "holdlog:";
+/// "hold:database", "hold:collection:{c}", "hold:record:{c}:{id}".
+std::string DatabaseHoldKey();
+std::string CollectionHoldKey(const std::string& collection);
+std::string RecordHoldKey(const std::string& collection, const std::string& id);
+
 /// Prefix of LargeWriteClaimKey: "write:{id}".
 inline constexpr const char* kLargeWriteClaimPrefix = "write:";
 /// Prefix of VersionClaimKey: "ver:{id}:v{n}".

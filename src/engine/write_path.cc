@@ -168,6 +168,7 @@ Result<WriteResult> Engine::Write(const Binding& b, const std::string& id,
   XRONOX_RETURN_IF_ERROR(ValidateRecordId(id));
   XRONOX_RETURN_IF_ERROR(CheckWriteAllowed(b, intent, options));
   XRONOX_RETURN_IF_ERROR(CheckMemory());
+  if (intent.kind == WriteIntent::Kind::kDelete) XRONOX_RETURN_IF_ERROR(CheckNotHeld(b, id));
   if (!options.idempotency_key.empty()) return WriteIdempotent(b, id, intent, options);
   return WriteWithRetries(b, id, intent, options);
 }

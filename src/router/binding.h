@@ -31,6 +31,8 @@ struct Binding {
   std::vector<std::string> indexed_props;
   bool versioned = false;    ///< Runtime: every write is a new immutable version.
   bool append_only = false;  ///< Logs: update and delete are refused.
+  /// The collection map's retention, else its database's; nullopt when neither has one.
+  std::optional<RetentionPolicy> retention;
 };
 
 }  // namespace xronox

@@ -141,6 +141,11 @@ Status Router::OpenS3(const std::string& name, const S3Connection& s3) {
 
 Result<Binding> Router::Resolve(const Target& target) {
   XRONOX_RETURN_IF_ERROR(ValidateCollectionName(target.collection));
+  if (IsReservedCollectionName(target.collection)) {
+    return InvalidArgument("collection names starting with '" + std::string(kReservedPrefix) +
+                           "' are reserved for the store's own use")
+        .WithReason("invalid_collection_name");
+  }
   if (target.database_type == DatabaseType::kRuntime && target.tier != Tier::kTenant) {
     return InvalidArgument("runtime is per tenant: name a tenant");
   }
@@ -155,6 +160,10 @@ Result<Binding> Router::Resolve(const Target& target) {
   b.ref = {db.db_name, target.collection, target.database_type == DatabaseType::kRuntime,
            db.analytics_db_name};
   b.indexed_props = IndexedPropsFor(config_, target.collection);
+  auto map = config_.collection_maps.find(target.collection);
+  b.retention = map != config_.collection_maps.end() && map->second.retention
+                    ? map->second.retention
+                    : db.retention;
   b.versioned = target.database_type == DatabaseType::kRuntime;
   b.append_only = target.database_type == DatabaseType::kLogs;
   b.database = std::move(db);
@@ -309,7 +318,10 @@ Result<std::vector<std::string>> Router::ListCollections(const Target& target) {
   if (target.tier == Tier::kTenant) XRONOX_RETURN_IF_ERROR(ValidateTenantId(target.tenant_id));
   XRONOX_ASSIGN_OR_RETURN(DatabaseConfig db, ResolveDatabase(config_, target.database_type,
                                                              target.tier, target.tenant_id));
-  return HotStoreFor(db)->ListCollections(db.db_name);
+  XRONOX_ASSIGN_OR_RETURN(std::vector<std::string> names,
+                          HotStoreFor(db)->ListCollections(db.db_name));
+  std::erase_if(names, [](const std::string& name) { return IsReservedCollectionName(name); });
+  return names;
 }
 
 store::HotStore* Router::HotStoreFor(const DatabaseConfig& db) {

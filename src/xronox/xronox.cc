@@ -208,6 +208,8 @@ Result<std::unique_ptr<Xronox>> Xronox::Open(const Config& config) {
     state->engine = std::make_unique<Engine>(config.engine, SystemClock::Default());
     state->content = std::make_unique<ContentService>(*state->engine, ContentOptions{});
     state->backups = std::make_unique<BackupService>(*state->engine);
+    state->holds = std::make_unique<HoldService>(*state->engine);
+    state->retention = std::make_unique<RetentionService>(*state->engine);
     return std::unique_ptr<Xronox>(new Xronox(std::move(state)));
   });
 }
@@ -229,7 +231,11 @@ Status Xronox::CheckReady() {
 
 BackendMetricsSnapshot Xronox::BackendMetrics() const {
   try {
-    return state_->router->MetricsSnapshot();
+    BackendMetricsSnapshot snapshot = state_->router->MetricsSnapshot();
+    snapshot.services.retention_runs = state_->retention_runs.load();
+    snapshot.services.retention_records_removed = state_->retention_removed.load();
+    snapshot.services.retention_records_held = state_->retention_held.load();
+    return snapshot;
   } catch (const std::bad_alloc&) {
     return {};  // Only copying can fail; monitoring then sees no series rather than a crash.
   }

@@ -3,11 +3,14 @@
 // Thread-safety: every member is safe from many threads.
 #pragma once
 
+#include <atomic>
 #include <memory>
 
 #include "backup/backup_service.h"
 #include "content/content_service.h"
 #include "engine/engine.h"
+#include "retention/hold_service.h"
+#include "retention/retention_service.h"
 #include "router/router.h"
 
 namespace xronox {
@@ -15,8 +18,14 @@ namespace xronox {
 struct XronoxState {
   std::unique_ptr<Router> router;
   std::unique_ptr<Engine> engine;
-  std::unique_ptr<ContentService> content;  // Borrows the engine.
-  std::unique_ptr<BackupService> backups;   // Borrows the engine.
+  std::unique_ptr<ContentService> content;      // Borrows the engine.
+  std::unique_ptr<BackupService> backups;       // Borrows the engine.
+  std::unique_ptr<HoldService> holds;           // Borrows the engine.
+  std::unique_ptr<RetentionService> retention;  // Borrows the engine.
+  // Retention runs (not dry) and what they removed and kept, for BackendMetrics.
+  std::atomic<uint64_t> retention_runs{0};
+  std::atomic<uint64_t> retention_removed{0};
+  std::atomic<uint64_t> retention_held{0};
 };
 
 }  // namespace xronox

@@ -243,6 +243,25 @@ TEST_P(HotStoreConformanceTest, ReplaceHeadChecksExpectedVersion) {
   EXPECT_FALSE(Head("absent").has_value());
 }
 
+TEST_P(HotStoreConformanceTest, DeleteHeadRemovesTheHeadOnlyAtItsVersion) {
+  HOT_ASSERT_OK(store_->WriteHead(ref_, MakeHead("r1", 0), std::nullopt));
+  HOT_ASSERT_OK(store_->WriteHead(ref_, MakeHead("r1", 1), 0));
+  HOT_ASSERT_OK(store_->WriteHead(ref_, MakeHead("r2", 0), std::nullopt));
+  Status stale = store_->DeleteHead(ref_, "r1", 0);
+  EXPECT_EQ(stale.code(), StatusCode::kConflict) << stale.ToString();
+  EXPECT_EQ(stale.current_version(), std::optional<int64_t>(1));
+  ASSERT_TRUE(Head("r1").has_value());
+  HOT_ASSERT_OK(store_->DeleteHead(ref_, "r1", 1));
+  EXPECT_FALSE(Head("r1").has_value());
+  HOT_EXPECT_CODE(store_->DeleteHead(ref_, "r1", 1), StatusCode::kNotFound);
+  ExpectHeadEq(*Head("r2"), MakeHead("r2", 0));
+  auto heads = store_->ScanHeads(ref_, "", 10, {}, true);
+  HOT_ASSERT_OK(heads.status());
+  ASSERT_EQ(heads->size(), 1u) << "no tombstone is left";
+  HOT_ASSERT_OK(store_->WriteHead(ref_, MakeHead("r1", 0), std::nullopt));  // The id is free.
+  HOT_EXPECT_CODE(store_->DeleteHead({ref_.db, "missing", false}, "r1", 0), StatusCode::kNotFound);
+}
+
 TEST_P(HotStoreConformanceTest, IndexedIsStoredCanonicallyAndMustBeAnObject) {
   HOT_ASSERT_OK(store_->WriteHead(ref_, MakeHead("empty", 0, ""), std::nullopt));
   EXPECT_EQ(Head("empty")->indexed, "{}");

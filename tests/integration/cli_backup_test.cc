@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "integration/cli_support.h"
+#include "xronox/config.h"
 
 namespace xronox::testing {
 namespace {
@@ -245,6 +246,65 @@ TEST_F(CliBackupTest, AfterLosingTheHotStoreRebuildRecreatesRuntimeFromItsVersio
   Reply restored = SendJson("POST", orders + "big/restore", {{"version", 0}}, Audit());
   ASSERT_EQ(restored.status, 200) << restored.raw;
   EXPECT_EQ(restored.body["data"]["text"].get<std::string>().size(), 100000u);
+}
+
+// Legal holds through the CLI: a collection hold placed, a delete refused, listed, lifted and
+// logged with who and why.
+TEST_F(CliBackupTest, HoldsArePlacedListedLiftedAndLogged) {
+  CliResult unaudited = Cli({"hold", "place", "knowledge", "_", "docs"});
+  EXPECT_NE(unaudited.exit_code, 0);
+  CliResult placed = Cli({"hold", "place", "knowledge", "_", "docs", "--actor", "counsel",
+                          "--reason", "case 42", "--format", "json"});
+  ASSERT_EQ(placed.exit_code, 0) << placed.err;
+  EXPECT_EQ(Json::parse(placed.out)["scope"], "collection");
+  Reply refused = Send("DELETE", "/v1/knowledge/_/docs/d100", "", {}, std::nullopt);
+  EXPECT_EQ(refused.status, 409) << refused.raw;
+  CliResult listed = Cli({"hold", "list", "knowledge", "_", "--format", "json"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_EQ(Json::parse(listed.out)["holds"].size(), 1u) << listed.out;
+  CliResult lifted =
+      Cli({"hold", "lift", "knowledge", "_", "docs", "--actor", "counsel", "--reason", "settled"});
+  ASSERT_EQ(lifted.exit_code, 0) << lifted.err;
+  CliResult again =
+      Cli({"hold", "lift", "knowledge", "_", "docs", "--actor", "counsel", "--reason", "settled"});
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_NE(again.err.find("no legal hold on collection knowledge/_/docs"), std::string::npos)
+      << again.err;
+  EXPECT_EQ(Send("DELETE", "/v1/knowledge/_/docs/d100", "", {}, std::nullopt).status, 200);
+  CliResult log = Cli({"hold", "log", "knowledge", "_", "--format", "json"});
+  ASSERT_EQ(log.exit_code, 0) << log.err;
+  Json events = Json::parse(log.out)["events"];
+  ASSERT_EQ(events.size(), 2u) << log.out;
+  EXPECT_EQ(events[0]["reason"], "case 42");
+  EXPECT_EQ(events[1]["action"], "lift");
+}
+
+// retention run over a config whose logs database keeps records 30 days: the new event is kept
+// (the dry run and the run say so per collection), and a collection without a policy is refused
+// when named. Deleting old records is tested with a clock that moves (retention_test.cc).
+TEST_F(CliBackupTest, RetentionRunAppliesTheConfiguredPolicyToLogs) {
+  auto config = CreateEmbeddedConfig(DataDir());
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  for (DatabaseConfig& db : config->databases) {
+    if (db.type == DatabaseType::kLogs) db.retention = RetentionPolicy{30, 0};
+  }
+  const std::string path = dir_.path() + "/store.json";
+  std::ofstream(path) << ConfigToJson(*config).dump(2);
+  CliResult dry = CliWith({"--config", path, "retention", "run", "--dry-run"});
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_NE(dry.out.find("retention logs/_/events: would remove 0 of 1 records written before "),
+            std::string::npos)
+      << dry.out;
+  EXPECT_NE(dry.out.find("(30 days; 0 kept by legal holds)"), std::string::npos) << dry.out;
+  CliResult run = CliWith({"--config", path, "retention", "run", "--json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::vector<Json> lines = Lines(run.out);
+  ASSERT_EQ(lines.size(), 1u) << run.out;
+  EXPECT_EQ(lines[0]["retention"]["removed"], 0);
+  EXPECT_EQ(lines[0]["retention"]["examined"], 1);
+  CliResult none = Cli({"retention", "run", "--collection", "events"});
+  EXPECT_EQ(none.exit_code, 1);
+  EXPECT_NE(none.err.find("has no retention by age"), std::string::npos) << none.err;
 }
 
 // restore-collection and ls --as-of: a runtime collection listed and put back as it was at an

@@ -109,6 +109,18 @@ class OpenApiTest : public XronoxdTest {
     return {"--api-keys", path, "--max-body", "65536", "--max-content", "65536"};
   }
 
+  // The embedded store as a config file, with a retention policy on logs (:apply-retention).
+  std::vector<std::string> StoreFlags() override {
+    auto config = CreateEmbeddedConfig(dir_.path() + "/data");
+    EXPECT_TRUE(config.ok()) << config.status().ToString();
+    for (DatabaseConfig& db : config->databases) {
+      if (db.type == DatabaseType::kLogs) db.retention = RetentionPolicy{30, 0};
+    }
+    std::string path = dir_.path() + "/store.json";
+    std::ofstream(path) << ConfigToJson(*config).dump(2);
+    return {"--config", path};
+  }
+
   httplib::Headers Full(httplib::Headers extra = {}) {
     extra.emplace("Authorization", "Bearer " + full_.token);
     extra.emplace("X-Xronox-Reason", "openapi test");
@@ -378,6 +390,46 @@ std::vector<Case> OpenApiTest::BackupCases() {
   cases.push_back({rebuild, "POST", "/v1/nosuch/_/orders:rebuild", 404, "", "", Full()});
   cases.push_back({rebuild, "POST", o + ":rebuild", 413, big, json, Full()});
   cases.push_back({rebuild, "POST", o + ":rebuild", 415, "{}", "text/plain", Full()});
+  // Retention: the logs database has a policy (StoreFlags), knowledge none (412).
+  const std::string retention = std::string(kCollection) + ":apply-retention";
+  const std::string on_events = std::string(kEvents) + ":apply-retention";
+  const std::string dry_run = R"({"dryRun":true})";
+  cases.push_back({retention, "POST", on_events, 200, dry_run, json, Full()});
+  cases.push_back({retention, "POST", on_events, 400, R"({"dryRun":1})", json, Full()});
+  cases.push_back({retention, "POST", on_events, 401, dry_run, json});
+  cases.push_back({retention, "POST", on_events, 403, dry_run, json, Reader()});
+  cases.push_back(
+      {retention, "POST", "/v1/nosuch/_/e:apply-retention", 404, dry_run, json, Full()});
+  cases.push_back(
+      {retention, "POST", "/v1/knowledge/_/facts:apply-retention", 412, dry_run, json, Full()});
+  cases.push_back({retention, "POST", on_events, 413, big, json, Full()});
+  cases.push_back({retention, "POST", on_events, 415, dry_run, "text/plain", Full()});
+  // Legal holds: a record hold placed, placed again (409), lifted, lifted again (404).
+  const std::string holds = std::string(kCollection) + ":holds";
+  const std::string lift = std::string(kCollection) + ":lift-hold";
+  const std::string log = std::string(kCollection) + ":hold-log";
+  const std::string on_r = R"({"scope":"record","id":"held-1"})";
+  for (const auto& [path, verb, method] :
+       {std::tuple{holds, ":holds", "GET"}, {log, ":hold-log", "GET"}}) {
+    cases.push_back({path, method, o + verb, 200, "", "", Full()});
+    cases.push_back({path, method, o + verb + "?x=1", 400, "", "", Full()});
+    cases.push_back({path, method, o + verb, 401, "", ""});
+    cases.push_back({path, method, o + verb, 403, "", "", Reader()});
+    cases.push_back({path, method, "/v1/nosuch/_/orders" + std::string(verb), 404, "", "", Full()});
+  }
+  cases.push_back({holds, "POST", o + ":holds", 201, on_r, json, Full()});
+  cases.push_back({holds, "POST", o + ":holds", 409, on_r, json, Full()});
+  cases.push_back({lift, "POST", o + ":lift-hold", 200, on_r, json, Full()});
+  cases.push_back({lift, "POST", o + ":lift-hold", 404, on_r, json, Full()});
+  for (const auto& [path, target] : {std::pair{holds, o + ":holds"}, {lift, o + ":lift-hold"}}) {
+    cases.push_back({path, "POST", target, 400, R"({"scope":"tenant"})", json, Full()});
+    cases.push_back({path, "POST", target, 401, on_r, json});
+    cases.push_back({path, "POST", target, 403, on_r, json, Reader()});
+    cases.push_back({path, "POST", target, 413, big, json, Full()});
+    cases.push_back({path, "POST", target, 415, on_r, "text/plain", Full()});
+    cases.push_back(
+        {path, "POST", "/v1/nosuch/_/orders" + target.substr(o.size()), 404, on_r, json, Full()});
+  }
   return cases;
 }
 

@@ -313,6 +313,34 @@ TEST_F(ServerHttpTest, ACollectionAsOfAnInstantListsAndRestoresThen) {
             "restore of the collection to " + t + ": integration test");
 }
 
+TEST_F(ServerHttpTest, ALegalHoldBlocksDeletesUntilLiftedAndIsLogged) {
+  PutOrder("h1", {{"s", "x"}});
+  const std::string holds = std::string(kOrders) + ":holds";
+  Reply unaudited = SendJson("POST", holds, {{"scope", "record"}, {"id", "h1"}}, {});
+  EXPECT_EQ(unaudited.status, 400) << unaudited.raw;
+  EXPECT_EQ(unaudited.ErrorCode(), "audit_required");
+  Reply placed = SendJson("POST", holds, {{"scope", "record"}, {"id", "h1"}}, Audit());
+  ASSERT_EQ(placed.status, 201) << placed.raw;
+  EXPECT_EQ(placed.body["scope"], "record");
+  EXPECT_EQ(placed.body["actor"], "tester");
+  Reply refused = Send("DELETE", std::string(kOrders) + "/h1", "", Audit(), std::nullopt);
+  EXPECT_EQ(refused.status, 409) << refused.raw;
+  EXPECT_EQ(refused.ErrorCode(), "legal_hold");
+  EXPECT_EQ(Get(holds).body["holds"].size(), 1u);
+  Reply lifted = SendJson("POST", std::string(kOrders) + ":lift-hold",
+                          {{"scope", "record"}, {"id", "h1"}}, Audit());
+  ASSERT_EQ(lifted.status, 200) << lifted.raw;
+  EXPECT_EQ(Send("DELETE", std::string(kOrders) + "/h1", "", Audit(), std::nullopt).status, 200);
+  Reply log = Get(std::string(kOrders) + ":hold-log");
+  ASSERT_EQ(log.status, 200) << log.raw;
+  ASSERT_EQ(log.body["events"].size(), 2u);
+  EXPECT_EQ(log.body["events"][0]["action"], "place");
+  EXPECT_EQ(log.body["events"][1]["action"], "lift");
+  EXPECT_EQ(log.body["events"][1]["reason"], "integration test");
+  // The holds' own collection is neither listed nor addressable.
+  EXPECT_EQ(Get("/v1/runtime/acme/_xronox_holds").status, 400);
+}
+
 TEST_F(ServerHttpTest, QueryFiltersAndPages) {
   for (int i = 0; i < 7; ++i) {
     Json data = {{"n", i}, {"tag", i % 2 ? "odd" : "even"}, {"nested", {{"x", i * 10}}}};

@@ -111,6 +111,16 @@ TEST(PrometheusTextTest, RendersBackendCallsErrorsByCodeAndLatency) {
   EXPECT_TRUE(text.Find("xronox_backend_calls_total", {{"operation", "Stat"}}).empty());
 }
 
+TEST(PrometheusTextTest, RendersWhatRetentionRunsRemovedAndKept) {
+  BackendMetricsSnapshot backend;
+  backend.services = {3, 120, 2};
+  PromText text = ParsePrometheusText(RenderPrometheus(ServerMetrics(0).Snapshot(), backend));
+  ASSERT_EQ(text.error, "");
+  EXPECT_EQ(text.Sum("xronox_retention_runs_total", {}), 3);
+  EXPECT_EQ(text.Sum("xronox_retention_records_removed_total", {}), 120);
+  EXPECT_EQ(text.Sum("xronox_retention_records_held_total", {}), 2);
+}
+
 TEST(PrometheusTextTest, HistogramBucketsNeverDecreaseUnderConcurrentObservations) {
   ServerMetrics metrics(0);
   std::vector<std::thread> threads;

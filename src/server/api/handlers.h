@@ -56,6 +56,13 @@ Result<HttpResponse> HandleRestoreBackup(RecordCall& call);  ///< POST :restore-
 Result<HttpResponse> HandleRestoreCollection(RecordCall& call);
 /// POST :rebuild: the collection's hot-store rows re-created from its object store.
 Result<HttpResponse> HandleRebuild(RecordCall& call);
+/// Legal holds (hold_handlers.cc): GET and POST :holds, POST :lift-hold, GET :hold-log.
+Result<HttpResponse> HandleListHolds(RecordCall& call);
+Result<HttpResponse> HandlePlaceHold(RecordCall& call);
+Result<HttpResponse> HandleLiftHold(RecordCall& call);
+Result<HttpResponse> HandleHoldLog(RecordCall& call);
+/// POST :apply-retention: the collection's retention run now (hold_handlers.cc).
+Result<HttpResponse> HandleApplyRetention(RecordCall& call);
 Result<HttpResponse> HandlePruneBackups(RecordCall& call);  ///< POST :prune-backups.
 
 }  // namespace xronox::server

@@ -79,6 +79,15 @@ Handler FindHandler(RouteKind kind, const std::string& method) {
       return method == "POST" ? &HandleRestoreCollection : nullptr;
     case RouteKind::kRebuild:
       return method == "POST" ? &HandleRebuild : nullptr;
+    case RouteKind::kHolds:
+      if (method == "GET") return &HandleListHolds;
+      return method == "POST" ? &HandlePlaceHold : nullptr;
+    case RouteKind::kLiftHold:
+      return method == "POST" ? &HandleLiftHold : nullptr;
+    case RouteKind::kHoldLog:
+      return method == "GET" ? &HandleHoldLog : nullptr;
+    case RouteKind::kApplyRetention:
+      return method == "POST" ? &HandleApplyRetention : nullptr;
   }
   return nullptr;
 }

@@ -109,6 +109,10 @@ std::optional<RouteKind> CollectionVerb(const std::string& verb) {
   if (verb == "prune-backups") return RouteKind::kPruneBackups;
   if (verb == "restore-collection") return RouteKind::kRestoreCollection;
   if (verb == "rebuild") return RouteKind::kRebuild;
+  if (verb == "holds") return RouteKind::kHolds;
+  if (verb == "lift-hold") return RouteKind::kLiftHold;
+  if (verb == "hold-log") return RouteKind::kHoldLog;
+  if (verb == "apply-retention") return RouteKind::kApplyRetention;
   return std::nullopt;
 }
 
@@ -119,7 +123,9 @@ bool IsCollectionVerb(RouteKind kind) { return kind == RouteKind::kCounters || N
 bool NeedsAdmin(RouteKind kind) {
   return kind == RouteKind::kBackups || kind == RouteKind::kVerifyBackup ||
          kind == RouteKind::kRestoreBackup || kind == RouteKind::kPruneBackups ||
-         kind == RouteKind::kRestoreCollection || kind == RouteKind::kRebuild;
+         kind == RouteKind::kRestoreCollection || kind == RouteKind::kRebuild ||
+         kind == RouteKind::kHolds || kind == RouteKind::kLiftHold || kind == RouteKind::kHoldLog ||
+         kind == RouteKind::kApplyRetention;
 }
 
 std::optional<Route> MatchRoute(const std::vector<std::string>& segments) {
@@ -190,9 +196,14 @@ std::vector<std::string> AllowedMethods(RouteKind kind, bool logs) {
     case RouteKind::kPruneBackups:
     case RouteKind::kRestoreCollection:
     case RouteKind::kRebuild:
+    case RouteKind::kLiftHold:
+    case RouteKind::kApplyRetention:
       return {"POST"};
     case RouteKind::kBackups:
+    case RouteKind::kHolds:
       return {"GET", "POST"};
+    case RouteKind::kHoldLog:
+      return {"GET"};
     case RouteKind::kContent:
       if (logs) return {"GET"};
       return {"GET", "PUT", "DELETE"};
@@ -235,6 +246,14 @@ std::string RouteTemplate(RouteKind kind) {
       return collection + ":restore-collection";
     case RouteKind::kRebuild:
       return collection + ":rebuild";
+    case RouteKind::kHolds:
+      return collection + ":holds";
+    case RouteKind::kLiftHold:
+      return collection + ":lift-hold";
+    case RouteKind::kHoldLog:
+      return collection + ":hold-log";
+    case RouteKind::kApplyRetention:
+      return collection + ":apply-retention";
   }
   return "other";
 }

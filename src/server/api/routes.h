@@ -7,7 +7,10 @@
 //                     which no collection name holds, so none can meet a record id)
 //   GET, POST         /v1/{db}/{tenant}/{collection}:backups   (list, create; admin scope)
 //   POST              /v1/{db}/{tenant}/{collection}:verify-backup, :restore-backup,
-//                     :prune-backups, :restore-collection, :rebuild   (admin scope)
+//                     :prune-backups, :restore-collection, :rebuild, :lift-hold (admin scope)
+//   GET, POST         /v1/{db}/{tenant}/{collection}:holds   (list, place; admin scope)
+//   GET               /v1/{db}/{tenant}/{collection}:hold-log   (admin scope)
+//   POST              /v1/{db}/{tenant}/{collection}:apply-retention   (admin scope)
 //   GET, PUT, PATCH, DELETE  /v1/{db}/{tenant}/{collection}/{id}   (logs: GET only)
 //   GET               /v1/{db}/{tenant}/{collection}/{id}/history
 //   GET               /v1/{db}/{tenant}/{collection}/{id}/diff
@@ -62,17 +65,22 @@ enum class RouteKind {
   kRestoreBackup,
   kPruneBackups,
   kRestoreCollection,
-  kRebuild
+  kRebuild,
+  kHolds,
+  kLiftHold,
+  kHoldLog,
+  kApplyRetention
 };
 
 /// Every route kind, in declaration order (for tests and documents that must cover them all).
 inline constexpr RouteKind kAllRouteKinds[] = {
-    RouteKind::kHealth,        RouteKind::kReady,        RouteKind::kOpenApi,
-    RouteKind::kCollection,    RouteKind::kRecord,       RouteKind::kHistory,
-    RouteKind::kDiff,          RouteKind::kRestore,      RouteKind::kContent,
-    RouteKind::kCounters,      RouteKind::kBackups,      RouteKind::kVerifyBackup,
-    RouteKind::kRestoreBackup, RouteKind::kPruneBackups, RouteKind::kRestoreCollection,
-    RouteKind::kRebuild};
+    RouteKind::kHealth,        RouteKind::kReady,         RouteKind::kOpenApi,
+    RouteKind::kCollection,    RouteKind::kRecord,        RouteKind::kHistory,
+    RouteKind::kDiff,          RouteKind::kRestore,       RouteKind::kContent,
+    RouteKind::kCounters,      RouteKind::kBackups,       RouteKind::kVerifyBackup,
+    RouteKind::kRestoreBackup, RouteKind::kPruneBackups,  RouteKind::kRestoreCollection,
+    RouteKind::kRebuild,       RouteKind::kHolds,         RouteKind::kLiftHold,
+    RouteKind::kHoldLog,       RouteKind::kApplyRetention};
 
 /// True for the verbs on a collection ("{collection}:verb"), whose routes have no record id.
 bool IsCollectionVerb(RouteKind kind);

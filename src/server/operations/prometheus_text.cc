@@ -141,11 +141,30 @@ std::string FormatSampleValue(double value) {
   return error == std::errc() ? std::string(text, end) : "NaN";
 }
 
+namespace {
+
+void RenderServices(std::string& out, const ServiceMetrics& services) {
+  Family(out, "xronox_retention_runs_total", "counter",
+         "Retention runs that deleted (not dry runs), since start.");
+  Sample(out, "xronox_retention_runs_total", {}, static_cast<double>(services.retention_runs));
+  Family(out, "xronox_retention_records_removed_total", "counter",
+         "Log records deleted by retention, since start.");
+  Sample(out, "xronox_retention_records_removed_total", {},
+         static_cast<double>(services.retention_records_removed));
+  Family(out, "xronox_retention_records_held_total", "counter",
+         "Records old enough for retention that a legal hold kept, since start.");
+  Sample(out, "xronox_retention_records_held_total", {},
+         static_cast<double>(services.retention_records_held));
+}
+
+}  // namespace
+
 std::string RenderPrometheus(const ServerMetricsSnapshot& server,
                              const BackendMetricsSnapshot& backend) {
   std::string out;
   RenderServer(out, server);
   RenderBackend(out, backend);
+  RenderServices(out, backend.services);
   return out;
 }
 

@@ -139,6 +139,11 @@ class HotStore {
   /// can (SQLite) and version row first where it cannot. AlreadyExists if the version exists.
   virtual Status CommitVersion(const CollectionRef& ref, const VersionRow& version,
                                const HeadRow& head, std::optional<int64_t> expected_version) = 0;
+  /// Remove the head of `id` outright (retention of append-only records: no tombstone stays),
+  /// only if its version is `expected_version`: NotFound when absent, Conflict when at another
+  /// version. The counters are not touched: the caller adds the change with AddCounts.
+  virtual Status DeleteHead(const CollectionRef& ref, const std::string& id,
+                            int64_t expected_version) = 0;
   /// Insert a version row alone (roll-forward); AlreadyExists if present.
   virtual Status InsertVersion(const CollectionRef& ref, const VersionRow& version) = 0;
 

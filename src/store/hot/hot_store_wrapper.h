@@ -44,6 +44,10 @@ class HotStoreWrapper : public HotStore {
                        std::optional<int64_t> expected_version) override {
     return target_->CommitVersion(ref, version, head, expected_version);
   }
+  Status DeleteHead(const CollectionRef& ref, const std::string& id,
+                    int64_t expected_version) override {
+    return target_->DeleteHead(ref, id, expected_version);
+  }
   Status InsertVersion(const CollectionRef& ref, const VersionRow& version) override {
     return target_->InsertVersion(ref, version);
   }

@@ -10,7 +10,7 @@ constexpr const char* kOpNames[] = {
     "WriteHead",        "CommitVersion", "InsertVersion",    "GetVersion",       "GetVersionAsOf",
     "ListVersions",     "ScanHeads",     "InsertClaim",      "GetClaim",         "UpdateClaim",
     "DeleteClaim",      "ListClaims",    "IncrementCounter", "GetCounts",        "AddCounts",
-    "SetCounts"};
+    "SetCounts",        "DeleteHead"};
 
 }  // namespace
 
@@ -47,6 +47,12 @@ Result<bool> MeteredHotStore::CollectionExists(const CollectionRef& ref) {
 Result<std::optional<HeadRow>> MeteredHotStore::GetHead(const CollectionRef& ref,
                                                         const std::string& id) {
   return Timed(series_[kGetHead], [&] { return target().GetHead(ref, id); });
+}
+
+Status MeteredHotStore::DeleteHead(const CollectionRef& ref, const std::string& id,
+                                   int64_t expected_version) {
+  return Timed(series_[kDeleteHead],
+               [&] { return target().DeleteHead(ref, id, expected_version); });
 }
 
 Status MeteredHotStore::WriteHead(const CollectionRef& ref, const HeadRow& head,

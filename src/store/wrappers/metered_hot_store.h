@@ -28,6 +28,8 @@ class MeteredHotStore final : public HotStoreWrapper {
   Result<std::optional<HeadRow>> GetHead(const CollectionRef& ref, const std::string& id) override;
   Status WriteHead(const CollectionRef& ref, const HeadRow& head,
                    std::optional<int64_t> expected_version) override;
+  Status DeleteHead(const CollectionRef& ref, const std::string& id,
+                    int64_t expected_version) override;
   Status CommitVersion(const CollectionRef& ref, const VersionRow& version, const HeadRow& head,
                        std::optional<int64_t> expected_version) override;
   Status InsertVersion(const CollectionRef& ref, const VersionRow& version) override;
@@ -81,6 +83,7 @@ class MeteredHotStore final : public HotStoreWrapper {
     kGetCounts,
     kAddCounts,
     kSetCounts,
+    kDeleteHead,
     kOpCount,
   };
 

@@ -122,6 +122,20 @@ Status MemoryHotStore::WriteHead(const CollectionRef& ref, const HeadRow& head,
   return Status::Ok();
 }
 
+Status MemoryHotStore::DeleteHead(const CollectionRef& ref, const std::string& id,
+                                  int64_t expected_version) {
+  std::unique_lock lock(mu_);
+  XRONOX_ASSIGN_OR_RETURN(Collection * c, Find(ref, "delete head"));
+  auto it = c->heads.find(id);
+  const std::string table = StoreName(ref, "_head");
+  if (it == c->heads.end()) return HeadNotFound(table, id, expected_version);
+  if (it->second.row.version != expected_version) {
+    return HeadConflict(table, id, expected_version, it->second.row.version);
+  }
+  c->heads.erase(it);
+  return Status::Ok();
+}
+
 Status MemoryHotStore::CommitVersion(const CollectionRef& ref, const VersionRow& version,
                                      const HeadRow& head, std::optional<int64_t> expected_version) {
   XRONOX_RETURN_IF_ERROR(RequireVersioned(ref, "commit version"));

@@ -152,6 +152,31 @@ Status MongoHotStore::WriteHead(const CollectionRef& ref, const HeadRow& head,
   return PutHead(names, head, expected_version);
 }
 
+Status MongoHotStore::DeleteHead(const CollectionRef& ref, const std::string& id,
+                                 int64_t expected_version) {
+  XRONOX_ASSIGN_OR_RETURN(Names names, Resolve(ref, "delete head"));
+  const std::string table = names.Target(names.head);
+  // kIdOnly: check the version with a read, then delete by `_id`.
+  if (id_only_filters_) XRONOX_RETURN_IF_ERROR(HeadWriteFailure(names, id, expected_version));
+  MongoPooledClient client(pool_.get());
+  MongoCollection coll(
+      mongoc_client_get_collection(client.get(), names.db.c_str(), names.head.c_str()));
+  Bson filter, reply;
+  AppendString(filter.get(), "_id", id);
+  if (!id_only_filters_) BSON_APPEND_INT64(filter.get(), "version", expected_version);
+  bson_error_t error;
+  if (!mongoc_collection_delete_one(coll.get(), filter.get(), nullptr, reply.Reply(), &error)) {
+    return MongoStatus("delete head", IdTarget(table, id), error);
+  }
+  bson_iter_t deleted;
+  if (bson_iter_init_find(&deleted, reply.get(), "deletedCount") &&
+      bson_iter_as_int64(&deleted) == 1) {
+    return Status::Ok();
+  }
+  Status failure = HeadWriteFailure(names, id, expected_version);
+  return failure.ok() ? HeadConflict(table, id, expected_version, expected_version) : failure;
+}
+
 Status MongoHotStore::DeleteVersion(const Names& names, const VersionRow& version) {
   MongoPooledClient client(pool_.get());
   MongoCollection coll(

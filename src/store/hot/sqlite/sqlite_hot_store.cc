@@ -292,6 +292,26 @@ Status SqliteHotStore::WriteHead(const CollectionRef& ref, const HeadRow& head,
   });
 }
 
+Status SqliteHotStore::DeleteHead(const CollectionRef& ref, const std::string& id,
+                                  int64_t expected_version) {
+  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, Existing(ref));
+  const SqliteTables& t = *tables;
+  const std::string what = "delete head " + Target(t.head, id);
+  return Write(what, [&](SqliteConnection& conn) -> Status {
+    {
+      XRONOX_ASSIGN_OR_RETURN(Statement remove, conn.Prepare(DeleteHeadSql(t), what));
+      remove.BindText(id).BindInt(expected_version);
+      XRONOX_RETURN_IF_ERROR(remove.Run());
+    }
+    if (conn.Changes() == 1) return Status::Ok();
+    XRONOX_ASSIGN_OR_RETURN(Statement select, conn.Prepare(SelectHeadVersionSql(t), what));
+    select.BindText(id);
+    XRONOX_ASSIGN_OR_RETURN(bool found, select.Step());
+    if (!found) return HeadNotFound(t.head, id, expected_version);
+    return HeadConflict(t.head, id, expected_version, select.ColumnInt(0));
+  });
+}
+
 Status SqliteHotStore::CommitVersion(const CollectionRef& ref, const VersionRow& version,
                                      const HeadRow& head, std::optional<int64_t> expected_version) {
   XRONOX_RETURN_IF_ERROR(RequireVersioned(ref, "commit version"));

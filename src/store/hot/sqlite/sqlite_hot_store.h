@@ -37,6 +37,8 @@ class SqliteHotStore final : public HotStore {
   Result<std::optional<HeadRow>> GetHead(const CollectionRef& ref, const std::string& id) override;
   Status WriteHead(const CollectionRef& ref, const HeadRow& head,
                    std::optional<int64_t> expected_version) override;
+  Status DeleteHead(const CollectionRef& ref, const std::string& id,
+                    int64_t expected_version) override;
   Status CommitVersion(const CollectionRef& ref, const VersionRow& version, const HeadRow& head,
                        std::optional<int64_t> expected_version) override;
   Status InsertVersion(const CollectionRef& ref, const VersionRow& version) override;

@@ -252,6 +252,10 @@ std::string SelectHeadSql(const SqliteTables& t) {
   return std::string("SELECT ") + kHeadColumns + " FROM " + t.q_head + " WHERE id = ?";
 }
 
+std::string DeleteHeadSql(const SqliteTables& t) {
+  return "DELETE FROM " + t.q_head + " WHERE id = ? AND version = ?";
+}
+
 std::string SelectHeadVersionSql(const SqliteTables& t) {
   return "SELECT version FROM " + t.q_head + " WHERE id = ?";
 }

@@ -57,7 +57,9 @@ std::string TableExistsSql();
 std::string InsertHeadSql(const SqliteTables& t);
 /// UPDATE of every column but id (bound in head-column order), then ?id, ?expected_version.
 std::string UpdateHeadSql(const SqliteTables& t);
-std::string SelectHeadSql(const SqliteTables& t);         ///< WHERE id = ?
+std::string SelectHeadSql(const SqliteTables& t);  ///< WHERE id = ?
+/// Binds: id, version. Deletes the head only at that version.
+std::string DeleteHeadSql(const SqliteTables& t);
 std::string SelectHeadVersionSql(const SqliteTables& t);  ///< version WHERE id = ?
 
 /// Version columns, in select and insert order: id, version, op, actor, reason, at,

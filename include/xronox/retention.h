@@ -1,0 +1,71 @@
+// Retention (docs/formats/retention.md): log records deleted by age. Legal holds
+// (docs/formats/holds.md): a hold on a database (on runtime: a tenant), a
+// collection or a record blocks every deletion there (record deletes, deletes of a restore,
+// backup prune, retention) until it is lifted. Placing and lifting are audited: each is an
+// entry of the database's hold log with actor, reason and time.
+// Thread-safety: plain values.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "xronox/types.h"
+
+namespace xronox {
+
+/// What a legal hold covers.
+enum class HoldScope { kDatabase, kCollection, kRecord };
+
+/// "database", "collection" or "record".
+const char* HoldScopeName(HoldScope scope);
+/// Parse a scope name; nullopt when it is none of the three.
+std::optional<HoldScope> ParseHoldScope(const std::string& name);
+
+/// A hold in force.
+struct LegalHold {
+  HoldScope scope = HoldScope::kCollection;
+  std::string collection;  ///< Empty for a database hold.
+  std::string id;          ///< The record, for a record hold; else empty.
+  std::string actor;       ///< Who placed it.
+  std::string reason;
+  std::string on_behalf_of;
+  TimestampMicros placed_at = 0;
+};
+
+/// One entry of a database's hold log: a hold placed or lifted.
+struct HoldEvent {
+  bool placed = true;  ///< False: lifted.
+  LegalHold hold;      ///< The hold (as placed).
+  std::string actor;   ///< Who placed or lifted it.
+  std::string reason;
+  std::string on_behalf_of;
+  TimestampMicros at = 0;
+};
+
+/// A retention run over one collection (Collection::ApplyRetention).
+struct RetentionOptions {
+  bool dry_run = false;  ///< Count what would be removed; delete nothing.
+};
+
+/// What a retention run removed (or, with dry_run, would remove).
+struct RetentionReport {
+  int days = 0;                ///< The policy applied: records older than this many days go.
+  TimestampMicros cutoff = 0;  ///< Records written before this instant go.
+  int64_t examined = 0;
+  int64_t removed = 0;
+  int64_t held = 0;              ///< Old enough, kept by a record hold.
+  bool collection_held = false;  ///< A database or collection hold kept everything.
+  bool dry_run = false;
+};
+
+/// {"days","cutoff","examined","removed","held","collectionHeld","dryRun"}.
+Json RetentionReportToJson(const RetentionReport& report);
+
+/// {"scope","collection"(unless database),"id"(record),"actor","reason","onBehalfOf"(if set),
+/// "placedAt"}.
+Json LegalHoldToJson(const LegalHold& hold);
+/// {"action":"place"|"lift","hold":{...},"actor","reason","onBehalfOf"(if set),"at"}.
+Json HoldEventToJson(const HoldEvent& event);
+
+}  // namespace xronox

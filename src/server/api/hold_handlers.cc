@@ -1,0 +1,104 @@
+// Legal hold handlers (docs/formats/holds.md): list and place on {collection}:holds, lift on
+// {collection}:lift-hold, the log on {collection}:hold-log; and retention runs on
+// {collection}:apply-retention (docs/formats/retention.md). Admin scope (the dispatcher checks
+// it); the actor is the key's principal (else X-Xronox-Actor) and X-Xronox-Reason is required.
+// A database hold is placed through any collection of the database.
+#include <iostream>
+
+#include "common/clock.h"
+#include "server/api/codec.h"
+#include "server/api/handlers.h"
+#include "server/api/request_parsing.h"
+
+namespace xronox::server {
+
+namespace {
+
+struct HoldTarget {
+  HoldScope scope = HoldScope::kCollection;
+  std::string id;
+};
+
+// {"scope": "database"|"collection"|"record", "id": record id}; scope defaults to collection.
+Result<HoldTarget> HoldTargetFromBody(const RecordCall& call) {
+  XRONOX_RETURN_IF_ERROR(CheckQueryParams(call.query, {}));
+  HoldTarget target;
+  if (call.request.body.empty()) return target;
+  XRONOX_ASSIGN_OR_RETURN(Json body, ParseBodyObject(call.request.body, "request"));
+  for (const auto& [name, value] : body.items()) {
+    if (name != "scope" && name != "id") {
+      return InvalidArgument("unknown field '" + name.substr(0, 64) + "' in the request")
+          .WithReason("invalid_body");
+    }
+    if (!value.is_string()) {
+      return InvalidArgument(name + " must be a string").WithReason("invalid_body");
+    }
+  }
+  std::optional<HoldScope> scope = ParseHoldScope(body.value("scope", "collection"));
+  if (!scope) {
+    return InvalidArgument("scope must be database, collection or record")
+        .WithReason("invalid_body");
+  }
+  target.scope = *scope;
+  target.id = body.value("id", "");
+  return target;
+}
+
+}  // namespace
+
+Result<HttpResponse> HandleListHolds(RecordCall& call) {
+  XRONOX_RETURN_IF_ERROR(CheckQueryParams(call.query, {}));
+  XRONOX_ASSIGN_OR_RETURN(std::vector<LegalHold> holds, call.collection.ListHolds());
+  Json list = Json::array();
+  for (const LegalHold& hold : holds) list.push_back(LegalHoldToJson(hold));
+  return JsonResponse(200, Json{{"holds", list}});
+}
+
+Result<HttpResponse> HandlePlaceHold(RecordCall& call) {
+  XRONOX_ASSIGN_OR_RETURN(HoldTarget target, HoldTargetFromBody(call));
+  XRONOX_ASSIGN_OR_RETURN(WriteOptions audit,
+                          WriteOptionsFromRequest(call.request, {}, call.principal));
+  XRONOX_ASSIGN_OR_RETURN(LegalHold hold,
+                          call.collection.PlaceHold(target.scope, target.id, audit));
+  return JsonResponse(201, LegalHoldToJson(hold));
+}
+
+Result<HttpResponse> HandleLiftHold(RecordCall& call) {
+  XRONOX_ASSIGN_OR_RETURN(HoldTarget target, HoldTargetFromBody(call));
+  XRONOX_ASSIGN_OR_RETURN(WriteOptions audit,
+                          WriteOptionsFromRequest(call.request, {}, call.principal));
+  XRONOX_ASSIGN_OR_RETURN(LegalHold hold, call.collection.LiftHold(target.scope, target.id, audit));
+  return JsonResponse(200, LegalHoldToJson(hold));
+}
+
+// A log line on stderr for every run that removed anything (the metric counts them too).
+Result<HttpResponse> HandleApplyRetention(RecordCall& call) {
+  XRONOX_RETURN_IF_ERROR(CheckQueryParams(call.query, {}));
+  RetentionOptions options;
+  if (!call.request.body.empty()) {
+    XRONOX_ASSIGN_OR_RETURN(Json body, ParseBodyObject(call.request.body, "request"));
+    for (const auto& [name, value] : body.items()) {
+      if (name != "dryRun" || !value.is_boolean()) {
+        return InvalidArgument("the body is {\"dryRun\": true|false}").WithReason("invalid_body");
+      }
+      options.dry_run = value.get<bool>();
+    }
+  }
+  XRONOX_ASSIGN_OR_RETURN(RetentionReport report, call.collection.ApplyRetention(options));
+  if (!report.dry_run && (report.removed > 0 || report.held > 0)) {
+    std::cerr << "xronoxd: retention " << TargetPath(call.collection.target()) << ": removed "
+              << report.removed << " records written before " << FormatRfc3339(report.cutoff)
+              << " (" << report.held << " kept by legal holds)" << std::endl;
+  }
+  return JsonResponse(200, RetentionReportToJson(report));
+}
+
+Result<HttpResponse> HandleHoldLog(RecordCall& call) {
+  XRONOX_RETURN_IF_ERROR(CheckQueryParams(call.query, {}));
+  XRONOX_ASSIGN_OR_RETURN(std::vector<HoldEvent> events, call.collection.HoldLog());
+  Json list = Json::array();
+  for (const HoldEvent& event : events) list.push_back(HoldEventToJson(event));
+  return JsonResponse(200, Json{{"events", list}});
+}
+
+}  // namespace xronox::server
