@@ -202,6 +202,9 @@ class Engine {
   Result<store::VersionRow> FindVersion(const Binding& b, const std::string& id,
                                         const GetOptions& options);
   Result<Record> RecordFromHead(const Binding& b, store::HeadRow head, bool raw_data = false);
+  /// The record as version `row` left it; `created_at` from its head (else the version's time).
+  Result<Record> RecordAtVersion(const Binding& b, const store::VersionRow& row,
+                                 std::optional<TimestampMicros> created_at, bool raw_data);
   /// The record a scanned head holds now (nullopt when it is gone), or as of `as_of` (scan.cc).
   Result<std::optional<Record>> CurrentRecord(const Binding& b, store::HeadRow head, bool raw_data);
   Result<bool> RemoveExpired(const Binding& b, const store::HeadRow& head);

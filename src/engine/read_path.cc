@@ -138,29 +138,36 @@ Result<Record> Engine::RecordFromHead(const Binding& b, store::HeadRow head, boo
   return record;
 }
 
+Result<Record> Engine::RecordAtVersion(const Binding& b, const store::VersionRow& row,
+                                       std::optional<TimestampMicros> created_at, bool raw_data) {
+  XRONOX_ASSIGN_OR_RETURN(VersionObject object, ReadVersion(b, row));
+  ReleaseOnExit release_object(object.data);
+  Record record{row.id,
+                object.version,
+                std::move(object.data),
+                "",
+                object.deleted,
+                created_at.value_or(object.at),
+                object.at,
+                object.actor,
+                object.reason,
+                object.on_behalf_of};
+  if (raw_data) {
+    ReleaseOnExit release(record.data);
+    XRONOX_ASSIGN_OR_RETURN(record.data_text, DumpJson(record.data));
+  }
+  return record;
+}
+
 Result<Record> Engine::Get(const Binding& b, const std::string& id, const GetOptions& options) {
   XRONOX_RETURN_IF_ERROR(ValidateRecordId(id));
   if (options.version || options.as_of) {
     if (!b.versioned) return NotVersioned(b, "reading a version or as of a time");
     XRONOX_ASSIGN_OR_RETURN(store::VersionRow row, FindVersion(b, id, options));
-    XRONOX_ASSIGN_OR_RETURN(VersionObject object, ReadVersion(b, row));
-    ReleaseOnExit release_object(object.data);
     XRONOX_ASSIGN_OR_RETURN(auto head, b.hot->GetHead(b.ref, id));
-    Record record{id,
-                  object.version,
-                  std::move(object.data),
-                  "",
-                  object.deleted,
-                  head ? head->created_at : object.at,
-                  object.at,
-                  object.actor,
-                  object.reason,
-                  object.on_behalf_of};
-    if (options.raw_data) {
-      ReleaseOnExit release(record.data);
-      XRONOX_ASSIGN_OR_RETURN(record.data_text, DumpJson(record.data));
-    }
-    return record;
+    return RecordAtVersion(b, row,
+                           head ? std::optional<TimestampMicros>(head->created_at) : std::nullopt,
+                           options.raw_data);
   }
   for (int attempt = 0; attempt < kMaxReadAttempts; ++attempt) {
     XRONOX_ASSIGN_OR_RETURN(auto head, b.hot->GetHead(b.ref, id));

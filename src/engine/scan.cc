@@ -23,11 +23,13 @@ Result<std::optional<Record>> Engine::CurrentRecord(const Binding& b, store::Hea
 }
 
 // A head last written at or before `as_of` is the record's state then; otherwise the version
-// index says which version was current at `as_of`, so the cost does not grow with history.
+// index says which version was current at `as_of`, so the cost does not grow with history (one
+// seek and one version object; the head in hand gives the creation time).
 Result<std::optional<Record>> Engine::RecordAsOf(const Binding& b, store::HeadRow head,
                                                  TimestampMicros as_of, bool raw_data) {
   const std::string id = head.id;
-  if (head.created_at > as_of) return std::optional<Record>();  // Not yet created then.
+  const TimestampMicros created_at = head.created_at;
+  if (created_at > as_of) return std::optional<Record>();  // Not yet created then.
   if (head.updated_at <= as_of) {
     if (head.deleted) return std::optional<Record>();
     Result<Record> record = RecordFromHead(b, std::move(head), raw_data);
@@ -35,16 +37,10 @@ Result<std::optional<Record>> Engine::RecordAsOf(const Binding& b, store::HeadRo
     // Moved on since it was scanned: read the version as of then, below.
     if (!IsLostRace(record.status())) return record.status();
   }
-  GetOptions options;
-  options.as_of = as_of;
-  options.raw_data = raw_data;
-  Result<Record> record = Get(b, id, options);
-  if (!record.ok()) {
-    if (record.status().code() == StatusCode::kNotFound) return std::optional<Record>();
-    return record.status();
-  }
-  if (record->deleted) return std::optional<Record>();
-  return std::optional<Record>(std::move(record).value());
+  XRONOX_ASSIGN_OR_RETURN(auto then, b.hot->GetVersionAsOf(b.ref, id, as_of));
+  if (!then || then->deleted) return std::optional<Record>();
+  XRONOX_ASSIGN_OR_RETURN(Record record, RecordAtVersion(b, *then, created_at, raw_data));
+  return std::optional<Record>(std::move(record));
 }
 
 Result<ScanPage> Engine::ScanRecords(const Binding& b, const std::string& after, int limit,
