@@ -16,31 +16,6 @@ Status BadBody(const std::string& message) {
   return InvalidArgument(message).WithReason("invalid_body");
 }
 
-// The request's body as an object with only `allowed` fields; {} when there is none.
-Result<Json> VerbBody(const RecordCall& call, std::initializer_list<const char*> allowed) {
-  XRONOX_RETURN_IF_ERROR(CheckQueryParams(call.query, {}));
-  if (call.request.body.empty()) return Json::object();
-  XRONOX_ASSIGN_OR_RETURN(Json body, ParseBodyObject(call.request.body, "request"));
-  for (const auto& [name, value] : body.items()) {
-    bool known = false;
-    for (const char* field : allowed) known = known || name == field;
-    if (!known) return BadBody("unknown field '" + name.substr(0, 64) + "' in the request");
-  }
-  return body;
-}
-
-Result<std::string> StringField(const Json& body, const char* name, std::string fallback) {
-  if (!body.contains(name)) return fallback;
-  if (!body[name].is_string()) return BadBody(std::string(name) + " must be a string");
-  return body[name].get<std::string>();
-}
-
-Result<bool> BoolField(const Json& body, const char* name) {
-  if (!body.contains(name)) return false;
-  if (!body[name].is_boolean()) return BadBody(std::string(name) + " must be true or false");
-  return body[name].get<bool>();
-}
-
 Result<int64_t> CountField(const Json& body, const char* name, int64_t fallback, int64_t max) {
   if (!body.contains(name)) return fallback;
   const Json& value = body[name];
@@ -91,7 +66,8 @@ Result<HttpResponse> HandleListBackups(RecordCall& call) {
 }
 
 Result<HttpResponse> HandleCreateBackup(RecordCall& call) {
-  XRONOX_ASSIGN_OR_RETURN(Json body, VerbBody(call, {"asOf", "withContent"}));
+  XRONOX_ASSIGN_OR_RETURN(Json body,
+                          VerbBody(call.query, call.request.body, {"asOf", "withContent"}));
   BackupOptions options;
   XRONOX_ASSIGN_OR_RETURN(options.with_content, BoolField(body, "withContent"));
   XRONOX_ASSIGN_OR_RETURN(std::string as_of, StringField(body, "asOf", ""));
@@ -104,14 +80,15 @@ Result<HttpResponse> HandleCreateBackup(RecordCall& call) {
 }
 
 Result<HttpResponse> HandleVerifyBackup(RecordCall& call) {
-  XRONOX_ASSIGN_OR_RETURN(Json body, VerbBody(call, {"id"}));
+  XRONOX_ASSIGN_OR_RETURN(Json body, VerbBody(call.query, call.request.body, {"id"}));
   XRONOX_ASSIGN_OR_RETURN(std::string id, StringField(body, "id", "latest"));
   XRONOX_ASSIGN_OR_RETURN(BackupCheck check, call.collection.VerifyBackup(id));
   return JsonResponse(200, CheckToJson(id, check));
 }
 
 Result<HttpResponse> HandleRestoreBackup(RecordCall& call) {
-  XRONOX_ASSIGN_OR_RETURN(Json body, VerbBody(call, {"from", "id", "dryRun", "exact"}));
+  XRONOX_ASSIGN_OR_RETURN(
+      Json body, VerbBody(call.query, call.request.body, {"from", "id", "dryRun", "exact"}));
   XRONOX_ASSIGN_OR_RETURN(Target source, SourceTarget(call, body));
   RestoreOptions options;
   XRONOX_ASSIGN_OR_RETURN(std::string id, StringField(body, "id", "latest"));
@@ -124,7 +101,7 @@ Result<HttpResponse> HandleRestoreBackup(RecordCall& call) {
 }
 
 Result<HttpResponse> HandleRestoreCollection(RecordCall& call) {
-  XRONOX_ASSIGN_OR_RETURN(Json body, VerbBody(call, {"asOf", "dryRun"}));
+  XRONOX_ASSIGN_OR_RETURN(Json body, VerbBody(call.query, call.request.body, {"asOf", "dryRun"}));
   AsOfRestoreOptions options;
   XRONOX_ASSIGN_OR_RETURN(std::string as_of, StringField(body, "asOf", ""));
   std::optional<TimestampMicros> time = ParseRfc3339(as_of);
@@ -137,14 +114,15 @@ Result<HttpResponse> HandleRestoreCollection(RecordCall& call) {
 }
 
 Result<HttpResponse> HandleRebuild(RecordCall& call) {
-  XRONOX_ASSIGN_OR_RETURN(Json body, VerbBody(call, {}));
+  XRONOX_ASSIGN_OR_RETURN(Json body, VerbBody(call.query, call.request.body, {}));
   XRONOX_ASSIGN_OR_RETURN(RebuildReport report, call.collection.Rebuild());
   return JsonResponse(200, RebuildReportToJson(report));
 }
 
 Result<HttpResponse> HandlePruneBackups(RecordCall& call) {
-  XRONOX_ASSIGN_OR_RETURN(
-      Json body, VerbBody(call, {"keepDaily", "keepMonthly", "incompleteAfterHours", "dryRun"}));
+  XRONOX_ASSIGN_OR_RETURN(Json body,
+                          VerbBody(call.query, call.request.body,
+                                   {"keepDaily", "keepMonthly", "incompleteAfterHours", "dryRun"}));
   PruneOptions options;
   constexpr int64_t kMaxKeep = 100000;
   XRONOX_ASSIGN_OR_RETURN(int64_t daily, CountField(body, "keepDaily", 7, kMaxKeep));

@@ -21,26 +21,16 @@ struct HoldTarget {
 
 // {"scope": "database"|"collection"|"record", "id": record id}; scope defaults to collection.
 Result<HoldTarget> HoldTargetFromBody(const RecordCall& call) {
-  XRONOX_RETURN_IF_ERROR(CheckQueryParams(call.query, {}));
-  HoldTarget target;
-  if (call.request.body.empty()) return target;
-  XRONOX_ASSIGN_OR_RETURN(Json body, ParseBodyObject(call.request.body, "request"));
-  for (const auto& [name, value] : body.items()) {
-    if (name != "scope" && name != "id") {
-      return InvalidArgument("unknown field '" + name.substr(0, 64) + "' in the request")
-          .WithReason("invalid_body");
-    }
-    if (!value.is_string()) {
-      return InvalidArgument(name + " must be a string").WithReason("invalid_body");
-    }
-  }
-  std::optional<HoldScope> scope = ParseHoldScope(body.value("scope", "collection"));
+  XRONOX_ASSIGN_OR_RETURN(Json body, VerbBody(call.query, call.request.body, {"scope", "id"}));
+  XRONOX_ASSIGN_OR_RETURN(std::string scope_name, StringField(body, "scope", "collection"));
+  std::optional<HoldScope> scope = ParseHoldScope(scope_name);
   if (!scope) {
     return InvalidArgument("scope must be database, collection or record")
         .WithReason("invalid_body");
   }
+  HoldTarget target;
   target.scope = *scope;
-  target.id = body.value("id", "");
+  XRONOX_ASSIGN_OR_RETURN(target.id, StringField(body, "id", ""));
   return target;
 }
 
@@ -73,17 +63,9 @@ Result<HttpResponse> HandleLiftHold(RecordCall& call) {
 
 // A log line on stderr for every run that removed anything (the metric counts them too).
 Result<HttpResponse> HandleApplyRetention(RecordCall& call) {
-  XRONOX_RETURN_IF_ERROR(CheckQueryParams(call.query, {}));
+  XRONOX_ASSIGN_OR_RETURN(Json body, VerbBody(call.query, call.request.body, {"dryRun"}));
   RetentionOptions options;
-  if (!call.request.body.empty()) {
-    XRONOX_ASSIGN_OR_RETURN(Json body, ParseBodyObject(call.request.body, "request"));
-    for (const auto& [name, value] : body.items()) {
-      if (name != "dryRun" || !value.is_boolean()) {
-        return InvalidArgument("the body is {\"dryRun\": true|false}").WithReason("invalid_body");
-      }
-      options.dry_run = value.get<bool>();
-    }
-  }
+  XRONOX_ASSIGN_OR_RETURN(options.dry_run, BoolField(body, "dryRun"));
   XRONOX_ASSIGN_OR_RETURN(RetentionReport report, call.collection.ApplyRetention(options));
   if (!report.dry_run && (report.removed > 0 || report.held > 0)) {
     std::cerr << "xronoxd: retention " << TargetPath(call.collection.target()) << ": removed "

@@ -217,4 +217,36 @@ Result<Json> ParseBodyObject(const std::string& body, const std::string& what) {
   return value;  // Or 413 json_too_large: valid, but too many values to hold.
 }
 
+Result<Json> VerbBody(const QueryParams& query, const std::string& body,
+                      std::initializer_list<const char*> allowed) {
+  XRONOX_RETURN_IF_ERROR(CheckQueryParams(query, {}));
+  if (body.empty()) return Json::object();
+  XRONOX_ASSIGN_OR_RETURN(Json object, ParseBodyObject(body, "request"));
+  for (const auto& [name, value] : object.items()) {
+    bool known = false;
+    for (const char* field : allowed) known = known || name == field;
+    if (!known) {
+      return InvalidArgument("unknown field '" + name.substr(0, 64) + "' in the request")
+          .WithReason("invalid_body");
+    }
+  }
+  return object;
+}
+
+Result<std::string> StringField(const Json& body, const char* name, std::string fallback) {
+  if (!body.contains(name)) return fallback;
+  if (!body[name].is_string()) {
+    return InvalidArgument(std::string(name) + " must be a string").WithReason("invalid_body");
+  }
+  return body[name].get<std::string>();
+}
+
+Result<bool> BoolField(const Json& body, const char* name) {
+  if (!body.contains(name)) return false;
+  if (!body[name].is_boolean()) {
+    return InvalidArgument(std::string(name) + " must be true or false").WithReason("invalid_body");
+  }
+  return body[name].get<bool>();
+}
+
 }  // namespace xronox::server

@@ -55,4 +55,13 @@ Result<Json> FilterFromQuery(const QueryParams& query);
 /// at most kMaxJsonDepth deep, numbers representable without change.
 Result<Json> ParseBodyObject(const std::string& body, const std::string& what);
 
+/// The body of a collection verb: no query parameters, and a JSON object with only `allowed`
+/// fields (invalid_body naming an unknown one); {} when the body is empty.
+Result<Json> VerbBody(const QueryParams& query, const std::string& body,
+                      std::initializer_list<const char*> allowed);
+/// Field `name` of a verb body: a string (else invalid_body), or `fallback` when absent.
+Result<std::string> StringField(const Json& body, const char* name, std::string fallback);
+/// Field `name` of a verb body: true or false (else invalid_body); false when absent.
+Result<bool> BoolField(const Json& body, const char* name);
+
 }  // namespace xronox::server
