@@ -4,6 +4,7 @@
 // recount of the records there are. A record hold keeps its record.
 #include "engine/engine.h"
 #include "engine/engine_internal.h"
+#include "engine/holds.h"
 #include "engine/keys.h"
 
 namespace xronox {
@@ -50,7 +51,7 @@ Result<ExpireReport> Engine::Expire(const Binding& b, TimestampMicros cutoff, bo
       after = head.id;
       ++report.examined;
       if (head.created_at >= cutoff) continue;
-      Status held = CheckNotHeld(b, head.id);
+      Status held = CheckHold(b, HoldScope::kRecord, head.id);  // The caller checked the rest.
       if (held.reason() == "legal_hold") {
         ++report.held;
         continue;

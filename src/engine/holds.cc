@@ -1,16 +1,29 @@
 // Legal holds as the engine sees them (docs/formats/holds.md): claims in the database's reserved
 // holds collection, read before every delete, so that no path (a record delete, the deletes of a
 // restore, retention) removes what a hold covers.
+#include "engine/holds.h"
+
 #include "engine/engine.h"
 #include "engine/keys.h"
 
 namespace xronox {
 
-namespace {
+std::string HoldKey(const Binding& b, HoldScope scope, const std::string& id) {
+  if (scope == HoldScope::kDatabase) return DatabaseHoldKey();
+  if (scope == HoldScope::kCollection) return CollectionHoldKey(b.ref.collection);
+  return RecordHoldKey(b.ref.collection, id);
+}
 
-// The hold claim under `key`, if one is in force. The holds collection does not exist until the
-// first hold is placed in the database: its NotFound means no hold.
-Result<std::optional<store::ClaimRow>> FindHold(const Binding& b, const std::string& key) {
+std::string HoldSubject(const Binding& b, HoldScope scope, const std::string& id) {
+  if (scope == HoldScope::kDatabase) {
+    return "database " + std::string(DatabaseTypeName(b.target.database_type)) + "/" +
+           (b.target.tier == Tier::kTenant ? b.target.tenant_id : "_");
+  }
+  if (scope == HoldScope::kCollection) return "collection " + TargetPath(b.target);
+  return "record '" + id + "' of " + TargetPath(b.target);
+}
+
+Result<std::optional<store::ClaimRow>> FindHoldClaim(const Binding& b, const std::string& key) {
   auto claim = b.hot->GetClaim(HoldsRef(b), key);
   if (!claim.ok() && claim.status().code() == StatusCode::kNotFound) {
     return std::optional<store::ClaimRow>();
@@ -18,33 +31,22 @@ Result<std::optional<store::ClaimRow>> FindHold(const Binding& b, const std::str
   return claim;
 }
 
-Status Held(const std::string& what, const store::ClaimRow& claim) {
-  Json hold = Json::parse(claim.body, nullptr, /*allow_exceptions=*/false);
+Status CheckHold(const Binding& b, HoldScope scope, const std::string& id) {
+  XRONOX_ASSIGN_OR_RETURN(auto claim, FindHoldClaim(b, HoldKey(b, scope, id)));
+  if (!claim) return Status::Ok();
+  Json hold = Json::parse(claim->body, nullptr, /*allow_exceptions=*/false);
   std::string actor = hold.is_object() ? hold.value("actor", "") : "";
   std::string reason = hold.is_object() ? hold.value("reason", "") : "";
-  return Conflict(what + " is under legal hold (placed by '" + actor.substr(0, 128) +
-                  "': " + reason.substr(0, 256) +
+  return Conflict(HoldSubject(b, scope, id) + " is under legal hold (placed by '" +
+                  actor.substr(0, 128) + "': " + reason.substr(0, 256) +
                   "); nothing it covers is deleted until the hold is lifted")
       .WithReason("legal_hold");
 }
 
-}  // namespace
-
 Status Engine::CheckNotHeld(const Binding& b, const std::string& id) {
-  const std::string database = std::string(DatabaseTypeName(b.target.database_type)) + "/" +
-                               (b.target.tier == Tier::kTenant ? b.target.tenant_id : "_");
-  std::vector<std::pair<std::string, std::string>> covering = {
-      {DatabaseHoldKey(), "database " + database},
-      {CollectionHoldKey(b.ref.collection), "collection " + TargetPath(b.target)}};
-  if (!id.empty()) {
-    covering.emplace_back(RecordHoldKey(b.ref.collection, id),
-                          "record '" + id + "' of " + TargetPath(b.target));
-  }
-  for (const auto& [key, what] : covering) {
-    XRONOX_ASSIGN_OR_RETURN(auto hold, FindHold(b, key));
-    if (hold) return Held(what, *hold);
-  }
-  return Status::Ok();
+  XRONOX_RETURN_IF_ERROR(CheckHold(b, HoldScope::kDatabase, ""));
+  XRONOX_RETURN_IF_ERROR(CheckHold(b, HoldScope::kCollection, ""));
+  return id.empty() ? Status::Ok() : CheckHold(b, HoldScope::kRecord, id);
 }
 
 }  // namespace xronox

@@ -9,6 +9,7 @@
 #include "common/ids.h"
 #include "common/json_codec.h"
 #include "common/names.h"
+#include "engine/holds.h"
 #include "engine/keys.h"
 
 namespace xronox {
@@ -38,21 +39,11 @@ Status CheckAudit(const WriteOptions& audit) {
 Result<std::string> HoldKeyFor(const Binding& b, HoldScope scope, const std::string& id) {
   if (scope == HoldScope::kRecord) {
     XRONOX_RETURN_IF_ERROR(ValidateRecordId(id));
-    return RecordHoldKey(b.ref.collection, id);
-  }
-  if (!id.empty()) {
+  } else if (!id.empty()) {
     return InvalidArgument("a record id is given only for a record hold")
         .WithReason("invalid_body");
   }
-  return scope == HoldScope::kDatabase ? DatabaseHoldKey() : CollectionHoldKey(b.ref.collection);
-}
-
-std::string Describe(const Binding& b, HoldScope scope, const std::string& id) {
-  std::string database = std::string(DatabaseTypeName(b.target.database_type)) + "/" +
-                         (b.target.tier == Tier::kTenant ? b.target.tenant_id : "_");
-  if (scope == HoldScope::kDatabase) return "database " + database;
-  if (scope == HoldScope::kCollection) return "collection " + TargetPath(b.target);
-  return "record '" + id + "' of " + TargetPath(b.target);
+  return HoldKey(b, scope, id);
 }
 
 Result<LegalHold> HoldFromJson(const Json& json) {
@@ -66,14 +57,6 @@ Result<LegalHold> HoldFromJson(const Json& json) {
                    json.value("reason", ""),
                    json.value("onBehalfOf", ""),
                    *at};
-}
-
-Result<std::optional<store::ClaimRow>> GetHoldClaim(const Binding& b, const std::string& key) {
-  auto claim = b.hot->GetClaim(HoldsRef(b), key);
-  if (!claim.ok() && claim.status().code() == StatusCode::kNotFound) {
-    return std::optional<store::ClaimRow>();  // The holds collection does not exist yet.
-  }
-  return claim;
 }
 
 Result<std::vector<store::ClaimRow>> ListHoldClaims(const Binding& b, const std::string& prefix) {
@@ -141,9 +124,9 @@ Result<LegalHold> HoldService::Place(const Binding& b, HoldScope scope, const st
   XRONOX_RETURN_IF_ERROR(CheckAudit(audit));
   XRONOX_ASSIGN_OR_RETURN(std::string key, HoldKeyFor(b, scope, id));
   XRONOX_RETURN_IF_ERROR(b.hot->EnsureCollection(HoldsRef(b), {}));
-  XRONOX_ASSIGN_OR_RETURN(auto held, GetHoldClaim(b, key));
+  XRONOX_ASSIGN_OR_RETURN(auto held, FindHoldClaim(b, key));
   auto exists = [&] {
-    return AlreadyExists(Describe(b, scope, id) + " is already under legal hold")
+    return AlreadyExists(HoldSubject(b, scope, id) + " is already under legal hold")
         .WithReason("hold_exists");
   };
   if (held) return exists();
@@ -164,9 +147,9 @@ Result<LegalHold> HoldService::Lift(const Binding& b, HoldScope scope, const std
                                     const WriteOptions& audit) {
   XRONOX_RETURN_IF_ERROR(CheckAudit(audit));
   XRONOX_ASSIGN_OR_RETURN(std::string key, HoldKeyFor(b, scope, id));
-  XRONOX_ASSIGN_OR_RETURN(auto held, GetHoldClaim(b, key));
+  XRONOX_ASSIGN_OR_RETURN(auto held, FindHoldClaim(b, key));
   if (!held) {
-    return NotFound("no legal hold on " + Describe(b, scope, id)).WithReason("no_hold");
+    return NotFound("no legal hold on " + HoldSubject(b, scope, id)).WithReason("no_hold");
   }
   XRONOX_ASSIGN_OR_RETURN(Json body, ParseJsonObject(held->body, "legal hold"));
   XRONOX_ASSIGN_OR_RETURN(LegalHold hold, HoldFromJson(body));
