@@ -18,28 +18,17 @@
 #include <vector>
 
 #include "bench/bench_document.h"
+#include "bench/bench_timing.h"
 #include "common/clock.h"
 #include "xronox/xronox.h"
 
 namespace {
 
 using namespace xronox;
-using Clock = std::chrono::steady_clock;
-
-double Seconds(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-double Median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  return values[values.size() / 2];
-}
-
-void Check(const Status& status, const char* what) {
-  if (status.ok()) return;
-  std::fprintf(stderr, "%s: %s\n", what, status.ToString().c_str());
-  std::exit(1);
-}
+using Clock = bench::SteadyClock;
+using bench::Check;
+using bench::Median;
+using bench::Seconds;
 
 Target Runtime(const std::string& name) {
   return {DatabaseType::kRuntime, Tier::kTenant, "bench", name};
