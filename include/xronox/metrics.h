@@ -26,9 +26,10 @@ struct BackendCallMetrics {
 
 /// Work of the services over the engine since the store was opened.
 struct ServiceMetrics {
-  uint64_t retention_runs = 0;             ///< Retention runs that were not dry runs.
-  uint64_t retention_records_removed = 0;  ///< Records those runs deleted.
-  uint64_t retention_records_held = 0;     ///< Records old enough that a hold kept.
+  uint64_t retention_runs = 0;              ///< Retention runs that were not dry runs.
+  uint64_t retention_records_removed = 0;   ///< Records those runs deleted.
+  uint64_t retention_records_held = 0;      ///< Records old enough that a hold kept.
+  uint64_t retention_versions_removed = 0;  ///< Runtime version payloads those runs removed.
 };
 
 /// Every operation that was called at least once, ordered by tier, connection, operation.

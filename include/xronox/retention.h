@@ -1,4 +1,5 @@
-// Retention (docs/formats/retention.md): log records deleted by age. Legal holds
+// Retention (docs/formats/retention.md): log records deleted by age, runtime version payloads
+// removed by age or count (their audit skeletons stay). Legal holds
 // (docs/formats/holds.md): a hold on a database (on runtime: a tenant), a
 // collection or a record blocks every deletion there (record deletes, deletes of a restore,
 // backup prune, retention) until it is lifted. Placing and lifting are audited: each is an
@@ -48,18 +49,26 @@ struct RetentionOptions {
   bool dry_run = false;  ///< Count what would be removed; delete nothing.
 };
 
-/// What a retention run removed (or, with dry_run, would remove).
+/// What a retention run removed (or, with dry_run, would remove). On logs, records written
+/// before the cutoff go; on runtime, the payloads of versions superseded before the cutoff or
+/// older than each record's newest max_per_item (their audit skeletons stay).
 struct RetentionReport {
-  int days = 0;                ///< The policy applied: records older than this many days go.
-  TimestampMicros cutoff = 0;  ///< Records written before this instant go.
-  int64_t examined = 0;
-  int64_t removed = 0;
-  int64_t held = 0;              ///< Old enough, kept by a record hold.
+  int days = 0;                  ///< The policy applied (0: no bound by age).
+  int max_per_item = 0;          ///< Runtime: version payloads kept per record (0: no bound).
+  TimestampMicros cutoff = 0;    ///< Logs: records written before; runtime: versions superseded
+                                 ///< before this instant go (0 when days is 0).
+  int64_t examined = 0;          ///< Records looked at.
+  int64_t removed = 0;           ///< Logs: records deleted.
+  int64_t versions_removed = 0;  ///< Runtime: version payloads removed.
+  int64_t held = 0;              ///< Records with something to remove, kept by a record hold.
   bool collection_held = false;  ///< A database or collection hold kept everything.
   bool dry_run = false;
+  /// Runtime: records skipped because their history is damaged (verify names the damage).
+  std::vector<std::string> problems;
 };
 
-/// {"days","cutoff","examined","removed","held","collectionHeld","dryRun"}.
+/// {"days","maxPerItem","cutoff"(null without days),"examined","removed","versionsRemoved",
+/// "held","collectionHeld","dryRun","problems"}.
 Json RetentionReportToJson(const RetentionReport& report);
 
 /// {"scope","collection"(unless database),"id"(record),"actor","reason","onBehalfOf"(if set),

@@ -65,6 +65,9 @@ struct VersionInfo {
   std::string on_behalf_of;  ///< For whom the actor wrote it; empty when not given.
   TimestampMicros at = 0;
   std::vector<std::string> changed_fields;  ///< Top-level field names this version changed.
+  /// Retention removed this version's payload: its audit entry is all that remains, and reading
+  /// it (Get with this version, Diff, Restore) answers NotFound with reason payload_removed.
+  bool payload_removed = false;
 };
 
 /// Options of every write.
@@ -155,7 +158,8 @@ struct CollectionCounts {
 Json RecordToJson(const Record& record);
 /// RecordToJson serialized; splices Record::data_text in as is when it is set.
 std::string RecordToJsonText(const Record& record);
-/// {"version","op","actor","reason","onBehalfOf"(only when set),"at","changedFields"}.
+/// {"version","op","actor","reason","onBehalfOf"(only when set),"at","changedFields",
+/// "payloadRemoved"(only when true)}.
 Json VersionInfoToJson(const VersionInfo& info);
 /// {"created","updated","deleted","live"}.
 Json CountsToJson(const CollectionCounts& counts);

@@ -42,8 +42,8 @@ int RunHistory(const StoreOptions& store, const HistoryArgs& args) {
   if (!page.ok()) return Fail(page.status());
   Json versions = Json::array();
   for (const auto& info : page->versions) versions.push_back(VersionInfoToJson(info));
-  std::string table =
-      RenderObjects({"version", "op", "at", "actor", "reason", "changedFields"}, versions);
+  std::string table = RenderObjects(
+      {"version", "op", "at", "actor", "reason", "changedFields", "payloadRemoved"}, versions);
   if (page->next) table += "next page: --cursor " + *page->next + "\n";
   PrintAs(ResolveFormat(args.format),
           {{"versions", versions}, {"next", page->next ? Json(*page->next) : Json()}}, table);

@@ -1,5 +1,6 @@
 // retention run (docs/formats/retention.md): every selected collection with a retention policy
-// by age loses its records older than it, but those a legal hold keeps.
+// loses what is past it (log records by age; runtime version payloads by age or count, their
+// audit skeletons kept), but what a legal hold keeps.
 #include <iostream>
 
 #include "cli/cli_context.h"
@@ -10,7 +11,7 @@ namespace xronox::cli {
 namespace {
 
 struct RetentionArgs {
-  std::string db = "logs";
+  std::string db;  // Every type.
   std::string tenant;
   std::string collection;
   bool dry_run = false;
@@ -31,9 +32,17 @@ void PrintReport(const Target& target, const RetentionReport& r, bool json) {
     std::cout << "kept whole by a legal hold on the database or collection\n";
     return;
   }
-  std::cout << (r.dry_run ? "would remove " : "removed ") << r.removed << " of " << r.examined
-            << " records written before " << FormatRfc3339(r.cutoff) << " (" << r.days << " days; "
-            << r.held << " kept by legal holds)\n";
+  std::cout << (r.dry_run ? "would remove " : "removed ");
+  if (target.database_type == DatabaseType::kRuntime) {
+    std::cout << r.versions_removed << " version payloads of " << r.examined << " records (";
+    if (r.days > 0) std::cout << "superseded before " << FormatRfc3339(r.cutoff) << "; ";
+    if (r.max_per_item > 0) std::cout << "past the newest " << r.max_per_item << "; ";
+  } else {
+    std::cout << r.removed << " of " << r.examined << " records written before "
+              << FormatRfc3339(r.cutoff) << " (" << r.days << " days; ";
+  }
+  std::cout << r.held << " kept by legal holds)\n";
+  for (const std::string& problem : r.problems) std::cout << "  skipped: " << problem << "\n";
 }
 
 int RunRetention(const StoreOptions& options, const RetentionArgs& args) {
@@ -43,7 +52,7 @@ int RunRetention(const StoreOptions& options, const RetentionArgs& args) {
   if (!databases.ok()) return Fail(databases.status());
   RetentionOptions run;
   run.dry_run = args.dry_run;
-  int64_t removed = 0, collections = 0;
+  int64_t removed = 0, versions_removed = 0, collections = 0;
   for (Target target : *databases) {
     auto names = (*store)->ListCollections(target);
     if (!names.ok()) return Fail(names.status());
@@ -60,12 +69,14 @@ int RunRetention(const StoreOptions& options, const RetentionArgs& args) {
       if (!report.ok()) return Fail(report.status());
       PrintReport(target, *report, args.json);
       removed += report->removed;
+      versions_removed += report->versions_removed;
       ++collections;
     }
   }
   if (!args.json) {
     std::cout << "retention: " << collections << " collections with a policy, " << removed
-              << (args.dry_run ? " records would be removed\n" : " records removed\n");
+              << " records and " << versions_removed << " version payloads "
+              << (args.dry_run ? "would be removed\n" : "removed\n");
   }
   return 0;
 }
@@ -73,14 +84,16 @@ int RunRetention(const StoreOptions& options, const RetentionArgs& args) {
 }  // namespace
 
 void AddRetentionCommands(CLI::App& app, StoreOptions& store, int& exit_code) {
-  CLI::App* retention = app.add_subcommand("retention", "Delete records by age (logs)");
+  CLI::App* retention = app.add_subcommand(
+      "retention", "Delete log records by age; remove runtime version payloads by age or count");
   retention->require_subcommand(1);
   auto args = std::make_shared<RetentionArgs>();
   CLI::App* run = retention->add_subcommand(
       "run",
-      "Delete the records older than their collection's retention.days, but those a legal hold "
-      "keeps");
-  run->add_option("--db", args->db, "Database type")->capture_default_str();
+      "Apply every selected collection's retention policy (logs: delete records older than "
+      "retention.days; runtime: remove the payloads of versions past retention.days or "
+      "retention.maxPerItem, keeping their audit entries), but what a legal hold keeps");
+  run->add_option("--db", args->db, "Only this database type (default: every type)");
   run->add_option("--tenant", args->tenant, "Only this tenant (_ for the generic tier)");
   run->add_option("--collection", args->collection, "Only this collection");
   run->add_flag("--dry-run", args->dry_run, "Count what would be removed; delete nothing");

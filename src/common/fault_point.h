@@ -26,6 +26,11 @@ inline constexpr std::string_view kFaultPointNames[] = {
     "head_written_counts_pending",
 };
 
+/// The fault points of a history retention step (history_retention.cc), in order: skeletons
+/// written, the step marked "removing", its version objects deleted (not yet marked done).
+inline constexpr std::string_view kHistoryRetentionFaultPoints[] = {
+    "history_skeletons_written", "history_marked", "history_payloads_removed"};
+
 /// True when this build honours XRONOX_FAULT_STOP.
 bool FaultPointsEnabled();
 

@@ -68,6 +68,7 @@ Json VersionInfoToJson(const VersionInfo& info) {
             {"actor", info.actor},          {"reason", info.reason},
             {"at", FormatRfc3339(info.at)}, {"changedFields", info.changed_fields}};
   if (!info.on_behalf_of.empty()) j["onBehalfOf"] = info.on_behalf_of;
+  if (info.payload_removed) j["payloadRemoved"] = true;
   return j;
 }
 

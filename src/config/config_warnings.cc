@@ -8,10 +8,6 @@ namespace xronox {
 std::vector<std::string> ConfigFieldsNotActedOn(const Config& config) {
   std::vector<std::string> warnings;
   for (const auto& [db, path, is_template] : config_internal::ListDatabaseRefs(config)) {
-    if (db->type == DatabaseType::kRuntime && db->retention) {
-      warnings.push_back(path +
-                         ".retention is not acted on yet: runtime keeps every version payload");
-    }
     if (db->capture_deliveries) {
       warnings.push_back(path +
                          ".captureDeliveries is not acted on yet: deliveries are not "
@@ -19,11 +15,6 @@ std::vector<std::string> ConfigFieldsNotActedOn(const Config& config) {
     }
   }
   for (const auto& [name, map] : config.collection_maps) {
-    if (map.retention && map.retention->max_per_item > 0) {
-      warnings.push_back("collectionMaps." + name +
-                         ".retention.maxPerItem is not acted on yet: runtime keeps every version "
-                         "payload (days deletes log records)");
-    }
     if (map.s3_offload.enabled) {
       warnings.push_back("collectionMaps." + name +
                          ".s3Offload is not acted on yet: no record is offloaded by age");

@@ -59,7 +59,7 @@ void CheckTier(const DatabaseRef& ref, Problems* problems) {
   }
 }
 
-// Retention deletes log records by age and (not yet) bounds runtime history; the other types
+// Retention deletes log records by age and bounds runtime history; the other types
 // keep their records until deleted.
 void CheckDatabaseRetention(const DatabaseRef& ref, Problems* problems) {
   const DatabaseConfig& db = *ref.db;

@@ -4,11 +4,13 @@
 // stores (unique inserts, create-only objects, conditional head writes).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "common/clock.h"
+#include "engine/aged_history.h"
 #include "engine/version_object.h"
 #include "router/binding.h"
 #include "xronox/backup.h"
@@ -62,6 +64,26 @@ struct ExpireReport {
   int64_t held = 0;      ///< Written before the cutoff, kept by a record hold.
 };
 
+/// A run of Engine::AgeHistory: which version payloads of a runtime collection age out.
+struct HistoryAgeOptions {
+  /// Versions superseded (their next version written) before this instant age out.
+  std::optional<TimestampMicros> cutoff;
+  int max_per_item = 0;  ///< Versions older than each record's newest this many age out; 0: none.
+  bool dry_run = false;  ///< Count only.
+  /// Called before each record and each step of a record's versions: the caller's renewal and
+  /// cancellation point (an error stops the run and is returned).
+  std::function<Status()> keep_alive;
+};
+
+/// What Engine::AgeHistory removed (or, on a dry run, would remove).
+struct HistoryAgeReport {
+  int64_t examined = 0;               ///< Records looked at.
+  int64_t versions_removed = 0;       ///< Version payloads removed (their skeletons stay).
+  int64_t records_aged = 0;           ///< Records that lost at least one version payload.
+  int64_t held = 0;                   ///< Records with payloads to remove, kept by a record hold.
+  std::vector<std::string> problems;  ///< Records skipped for damage that verify reports.
+};
+
 /// A page of records in id order (Engine::ScanRecords).
 struct ScanPage {
   std::vector<Record> records;
@@ -110,6 +132,12 @@ class Engine {
   /// that no record hold covers (expire.cc); with `dry_run` count them only. The caller checks
   /// database and collection holds.
   Result<ExpireReport> Expire(const Binding& b, TimestampMicros cutoff, bool dry_run);
+
+  /// Remove the payloads of the versions of a runtime collection that are past its history
+  /// retention, leaving each one's audit skeleton (history_retention.cc). Never a record's
+  /// current version. The caller checks database and collection holds and holds the
+  /// collection's retention job lease (one run at a time writes the marks).
+  Result<HistoryAgeReport> AgeHistory(const Binding& b, const HistoryAgeOptions& options);
 
   const EngineOptions& options() const { return options_; }
   Clock* clock() const { return clock_; }
@@ -190,9 +218,15 @@ class Engine {
   /// Roll forward the version after `head`, if one is written (or claimed) but not indexed.
   Result<bool> RollForwardNext(const Binding& b, const std::string& id,
                                const std::optional<store::HeadRow>& head, bool rebuilding);
+  /// Index a version object found unindexed (or, with `skeleton`, a version whose payload
+  /// retention removed: its head holds no data).
   Status IndexRolledVersion(const Binding& b, const std::optional<store::HeadRow>& head,
                             const VersionObject& object, const std::string& key,
-                            const std::string& entry_hash);
+                            const std::string& entry_hash,
+                            const VersionSkeleton* skeleton = nullptr);
+  /// Rebuild: index version `next` of `id` from its skeleton, if it has one (rebuild.cc).
+  Result<bool> RollForwardSkeleton(const Binding& b, const std::string& id,
+                                   const std::optional<store::HeadRow>& head, int64_t next);
   Status RecoverLargeClaim(const Binding& b, const std::string& id);
   Result<bool> ClaimedObjectWritten(const Binding& b, const store::HeadRow& next);
 
@@ -214,6 +248,21 @@ class Engine {
                                               const QueryOptions& options);
   Result<std::optional<Record>> RecordAsOf(const Binding& b, store::HeadRow head,
                                            TimestampMicros as_of, bool raw_data);
+
+  /// The last version of `head`'s record whose payload `options` ages out (-1: none), at least
+  /// `mark.through`.
+  Result<int64_t> AgeTarget(const Binding& b, const store::HeadRow& head, const AgedMark& mark,
+                            const HistoryAgeOptions& options);
+  /// Age one record's history as `options` say; Corruption when its history is damaged.
+  Status AgeRecord(const Binding& b, const store::HeadRow& head, const HistoryAgeOptions& options,
+                   HistoryAgeReport& report);
+  /// Remove the payloads of versions mark.through+1..through of `id`, a batch at a time.
+  Status AgeVersions(const Binding& b, const std::string& id, AgedMark& mark, int64_t through,
+                     const std::function<Status()>& keep_alive);
+  /// Delete the objects of the step a run left in progress (mark.removing) and mark it done.
+  Status FinishRemoval(const Binding& b, const std::string& id, AgedMark& mark);
+  /// Write the skeleton of version `row` (create-only: one left by an earlier run stays).
+  Status WriteSkeleton(const Binding& b, const store::VersionRow& row);
 
   Status RestoreRecordAsOf(const Binding& b, store::HeadRow head, const AsOfRestoreOptions& options,
                            const WriteOptions& write, AsOfRestoreReport& report);

@@ -28,6 +28,10 @@ std::string VersionKey(const Binding& b, const std::string& id, int64_t version)
   return VersionsPrefix(b) + id + "/v" + std::to_string(version) + ".json";
 }
 
+std::string SkeletonKey(const Binding& b, const std::string& id, int64_t version) {
+  return VersionsPrefix(b) + id + "/v" + std::to_string(version) + kSkeletonSuffix;
+}
+
 std::string ContentPrefix(const Binding& b) {
   return Join(b.prefixes.content, b.ref.collection + "/");
 }
@@ -57,6 +61,8 @@ std::string RecordHoldKey(const std::string& collection, const std::string& id) 
 }
 
 std::string LargeWriteClaimKey(const std::string& id) { return kLargeWriteClaimPrefix + id; }
+
+std::string AgedHistoryKey(const std::string& id) { return kAgedHistoryPrefix + id; }
 
 std::string VersionClaimKey(const std::string& id, int64_t version) {
   return kVersionClaimPrefix + id + ":v" + std::to_string(version);

@@ -13,6 +13,11 @@ namespace xronox {
 std::string RecordKey(const Binding& binding, const std::string& id);
 /// "{versions}/{c}/{id}/v{n}.json"
 std::string VersionKey(const Binding& binding, const std::string& id, int64_t version);
+/// "{versions}/{c}/{id}/v{n}.skeleton.json": the audit skeleton left in place of a version object
+/// whose payload retention removed (docs/formats/retention.md).
+std::string SkeletonKey(const Binding& binding, const std::string& id, int64_t version);
+/// The last key segment of a skeleton ends with this.
+inline constexpr const char* kSkeletonSuffix = ".skeleton.json";
 /// "{versions}/{c}/" : every version object of the collection.
 std::string VersionsPrefix(const Binding& binding);
 /// "{records}/{c}/" : every record object of the collection.
@@ -50,10 +55,14 @@ std::string RecordHoldKey(const std::string& collection, const std::string& id);
 inline constexpr const char* kLargeWriteClaimPrefix = "write:";
 /// Prefix of VersionClaimKey: "ver:{id}:v{n}".
 inline constexpr const char* kVersionClaimPrefix = "ver:";
+/// Prefix of AgedHistoryKey: "aged:{id}".
+inline constexpr const char* kAgedHistoryPrefix = "aged:";
 /// Guards a large non-versioned record's object while it is rewritten.
 std::string LargeWriteClaimKey(const std::string& id);
 /// Holds version `version` of `id` until it is indexed (claimed commits).
 std::string VersionClaimKey(const std::string& id, int64_t version);
+/// Runtime: the versions of `id` whose payloads retention removed (docs/formats/retention.md).
+std::string AgedHistoryKey(const std::string& id);
 /// "idk:{first 32 hex of sha256(actor)}:{key}": each actor's own idempotency key space.
 std::string IdempotencyClaimKey(const std::string& actor, const std::string& key);
 /// "idem:{key}": the shared idempotency key space of earlier releases (read, never written).

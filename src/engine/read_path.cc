@@ -93,6 +93,8 @@ Result<VersionObject> Engine::ReadVersion(const Binding& b, const store::Version
   auto bytes = b.objects->Get(b.database.buckets.versions, row.payload_key);
   if (!bytes.ok()) {
     if (bytes.status().code() != StatusCode::kNotFound) return bytes.status();
+    XRONOX_ASSIGN_OR_RETURN(AgedMark mark, ReadAgedMark(b, row.id));
+    if (row.version <= mark.through) return PayloadRemoved(row.id, row.version);
     return Corruption("version " + std::to_string(row.version) + " of '" + row.id +
                       "' is indexed but its object " + row.payload_key + " is missing");
   }
@@ -198,9 +200,14 @@ Result<HistoryPage> Engine::History(const Binding& b, const std::string& id,
     XRONOX_ASSIGN_OR_RETURN(auto head, b.hot->GetHead(b.ref, id));
     if (!head) return NotFound("record '" + id + "' not found");
   }
+  AgedMark mark;  // Marks the versions whose payloads retention removed.
+  if (!rows.empty()) {
+    XRONOX_ASSIGN_OR_RETURN(mark, ReadAgedMark(b, id));
+  }
   HistoryPage page;
   for (size_t i = 0; i < rows.size() && static_cast<int>(i) < options.limit; ++i) {
     page.versions.push_back(InfoFromRow(rows[i]));
+    page.versions.back().payload_removed = rows[i].version <= mark.through;
   }
   if (static_cast<int>(rows.size()) > options.limit) {
     page.next = "v" + std::to_string(page.versions.back().version);
@@ -247,8 +254,10 @@ Result<bool> Engine::RollForwardNext(const Binding& b, const std::string& id,
   }
   auto bytes = b.objects->Get(b.database.buckets.versions, key);
   if (!bytes.ok()) {
-    if (bytes.status().code() == StatusCode::kNotFound) return false;
-    return bytes.status();
+    if (bytes.status().code() != StatusCode::kNotFound) return bytes.status();
+    // A rebuild indexes the versions whose payloads retention removed from their skeletons.
+    if (rebuilding) return RollForwardSkeleton(b, id, head, next);
+    return false;
   }
   XRONOX_ASSIGN_OR_RETURN(VersionObject object, DecodeVersionObject(*bytes));
   std::string prev = head ? head->entry_hash : "";
@@ -269,7 +278,7 @@ Result<bool> Engine::RollForwardNext(const Binding& b, const std::string& id,
 
 Status Engine::IndexRolledVersion(const Binding& b, const std::optional<store::HeadRow>& head,
                                   const VersionObject& object, const std::string& key,
-                                  const std::string& entry_hash) {
+                                  const std::string& entry_hash, const VersionSkeleton* skeleton) {
   Plan plan;
   plan.id = object.id;
   plan.version = object.version;
@@ -284,6 +293,10 @@ Status Engine::IndexRolledVersion(const Binding& b, const std::optional<store::H
   plan.on_behalf_of = object.on_behalf_of;
   CountWrite(head, object.op, &plan.tally, &plan.counts_delta);
   XRONOX_ASSIGN_OR_RETURN(store::HeadRow next_head, VersionHead(b, plan, key, entry_hash));
+  if (skeleton != nullptr) {  // No data to hold: a read of this head answers payload_removed.
+    next_head.data.clear();
+    next_head.payload_hash = skeleton->payload_hash;
+  }
   store::VersionRow row = VersionRowFromObject(object, key, entry_hash);
   std::optional<int64_t> base = head ? std::optional<int64_t>(head->version) : std::nullopt;
   Status commit = b.hot->CommitVersion(b.ref, row, next_head, base);

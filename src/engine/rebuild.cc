@@ -1,8 +1,9 @@
 // Rebuilding a collection's hot-store rows from the object store, the source of truth of
-// runtime history: every record's version objects ({versions}/{c}/{id}/v{n}.json) are indexed
-// again in order, as a roll-forward indexes a version whose writer died, which re-creates the
-// head, the version index and the counters. Records of the other types have no history: a hot
-// store that lost them lost them, and only their large payloads' objects remain to be named.
+// runtime history: every record's version objects ({versions}/{c}/{id}/v{n}.json, or the
+// skeletons of those whose payloads retention removed) are indexed again in order, as a
+// roll-forward indexes a version whose writer died, which re-creates the head, the version index
+// and the counters. Records of the other types have no history: a hot store that lost them lost
+// them, and only their large payloads' objects remain to be named.
 #include <algorithm>
 
 #include "common/decimal.h"
@@ -28,6 +29,28 @@ int64_t VersionOfKey(const std::string& rest, size_t slash) {
 }
 
 }  // namespace
+
+Result<bool> Engine::RollForwardSkeleton(const Binding& b, const std::string& id,
+                                         const std::optional<store::HeadRow>& head, int64_t next) {
+  auto bytes = b.objects->Get(b.database.buckets.versions, SkeletonKey(b, id, next));
+  if (!bytes.ok()) {
+    if (bytes.status().code() == StatusCode::kNotFound) return false;
+    return bytes.status();
+  }
+  XRONOX_ASSIGN_OR_RETURN(VersionSkeleton skeleton, DecodeSkeleton(*bytes));
+  const VersionObject& object = skeleton.object;
+  if (object.id != id || object.version != next ||
+      object.prev_hash != (head ? head->entry_hash : "")) {
+    return Corruption("version skeleton " + SkeletonKey(b, id, next) +
+                      " does not continue the chain of '" + id + "'");
+  }
+  XRONOX_RETURN_IF_ERROR(
+      IndexRolledVersion(b, head, object, VersionKey(b, id, next), skeleton.entry_hash, &skeleton));
+  XRONOX_ASSIGN_OR_RETURN(AgedMark mark, ReadAgedMark(b, id));
+  if (mark.through >= next) return true;
+  XRONOX_RETURN_IF_ERROR(WriteAgedMark(b, id, {next, next, /*removing=*/false, mark.stored}));
+  return true;
+}
 
 // Index `id`'s versions in order; a version object past where the chain stops (a gap, or one
 // that does not continue it) is a problem: the record is rebuilt up to the break.

@@ -9,6 +9,7 @@
 #include "engine/engine.h"
 #include "engine/engine_internal.h"
 #include "engine/keys.h"
+#include "jobs/job_lease.h"
 
 namespace xronox {
 
@@ -37,11 +38,11 @@ std::string RowMismatch(const store::VersionRow& row, const VersionObject& o) {
   return "";
 }
 
-// Splits "{prefix}{id}/v{n}.json" into id and n.
+// Splits "{prefix}{id}/v{n}{suffix}" into id and n.
 bool ParseVersionKey(const std::string& key, const std::string& prefix, std::string& id,
-                     int64_t& version) {
-  if (!key.starts_with(prefix) || !key.ends_with(".json")) return false;
-  std::string rest = key.substr(prefix.size(), key.size() - prefix.size() - 5);
+                     int64_t& version, std::string_view suffix = ".json") {
+  if (!key.starts_with(prefix) || !key.ends_with(suffix)) return false;
+  std::string rest = key.substr(prefix.size(), key.size() - prefix.size() - suffix.size());
   size_t slash = rest.rfind("/v");
   if (slash == std::string::npos || slash == 0 || slash + 2 >= rest.size()) return false;
   id = rest.substr(0, slash);
@@ -77,12 +78,18 @@ class Verifier {
     int64_t expected = 0;
     std::string prev;
     std::optional<VersionObject> last;
+    XRONOX_ASSIGN_OR_RETURN(AgedMark mark, ReadAgedMark(b_, head.id));
     while (true) {
       XRONOX_ASSIGN_OR_RETURN(
           auto rows, b_.hot->ListVersions(b_.ref, head.id, after, kPage, store::Order::kAscending));
       for (const auto& row : rows) {
         ++report_.versions_checked;
-        if (!CheckRow(row, expected, prev, last)) return Status::Ok();
+        if (row.version <= mark.through && row.version == expected) {
+          XRONOX_ASSIGN_OR_RETURN(bool whole, CheckAgedRow(row, prev, last));
+          if (!whole) return Status::Ok();
+        } else if (!CheckRow(row, expected, prev, last)) {
+          return Status::Ok();
+        }
         prev = row.entry_hash;
         after = expected = row.version + 1;
       }
@@ -107,6 +114,34 @@ class Verifier {
     std::string mismatch = RowMismatch(row, *object);
     if (!mismatch.empty()) return Problem(Where(row.id, row.version) + mismatch);
     last = std::move(object).value();
+    return true;
+  }
+
+  // A version whose payload retention removed: its skeleton stands for the object (same audit
+  // fields, the hash the chain links) and the object itself is gone.
+  Result<bool> CheckAgedRow(const store::VersionRow& row, const std::string& prev,
+                            std::optional<VersionObject>& last) {
+    const std::string where = Where(row.id, row.version);
+    if (row.prev_hash != prev) return Problem(where + "previous hash breaks the chain");
+    auto bytes =
+        b_.objects->Get(b_.database.buckets.versions, SkeletonKey(b_, row.id, row.version));
+    if (!bytes.ok() && bytes.status().code() != StatusCode::kNotFound) return bytes.status();
+    if (!bytes.ok()) return Problem(where + "payload removed by retention, and its skeleton too");
+    auto skeleton = DecodeSkeleton(*bytes);
+    if (!skeleton.ok()) return Problem(where + skeleton.status().message());
+    std::string mismatch = RowMismatch(row, skeleton->object);
+    if (mismatch.empty() && skeleton->entry_hash != row.entry_hash) {
+      mismatch = "skeleton's entry hash differs from the index entry";
+    }
+    if (!mismatch.empty()) return Problem(where + mismatch);
+    XRONOX_ASSIGN_OR_RETURN(auto still,
+                            b_.objects->Stat(b_.database.buckets.versions, row.payload_key));
+    if (still) {
+      XRONOX_RETURN_IF_ERROR(Garbage(where + "payload past retention still stored", [&] {
+        return b_.objects->Delete(b_.database.buckets.versions, row.payload_key);
+      }));
+    }
+    last = std::move(skeleton->object);
     return true;
   }
 
@@ -178,7 +213,12 @@ class Verifier {
         XRONOX_RETURN_IF_ERROR(CheckVersionClaim(claim, cutoff));
         continue;
       }
-      if (IsDoneIdempotencyClaim(claim.body) || claim.at >= cutoff) continue;
+      if (claim.key.starts_with(kAgedHistoryPrefix)) continue;  // Permanent: checked per record.
+      if (claim.key.starts_with(kJobLeasePrefix)) {
+        if (!JobLease::Expired(claim, engine_.clock()->NowMicros())) continue;
+      } else if (IsDoneIdempotencyClaim(claim.body) || claim.at >= cutoff) {
+        continue;
+      }
       std::string id = claim.key.substr(claim.key.find(':') + 1);
       XRONOX_RETURN_IF_ERROR(Garbage("stale claim '" + claim.key + "'", [&] {
         if (claim.key.starts_with(kLargeWriteClaimPrefix))
@@ -277,6 +317,12 @@ class Verifier {
   Status CheckVersionObject(const store::ObjectInfo& object) {
     std::string id;
     int64_t version = 0;
+    if (ParseVersionKey(object.key, VersionsPrefix(b_), id, version, kSkeletonSuffix)) {
+      // Retention writes skeletons of indexed versions only (checked with their chain).
+      XRONOX_ASSIGN_OR_RETURN(auto row, b_.hot->GetVersion(b_.ref, id, version));
+      if (!row) Problem("skeleton " + object.key + " of a version missing from the index");
+      return Status::Ok();
+    }
     if (!ParseVersionKey(object.key, VersionsPrefix(b_), id, version)) {
       return Garbage("unexpected object " + object.key,
                      [&] { return b_.objects->Delete(b_.database.buckets.versions, object.key); });

@@ -61,34 +61,76 @@ std::optional<Operation> ParseOperation(const std::string& name) {
   return std::nullopt;
 }
 
-Result<VersionObject> DecodeVersionObject(std::string_view bytes) {
+namespace {
+
+// The JSON object of `bytes` when its "format" is `format`; Corruption otherwise.
+Result<Json> ParseTagged(std::string_view bytes, const char* format, const char* what) {
   Json j = Json::parse(bytes, nullptr, /*allow_exceptions=*/false);
-  ReleaseOnExit release(j);
-  // value() would throw on a non-string tag; any such object is not a version object.
-  auto format = j.is_object() ? j.find("format") : j.end();
-  if (format == j.end() || !format->is_string() || *format != kVersionObjectFormat) {
-    return Corruption("not a version object (format tag missing)");
+  // value() would throw on a non-string tag; any such object is not of this format.
+  auto tag = j.is_object() ? j.find("format") : j.end();
+  if (tag == j.end() || !tag->is_string() || *tag != format) {
+    ReleaseJson(j);
+    return Corruption(std::string("not a ") + what + " (format tag missing)");
   }
+  return j;
+}
+
+// Every field of a version object but its data; throws Json::exception on a wrong shape.
+Status ReadAuditFields(const Json& j, VersionObject& o) {
+  o.collection = j.at("collection").get<std::string>();
+  o.id = j.at("id").get<std::string>();
+  o.version = j.at("version").get<int64_t>();
+  auto op = ParseOperation(j.at("op").get<std::string>());
+  if (!op) return Corruption("version object has an unknown op");
+  o.op = *op;
+  o.actor = j.at("actor").get<std::string>();
+  o.reason = j.at("reason").get<std::string>();
+  o.at = j.at("atMicros").get<int64_t>();
+  o.changed_fields = j.at("changedFields").get<std::vector<std::string>>();
+  o.deleted = j.at("deleted").get<bool>();
+  o.prev_hash = j.at("prevHash").is_null() ? "" : j.at("prevHash").get<std::string>();
+  o.idempotency_key = j.value("idempotencyKey", "");
+  o.on_behalf_of = j.value("onBehalfOf", "");
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<VersionObject> DecodeVersionObject(std::string_view bytes) {
+  XRONOX_ASSIGN_OR_RETURN(Json j, ParseTagged(bytes, kVersionObjectFormat, "version object"));
+  ReleaseOnExit release(j);
   try {
     VersionObject o;
-    o.collection = j.at("collection").get<std::string>();
-    o.id = j.at("id").get<std::string>();
-    o.version = j.at("version").get<int64_t>();
-    auto op = ParseOperation(j.at("op").get<std::string>());
-    if (!op) return Corruption("version object has an unknown op");
-    o.op = *op;
-    o.actor = j.at("actor").get<std::string>();
-    o.reason = j.at("reason").get<std::string>();
-    o.at = j.at("atMicros").get<int64_t>();
-    o.changed_fields = j.at("changedFields").get<std::vector<std::string>>();
-    o.deleted = j.at("deleted").get<bool>();
+    XRONOX_RETURN_IF_ERROR(ReadAuditFields(j, o));
     o.data = std::move(j.at("data"));  // Last use of j: no copy of what may be megabytes.
-    o.prev_hash = j.at("prevHash").is_null() ? "" : j.at("prevHash").get<std::string>();
-    o.idempotency_key = j.value("idempotencyKey", "");
-    o.on_behalf_of = j.value("onBehalfOf", "");
     return o;
   } catch (const Json::exception& e) {
     return Corruption(std::string("malformed version object: ") + e.what());
+  }
+}
+
+Result<std::string> EncodeSkeleton(const VersionSkeleton& skeleton) {
+  Json j = VersionObjectFields(skeleton.object);
+  j["format"] = kSkeletonFormat;
+  j.erase("data");
+  j["entryHash"] = skeleton.entry_hash;
+  j["payloadHash"] = skeleton.payload_hash;
+  j["payloadRemovedAt"] = FormatRfc3339(skeleton.removed_at);
+  j["payloadRemovedAtMicros"] = skeleton.removed_at;
+  return DumpJson(j);
+}
+
+Result<VersionSkeleton> DecodeSkeleton(std::string_view bytes) {
+  XRONOX_ASSIGN_OR_RETURN(Json j, ParseTagged(bytes, kSkeletonFormat, "version skeleton"));
+  try {
+    VersionSkeleton skeleton;
+    XRONOX_RETURN_IF_ERROR(ReadAuditFields(j, skeleton.object));
+    skeleton.entry_hash = j.at("entryHash").get<std::string>();
+    skeleton.payload_hash = j.at("payloadHash").get<std::string>();
+    skeleton.removed_at = j.at("payloadRemovedAtMicros").get<int64_t>();
+    return skeleton;
+  } catch (const Json::exception& e) {
+    return Corruption(std::string("malformed version skeleton: ") + e.what());
   }
 }
 

@@ -39,6 +39,23 @@ Result<std::string> EncodeVersionObject(const VersionObject& object, std::string
 /// Parse and check the shape; Corruption when the bytes are not a version object.
 Result<VersionObject> DecodeVersionObject(std::string_view bytes);
 
+/// Format tag of the audit skeleton that replaces a version object whose payload retention
+/// removed; docs/formats/retention.md ("Version skeleton").
+inline constexpr const char* kSkeletonFormat = "xronox.version-skeleton/1";
+
+/// What remains of a version whose payload retention removed: its audit entry (the version
+/// object's every field but the data) and the hashes that keep the chain checkable.
+struct VersionSkeleton {
+  VersionObject object;      ///< Data null (and `deleted` as the version had it).
+  std::string entry_hash;    ///< sha256 hex of the removed version object's bytes.
+  std::string payload_hash;  ///< sha256 hex of the removed data's JSON text.
+  TimestampMicros removed_at = 0;
+};
+
+Result<std::string> EncodeSkeleton(const VersionSkeleton& skeleton);
+/// Parse and check the shape; Corruption when the bytes are not a skeleton.
+Result<VersionSkeleton> DecodeSkeleton(std::string_view bytes);
+
 /// Top-level field names whose values differ between `before` and `after`, sorted.
 std::vector<std::string> ChangedFields(const Json& before, const Json& after);
 /// The value at a dotted path, or nullptr when absent.

@@ -1,7 +1,8 @@
-// Retention runs (docs/formats/retention.md): a collection's records older than its policy's
-// days are deleted, unless a legal hold keeps them. Logs only for now (runtime version
-// retention is configured but not acted on).
-// Thread-safety: safe from many threads; two runs over one collection remove each record once.
+// Retention runs (docs/formats/retention.md): a logs collection's records older than its
+// policy's days are deleted; a runtime collection's version payloads past its policy (by age or
+// count) are removed, their audit skeletons kept; what a legal hold covers stays.
+// Thread-safety: safe from many threads; a run that removes anything holds the collection's
+// retention lease, so one run at a time across processes works on a collection.
 #pragma once
 
 #include "engine/engine.h"
@@ -9,17 +10,23 @@
 
 namespace xronox {
 
+class JobLease;
+
 class RetentionService {
  public:
   explicit RetentionService(Engine& engine) : engine_(engine) {}
 
   /// Apply `b`'s retention policy now. FailedPrecondition (reason no_retention) when it has
-  /// no policy by age; NotSupported on types whose retention is not acted on.
+  /// none; NotSupported on types that keep their records until deleted; Conflict (reason
+  /// job_running) while another run works on the collection.
   Result<RetentionReport> Run(const Binding& b, const RetentionOptions& options);
   /// The FailedPrecondition of Run for a binding without a policy by age; Ok otherwise.
   static Status CheckPolicy(const Binding& b);
 
  private:
+  Status Expire(const Binding& b, RetentionReport& report);
+  Status AgeHistory(const Binding& b, JobLease* lease, RetentionReport& report);
+
   Engine& engine_;
 };
 

@@ -235,6 +235,7 @@ BackendMetricsSnapshot Xronox::BackendMetrics() const {
     snapshot.services.retention_runs = state_->retention_runs.load();
     snapshot.services.retention_records_removed = state_->retention_removed.load();
     snapshot.services.retention_records_held = state_->retention_held.load();
+    snapshot.services.retention_versions_removed = state_->retention_versions_removed.load();
     return snapshot;
   } catch (const std::bad_alloc&) {
     return {};  // Only copying can fail; monitoring then sees no series rather than a crash.

@@ -31,6 +31,7 @@ Result<RetentionReport> Collection::ApplyRetention(const RetentionOptions& optio
       state_->retention_runs.fetch_add(1);
       state_->retention_removed.fetch_add(static_cast<uint64_t>(report.removed));
       state_->retention_held.fetch_add(static_cast<uint64_t>(report.held));
+      state_->retention_versions_removed.fetch_add(static_cast<uint64_t>(report.versions_removed));
     }
     return report;
   });

@@ -26,6 +26,7 @@ struct XronoxState {
   std::atomic<uint64_t> retention_runs{0};
   std::atomic<uint64_t> retention_removed{0};
   std::atomic<uint64_t> retention_held{0};
+  std::atomic<uint64_t> retention_versions_removed{0};
 };
 
 }  // namespace xronox

@@ -68,6 +68,37 @@ class RebuildTest : public EngineTest {
   std::unique_ptr<store::HotStore> lost_hot_;
 };
 
+// A collection whose history retention removed payloads: the aged versions come back from their
+// skeletons, still marked, still unreadable, and verify is clean.
+TEST_P(RebuildTest, AgedHistoryComesBackFromItsSkeletons) {
+  Binding orders = Bind(DatabaseType::kRuntime, "orders");
+  for (int i = 0; i < 6; ++i) {
+    MustWrite(orders, "o1", Kind::kPut, {{"n", i}, {"note", std::string(i % 2 ? 300 : 3, 'x')}});
+  }
+  MustWrite(orders, "o2", Kind::kPut, {{"n", 0}});
+  HistoryAgeOptions age;
+  age.max_per_item = 2;
+  auto aged = engine_.AgeHistory(orders, age);
+  ASSERT_TRUE(aged.ok()) << aged.status().ToString();
+  ASSERT_EQ(aged->versions_removed, 4);
+  std::map<std::string, Json> before = State(orders);
+
+  Binding rebuilt = OnAFreshHotStore(orders);
+  auto report = engine_.Rebuild(rebuilt);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_TRUE(report->problems.empty()) << report->problems[0];
+  EXPECT_EQ(report->records, 2);
+  EXPECT_EQ(report->versions, 7);
+  EXPECT_EQ(State(rebuilt), before) << "history marks the same four versions";
+  GetOptions v1;
+  v1.version = 1;
+  EXPECT_EQ(engine_.Get(rebuilt, "o1", v1).status().reason(), kPayloadRemoved);
+  auto verified = engine_.Verify(rebuilt, false);
+  ASSERT_TRUE(verified.ok());
+  EXPECT_TRUE(verified->ok()) << (verified->problems.empty() ? "counters" : verified->problems[0]);
+  EXPECT_TRUE(verified->garbage.empty()) << verified->garbage[0];
+}
+
 TEST_P(RebuildTest, ARuntimeCollectionComesBackFromItsVersionObjectsAlone) {
   Binding orders = Bind(DatabaseType::kRuntime, "orders");
   const int n = GetParam() == "memory" || GetParam() == "embedded" ? 120 : 30;

@@ -122,6 +122,8 @@ TEST(RetentionApiTest, RunsFollowTheConfigAndAreCounted) {
   for (DatabaseConfig& db : config->databases) {
     if (db.type == DatabaseType::kLogs) db.retention = RetentionPolicy{7, 0};
   }
+  ASSERT_TRUE(config->runtime_tenant_template.has_value());
+  config->runtime_tenant_template->retention = RetentionPolicy{0, 1};
   auto store = Xronox::Open(*config);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   auto events = (*store)->With({DatabaseType::kLogs, Tier::kGeneric, "", "events"});
@@ -141,6 +143,18 @@ TEST(RetentionApiTest, RunsFollowTheConfigAndAreCounted) {
   auto facts = (*store)->With({DatabaseType::kKnowledge, Tier::kGeneric, "", "facts"});
   ASSERT_TRUE(facts.ok());
   EXPECT_EQ(facts->ApplyRetention().status().reason(), "no_retention");
+
+  auto orders = (*store)->With({DatabaseType::kRuntime, Tier::kTenant, "acme", "orders"});
+  ASSERT_TRUE(orders.ok());
+  WriteOptions audit;
+  audit.actor = "svc";
+  audit.reason = "test";
+  for (int n = 0; n < 3; ++n) ASSERT_TRUE(orders->Put("o1", {{"n", n}}, audit).ok());
+  auto aged = orders->ApplyRetention();
+  ASSERT_TRUE(aged.ok()) << aged.status().ToString();
+  EXPECT_EQ(aged->max_per_item, 1);
+  EXPECT_EQ(aged->versions_removed, 2);
+  EXPECT_EQ((*store)->BackendMetrics().services.retention_versions_removed, 2u);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <thread>
 
+#include "common/fault_point.h"
 #include "integration/cli_support.h"
 #include "xronox/config.h"
 
@@ -304,7 +305,92 @@ TEST_F(CliBackupTest, RetentionRunAppliesTheConfiguredPolicyToLogs) {
   EXPECT_EQ(lines[0]["retention"]["examined"], 1);
   CliResult none = Cli({"retention", "run", "--collection", "events"});
   EXPECT_EQ(none.exit_code, 1);
-  EXPECT_NE(none.err.find("has no retention by age"), std::string::npos) << none.err;
+  EXPECT_NE(none.err.find("has no retention policy"), std::string::npos) << none.err;
+}
+
+// retention run over a config that keeps one version payload per runtime order: o1's older
+// versions lose their payloads (a dry run first), history still lists them, marked, reading one
+// names payload_removed, and verify is clean.
+TEST_F(CliBackupTest, RetentionRunRemovesRuntimePayloadsPastTheNewest) {
+  for (const char* status : {"paid", "shipped"}) {
+    ASSERT_EQ(SendJson("PUT", "/v1/runtime/acme/orders/o1", {{"status", status}}, Audit()).status,
+              200);
+  }
+  auto config = CreateEmbeddedConfig(DataDir());
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  config->collection_maps["orders"].retention = RetentionPolicy{0, 1};
+  const std::string path = dir_.path() + "/store.json";
+  std::ofstream(path) << ConfigToJson(*config).dump(2);
+  CliResult dry = CliWith({"--config", path, "retention", "run", "--db", "runtime", "--dry-run"});
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_NE(dry.out.find("retention runtime/acme/orders: would remove 2 version payloads of 1 "
+                         "records (past the newest 1; 0 kept by legal holds)"),
+            std::string::npos)
+      << dry.out;
+  CliResult run = CliWith({"--config", path, "retention", "run", "--db", "runtime", "--json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::vector<Json> lines = Lines(run.out);
+  ASSERT_EQ(lines.size(), 1u) << run.out;
+  EXPECT_EQ(lines[0]["retention"]["versionsRemoved"], 2);
+
+  CliResult history = Cli({"history", "runtime", "acme", "orders", "o1", "--format", "json"});
+  ASSERT_EQ(history.exit_code, 0) << history.err;
+  Json versions = Json::parse(history.out)["versions"];
+  ASSERT_EQ(versions.size(), 3u) << history.out;
+  EXPECT_FALSE(versions[0].contains("payloadRemoved")) << "the current version keeps its payload";
+  EXPECT_EQ(versions[1]["payloadRemoved"], true);
+  EXPECT_EQ(versions[2]["payloadRemoved"], true);
+  EXPECT_EQ(versions[2]["actor"], versions[0]["actor"]) << "the audit entry stays";
+  CliResult old = Cli({"get", "runtime", "acme", "orders", "o1", "--version", "0"});
+  EXPECT_EQ(old.exit_code, 1);
+  EXPECT_NE(old.err.find("payload was removed"), std::string::npos) << old.err;
+  CliResult verified = Cli({"verify"});
+  EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
+}
+
+// A retention run killed (SIGKILL) at each step of its work on a runtime collection: every
+// version reads whole or answers 410 at once, verify finds no problem, and the next run finishes
+// it with verify clean once the killed run's lease (1 second here) has expired.
+TEST_F(CliBackupTest, ARetentionRunKilledAtAnyStepLosesNothing) {
+  if (!FaultPointsEnabled()) GTEST_SKIP() << "this build compiles fault points out";
+  auto config = CreateEmbeddedConfig(DataDir());
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  config->engine.claim_lease_seconds = 1;
+  const std::string path = dir_.path() + "/store.json";
+  int n = 0;
+  for (std::string_view point : kHistoryRetentionFaultPoints) {
+    const std::string c = "killed" + std::to_string(n++), record = "/v1/runtime/acme/" + c + "/x";
+    for (int v = 0; v < 4; ++v) {
+      ASSERT_LT(SendJson("PUT", record, {{"v", v}}, Audit()).status, 300);
+    }
+    config->collection_maps[c].retention = RetentionPolicy{0, 1};
+    std::ofstream(path) << ConfigToJson(*config).dump(2);
+    ::setenv("XRONOX_FAULT_STOP", std::string(point).c_str(), 1);
+    CliResult killed =
+        CliWith({"--config", path, "retention", "run", "--db", "runtime", "--collection", c});
+    ::unsetenv("XRONOX_FAULT_STOP");
+    EXPECT_NE(killed.exit_code, 0) << point << " did not stop the run: " << killed.out;
+    for (int v = 0; v < 4; ++v) {
+      int status = Get(record + "?version=" + std::to_string(v)).status;
+      EXPECT_TRUE(status == 200 || status == 410) << point << " v" << v << ": " << status;
+    }
+    CliResult after_kill = Cli({"verify"});
+    EXPECT_EQ(after_kill.exit_code, 0) << point << ": " << after_kill.out << after_kill.err;
+    const std::vector<std::string> run = {"--config", path,      "retention",    "run",
+                                          "--db",     "runtime", "--collection", c};
+    CliResult early = CliWith(run);
+    EXPECT_NE(early.err.find("is running elsewhere"), std::string::npos) << point << early.err;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    CliResult rerun = CliWith(run);
+    ASSERT_EQ(rerun.exit_code, 0) << point << ": " << rerun.err;
+    for (int v = 0; v < 4; ++v) {
+      EXPECT_EQ(Get(record + "?version=" + std::to_string(v)).status, v < 3 ? 410 : 200)
+          << point << " v" << v;
+    }
+    CliResult verified = Cli({"verify"});
+    EXPECT_EQ(verified.exit_code, 0) << point << ": " << verified.out << verified.err;
+    EXPECT_EQ(verified.out.find("payload past retention"), std::string::npos) << verified.out;
+  }
 }
 
 // restore-collection and ls --as-of: a runtime collection listed and put back as it was at an

@@ -10,7 +10,9 @@
 #include "integration/fault_support.h"
 #include "integration/openapi_support.h"
 #include "integration/test_support.h"
+#include "jobs/job_lease.h"
 #include "server/api/routes.h"
+#include "store/hot/sqlite/sqlite_hot_store.h"
 #include "xronox/config.h"
 
 #ifndef XRONOX_SOURCE_DIR
@@ -26,6 +28,7 @@ constexpr char kContent[] = "/v1/{db}/{tenant}/{collection}/{id}/content/{proper
 constexpr char kCounters[] = "/v1/{db}/{tenant}/{collection}:counters";
 constexpr char kOrders[] = "/v1/runtime/acme/orders";
 constexpr char kEvents[] = "/v1/logs/_/events";
+constexpr char kAged[] = "/v1/runtime/acme/aged";
 
 std::string Lower(std::string text) {
   for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -109,13 +112,15 @@ class OpenApiTest : public XronoxdTest {
     return {"--api-keys", path, "--max-body", "65536", "--max-content", "65536"};
   }
 
-  // The embedded store as a config file, with a retention policy on logs (:apply-retention).
+  // The embedded store as a config file, with a retention policy on logs (:apply-retention) and
+  // one version payload kept per record of runtime collections named aged.
   std::vector<std::string> StoreFlags() override {
     auto config = CreateEmbeddedConfig(dir_.path() + "/data");
     EXPECT_TRUE(config.ok()) << config.status().ToString();
     for (DatabaseConfig& db : config->databases) {
       if (db.type == DatabaseType::kLogs) db.retention = RetentionPolicy{30, 0};
     }
+    config->collection_maps["aged"].retention = RetentionPolicy{0, 1};
     std::string path = dir_.path() + "/store.json";
     std::ofstream(path) << ConfigToJson(*config).dump(2);
     return {"--config", path};
@@ -149,8 +154,13 @@ class OpenApiTest : public XronoxdTest {
   }
 
   // Records the status table relies on: r (versions 0 and 1), c1 and c2 (c2 with content),
-  // pa1, del1, rs (versions 0 and 1), d1 (deleted), wide (versions 0 and 1) and logs event e0.
+  // pa1, del1, rs (versions 0 and 1), d1 (deleted), wide (versions 0 and 1) and logs event e0;
+  // aged/a1 (versions 0 and 1; aged_v0_at_ is an instant when it was at version 0).
   void Seed() {
+    MustSend("PUT", std::string(kAged) + "/a1", R"({"s":1})");
+    aged_v0_at_ = Get(std::string(kAged) + "/a1", Full()).body["updatedAt"];
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    MustSend("PUT", std::string(kAged) + "/a1", R"({"s":2})");
     for (std::string id : {"r", "c1", "c2", "pa1", "del1", "rs", "d1"}) {
       MustSend("PUT", std::string(kOrders) + "/" + id, R"({"state":"new"})");
     }
@@ -170,6 +180,8 @@ class OpenApiTest : public XronoxdTest {
       MustSend("PUT", std::string(kOrders) + "/wide", wide + "]}");
     }
   }
+
+  std::string aged_v0_at_;
 
   std::vector<Case> Cases();
   std::vector<Case> RecordCases();
@@ -404,6 +416,19 @@ std::vector<Case> OpenApiTest::BackupCases() {
       {retention, "POST", "/v1/knowledge/_/facts:apply-retention", 412, dry_run, json, Full()});
   cases.push_back({retention, "POST", on_events, 413, big, json, Full()});
   cases.push_back({retention, "POST", on_events, 415, dry_run, "text/plain", Full()});
+  // History retention: a run over aged removes a1's v0 payload; every read of it then answers 410.
+  const std::string aged = kAged, record = kRecord;
+  cases.push_back({retention, "POST", aged + ":apply-retention", 200, "{}", json, Full()});
+  cases.push_back({record, "GET", aged + "/a1?version=0", 410, "", "", Full()});
+  cases.push_back({record + "/diff", "GET", aged + "/a1/diff?from=0&to=1", 410, "", "", Full()});
+  cases.push_back(
+      {record + "/restore", "POST", aged + "/a1/restore", 410, R"({"version":0})", json, Full()});
+  cases.push_back({record + "/history", "GET", aged + "/a1/history", 200, "", "", Full()});
+  cases.push_back(
+      {kCollection, "GET", aged + "?asOf=" + UrlEncode(aged_v0_at_), 410, "", "", Full()});
+  cases.push_back({std::string(kCollection) + ":restore-collection", "POST",
+                   aged + ":restore-collection", 410,
+                   Json{{"asOf", aged_v0_at_}, {"dryRun", true}}.dump(), json, Full()});
   // Legal holds: a record hold placed, placed again (409), lifted, lifted again (404).
   const std::string holds = std::string(kCollection) + ":holds";
   const std::string lift = std::string(kCollection) + ":lift-hold";
@@ -492,8 +517,10 @@ TEST_F(OpenApiTest, EveryDocumentedStatusIsProducedAndNothingUndocumented) {
     produced.insert({c.path, Lower(c.method), reply.status});
   }
   // Produced by the tests below, which need another store.
-  std::set<std::tuple<std::string, std::string, int>> elsewhere = {{"/v1/ready", "get", 503},
-                                                                   {kContent, "get", 307}};
+  std::set<std::tuple<std::string, std::string, int>> elsewhere = {
+      {"/v1/ready", "get", 503},
+      {kContent, "get", 307},
+      {std::string(kCollection) + ":apply-retention", "post", 409}};
   for (const auto& [path, item] : doc["paths"].items()) {
     for (const auto& [method, operation] : item.items()) {
       if (method == "parameters") continue;
@@ -504,6 +531,31 @@ TEST_F(OpenApiTest, EveryDocumentedStatusIsProducedAndNothingUndocumented) {
       }
     }
   }
+}
+
+// A retention run while another process holds the collection's retention lease: 409 job_running.
+TEST_F(OpenApiTest, ARetentionRunWhileAnotherRunsAnswers409) {
+  Json doc = ServedDocument();
+  MustSend("PUT", std::string(kAged) + "/a1", R"({"s":1})");
+  auto hot = store::SqliteHotStore::Open(dir_.path() + "/data/hot.sqlite");
+  ASSERT_TRUE(hot.ok()) << hot.status().ToString();
+  store::CollectionRef ref{"xronox_runtime_acme", "aged", true};
+  auto lease = JobLease::Acquire(hot->get(), ref, "retention", SystemClock::Default(),
+                                 TimestampMicros{3600} * 1'000'000);
+  ASSERT_TRUE(lease.ok()) << lease.status().ToString();
+  Case c{std::string(kCollection) + ":apply-retention",
+         "POST",
+         std::string(kAged) + ":apply-retention",
+         409,
+         "{}",
+         "application/json",
+         Full()};
+  Reply reply = Run(c);
+  EXPECT_EQ(reply.status, 409) << reply.raw;
+  EXPECT_EQ(reply.ErrorCode(), "job_running") << reply.raw;
+  for (const std::string& error : CheckAnswer(doc, c.path, "post", reply)) ADD_FAILURE() << error;
+  ASSERT_TRUE((*lease)->Release().ok());
+  EXPECT_EQ(Run(c).status, 200) << "the lease released, a run goes ahead";
 }
 
 // An S3 connection on a closed port: the server starts, and /v1/ready answers 503.

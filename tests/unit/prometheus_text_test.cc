@@ -113,12 +113,13 @@ TEST(PrometheusTextTest, RendersBackendCallsErrorsByCodeAndLatency) {
 
 TEST(PrometheusTextTest, RendersWhatRetentionRunsRemovedAndKept) {
   BackendMetricsSnapshot backend;
-  backend.services = {3, 120, 2};
+  backend.services = {3, 120, 2, 45};
   PromText text = ParsePrometheusText(RenderPrometheus(ServerMetrics(0).Snapshot(), backend));
   ASSERT_EQ(text.error, "");
   EXPECT_EQ(text.Sum("xronox_retention_runs_total", {}), 3);
   EXPECT_EQ(text.Sum("xronox_retention_records_removed_total", {}), 120);
   EXPECT_EQ(text.Sum("xronox_retention_records_held_total", {}), 2);
+  EXPECT_EQ(text.Sum("xronox_retention_versions_removed_total", {}), 45);
 }
 
 TEST(PrometheusTextTest, HistogramBucketsNeverDecreaseUnderConcurrentObservations) {

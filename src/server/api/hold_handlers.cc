@@ -67,10 +67,15 @@ Result<HttpResponse> HandleApplyRetention(RecordCall& call) {
   RetentionOptions options;
   XRONOX_ASSIGN_OR_RETURN(options.dry_run, BoolField(body, "dryRun"));
   XRONOX_ASSIGN_OR_RETURN(RetentionReport report, call.collection.ApplyRetention(options));
-  if (!report.dry_run && (report.removed > 0 || report.held > 0)) {
-    std::cerr << "xronoxd: retention " << TargetPath(call.collection.target()) << ": removed "
-              << report.removed << " records written before " << FormatRfc3339(report.cutoff)
-              << " (" << report.held << " kept by legal holds)" << std::endl;
+  bool acted = report.removed > 0 || report.versions_removed > 0 || report.held > 0;
+  if (!report.dry_run && acted) {
+    std::cerr << "xronoxd: retention " << TargetPath(call.collection.target()) << ": removed ";
+    if (report.max_per_item > 0 || report.versions_removed > 0) {
+      std::cerr << report.versions_removed << " version payloads past the history retention";
+    } else {
+      std::cerr << report.removed << " records written before " << FormatRfc3339(report.cutoff);
+    }
+    std::cerr << " (" << report.held << " kept by legal holds)" << std::endl;
   }
   return JsonResponse(200, RetentionReportToJson(report));
 }

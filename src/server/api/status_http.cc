@@ -17,7 +17,8 @@ int HttpStatusFor(const Status& status, const StatusContext& context) {
     case StatusCode::kInvalidArgument:
       return 400;
     case StatusCode::kNotFound:
-      return 404;
+      // A version whose payload history retention removed: it existed and is gone for good.
+      return status.reason() == "payload_removed" ? 410 : 404;
     case StatusCode::kAlreadyExists:
       return context.create_only ? 412 : 409;
     case StatusCode::kConflict:

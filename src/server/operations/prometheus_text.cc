@@ -155,6 +155,11 @@ void RenderServices(std::string& out, const ServiceMetrics& services) {
          "Records old enough for retention that a legal hold kept, since start.");
   Sample(out, "xronox_retention_records_held_total", {},
          static_cast<double>(services.retention_records_held));
+  Family(
+      out, "xronox_retention_versions_removed_total", "counter",
+      "Runtime version payloads removed by retention (their audit skeletons kept), since start.");
+  Sample(out, "xronox_retention_versions_removed_total", {},
+         static_cast<double>(services.retention_versions_removed));
 }
 
 }  // namespace
