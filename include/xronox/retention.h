@@ -7,6 +7,7 @@
 // Thread-safety: plain values.
 #pragma once
 
+#include <atomic>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,6 +48,9 @@ struct HoldEvent {
 /// A retention run over one collection (Collection::ApplyRetention).
 struct RetentionOptions {
   bool dry_run = false;  ///< Count what would be removed; delete nothing.
+  /// When set and it becomes true, the run stops before its next record (or step of a
+  /// record's versions) with Unavailable, reason cancelled; what it removed stays removed.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 /// What a retention run removed (or, with dry_run, would remove). On logs, records written

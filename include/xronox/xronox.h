@@ -166,6 +166,12 @@ class Xronox {
   /// template, those whose database exists in the hot store. Sorted.
   Result<std::vector<std::string>> ListTenants(DatabaseType type);
 
+  /// Every (type, tier, tenant) that has a database: the configured generic databases, and the
+  /// tenants of each tenant-tier type (ListTenants), by type. `type` and `tenant` (when given;
+  /// "_" is the generic tier) narrow it. Their collections are empty.
+  Result<std::vector<Target>> ListDatabaseTargets(std::optional<DatabaseType> type = std::nullopt,
+                                                  const std::string& tenant = "");
+
   /// Ok when every configured backend answers; otherwise Unavailable (or the backend's error)
   /// naming each connection that does not. Sends one small request per connection.
   Status CheckReady();

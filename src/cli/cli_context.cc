@@ -33,22 +33,12 @@ Result<Target> MakeTarget(const TargetArgs& args) {
 
 Result<std::vector<Target>> ListDatabaseTargets(Xronox& store, const std::string& db,
                                                 const std::string& tenant) {
-  std::vector<Target> targets;
-  for (int t = 0; t < 6; ++t) {
-    auto type = static_cast<DatabaseType>(t);
-    if (!db.empty() && db != DatabaseTypeName(type)) continue;
-    for (const auto& configured : store.config().databases) {
-      if (configured.type == type && configured.tier == Tier::kGeneric &&
-          (tenant.empty() || tenant == "_")) {
-        targets.push_back({type, Tier::kGeneric, "", ""});
-      }
-    }
-    XRONOX_ASSIGN_OR_RETURN(auto tenants, store.ListTenants(type));
-    for (const auto& name : tenants) {
-      if (tenant.empty() || tenant == name) targets.push_back({type, Tier::kTenant, name, ""});
-    }
+  std::optional<DatabaseType> type;
+  if (!db.empty()) {
+    type = ParseDatabaseType(db);
+    if (!type) return std::vector<Target>{};  // No database of an unknown type.
   }
-  return targets;
+  return store.ListDatabaseTargets(type, tenant);
 }
 
 Result<Collection> OpenCollection(const StoreOptions& options, const TargetArgs& args) {

@@ -131,7 +131,9 @@ class Engine {
   /// Delete outright the records of an append-only (logs) collection written before `cutoff`
   /// that no record hold covers (expire.cc); with `dry_run` count them only. The caller checks
   /// database and collection holds.
-  Result<ExpireReport> Expire(const Binding& b, TimestampMicros cutoff, bool dry_run);
+  /// `keep_alive` is called before each record (an error stops the run and is returned).
+  Result<ExpireReport> Expire(const Binding& b, TimestampMicros cutoff, bool dry_run,
+                              const std::function<Status()>& keep_alive = {});
 
   /// Remove the payloads of the versions of a runtime collection that are past its history
   /// retention, leaving each one's audit skeleton (history_retention.cc). Never a record's

@@ -36,7 +36,8 @@ Result<bool> Engine::RemoveExpired(const Binding& b, const store::HeadRow& head)
   return true;
 }
 
-Result<ExpireReport> Engine::Expire(const Binding& b, TimestampMicros cutoff, bool dry_run) {
+Result<ExpireReport> Engine::Expire(const Binding& b, TimestampMicros cutoff, bool dry_run,
+                                    const std::function<Status()>& keep_alive) {
   if (!b.append_only) {
     return NotSupported("retention by age deletes log records; " +
                         std::string(DatabaseTypeName(b.target.database_type)) +
@@ -49,6 +50,7 @@ Result<ExpireReport> Engine::Expire(const Binding& b, TimestampMicros cutoff, bo
     XRONOX_ASSIGN_OR_RETURN(auto heads, b.hot->ScanHeads(b.ref, after, kExpirePage, {}, true));
     for (const store::HeadRow& head : heads) {
       after = head.id;
+      if (keep_alive) XRONOX_RETURN_IF_ERROR(keep_alive());
       ++report.examined;
       if (head.created_at >= cutoff) continue;
       Status held = CheckHold(b, HoldScope::kRecord, head.id);  // The caller checked the rest.

@@ -55,26 +55,36 @@ Result<RetentionReport> RetentionService::Run(const Binding& b, const RetentionO
     XRONOX_ASSIGN_OR_RETURN(lease,
                             JobLease::Acquire(b.hot, b.ref, kRetentionJob, engine_.clock(), ttl));
   }
-  if (b.versioned) XRONOX_RETURN_IF_ERROR(AgeHistory(b, lease.get(), report));
-  if (!b.versioned) XRONOX_RETURN_IF_ERROR(Expire(b, report));
+  // Between records: stop when asked, and keep the lease.
+  std::function<Status()> keep_alive = [&options, &lease]() -> Status {
+    if (options.stop != nullptr && options.stop->load()) {
+      return Unavailable("the retention run was stopped").WithReason("cancelled");
+    }
+    return lease ? lease->Renew() : Status::Ok();
+  };
+  if (b.versioned) XRONOX_RETURN_IF_ERROR(AgeHistory(b, keep_alive, report));
+  if (!b.versioned) XRONOX_RETURN_IF_ERROR(Expire(b, keep_alive, report));
   if (lease) XRONOX_RETURN_IF_ERROR(lease->Release());
   return report;
 }
 
-Status RetentionService::Expire(const Binding& b, RetentionReport& report) {
-  XRONOX_ASSIGN_OR_RETURN(ExpireReport expired, engine_.Expire(b, report.cutoff, report.dry_run));
+Status RetentionService::Expire(const Binding& b, const std::function<Status()>& keep_alive,
+                                RetentionReport& report) {
+  XRONOX_ASSIGN_OR_RETURN(ExpireReport expired,
+                          engine_.Expire(b, report.cutoff, report.dry_run, keep_alive));
   report.examined = expired.examined;
   report.removed = expired.removed;
   report.held = expired.held;
   return Status::Ok();
 }
 
-Status RetentionService::AgeHistory(const Binding& b, JobLease* lease, RetentionReport& report) {
+Status RetentionService::AgeHistory(const Binding& b, const std::function<Status()>& keep_alive,
+                                    RetentionReport& report) {
   HistoryAgeOptions age;
   if (report.days > 0) age.cutoff = report.cutoff;
   age.max_per_item = report.max_per_item;
   age.dry_run = report.dry_run;
-  if (lease != nullptr) age.keep_alive = [lease] { return lease->Renew(); };
+  age.keep_alive = keep_alive;
   XRONOX_ASSIGN_OR_RETURN(HistoryAgeReport aged, engine_.AgeHistory(b, age));
   report.examined = aged.examined;
   report.versions_removed = aged.versions_removed;

@@ -10,8 +10,6 @@
 
 namespace xronox {
 
-class JobLease;
-
 class RetentionService {
  public:
   explicit RetentionService(Engine& engine) : engine_(engine) {}
@@ -24,8 +22,10 @@ class RetentionService {
   static Status CheckPolicy(const Binding& b);
 
  private:
-  Status Expire(const Binding& b, RetentionReport& report);
-  Status AgeHistory(const Binding& b, JobLease* lease, RetentionReport& report);
+  Status Expire(const Binding& b, const std::function<Status()>& keep_alive,
+                RetentionReport& report);
+  Status AgeHistory(const Binding& b, const std::function<Status()>& keep_alive,
+                    RetentionReport& report);
 
   Engine& engine_;
 };

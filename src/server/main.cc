@@ -21,6 +21,7 @@
 #include "common/memory_reserve.h"
 #include "server/api/dispatcher.h"
 #include "server/operations/access_log.h"
+#include "server/operations/background_jobs.h"
 #include "server/operations/ops_flags.h"
 #include "server/operations/ops_handler.h"
 #include "server/transport/drain.h"
@@ -217,6 +218,10 @@ int Run(const Flags& flags) {
       [&dispatcher](const auto& request) { return dispatcher.Handle(request); }, **store, log,
       dispatcher.authenticator());
   listen->on_event = [&ops](const auto& event) { ops.OnTransportEvent(event); };
+  xronox::server::BackgroundJobs jobs(
+      **store, log,
+      flags.ops.jobs_interval_s > 0 ? xronox::server::SecondsToMillis(flags.ops.jobs_interval_s)
+                                    : std::chrono::milliseconds(0));
   auto listener = xronox::server::HttpListener::Bind(
       *listen, [&ops](const auto& request) { return ops.Handle(request); });
   if (!listener.ok()) return fail(1, listener.status().message());

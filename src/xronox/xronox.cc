@@ -250,6 +250,26 @@ Result<std::vector<std::string>> Xronox::ListTenants(DatabaseType type) {
   return GuardExceptions([&] { return state_->router->ListTenants(type); });
 }
 
+Result<std::vector<Target>> Xronox::ListDatabaseTargets(std::optional<DatabaseType> type,
+                                                        const std::string& tenant) {
+  std::vector<Target> targets;
+  for (int t = 0; t < 6; ++t) {
+    auto each = static_cast<DatabaseType>(t);
+    if (type && *type != each) continue;
+    for (const auto& configured : config().databases) {
+      if (configured.type == each && configured.tier == Tier::kGeneric &&
+          (tenant.empty() || tenant == "_")) {
+        targets.push_back({each, Tier::kGeneric, "", ""});
+      }
+    }
+    XRONOX_ASSIGN_OR_RETURN(auto tenants, ListTenants(each));
+    for (const auto& name : tenants) {
+      if (tenant.empty() || tenant == name) targets.push_back({each, Tier::kTenant, name, ""});
+    }
+  }
+  return targets;
+}
+
 const Config& Xronox::config() const { return state_->router->config(); }
 
 }  // namespace xronox

@@ -235,6 +235,24 @@ TEST_P(HistoryRetentionTest, OneRunAtATimeWorksOnACollection) {
   ExpectVerifyClean();
 }
 
+// A run asked to stop (xronoxd shutting down) stops before its next record and gives its lease
+// up; logs runs too.
+TEST_P(HistoryRetentionTest, ARunAskedToStopStopsAndReleasesItsLease) {
+  Versions("o1", 3);
+  std::atomic<bool> stop{true};
+  RetentionOptions stopping;
+  stopping.stop = &stop;
+  orders_.retention = RetentionPolicy{0, 1};
+  auto stopped = retention_.Run(orders_, stopping);
+  EXPECT_EQ(stopped.status().reason(), "cancelled") << stopped.status().ToString();
+  EXPECT_TRUE(ReadVersion("o1", 0).ok()) << "it removed nothing";
+  EXPECT_EQ(MustRun({0, 1}).versions_removed, 2) << "the lease was released";
+  Binding logs = Bind(DatabaseType::kLogs, "events");
+  logs.retention = RetentionPolicy{1, 0};
+  ASSERT_TRUE(engine_.Write(logs, "e1", MakeIntent(Kind::kCreate, {{"m", 1}}), {}).ok());
+  EXPECT_EQ(retention_.Run(logs, stopping).status().reason(), "cancelled");
+}
+
 TEST_P(HistoryRetentionTest, OnlyRuntimeKeepsHistoryToRetain) {
   Binding facts = Bind(DatabaseType::kKnowledge, "facts");
   facts.retention = RetentionPolicy{0, 3};

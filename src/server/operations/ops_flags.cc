@@ -23,6 +23,12 @@ void AddOpsFlags(CLI::App& app, OpsFlags& flags) {
                  "connections are closed")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  app.add_option("--jobs-interval", flags.jobs_interval_s,
+                 "Seconds between passes of the background jobs (the retention of every "
+                 "collection with a policy; the first pass one interval after start); 0 runs "
+                 "none")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   app.add_option("--max-connections", flags.max_connections,
                  "Client connections served at once; more are answered 503 with Retry-After")
       ->check(CLI::PositiveNumber)

@@ -19,6 +19,7 @@ struct OpsFlags {
   double drain_timeout_s = 30;      ///< On SIGTERM, in-flight requests get this long to finish.
   size_t max_connections = 256;     ///< Connections served at once; more get 503.
   size_t max_header_bytes = size_t{32} << 10;  ///< Request line plus headers; more get 431.
+  double jobs_interval_s = 3600;  ///< Background jobs (retention) run this often; 0: never.
 };
 
 /// Register the flags of `flags` on `app`, with their defaults shown in --help.

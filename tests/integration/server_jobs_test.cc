@@ -1,0 +1,76 @@
+// xronoxd's background jobs: with --jobs-interval, the retention of every collection with a
+// policy runs without being asked (logged, counted on /metrics), on every tenant's runtime
+// database; with 0, nothing runs; a server stopped during a pass still exits cleanly.
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include "integration/test_support.h"
+#include "xronox/config.h"
+
+namespace xronox::testing {
+namespace {
+
+// Runtime keeps one version payload per order (its database template's retention); passes
+// every 200 ms (or never, with JobsInterval "0").
+class ServerJobsTest : public XronoxdTest {
+ protected:
+  virtual std::string JobsInterval() { return "0.2"; }
+  std::vector<std::string> ServerFlags() override { return {"--jobs-interval", JobsInterval()}; }
+  std::vector<std::string> StoreFlags() override {
+    auto config = CreateEmbeddedConfig(dir_.path() + "/data");
+    EXPECT_TRUE(config.ok()) << config.status().ToString();
+    config->runtime_tenant_template->retention = RetentionPolicy{0, 1};
+    std::string path = dir_.path() + "/store.json";
+    std::ofstream(path) << ConfigToJson(*config).dump(2);
+    return {"--config", path};
+  }
+  void WriteVersions(const std::string& tenant, int count) {
+    for (int n = 0; n < count; ++n) {
+      ASSERT_LT(SendJson("PUT", "/v1/runtime/" + tenant + "/orders/o1", {{"n", n}}, Audit()).status,
+                300);
+    }
+  }
+  // How many versions of the tenant's o1 the history marks as having lost their payloads.
+  int Removed(const std::string& tenant) {
+    Reply history = Get("/v1/runtime/" + tenant + "/orders/o1/history");
+    EXPECT_EQ(history.status, 200) << history.raw;
+    int removed = 0;
+    for (const Json& version : history.body["versions"]) {
+      removed += version.value("payloadRemoved", false) ? 1 : 0;
+    }
+    return removed;
+  }
+};
+
+TEST_F(ServerJobsTest, RetentionRunsInTheBackgroundOnEveryTenant) {
+  WriteVersions("acme", 3);
+  WriteVersions("globex", 2);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while ((Removed("acme") < 2 || Removed("globex") < 1) &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(Removed("acme"), 2);
+  EXPECT_EQ(Removed("globex"), 1);
+  EXPECT_EQ(Get("/v1/runtime/acme/orders/o1?version=0").status, 410);
+  Reply metrics = Get("/metrics");
+  EXPECT_NE(metrics.raw.find("xronox_retention_versions_removed_total 3"), std::string::npos)
+      << metrics.raw.substr(0, 2000);
+  EXPECT_NE(server_->Stderr().find("background retention runtime/acme/orders"), std::string::npos)
+      << server_->Stderr();
+}
+
+class ServerNoJobsTest : public ServerJobsTest {
+ protected:
+  std::string JobsInterval() override { return "0"; }
+};
+
+TEST_F(ServerNoJobsTest, ZeroRunsNothing) {
+  WriteVersions("acme", 3);
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  EXPECT_EQ(Removed("acme"), 0);
+}
+
+}  // namespace
+}  // namespace xronox::testing
