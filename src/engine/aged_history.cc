@@ -37,6 +37,17 @@ Status WriteAgedMark(const Binding& b, const std::string& id, const AgedMark& ma
   return b.hot->InsertClaim(b.ref, claim);
 }
 
+Result<std::optional<VersionSkeleton>> ReadSkeleton(const Binding& b, const std::string& id,
+                                                    int64_t version) {
+  auto bytes = b.objects->Get(b.database.buckets.versions, SkeletonKey(b, id, version));
+  if (!bytes.ok()) {
+    if (bytes.status().code() == StatusCode::kNotFound) return std::optional<VersionSkeleton>();
+    return bytes.status();
+  }
+  XRONOX_ASSIGN_OR_RETURN(VersionSkeleton skeleton, DecodeSkeleton(*bytes));
+  return std::optional<VersionSkeleton>(std::move(skeleton));
+}
+
 Status PayloadRemoved(const std::string& id, int64_t version) {
   return NotFound("version " + std::to_string(version) + " of '" + id +
                   "' is past its collection's history retention: its payload was removed (its "

@@ -6,8 +6,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
+#include "engine/version_object.h"
 #include "router/binding.h"
 #include "xronox/status.h"
 
@@ -27,6 +29,10 @@ struct AgedMark {
 Result<AgedMark> ReadAgedMark(const Binding& b, const std::string& id);
 /// Store `mark` (inserted when !mark.stored, else replaced).
 Status WriteAgedMark(const Binding& b, const std::string& id, const AgedMark& mark);
+/// The skeleton of version `version` of `id`; nullopt when none is stored, Corruption when the
+/// object is not a skeleton.
+Result<std::optional<VersionSkeleton>> ReadSkeleton(const Binding& b, const std::string& id,
+                                                    int64_t version);
 /// NotFound (reason payload_removed) naming version `version` of `id`.
 Status PayloadRemoved(const std::string& id, int64_t version);
 

@@ -79,7 +79,6 @@ struct HistoryAgeOptions {
 struct HistoryAgeReport {
   int64_t examined = 0;               ///< Records looked at.
   int64_t versions_removed = 0;       ///< Version payloads removed (their skeletons stay).
-  int64_t records_aged = 0;           ///< Records that lost at least one version payload.
   int64_t held = 0;                   ///< Records with payloads to remove, kept by a record hold.
   std::vector<std::string> problems;  ///< Records skipped for damage that verify reports.
 };

@@ -149,7 +149,6 @@ Status Engine::AgeRecord(const Binding& b, const store::HeadRow& head,
     XRONOX_RETURN_IF_ERROR(AgeVersions(b, head.id, mark, through, options.keep_alive));
   }
   report.versions_removed += through - aged_before;
-  ++report.records_aged;
   return Status::Ok();
 }
 

@@ -32,20 +32,16 @@ int64_t VersionOfKey(const std::string& rest, size_t slash) {
 
 Result<bool> Engine::RollForwardSkeleton(const Binding& b, const std::string& id,
                                          const std::optional<store::HeadRow>& head, int64_t next) {
-  auto bytes = b.objects->Get(b.database.buckets.versions, SkeletonKey(b, id, next));
-  if (!bytes.ok()) {
-    if (bytes.status().code() == StatusCode::kNotFound) return false;
-    return bytes.status();
-  }
-  XRONOX_ASSIGN_OR_RETURN(VersionSkeleton skeleton, DecodeSkeleton(*bytes));
-  const VersionObject& object = skeleton.object;
+  XRONOX_ASSIGN_OR_RETURN(std::optional<VersionSkeleton> skeleton, ReadSkeleton(b, id, next));
+  if (!skeleton) return false;
+  const VersionObject& object = skeleton->object;
   if (object.id != id || object.version != next ||
       object.prev_hash != (head ? head->entry_hash : "")) {
     return Corruption("version skeleton " + SkeletonKey(b, id, next) +
                       " does not continue the chain of '" + id + "'");
   }
-  XRONOX_RETURN_IF_ERROR(
-      IndexRolledVersion(b, head, object, VersionKey(b, id, next), skeleton.entry_hash, &skeleton));
+  XRONOX_RETURN_IF_ERROR(IndexRolledVersion(b, head, object, VersionKey(b, id, next),
+                                            skeleton->entry_hash, &*skeleton));
   XRONOX_ASSIGN_OR_RETURN(AgedMark mark, ReadAgedMark(b, id));
   if (mark.through >= next) return true;
   XRONOX_RETURN_IF_ERROR(WriteAgedMark(b, id, {next, next, /*removing=*/false, mark.stored}));

@@ -123,14 +123,13 @@ class Verifier {
                             std::optional<VersionObject>& last) {
     const std::string where = Where(row.id, row.version);
     if (row.prev_hash != prev) return Problem(where + "previous hash breaks the chain");
-    auto bytes =
-        b_.objects->Get(b_.database.buckets.versions, SkeletonKey(b_, row.id, row.version));
-    if (!bytes.ok() && bytes.status().code() != StatusCode::kNotFound) return bytes.status();
-    if (!bytes.ok()) return Problem(where + "payload removed by retention, and its skeleton too");
-    auto skeleton = DecodeSkeleton(*bytes);
-    if (!skeleton.ok()) return Problem(where + skeleton.status().message());
-    std::string mismatch = RowMismatch(row, skeleton->object);
-    if (mismatch.empty() && skeleton->entry_hash != row.entry_hash) {
+    auto read = ReadSkeleton(b_, row.id, row.version);
+    if (!read.ok() && read.status().code() != StatusCode::kCorruption) return read.status();
+    if (!read.ok()) return Problem(where + read.status().message());
+    if (!*read) return Problem(where + "payload removed by retention, and its skeleton too");
+    VersionSkeleton& skeleton = **read;
+    std::string mismatch = RowMismatch(row, skeleton.object);
+    if (mismatch.empty() && skeleton.entry_hash != row.entry_hash) {
       mismatch = "skeleton's entry hash differs from the index entry";
     }
     if (!mismatch.empty()) return Problem(where + mismatch);
@@ -141,7 +140,7 @@ class Verifier {
         return b_.objects->Delete(b_.database.buckets.versions, row.payload_key);
       }));
     }
-    last = std::move(skeleton->object);
+    last = std::move(skeleton.object);
     return true;
   }
 

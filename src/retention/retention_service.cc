@@ -62,8 +62,8 @@ Result<RetentionReport> RetentionService::Run(const Binding& b, const RetentionO
     }
     return lease ? lease->Renew() : Status::Ok();
   };
-  if (b.versioned) XRONOX_RETURN_IF_ERROR(AgeHistory(b, keep_alive, report));
-  if (!b.versioned) XRONOX_RETURN_IF_ERROR(Expire(b, keep_alive, report));
+  XRONOX_RETURN_IF_ERROR(b.versioned ? AgeHistory(b, keep_alive, report)
+                                     : Expire(b, keep_alive, report));
   if (lease) XRONOX_RETURN_IF_ERROR(lease->Release());
   return report;
 }
