@@ -30,6 +30,9 @@ struct ServiceMetrics {
   uint64_t retention_records_removed = 0;   ///< Records those runs deleted.
   uint64_t retention_records_held = 0;      ///< Records old enough that a hold kept.
   uint64_t retention_versions_removed = 0;  ///< Runtime version payloads those runs removed.
+  uint64_t offload_runs = 0;                ///< Offload runs that were not dry runs.
+  uint64_t offload_records_moved = 0;       ///< Records those runs moved to the object store.
+  uint64_t offload_bytes_freed = 0;         ///< Hot-store bytes of data those moves freed.
 };
 
 /// Every operation that was called at least once, ordered by tier, connection, operation.

@@ -3,7 +3,9 @@
 // (docs/formats/holds.md): a hold on a database (on runtime: a tenant), a
 // collection or a record blocks every deletion there (record deletes, deletes of a restore,
 // backup prune, retention) until it is lifted. Placing and lifting are audited: each is an
-// entry of the database's hold log with actor, reason and time.
+// entry of the database's hold log with actor, reason and time. Offload
+// (docs/formats/offload.md): records not changed for a number of days move from the hot store
+// to the object store, and read as before.
 // Thread-safety: plain values.
 #pragma once
 
@@ -74,6 +76,38 @@ struct RetentionReport {
 /// {"days","maxPerItem","cutoff"(null without days),"examined","removed","versionsRemoved",
 /// "held","collectionHeld","dryRun","problems"}.
 Json RetentionReportToJson(const RetentionReport& report);
+
+/// An offload run over one collection (Collection::Offload, docs/formats/offload.md).
+struct OffloadOptions {
+  bool dry_run = false;  ///< Count what would move; write nothing.
+  /// Records whose last change is older than this many days move; nullopt: the collection
+  /// map's s3Offload.olderThan. 0 moves every record not changed since the run began.
+  std::optional<int> older_than_days;
+  /// At most this many records move per second, so that foreground work keeps its latency
+  /// (0: no bound).
+  int max_records_per_second = 1000;
+  /// When set and it becomes true, the run stops before its next record with Unavailable,
+  /// reason cancelled; what it moved stays moved.
+  const std::atomic<bool>* stop = nullptr;
+};
+
+/// What an offload run moved (or, with dry_run, would move).
+struct OffloadReport {
+  int older_than_days = 0;
+  TimestampMicros cutoff = 0;     ///< Records last changed before this instant move.
+  int64_t examined = 0;           ///< Records looked at.
+  int64_t offloaded = 0;          ///< Moved to the object store by this run.
+  int64_t already_offloaded = 0;  ///< Found in the object store already.
+  int64_t skipped = 0;            ///< Written by someone else while this run moved them: left.
+  int64_t bytes_freed = 0;        ///< Bytes of record data and audit fields the hot store lost.
+  int64_t parts_written = 0;      ///< Part objects written.
+  int64_t parts_removed = 0;      ///< Part objects no record points into any more, deleted.
+  bool dry_run = false;
+};
+
+/// {"olderThanDays","cutoff","examined","offloaded","alreadyOffloaded","skipped","bytesFreed",
+/// "partsWritten","partsRemoved","dryRun"}.
+Json OffloadReportToJson(const OffloadReport& report);
 
 /// {"scope","collection"(unless database),"id"(record),"actor","reason","onBehalfOf"(if set),
 /// "placedAt"}.

@@ -106,6 +106,12 @@ class Collection {
   /// (docs/formats/retention.md), but those a legal hold keeps. FailedPrecondition when it has
   /// no policy by age; an empty report for a collection that does not exist.
   Result<RetentionReport> ApplyRetention(const RetentionOptions& options = {});
+  /// Move this collection's records not changed for its s3Offload.olderThan days (or
+  /// options.older_than_days) from the hot store to the object store (docs/formats/offload.md);
+  /// they read, query and write as before. FailedPrecondition (reason no_offload) when neither
+  /// gives an age; NotSupported on runtime; Conflict (reason job_running) while another run
+  /// works on it; an empty report for a collection that does not exist.
+  Result<OffloadReport> Offload(const OffloadOptions& options = {});
   /// Every legal hold in force on this collection's database (any collection).
   Result<std::vector<LegalHold>> ListHolds();
   /// Every legal hold placed and lifted on this collection's database, oldest first.

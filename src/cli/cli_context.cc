@@ -41,6 +41,22 @@ Result<std::vector<Target>> ListDatabaseTargets(Xronox& store, const std::string
   return store.ListDatabaseTargets(type, tenant);
 }
 
+Result<std::vector<Target>> ListCollectionTargets(Xronox& store, const std::string& db,
+                                                  const std::string& tenant,
+                                                  const std::string& collection) {
+  XRONOX_ASSIGN_OR_RETURN(std::vector<Target> databases, ListDatabaseTargets(store, db, tenant));
+  std::vector<Target> targets;
+  for (Target target : databases) {
+    XRONOX_ASSIGN_OR_RETURN(std::vector<std::string> names, store.ListCollections(target));
+    for (const std::string& name : names) {
+      if (!collection.empty() && name != collection) continue;
+      target.collection = name;
+      targets.push_back(target);
+    }
+  }
+  return targets;
+}
+
 Result<Collection> OpenCollection(const StoreOptions& options, const TargetArgs& args) {
   XRONOX_ASSIGN_OR_RETURN(Target target, MakeTarget(args));
   XRONOX_ASSIGN_OR_RETURN(std::unique_ptr<Xronox> store, OpenStore(options));

@@ -33,6 +33,11 @@ Result<Target> MakeTarget(const TargetArgs& args);
 /// and the tenants of each tenant-tier type. `db` and `tenant` (when not empty) narrow it.
 Result<std::vector<Target>> ListDatabaseTargets(Xronox& store, const std::string& db,
                                                 const std::string& tenant);
+/// Every collection of the databases ListDatabaseTargets gives, as targets; `collection` (when
+/// not empty) keeps only collections of that name.
+Result<std::vector<Target>> ListCollectionTargets(Xronox& store, const std::string& db,
+                                                  const std::string& tenant,
+                                                  const std::string& collection);
 /// Open the store and bind the target's collection.
 Result<Collection> OpenCollection(const StoreOptions& options, const TargetArgs& args);
 /// Add <db> <tenant> <collection> (and <id> when with_id) positionals to a command.
@@ -51,6 +56,8 @@ void AddAdminCommands(CLI::App& app, StoreOptions& store, int& exit_code);
 void AddBackupCommands(CLI::App& app, StoreOptions& store, int& exit_code);
 /// Register `retention run`.
 void AddRetentionCommands(CLI::App& app, StoreOptions& store, int& exit_code);
+/// Register `offload run`.
+void AddOffloadCommands(CLI::App& app, StoreOptions& store, int& exit_code);
 /// Register `hold place|lift|list|log` (legal holds).
 void AddHoldCommands(CLI::App& app, StoreOptions& store, int& exit_code);
 /// Register `ls` (databases, tenants, collections, records).

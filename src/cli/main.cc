@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   AddBackupCommands(app, store, exit_code);
   AddHoldCommands(app, store, exit_code);
   AddRetentionCommands(app, store, exit_code);
+  AddOffloadCommands(app, store, exit_code);
   AddListCommand(app, store, exit_code);
   AddConfigCommands(app, exit_code);
   AddKeyCommands(app, exit_code);

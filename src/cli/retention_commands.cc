@@ -48,30 +48,24 @@ void PrintReport(const Target& target, const RetentionReport& r, bool json) {
 int RunRetention(const StoreOptions& options, const RetentionArgs& args) {
   auto store = OpenStore(options);
   if (!store.ok()) return Fail(store.status());
-  auto databases = ListDatabaseTargets(**store, args.db, args.tenant);
-  if (!databases.ok()) return Fail(databases.status());
+  auto targets = ListCollectionTargets(**store, args.db, args.tenant, args.collection);
+  if (!targets.ok()) return Fail(targets.status());
   RetentionOptions run;
   run.dry_run = args.dry_run;
   int64_t removed = 0, versions_removed = 0, collections = 0;
-  for (Target target : *databases) {
-    auto names = (*store)->ListCollections(target);
-    if (!names.ok()) return Fail(names.status());
-    for (const std::string& name : *names) {
-      if (!args.collection.empty() && name != args.collection) continue;
-      target.collection = name;
-      auto collection = (*store)->With(target);
-      if (!collection.ok()) return Fail(collection.status());
-      auto report = collection->ApplyRetention(run);
-      // Without a collection named, one without a policy is not selected.
-      if (!report.ok() && report.status().reason() == "no_retention" && args.collection.empty()) {
-        continue;
-      }
-      if (!report.ok()) return Fail(report.status());
-      PrintReport(target, *report, args.json);
-      removed += report->removed;
-      versions_removed += report->versions_removed;
-      ++collections;
+  for (const Target& target : *targets) {
+    auto collection = (*store)->With(target);
+    if (!collection.ok()) return Fail(collection.status());
+    auto report = collection->ApplyRetention(run);
+    // Without a collection named, one without a policy is not selected.
+    if (!report.ok() && report.status().reason() == "no_retention" && args.collection.empty()) {
+      continue;
     }
+    if (!report.ok()) return Fail(report.status());
+    PrintReport(target, *report, args.json);
+    removed += report->removed;
+    versions_removed += report->versions_removed;
+    ++collections;
   }
   if (!args.json) {
     std::cout << "retention: " << collections << " collections with a policy, " << removed

@@ -31,6 +31,11 @@ inline constexpr std::string_view kFaultPointNames[] = {
 inline constexpr std::string_view kHistoryRetentionFaultPoints[] = {
     "history_skeletons_written", "history_marked", "history_payloads_removed"};
 
+/// The fault points of an offload run (offload.cc), in order: a part written, its index
+/// written (no head points into it yet), a record's head moved into it (the others not yet).
+inline constexpr std::string_view kOffloadFaultPoints[] = {
+    "offload_part_written", "offload_index_written", "offload_head_moved"};
+
 /// True when this build honours XRONOX_FAULT_STOP.
 bool FaultPointsEnabled();
 

@@ -14,12 +14,6 @@ std::vector<std::string> ConfigFieldsNotActedOn(const Config& config) {
                          "captured");
     }
   }
-  for (const auto& [name, map] : config.collection_maps) {
-    if (map.s3_offload.enabled) {
-      warnings.push_back("collectionMaps." + name +
-                         ".s3Offload is not acted on yet: no record is offloaded by age");
-    }
-  }
   return warnings;
 }
 

@@ -15,6 +15,7 @@
 #include "router/binding.h"
 #include "xronox/backup.h"
 #include "xronox/config.h"
+#include "xronox/retention.h"
 #include "xronox/status.h"
 #include "xronox/types.h"
 
@@ -83,6 +84,18 @@ struct HistoryAgeReport {
   std::vector<std::string> problems;  ///< Records skipped for damage that verify reports.
 };
 
+/// A run of Engine::Offload.
+struct OffloadRunOptions {
+  TimestampMicros cutoff = 0;  ///< Records last changed before this instant move.
+  bool dry_run = false;        ///< Count only.
+  /// Called before each record (an error stops the run and is returned).
+  std::function<Status()> keep_alive;
+  int max_records_per_second = 0;             ///< Moves paced to this many a second (0: not).
+  int64_t part_max_bytes = int64_t{8} << 20;  ///< A part is written once its entries reach this.
+  /// Entries waiting for their part, over every day, are written once they reach this.
+  int64_t buffered_max_bytes = int64_t{32} << 20;
+};
+
 /// A page of records in id order (Engine::ScanRecords).
 struct ScanPage {
   std::vector<Record> records;
@@ -140,6 +153,15 @@ class Engine {
   /// collection's retention job lease (one run at a time writes the marks).
   Result<HistoryAgeReport> AgeHistory(const Binding& b, const HistoryAgeOptions& options);
 
+  /// Move the records of a non-versioned collection last changed before `options.cutoff` into
+  /// parts of its day under {records}/{c}/.offload/ (offload.cc, docs/formats/offload.md), and
+  /// delete the parts no record points into. The caller holds the collection's offload lease.
+  Result<OffloadReport> Offload(const Binding& b, const OffloadRunOptions& options);
+  /// `head` as it was before it was offloaded (read from its part), or `head` itself.
+  Result<store::HeadRow> WholeHead(const Binding& b, store::HeadRow head);
+  /// GetHead, with an offloaded record's whole head.
+  Result<std::optional<store::HeadRow>> GetWholeHead(const Binding& b, const std::string& id);
+
   const EngineOptions& options() const { return options_; }
   Clock* clock() const { return clock_; }
 
@@ -162,7 +184,8 @@ class Engine {
   /// True when work begun at `started` is older than the claim lease.
   bool LeaseExpired(TimestampMicros started) const { return started < LeaseCutoff(); }
 
-  struct Plan;  // The next state of a record, computed from its head (engine_internal.h).
+  struct Plan;      // The next state of a record, computed from its head (engine_internal.h).
+  class Offloader;  // One offload run (offload.cc).
 
  private:
   Result<WriteResult> WithRecord(const Binding& b, WriteResult result, bool raw_data);

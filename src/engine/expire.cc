@@ -6,6 +6,7 @@
 #include "engine/engine_internal.h"
 #include "engine/holds.h"
 #include "engine/keys.h"
+#include "engine/offload_pack.h"
 
 namespace xronox {
 
@@ -29,7 +30,9 @@ Result<bool> Engine::RemoveExpired(const Binding& b, const store::HeadRow& head)
   }
   XRONOX_RETURN_IF_ERROR(removed);
   XRONOX_RETURN_IF_ERROR(b.hot->AddCounts(b.ref, Removal(head)));
-  if (!head.payload_key.empty() && b.objects != nullptr) {
+  // An offloaded record's entry stays in its part until the next offload run deletes the
+  // parts no record points into.
+  if (!head.payload_key.empty() && !IsOffloadPointer(head.payload_key) && b.objects != nullptr) {
     Status gone = b.objects->Delete(b.database.buckets.records, head.payload_key);
     if (!gone.ok() && gone.code() != StatusCode::kNotFound) return gone;
   }

@@ -32,6 +32,16 @@ std::string SkeletonKey(const Binding& b, const std::string& id, int64_t version
   return VersionsPrefix(b) + id + "/v" + std::to_string(version) + kSkeletonSuffix;
 }
 
+std::string OffloadPrefix(const Binding& b) { return RecordsPrefix(b) + ".offload/"; }
+
+std::string OffloadPartKey(const Binding& b, const std::string& part) {
+  return OffloadPrefix(b) + part + kOffloadPartSuffix;
+}
+
+std::string OffloadIndexKey(const Binding& b, const std::string& part) {
+  return OffloadPrefix(b) + part + kOffloadIndexSuffix;
+}
+
 std::string ContentPrefix(const Binding& b) {
   return Join(b.prefixes.content, b.ref.collection + "/");
 }

@@ -22,6 +22,15 @@ inline constexpr const char* kSkeletonSuffix = ".skeleton.json";
 std::string VersionsPrefix(const Binding& binding);
 /// "{records}/{c}/" : every record object of the collection.
 std::string RecordsPrefix(const Binding& binding);
+/// "{records}/{c}/.offload/" : the parts of offloaded records (docs/formats/offload.md); no
+/// record id starts with '.', so no record's key falls under it.
+std::string OffloadPrefix(const Binding& binding);
+/// "{records}/{c}/.offload/{part}.xpk" : one part ({part} is "{YYYY-MM-DD}/{name}").
+std::string OffloadPartKey(const Binding& binding, const std::string& part);
+/// "{records}/{c}/.offload/{part}.index.json" : the index of one part.
+std::string OffloadIndexKey(const Binding& binding, const std::string& part);
+inline constexpr const char* kOffloadPartSuffix = ".xpk";
+inline constexpr const char* kOffloadIndexSuffix = ".index.json";
 /// "{content}/{c}/" : every content blob of the collection.
 std::string ContentPrefix(const Binding& binding);
 /// "{content}/{c}/{id}/{property}/{sha256}" : the blob of one content property.

@@ -13,57 +13,13 @@
 #include "common/ids.h"
 #include "engine/engine.h"
 #include "engine/engine_internal.h"
+#include "engine/head_json.h"
 #include "engine/keys.h"
+#include "engine/offload_pack.h"
 
 namespace xronox {
 
 namespace {
-
-Json HeadToJson(const store::HeadRow& h) {
-  return {{"id", h.id},
-          {"version", h.version},
-          {"deleted", h.deleted},
-          {"data", h.data},
-          {"payloadKey", h.payload_key},
-          {"payloadHash", h.payload_hash},
-          {"createdAt", h.created_at},
-          {"updatedAt", h.updated_at},
-          {"actor", h.actor},
-          {"reason", h.reason},
-          {"onBehalfOf", h.on_behalf_of},
-          {"indexed", h.indexed},
-          {"tally", {h.tally.created, h.tally.updated, h.tally.deleted}},
-          {"countsDelta",
-           {h.counts_delta.created, h.counts_delta.updated, h.counts_delta.deleted,
-            h.counts_delta.live}}};
-}
-
-Result<store::HeadRow> HeadFromJson(const Json& j) {
-  try {
-    store::HeadRow h;
-    h.id = j.at("id").get<std::string>();
-    h.version = j.at("version").get<int64_t>();
-    h.deleted = j.at("deleted").get<bool>();
-    h.data = j.at("data").get<std::string>();
-    h.payload_key = j.at("payloadKey").get<std::string>();
-    h.payload_hash = j.at("payloadHash").get<std::string>();
-    h.created_at = j.at("createdAt").get<int64_t>();
-    h.updated_at = j.at("updatedAt").get<int64_t>();
-    h.actor = j.at("actor").get<std::string>();
-    h.reason = j.at("reason").get<std::string>();
-    h.on_behalf_of = j.value("onBehalfOf", "");
-    h.indexed = j.at("indexed").get<std::string>();
-    // Absent from claims written before heads kept tallies: unknown tally, no counts.
-    auto tally = j.value("tally", std::vector<int64_t>{-1, 0, 0});
-    auto delta = j.value("countsDelta", std::vector<int64_t>{0, 0, 0, 0});
-    if (tally.size() != 3 || delta.size() != 4) return Corruption("malformed write claim counts");
-    h.tally = {tally[0], tally[1], tally[2]};
-    h.counts_delta = {delta[0], delta[1], delta[2], delta[3]};
-    return h;
-  } catch (const Json::exception& e) {
-    return Corruption(std::string("malformed write claim: ") + e.what());
-  }
-}
 
 void Backoff() { std::this_thread::sleep_for(std::chrono::milliseconds(2)); }
 
@@ -75,7 +31,7 @@ Status Engine::CommitLargePlain(const Binding& b, const std::optional<store::Hea
   std::optional<int64_t> base = head ? std::optional<int64_t>(head->version) : std::nullopt;
   store::ClaimRow claim{
       LargeWriteClaimKey(next.id), RandomHex(8), clock_->NowMicros(),
-      Json{{"head", HeadToJson(next)}, {"base", base ? Json(*base) : Json()}}.dump()};
+      Json{{"head", HeadRowToJson(next)}, {"base", base ? Json(*base) : Json()}}.dump()};
   Status claimed = b.hot->InsertClaim(b.ref, claim);
   if (claimed.code() == StatusCode::kAlreadyExists) {
     XRONOX_RETURN_IF_ERROR(RecoverLargeClaim(b, next.id));
@@ -129,7 +85,7 @@ Status Engine::RecoverLargeClaim(const Binding& b, const std::string& id) {
   if (!body.is_object() || !body.contains("head")) {
     return Corruption("write claim of '" + id + "' is malformed");
   }
-  XRONOX_ASSIGN_OR_RETURN(store::HeadRow next, HeadFromJson(body["head"]));
+  XRONOX_ASSIGN_OR_RETURN(store::HeadRow next, HeadRowFromJson(body["head"]));
   std::optional<int64_t> base;
   if (body["base"].is_number_integer()) base = body["base"].get<int64_t>();
   XRONOX_ASSIGN_OR_RETURN(auto head, b.hot->GetHead(b.ref, id));
@@ -163,7 +119,8 @@ Status Engine::RecoverLargeClaim(const Binding& b, const std::string& id) {
 }
 
 Result<bool> Engine::ClaimedObjectWritten(const Binding& b, const store::HeadRow& next) {
-  if (next.payload_key.empty()) return false;
+  // An offload's claim points into a part, which holds no head until the head is written.
+  if (next.payload_key.empty() || IsOffloadPointer(next.payload_key)) return false;
   auto bytes = b.objects->Get(b.database.buckets.records, next.payload_key);
   if (!bytes.ok() && bytes.status().code() != StatusCode::kNotFound) return bytes.status();
   return bytes.ok() && Sha256Hex(*bytes) == next.payload_hash;

@@ -8,6 +8,7 @@
 #include "engine/engine_internal.h"
 #include "engine/json_diff.h"
 #include "engine/keys.h"
+#include "engine/offload_pack.h"
 
 namespace xronox {
 
@@ -119,6 +120,9 @@ Result<store::VersionRow> Engine::FindVersion(const Binding& b, const std::strin
 }
 
 Result<Record> Engine::RecordFromHead(const Binding& b, store::HeadRow head, bool raw_data) {
+  if (IsOffloadPointer(head.payload_key)) {
+    XRONOX_ASSIGN_OR_RETURN(head, WholeHead(b, std::move(head)));
+  }
   Record record;
   if (raw_data && !head.data.empty()) {
     record.data_text = std::move(head.data);  // Inline data is our own compact serialization.

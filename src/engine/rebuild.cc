@@ -10,6 +10,7 @@
 #include "engine/engine.h"
 #include "engine/engine_internal.h"
 #include "engine/keys.h"
+#include "engine/offload_pack.h"
 
 namespace xronox {
 
@@ -97,6 +98,8 @@ Result<RebuildReport> Engine::Rebuild(const Binding& b) {
                             b.objects->List(bucket, prefix, continuation, kRebuildListPage));
     for (const store::ObjectInfo& object : page.objects) {
       std::string rest = object.key.substr(prefix.size());
+      // Offload parts are no record's object (they sort first: '.' before any id character).
+      if (rest.starts_with(kOffloadPointerStart)) continue;
       size_t slash = rest.find('/');
       if (slash == std::string::npos || slash == 0) continue;
       if (rest.compare(0, slash, id) != 0) {

@@ -3,12 +3,15 @@
 // that were never acknowledged (unindexed version objects, stale claims, unreferenced record
 // objects) are garbage, reported apart from problems; repair rolls complete versions forward
 // and removes the rest.
+#include <set>
+
 #include "common/decimal.h"
 #include "common/hash.h"
 #include "common/json_codec.h"
 #include "engine/engine.h"
 #include "engine/engine_internal.h"
 #include "engine/keys.h"
+#include "engine/offload_pack.h"
 #include "jobs/job_lease.h"
 
 namespace xronox {
@@ -185,9 +188,12 @@ class Verifier {
                    });
   }
 
-  Status CheckPlain(const store::HeadRow& head) {
-    if (head.deleted) return Status::Ok();
-    std::string where = "record '" + head.id + "': ";
+  Status CheckPlain(const store::HeadRow& stored) {
+    if (stored.deleted) return Status::Ok();
+    std::string where = "record '" + stored.id + "': ";
+    XRONOX_ASSIGN_OR_RETURN(std::optional<store::HeadRow> whole, CheckOffloaded(stored));
+    if (!whole) return Status::Ok();
+    const store::HeadRow& head = *whole;
     std::string text = head.data;
     if (!head.payload_key.empty()) {
       auto bytes = b_.objects->Get(b_.database.buckets.records, head.payload_key);
@@ -200,6 +206,64 @@ class Verifier {
         return Garbage(where + "unfinished write",
                        [&] { return engine_.RecoverLargeClaimForVerify(b_, head.id); });
       Problem(where + "payload does not match its hash");
+    }
+    return Status::Ok();
+  }
+
+  // An offloaded record's entry must hold the head it replaced: returns that head (nullopt after
+  // a problem), or `stored` itself when it is not offloaded.
+  Result<std::optional<store::HeadRow>> CheckOffloaded(const store::HeadRow& stored) {
+    std::optional<OffloadPointer> pointer = ParseOffloadPointer(stored.payload_key);
+    if (!pointer) return std::optional<store::HeadRow>(stored);
+    offload_parts_.insert(pointer->part);
+    const std::string where = "record '" + stored.id + "': ";
+    Result<store::HeadRow> whole = EntryOf(stored, *pointer);
+    const std::optional<store::HeadRow> none;
+    if (IsLostRace(whole.status())) return none;  // Written anew meanwhile.
+    if (!whole.ok()) return Problem(where + whole.status().message()), none;
+    store::RecordTally kept = TallyOf(stored), entry = TallyOf(*whole);
+    if (whole->indexed != stored.indexed || whole->created_at != stored.created_at ||
+        whole->updated_at != stored.updated_at || entry.created != kept.created ||
+        entry.updated != kept.updated || entry.deleted != kept.deleted) {
+      return Problem(where + "offloaded head differs from its entry"), none;
+    }
+    return std::optional<store::HeadRow>(std::move(whole).value());
+  }
+
+  // The whole head of an offloaded record, from its part read whole once for all the records
+  // in it that come next (heads are scanned in id order, which is mostly the order they were
+  // packed in); a part gone since it was read is read again through the engine.
+  Result<store::HeadRow> EntryOf(const store::HeadRow& stored, const OffloadPointer& pointer) {
+    if (pointer.part != part_name_) {
+      part_name_.clear();
+      auto bytes = b_.objects->Get(b_.database.buckets.records, OffloadPartKey(b_, pointer.part));
+      if (!bytes.ok()) return engine_.WholeHead(b_, stored);
+      part_bytes_ = std::move(bytes).value();
+      part_name_ = pointer.part;
+    }
+    if (pointer.offset > static_cast<int64_t>(part_bytes_.size()) ||
+        pointer.length > static_cast<int64_t>(part_bytes_.size()) - pointer.offset) {
+      return Corruption("offload part of '" + stored.id + "' ends before its entry");
+    }
+    return OffloadEntryHead(stored, std::string_view(part_bytes_)
+                                        .substr(static_cast<size_t>(pointer.offset),
+                                                static_cast<size_t>(pointer.length)));
+  }
+
+  // Parts that no head points into, older than the lease, while no offload run holds the
+  // collection's lease: a killed run's, or those whose records were all written again since.
+  Status CheckOffloadParts() {
+    const std::string prefix = OffloadPrefix(b_);
+    XRONOX_ASSIGN_OR_RETURN(auto lease,
+                            b_.hot->GetClaim(b_.ref, std::string(kJobLeasePrefix) + kOffloadJob));
+    if (lease && !JobLease::Expired(*lease, engine_.clock()->NowMicros())) return Status::Ok();
+    TimestampMicros cutoff = engine_.LeaseCutoff();
+    for (const store::ObjectInfo& object : offload_objects_) {
+      if (offload_parts_.contains(OffloadPartOfKey(object.key, prefix))) continue;
+      if (object.modified_at >= cutoff) continue;
+      XRONOX_RETURN_IF_ERROR(
+          Garbage("offload part object no record points into: " + object.key,
+                  [&] { return b_.objects->Delete(b_.database.buckets.records, object.key); }));
     }
     return Status::Ok();
   }
@@ -297,6 +361,10 @@ class Verifier {
 
   Status CheckRecordObject(const store::ObjectInfo& object, const std::string& prefix,
                            TimestampMicros cutoff) {
+    if (object.key.starts_with(OffloadPrefix(b_))) {
+      offload_objects_.push_back(object);  // Checked once the heads say which are in use.
+      return Status::Ok();
+    }
     const std::string suffix = "/current.json";
     std::string id;
     if (object.key.ends_with(suffix) && object.key.size() > prefix.size() + suffix.size()) {
@@ -391,7 +459,10 @@ class Verifier {
   const Binding& b_;
   bool repair_;
   VerifyReport& report_;
-  CollectionCounts recount_;  // Of the heads scanned so far.
+  CollectionCounts recount_;                        // Of the heads scanned so far.
+  std::set<std::string> offload_parts_;             // Parts the heads scanned point into.
+  std::string part_name_, part_bytes_;              // The offload part read last, whole.
+  std::vector<store::ObjectInfo> offload_objects_;  // Under the offload prefix, as listed.
 };
 
 Result<VerifyReport> Engine::Verify(const Binding& b, bool repair) {
@@ -404,6 +475,7 @@ Result<VerifyReport> Engine::Verify(const Binding& b, bool repair) {
   XRONOX_ASSIGN_OR_RETURN(CollectionCounts counts_before, b.hot->GetCounts(b.ref));
   XRONOX_RETURN_IF_ERROR(verifier.CheckHeads());
   XRONOX_RETURN_IF_ERROR(verifier.CheckCounters(counts_before));
+  if (!b.versioned && b.objects) XRONOX_RETURN_IF_ERROR(verifier.CheckOffloadParts());
   return report;
 }
 

@@ -179,7 +179,7 @@ Result<WriteResult> Engine::WriteWithRetries(const Binding& b, const std::string
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     std::optional<store::HeadRow> head;
     if (attempt > 0 || !intent.generated_id) {
-      XRONOX_ASSIGN_OR_RETURN(head, b.hot->GetHead(b.ref, id));
+      XRONOX_ASSIGN_OR_RETURN(head, GetWholeHead(b, id));
     }
     Result<Plan> planned = PlanWrite(b, id, head, intent, options);
     if (!planned.ok() && IsLostRace(planned.status())) continue;

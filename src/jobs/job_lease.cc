@@ -81,4 +81,15 @@ Status JobLease::Release() {
   return hot_->DeleteClaim(ref_, key_, owner_);
 }
 
+std::function<Status()> JobKeepAlive(const std::atomic<bool>* stop,
+                                     const std::unique_ptr<JobLease>& lease,
+                                     const std::string& job) {
+  return [stop, &lease, job]() -> Status {
+    if (stop != nullptr && stop->load()) {
+      return Unavailable("the " + job + " run was stopped").WithReason("cancelled");
+    }
+    return lease ? lease->Renew() : Status::Ok();
+  };
+}
+
 }  // namespace xronox

@@ -5,6 +5,8 @@
 // Thread-safety: one JobLease is used by one thread; leases coordinate through the hot store.
 #pragma once
 
+#include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -56,5 +58,11 @@ class JobLease {
   TimestampMicros renewed_ = 0;
   bool held_ = false;
 };
+
+/// The check a job runs between its steps: Unavailable (reason cancelled, naming `job`) once
+/// `stop` is set, else the renewal of `lease` (none: Ok). Both are borrowed for its lifetime.
+std::function<Status()> JobKeepAlive(const std::atomic<bool>* stop,
+                                     const std::unique_ptr<JobLease>& lease,
+                                     const std::string& job);
 
 }  // namespace xronox

@@ -56,12 +56,7 @@ Result<RetentionReport> RetentionService::Run(const Binding& b, const RetentionO
                             JobLease::Acquire(b.hot, b.ref, kRetentionJob, engine_.clock(), ttl));
   }
   // Between records: stop when asked, and keep the lease.
-  std::function<Status()> keep_alive = [&options, &lease]() -> Status {
-    if (options.stop != nullptr && options.stop->load()) {
-      return Unavailable("the retention run was stopped").WithReason("cancelled");
-    }
-    return lease ? lease->Renew() : Status::Ok();
-  };
+  std::function<Status()> keep_alive = JobKeepAlive(options.stop, lease, "retention");
   XRONOX_RETURN_IF_ERROR(b.versioned ? AgeHistory(b, keep_alive, report)
                                      : Expire(b, keep_alive, report));
   if (lease) XRONOX_RETURN_IF_ERROR(lease->Release());

@@ -33,6 +33,8 @@ struct Binding {
   bool append_only = false;  ///< Logs: update and delete are refused.
   /// The collection map's retention, else its database's; nullopt when neither has one.
   std::optional<RetentionPolicy> retention;
+  /// The collection map's s3Offload when enabled; nullopt otherwise.
+  std::optional<OffloadPolicy> offload;
 };
 
 }  // namespace xronox

@@ -164,6 +164,9 @@ Result<Binding> Router::Resolve(const Target& target) {
   b.retention = map != config_.collection_maps.end() && map->second.retention
                     ? map->second.retention
                     : db.retention;
+  if (map != config_.collection_maps.end() && map->second.s3_offload.enabled) {
+    b.offload = map->second.s3_offload;
+  }
   b.versioned = target.database_type == DatabaseType::kRuntime;
   b.append_only = target.database_type == DatabaseType::kLogs;
   b.database = std::move(db);

@@ -210,6 +210,7 @@ Result<std::unique_ptr<Xronox>> Xronox::Open(const Config& config) {
     state->backups = std::make_unique<BackupService>(*state->engine);
     state->holds = std::make_unique<HoldService>(*state->engine);
     state->retention = std::make_unique<RetentionService>(*state->engine);
+    state->offload = std::make_unique<OffloadService>(*state->engine);
     return std::unique_ptr<Xronox>(new Xronox(std::move(state)));
   });
 }
@@ -236,6 +237,9 @@ BackendMetricsSnapshot Xronox::BackendMetrics() const {
     snapshot.services.retention_records_removed = state_->retention_removed.load();
     snapshot.services.retention_records_held = state_->retention_held.load();
     snapshot.services.retention_versions_removed = state_->retention_versions_removed.load();
+    snapshot.services.offload_runs = state_->offload_runs.load();
+    snapshot.services.offload_records_moved = state_->offload_moved.load();
+    snapshot.services.offload_bytes_freed = state_->offload_bytes_freed.load();
     return snapshot;
   } catch (const std::bad_alloc&) {
     return {};  // Only copying can fail; monitoring then sees no series rather than a crash.

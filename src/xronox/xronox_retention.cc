@@ -1,4 +1,5 @@
-// Retention and legal holds through the public API (docs/formats/retention.md, holds.md).
+// Retention, offload and legal holds through the public API (docs/formats/retention.md,
+// offload.md, holds.md).
 #include "common/exception_guard.h"
 #include "xronox/xronox.h"
 #include "xronox/xronox_state.h"
@@ -32,6 +33,25 @@ Result<RetentionReport> Collection::ApplyRetention(const RetentionOptions& optio
       state_->retention_removed.fetch_add(static_cast<uint64_t>(report.removed));
       state_->retention_held.fetch_add(static_cast<uint64_t>(report.held));
       state_->retention_versions_removed.fetch_add(static_cast<uint64_t>(report.versions_removed));
+    }
+    return report;
+  });
+}
+
+Result<OffloadReport> Collection::Offload(const OffloadOptions& options) {
+  return GuardExceptions([&]() -> Result<OffloadReport> {
+    XRONOX_RETURN_IF_ERROR(OffloadService::CheckPolicy(*binding_, options));
+    XRONOX_ASSIGN_OR_RETURN(bool exists, Exists());
+    if (!exists) {
+      OffloadReport empty;
+      empty.dry_run = options.dry_run;
+      return empty;
+    }
+    XRONOX_ASSIGN_OR_RETURN(OffloadReport report, state_->offload->Run(*binding_, options));
+    if (!report.dry_run) {
+      state_->offload_runs.fetch_add(1);
+      state_->offload_moved.fetch_add(static_cast<uint64_t>(report.offloaded));
+      state_->offload_bytes_freed.fetch_add(static_cast<uint64_t>(report.bytes_freed));
     }
     return report;
   });

@@ -10,6 +10,7 @@
 #include "content/content_service.h"
 #include "engine/engine.h"
 #include "retention/hold_service.h"
+#include "retention/offload_service.h"
 #include "retention/retention_service.h"
 #include "router/router.h"
 
@@ -27,6 +28,11 @@ struct XronoxState {
   std::atomic<uint64_t> retention_removed{0};
   std::atomic<uint64_t> retention_held{0};
   std::atomic<uint64_t> retention_versions_removed{0};
+  std::unique_ptr<OffloadService> offload;  // Borrows the engine.
+  // Offload runs (not dry) and what they moved, for BackendMetrics.
+  std::atomic<uint64_t> offload_runs{0};
+  std::atomic<uint64_t> offload_moved{0};
+  std::atomic<uint64_t> offload_bytes_freed{0};
 };
 
 }  // namespace xronox

@@ -416,6 +416,19 @@ std::vector<Case> OpenApiTest::BackupCases() {
       {retention, "POST", "/v1/knowledge/_/facts:apply-retention", 412, dry_run, json, Full()});
   cases.push_back({retention, "POST", on_events, 413, big, json, Full()});
   cases.push_back({retention, "POST", on_events, 415, dry_run, "text/plain", Full()});
+  // Offload: a dry run over events with an age named; knowledge's facts have no policy (412).
+  const std::string offload = std::string(kCollection) + ":offload";
+  const std::string events_offload = std::string(kEvents) + ":offload";
+  const std::string now = R"({"dryRun":true,"olderThanDays":0})";
+  cases.push_back({offload, "POST", events_offload, 200, now, json, Full()});
+  cases.push_back({offload, "POST", events_offload, 400, R"({"dryRun":1})", json, Full()});
+  cases.push_back({offload, "POST", events_offload, 401, now, json});
+  cases.push_back({offload, "POST", events_offload, 403, now, json, Reader()});
+  cases.push_back({offload, "POST", "/v1/nosuch/_/e:offload", 404, now, json, Full()});
+  cases.push_back({offload, "POST", o + ":offload", 405, now, json, Full()});
+  cases.push_back({offload, "POST", "/v1/knowledge/_/facts:offload", 412, dry_run, json, Full()});
+  cases.push_back({offload, "POST", events_offload, 413, big, json, Full()});
+  cases.push_back({offload, "POST", events_offload, 415, now, "text/plain", Full()});
   // History retention: a run over aged removes a1's v0 payload; every read of it then answers 410.
   const std::string aged = kAged, record = kRecord;
   cases.push_back({retention, "POST", aged + ":apply-retention", 200, "{}", json, Full()});
@@ -520,7 +533,8 @@ TEST_F(OpenApiTest, EveryDocumentedStatusIsProducedAndNothingUndocumented) {
   std::set<std::tuple<std::string, std::string, int>> elsewhere = {
       {"/v1/ready", "get", 503},
       {kContent, "get", 307},
-      {std::string(kCollection) + ":apply-retention", "post", 409}};
+      {std::string(kCollection) + ":apply-retention", "post", 409},
+      {std::string(kCollection) + ":offload", "post", 409}};
   for (const auto& [path, item] : doc["paths"].items()) {
     for (const auto& [method, operation] : item.items()) {
       if (method == "parameters") continue;
@@ -533,29 +547,41 @@ TEST_F(OpenApiTest, EveryDocumentedStatusIsProducedAndNothingUndocumented) {
   }
 }
 
-// A retention run while another process holds the collection's retention lease: 409 job_running.
-TEST_F(OpenApiTest, ARetentionRunWhileAnotherRunsAnswers409) {
+// A retention or offload run while another process holds the collection's lease of that job:
+// 409 job_running.
+TEST_F(OpenApiTest, ARetentionOrOffloadRunWhileAnotherRunsAnswers409) {
   Json doc = ServedDocument();
   MustSend("PUT", std::string(kAged) + "/a1", R"({"s":1})");
+  MustSend("POST", kEvents, R"({"m":"x"})");
   auto hot = store::SqliteHotStore::Open(dir_.path() + "/data/hot.sqlite");
   ASSERT_TRUE(hot.ok()) << hot.status().ToString();
-  store::CollectionRef ref{"xronox_runtime_acme", "aged", true};
-  auto lease = JobLease::Acquire(hot->get(), ref, "retention", SystemClock::Default(),
-                                 TimestampMicros{3600} * 1'000'000);
-  ASSERT_TRUE(lease.ok()) << lease.status().ToString();
-  Case c{std::string(kCollection) + ":apply-retention",
-         "POST",
-         std::string(kAged) + ":apply-retention",
-         409,
-         "{}",
-         "application/json",
-         Full()};
-  Reply reply = Run(c);
-  EXPECT_EQ(reply.status, 409) << reply.raw;
-  EXPECT_EQ(reply.ErrorCode(), "job_running") << reply.raw;
-  for (const std::string& error : CheckAnswer(doc, c.path, "post", reply)) ADD_FAILURE() << error;
-  ASSERT_TRUE((*lease)->Release().ok());
-  EXPECT_EQ(Run(c).status, 200) << "the lease released, a run goes ahead";
+  struct Job {
+    store::CollectionRef ref;
+    std::string name, collection, verb, body;
+  };
+  const Job jobs[] = {
+      {{"xronox_runtime_acme", "aged", true}, "retention", kAged, ":apply-retention", "{}"},
+      {{"xronox_logs", "events", false}, "offload", kEvents, ":offload", R"({"olderThanDays":0})"}};
+  for (const Job& job : jobs) {
+    auto lease = JobLease::Acquire(hot->get(), job.ref, job.name, SystemClock::Default(),
+                                   TimestampMicros{3600} * 1'000'000);
+    ASSERT_TRUE(lease.ok()) << lease.status().ToString();
+    Case c{std::string(kCollection) + job.verb,
+           "POST",
+           job.collection + job.verb,
+           409,
+           job.body,
+           "application/json",
+           Full()};
+    Reply reply = Run(c);
+    EXPECT_EQ(reply.status, 409) << job.name << ": " << reply.raw;
+    EXPECT_EQ(reply.ErrorCode(), "job_running") << reply.raw;
+    for (const std::string& error : CheckAnswer(doc, c.path, "post", reply)) {
+      ADD_FAILURE() << job.name << ": " << error;
+    }
+    ASSERT_TRUE((*lease)->Release().ok());
+    EXPECT_EQ(Run(c).status, 200) << job.name << ": the lease released, a run goes ahead";
+  }
 }
 
 // An S3 connection on a closed port: the server starts, and /v1/ready answers 503.

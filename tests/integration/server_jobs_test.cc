@@ -1,12 +1,16 @@
 // xronoxd's background jobs: with --jobs-interval, the retention of every collection with a
 // policy runs without being asked (logged, counted on /metrics), on every tenant's runtime
-// database; with 0, nothing runs; a server stopped during a pass still exits cleanly.
+// database, and so does the offload of every collection whose map enables s3Offload; with 0,
+// nothing runs; a server stopped during a pass still exits cleanly.
+#include <sqlite3.h>
+
 #include <chrono>
 #include <fstream>
 #include <thread>
 
 #include "integration/test_support.h"
 #include "xronox/config.h"
+#include "xronox/xronox.h"
 
 namespace xronox::testing {
 namespace {
@@ -70,6 +74,65 @@ TEST_F(ServerNoJobsTest, ZeroRunsNothing) {
   WriteVersions("acme", 3);
   std::this_thread::sleep_for(std::chrono::milliseconds(600));
   EXPECT_EQ(Removed("acme"), 0);
+}
+
+// docs offloads records not changed for a day (notes has no policy): 20 records of each are
+// written, then dated two days back in the hot store before the server starts.
+class ServerOffloadJobTest : public XronoxdTest {
+ protected:
+  std::vector<std::string> ServerFlags() override { return {"--jobs-interval", "0.2"}; }
+  std::vector<std::string> StoreFlags() override {
+    auto config = CreateEmbeddedConfig(dir_.path() + "/data");
+    EXPECT_TRUE(config.ok()) << config.status().ToString();
+    config->collection_maps["docs"].s3_offload = OffloadPolicy{true, 1};
+    {
+      auto store = Xronox::Open(*config);
+      EXPECT_TRUE(store.ok()) << store.status().ToString();
+      for (const char* name : {"docs", "notes"}) {
+        auto c = (*store)->With({DatabaseType::kKnowledge, Tier::kGeneric, "", name});
+        EXPECT_TRUE(c.ok());
+        for (int i = 0; i < 20; ++i)
+          EXPECT_TRUE(c->Put("r" + std::to_string(i), {{"n", i}}, {}).ok());
+      }
+    }
+    std::string db_name;
+    for (const DatabaseConfig& db : config->databases) {
+      if (db.type == DatabaseType::kKnowledge) db_name = db.db_name;
+    }
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open((dir_.path() + "/data/hot.sqlite").c_str(), &db), SQLITE_OK);
+    for (const char* name : {"docs", "notes"}) {
+      std::string sql = "UPDATE \"" + db_name + "." + name +
+                        "_head\" SET created_at = created_at - 172800000000, "
+                        "updated_at = updated_at - 172800000000";
+      EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
+          << sqlite3_errmsg(db);
+    }
+    sqlite3_close(db);
+    std::string path = dir_.path() + "/store.json";
+    std::ofstream(path) << ConfigToJson(*config).dump(2);
+    return {"--config", path};
+  }
+};
+
+TEST_F(ServerOffloadJobTest, OffloadRunsInTheBackgroundWhereAMapEnablesIt) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  std::string metrics;
+  while (std::chrono::steady_clock::now() < deadline) {
+    metrics = Get("/metrics").raw;
+    if (metrics.find("xronox_offload_records_moved_total 20") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_NE(metrics.find("xronox_offload_records_moved_total 20"), std::string::npos)
+      << metrics.substr(0, 3000);
+  EXPECT_NE(metrics.find("xronox_offload_bytes_freed_total "), std::string::npos);
+  EXPECT_NE(server_->Stderr().find("background offload knowledge/_/docs"), std::string::npos)
+      << server_->Stderr();
+  EXPECT_EQ(server_->Stderr().find("background offload knowledge/_/notes"), std::string::npos)
+      << "notes has no policy";
+  Reply record = Get("/v1/knowledge/_/docs/r7");
+  EXPECT_EQ(record.status, 200) << record.raw;
+  EXPECT_EQ(record.body["data"], Json({{"n", 7}}));
 }
 
 }  // namespace

@@ -16,15 +16,6 @@ Status BadBody(const std::string& message) {
   return InvalidArgument(message).WithReason("invalid_body");
 }
 
-Result<int64_t> CountField(const Json& body, const char* name, int64_t fallback, int64_t max) {
-  if (!body.contains(name)) return fallback;
-  const Json& value = body[name];
-  if (!value.is_number_integer() || value.get<int64_t>() < 0 || value.get<int64_t>() > max) {
-    return BadBody(std::string(name) + " must be an integer from 0 to " + std::to_string(max));
-  }
-  return value.get<int64_t>();
-}
-
 // {"db","tenant","collection"} of the backed-up collection; this one when absent.
 Result<Target> SourceTarget(const RecordCall& call, const Json& body) {
   if (!body.contains("from")) return call.collection.target();

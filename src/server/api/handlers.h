@@ -61,6 +61,8 @@ Result<HttpResponse> HandleListHolds(RecordCall& call);
 Result<HttpResponse> HandlePlaceHold(RecordCall& call);
 Result<HttpResponse> HandleLiftHold(RecordCall& call);
 Result<HttpResponse> HandleHoldLog(RecordCall& call);
+/// POST :offload: the collection's offload run now (hold_handlers.cc).
+Result<HttpResponse> HandleOffload(RecordCall& call);
 /// POST :apply-retention: the collection's retention run now (hold_handlers.cc).
 Result<HttpResponse> HandleApplyRetention(RecordCall& call);
 Result<HttpResponse> HandlePruneBackups(RecordCall& call);  ///< POST :prune-backups.

@@ -1,6 +1,7 @@
 // Legal hold handlers (docs/formats/holds.md): list and place on {collection}:holds, lift on
 // {collection}:lift-hold, the log on {collection}:hold-log; and retention runs on
-// {collection}:apply-retention (docs/formats/retention.md). Admin scope (the dispatcher checks
+// {collection}:apply-retention (docs/formats/retention.md) and offload runs on {collection}:offload
+// (docs/formats/offload.md). Admin scope (the dispatcher checks
 // it); the actor is the key's principal (else X-Xronox-Actor) and X-Xronox-Reason is required.
 // A database hold is placed through any collection of the database.
 #include <iostream>
@@ -13,6 +14,9 @@
 namespace xronox::server {
 
 namespace {
+
+constexpr int64_t kMaxOffloadDays = 36'500;
+constexpr int64_t kMaxOffloadRate = 1'000'000;
 
 struct HoldTarget {
   HoldScope scope = HoldScope::kCollection;
@@ -78,6 +82,24 @@ Result<HttpResponse> HandleApplyRetention(RecordCall& call) {
     std::cerr << " (" << report.held << " kept by legal holds)" << std::endl;
   }
   return JsonResponse(200, RetentionReportToJson(report));
+}
+
+// {"dryRun", "olderThanDays" (default: the map's s3Offload.olderThan), "maxRecordsPerSecond"}.
+Result<HttpResponse> HandleOffload(RecordCall& call) {
+  XRONOX_ASSIGN_OR_RETURN(Json body, VerbBody(call.query, call.request.body,
+                                              {"dryRun", "olderThanDays", "maxRecordsPerSecond"}));
+  OffloadOptions options;
+  XRONOX_ASSIGN_OR_RETURN(options.dry_run, BoolField(body, "dryRun"));
+  if (body.contains("olderThanDays")) {
+    XRONOX_ASSIGN_OR_RETURN(int64_t days, CountField(body, "olderThanDays", 0, kMaxOffloadDays));
+    options.older_than_days = static_cast<int>(days);
+  }
+  XRONOX_ASSIGN_OR_RETURN(
+      int64_t rate,
+      CountField(body, "maxRecordsPerSecond", options.max_records_per_second, kMaxOffloadRate));
+  options.max_records_per_second = static_cast<int>(rate);
+  XRONOX_ASSIGN_OR_RETURN(OffloadReport report, call.collection.Offload(options));
+  return JsonResponse(200, OffloadReportToJson(report));
 }
 
 Result<HttpResponse> HandleHoldLog(RecordCall& call) {

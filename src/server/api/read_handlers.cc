@@ -88,6 +88,8 @@ Handler FindHandler(RouteKind kind, const std::string& method) {
       return method == "GET" ? &HandleHoldLog : nullptr;
     case RouteKind::kApplyRetention:
       return method == "POST" ? &HandleApplyRetention : nullptr;
+    case RouteKind::kOffload:
+      return method == "POST" ? &HandleOffload : nullptr;
   }
   return nullptr;
 }

@@ -241,6 +241,17 @@ Result<std::string> StringField(const Json& body, const char* name, std::string 
   return body[name].get<std::string>();
 }
 
+Result<int64_t> CountField(const Json& body, const char* name, int64_t fallback, int64_t max) {
+  if (!body.contains(name)) return fallback;
+  const Json& value = body[name];
+  if (!value.is_number_integer() || value.get<int64_t>() < 0 || value.get<int64_t>() > max) {
+    return InvalidArgument(std::string(name) + " must be an integer from 0 to " +
+                           std::to_string(max))
+        .WithReason("invalid_body");
+  }
+  return value.get<int64_t>();
+}
+
 Result<bool> BoolField(const Json& body, const char* name) {
   if (!body.contains(name)) return false;
   if (!body[name].is_boolean()) {

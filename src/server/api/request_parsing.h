@@ -61,6 +61,9 @@ Result<Json> VerbBody(const QueryParams& query, const std::string& body,
                       std::initializer_list<const char*> allowed);
 /// Field `name` of a verb body: a string (else invalid_body), or `fallback` when absent.
 Result<std::string> StringField(const Json& body, const char* name, std::string fallback);
+/// Field `name` of a verb body: an integer from 0 to `max` (else invalid_body), or `fallback`
+/// when absent.
+Result<int64_t> CountField(const Json& body, const char* name, int64_t fallback, int64_t max);
 /// Field `name` of a verb body: true or false (else invalid_body); false when absent.
 Result<bool> BoolField(const Json& body, const char* name);
 

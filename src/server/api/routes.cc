@@ -113,6 +113,7 @@ std::optional<RouteKind> CollectionVerb(const std::string& verb) {
   if (verb == "lift-hold") return RouteKind::kLiftHold;
   if (verb == "hold-log") return RouteKind::kHoldLog;
   if (verb == "apply-retention") return RouteKind::kApplyRetention;
+  if (verb == "offload") return RouteKind::kOffload;
   return std::nullopt;
 }
 
@@ -125,7 +126,7 @@ bool NeedsAdmin(RouteKind kind) {
          kind == RouteKind::kRestoreBackup || kind == RouteKind::kPruneBackups ||
          kind == RouteKind::kRestoreCollection || kind == RouteKind::kRebuild ||
          kind == RouteKind::kHolds || kind == RouteKind::kLiftHold || kind == RouteKind::kHoldLog ||
-         kind == RouteKind::kApplyRetention;
+         kind == RouteKind::kApplyRetention || kind == RouteKind::kOffload;
 }
 
 std::optional<Route> MatchRoute(const std::vector<std::string>& segments) {
@@ -198,6 +199,7 @@ std::vector<std::string> AllowedMethods(RouteKind kind, bool logs) {
     case RouteKind::kRebuild:
     case RouteKind::kLiftHold:
     case RouteKind::kApplyRetention:
+    case RouteKind::kOffload:
       return {"POST"};
     case RouteKind::kBackups:
     case RouteKind::kHolds:
@@ -254,6 +256,8 @@ std::string RouteTemplate(RouteKind kind) {
       return collection + ":hold-log";
     case RouteKind::kApplyRetention:
       return collection + ":apply-retention";
+    case RouteKind::kOffload:
+      return collection + ":offload";
   }
   return "other";
 }

@@ -69,18 +69,19 @@ enum class RouteKind {
   kHolds,
   kLiftHold,
   kHoldLog,
-  kApplyRetention
+  kApplyRetention,
+  kOffload
 };
 
 /// Every route kind, in declaration order (for tests and documents that must cover them all).
 inline constexpr RouteKind kAllRouteKinds[] = {
-    RouteKind::kHealth,        RouteKind::kReady,         RouteKind::kOpenApi,
-    RouteKind::kCollection,    RouteKind::kRecord,        RouteKind::kHistory,
-    RouteKind::kDiff,          RouteKind::kRestore,       RouteKind::kContent,
-    RouteKind::kCounters,      RouteKind::kBackups,       RouteKind::kVerifyBackup,
-    RouteKind::kRestoreBackup, RouteKind::kPruneBackups,  RouteKind::kRestoreCollection,
-    RouteKind::kRebuild,       RouteKind::kHolds,         RouteKind::kLiftHold,
-    RouteKind::kHoldLog,       RouteKind::kApplyRetention};
+    RouteKind::kHealth,        RouteKind::kReady,          RouteKind::kOpenApi,
+    RouteKind::kCollection,    RouteKind::kRecord,         RouteKind::kHistory,
+    RouteKind::kDiff,          RouteKind::kRestore,        RouteKind::kContent,
+    RouteKind::kCounters,      RouteKind::kBackups,        RouteKind::kVerifyBackup,
+    RouteKind::kRestoreBackup, RouteKind::kPruneBackups,   RouteKind::kRestoreCollection,
+    RouteKind::kRebuild,       RouteKind::kHolds,          RouteKind::kLiftHold,
+    RouteKind::kHoldLog,       RouteKind::kApplyRetention, RouteKind::kOffload};
 
 /// True for the verbs on a collection ("{collection}:verb"), whose routes have no record id.
 bool IsCollectionVerb(RouteKind kind);

@@ -26,26 +26,28 @@ void BackgroundJobs::Loop() {
       std::unique_lock<std::mutex> lock(mutex_);
       if (wake_.wait_for(lock, interval_, [this] { return stop_.load(); })) return;
     }
-    RunRetentionPass();
+    RunPass();
   }
 }
 
-void BackgroundJobs::RunRetentionPass() {
+void BackgroundJobs::RunPass() {
   auto databases = store_.ListDatabaseTargets();
   if (!databases.ok()) {
-    log_.Event("warn", "background retention: " + databases.status().ToString());
+    log_.Event("warn", "background jobs: " + databases.status().ToString());
     return;
   }
   for (Target target : *databases) {
     auto names = store_.ListCollections(target);
     if (!names.ok()) {
-      log_.Event("warn", "background retention: " + names.status().ToString());
+      log_.Event("warn", "background jobs: " + names.status().ToString());
       continue;
     }
     for (const std::string& name : *names) {
       if (stop_) return;
       target.collection = name;
       RunRetention(target);
+      if (stop_) return;
+      RunOffload(target);
     }
   }
 }
@@ -67,6 +69,28 @@ void BackgroundJobs::RunRetention(const Target& target) {
   if (report->removed == 0 && report->versions_removed == 0 && report->held == 0) return;
   log_.Event("info", "background retention " + TargetPath(target),
              {{"collection", TargetPath(target)}, {"retention", RetentionReportToJson(*report)}});
+}
+
+void BackgroundJobs::RunOffload(const Target& target) {
+  auto collection = store_.With(target);
+  if (!collection.ok()) return;
+  OffloadOptions options;
+  options.stop = &stop_;
+  auto report = collection->Offload(options);
+  if (!report.ok()) {
+    const std::string& reason = report.status().reason();
+    // No policy or none possible (runtime), another server is at it, or the server is stopping.
+    if (reason == "no_offload" || reason == "not_offloadable" || reason == "job_running" ||
+        reason == "cancelled") {
+      return;
+    }
+    log_.Event("warn",
+               "background offload " + TargetPath(target) + ": " + report.status().ToString());
+    return;
+  }
+  if (report->offloaded == 0 && report->parts_removed == 0) return;
+  log_.Event("info", "background offload " + TargetPath(target),
+             {{"collection", TargetPath(target)}, {"offload", OffloadReportToJson(*report)}});
 }
 
 }  // namespace xronox::server

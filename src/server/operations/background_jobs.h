@@ -1,9 +1,11 @@
 // xronoxd's background jobs: every --jobs-interval seconds (the first pass one interval after
 // start), the retention of every collection whose database or collection map has a policy
-// (docs/formats/retention.md). Each run holds its collection's lease, so that of several servers
-// over one store one does each collection's work; a collection another server is working on is
-// skipped until the next pass. Stop() ends a pass at its next record and joins the thread.
-// Thread-safety: Stop() and the destructor may be called from any thread; one thread runs jobs.
+// (docs/formats/retention.md), then the offload of every collection whose map enables s3Offload
+// (docs/formats/offload.md), at its default rate. Each run holds its collection's lease, so that of
+// several servers over one store one does each collection's work; a collection another server is
+// working on is skipped until the next pass. Stop() ends a pass at its next record and joins the
+// thread. Thread-safety: Stop() and the destructor may be called from any thread; one thread runs
+// jobs.
 #pragma once
 
 #include <atomic>
@@ -30,9 +32,10 @@ class BackgroundJobs {
 
  private:
   void Loop();
-  /// One retention run over every collection with a policy.
-  void RunRetentionPass();
+  /// One retention and one offload run over every collection with a policy.
+  void RunPass();
   void RunRetention(const Target& target);
+  void RunOffload(const Target& target);
 
   Xronox& store_;
   LogSink& log_;

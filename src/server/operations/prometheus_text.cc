@@ -160,6 +160,17 @@ void RenderServices(std::string& out, const ServiceMetrics& services) {
       "Runtime version payloads removed by retention (their audit skeletons kept), since start.");
   Sample(out, "xronox_retention_versions_removed_total", {},
          static_cast<double>(services.retention_versions_removed));
+  Family(out, "xronox_offload_runs_total", "counter",
+         "Offload runs that moved records (not dry runs), since start.");
+  Sample(out, "xronox_offload_runs_total", {}, static_cast<double>(services.offload_runs));
+  Family(out, "xronox_offload_records_moved_total", "counter",
+         "Records moved from the hot store to the object store by offload, since start.");
+  Sample(out, "xronox_offload_records_moved_total", {},
+         static_cast<double>(services.offload_records_moved));
+  Family(out, "xronox_offload_bytes_freed_total", "counter",
+         "Bytes of record data and audit fields offload took out of the hot store, since start.");
+  Sample(out, "xronox_offload_bytes_freed_total", {},
+         static_cast<double>(services.offload_bytes_freed));
 }
 
 }  // namespace

@@ -139,6 +139,15 @@ class HotStore {
   /// can (SQLite) and version row first where it cannot. AlreadyExists if the version exists.
   virtual Status CommitVersion(const CollectionRef& ref, const VersionRow& version,
                                const HeadRow& head, std::optional<int64_t> expected_version) = 0;
+  /// WriteHead with an expected version, for a head much smaller than the one it replaces (an
+  /// offloaded record's): the same conditional replace, written so that the backend reclaims the
+  /// space the old row took. SQLite deletes the row and inserts the new one in one transaction:
+  /// an update that shrinks a row leaves its B-tree pages as they were, a delete merges pages
+  /// that it leaves underfull. The default is WriteHead.
+  virtual Status ShrinkHead(const CollectionRef& ref, const HeadRow& head,
+                            int64_t expected_version) {
+    return WriteHead(ref, head, expected_version);
+  }
   /// Remove the head of `id` outright (retention of append-only records: no tombstone stays),
   /// only if its version is `expected_version`: NotFound when absent, Conflict when at another
   /// version. The counters are not touched: the caller adds the change with AddCounts.

@@ -48,6 +48,10 @@ class HotStoreWrapper : public HotStore {
                     int64_t expected_version) override {
     return target_->DeleteHead(ref, id, expected_version);
   }
+  Status ShrinkHead(const CollectionRef& ref, const HeadRow& head,
+                    int64_t expected_version) override {
+    return target_->ShrinkHead(ref, head, expected_version);
+  }
   Status InsertVersion(const CollectionRef& ref, const VersionRow& version) override {
     return target_->InsertVersion(ref, version);
   }

@@ -10,7 +10,7 @@ constexpr const char* kOpNames[] = {
     "WriteHead",        "CommitVersion", "InsertVersion",    "GetVersion",       "GetVersionAsOf",
     "ListVersions",     "ScanHeads",     "InsertClaim",      "GetClaim",         "UpdateClaim",
     "DeleteClaim",      "ListClaims",    "IncrementCounter", "GetCounts",        "AddCounts",
-    "SetCounts",        "DeleteHead"};
+    "SetCounts",        "DeleteHead",    "ShrinkHead"};
 
 }  // namespace
 
@@ -53,6 +53,12 @@ Status MeteredHotStore::DeleteHead(const CollectionRef& ref, const std::string& 
                                    int64_t expected_version) {
   return Timed(series_[kDeleteHead],
                [&] { return target().DeleteHead(ref, id, expected_version); });
+}
+
+Status MeteredHotStore::ShrinkHead(const CollectionRef& ref, const HeadRow& head,
+                                   int64_t expected_version) {
+  return Timed(series_[kShrinkHead],
+               [&] { return target().ShrinkHead(ref, head, expected_version); });
 }
 
 Status MeteredHotStore::WriteHead(const CollectionRef& ref, const HeadRow& head,

@@ -2,6 +2,11 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
+#include <string_view>
+
+#include "common/json_codec.h"
+#include "store/hot/mongo/mongo_handles.h"
 
 namespace xronox::store {
 
@@ -139,34 +144,96 @@ std::optional<int64_t> Int64Field(const bson_t* doc, const char* key) {
   return bson_iter_as_int64(&it);
 }
 
+// Optional string fields of a head are left out when empty (read back as empty): an offloaded
+// record's head holds little else, and each field name costs its bytes in every document.
+void AppendStringIfSet(bson_t* doc, const char* key, const std::string& value) {
+  if (!value.empty()) AppendString(doc, key, value);
+}
+
+namespace {
+
+std::string UnescapeIndexedPath(std::string_view key) {
+  std::string out;
+  out.reserve(key.size());
+  for (size_t i = 0; i < key.size(); ++i) {
+    if (key.substr(i, 3) == "%2E") {
+      out += '.';
+      i += 2;
+    } else if (key.substr(i, 3) == "%25") {
+      out += '%';
+      i += 2;
+    } else {
+      out += key[i];
+    }
+  }
+  return out;
+}
+
+// The indexed values an `idx` subdocument holds, as the canonical text of `indexed` (paths
+// unescaped); nullopt when a field has a type no head writer puts there.
+std::optional<std::string> IndexedTextOfIdx(const bson_t* idx) {
+  Json values = Json::object();
+  bson_iter_t it;
+  if (!bson_iter_init(&it, idx)) return std::nullopt;
+  while (bson_iter_next(&it)) {
+    std::string path = UnescapeIndexedPath(bson_iter_key(&it));
+    switch (bson_iter_type(&it)) {
+      case BSON_TYPE_INT64:
+        values[path] = bson_iter_int64(&it);
+        break;
+      case BSON_TYPE_DOUBLE:
+        values[path] = bson_iter_double(&it);
+        break;
+      case BSON_TYPE_BOOL:
+        values[path] = bson_iter_bool(&it);
+        break;
+      case BSON_TYPE_UTF8: {
+        uint32_t length = 0;
+        const char* text = bson_iter_utf8(&it, &length);
+        values[path] = std::string(text, length);
+        break;
+      }
+      default:
+        return std::nullopt;
+    }
+  }
+  Result<std::string> text = DumpJson(values);
+  if (!text.ok()) return std::nullopt;
+  return std::move(text).value();
+}
+
+}  // namespace
+
 void BuildHeadDoc(bson_t* doc, const HeadRow& head, const std::string& indexed_text,
                   const Json& indexed_values) {
-  AppendString(doc, "_id", head.id);
-  BSON_APPEND_INT64(doc, "version", head.version);
-  BSON_APPEND_BOOL(doc, "deleted", head.deleted);
-  AppendString(doc, "data", head.data);
-  AppendString(doc, "payload_key", head.payload_key);
-  AppendString(doc, "payload_hash", head.payload_hash);
-  AppendString(doc, "entry_hash", head.entry_hash);
-  BSON_APPEND_INT64(doc, "created_at", head.created_at);
-  BSON_APPEND_INT64(doc, "updated_at", head.updated_at);
-  AppendString(doc, "actor", head.actor);
-  AppendString(doc, "reason", head.reason);
-  AppendString(doc, "on_behalf_of", head.on_behalf_of);
-  AppendString(doc, "indexed", indexed_text);
-  BSON_APPEND_INT64(doc, "n_created", head.tally.created);
-  BSON_APPEND_INT64(doc, "n_updated", head.tally.updated);
-  BSON_APPEND_INT64(doc, "n_deleted", head.tally.deleted);
   // Property paths hold dots, which MongoDB reads as nesting, so field names are escaped
   // paths. Only scalars other than null go here: no pushed-down condition matches anything else.
-  bson_t idx;
-  BSON_APPEND_DOCUMENT_BEGIN(doc, "idx", &idx);
+  Bson idx;
   for (const auto& [path, value] : indexed_values.items()) {
     if (!IsIndexableScalar(value)) continue;
     std::string key = EscapeIndexedPath(path);
-    AppendScalar(&idx, key.c_str(), value);
+    AppendScalar(idx.get(), key.c_str(), value);
   }
-  bson_append_document_end(doc, &idx);
+  AppendString(doc, "_id", head.id);
+  BSON_APPEND_INT64(doc, "version", head.version);
+  BSON_APPEND_BOOL(doc, "deleted", head.deleted);
+  AppendStringIfSet(doc, "data", head.data);
+  AppendStringIfSet(doc, "payload_key", head.payload_key);
+  AppendStringIfSet(doc, "payload_hash", head.payload_hash);
+  AppendStringIfSet(doc, "entry_hash", head.entry_hash);
+  BSON_APPEND_INT64(doc, "created_at", head.created_at);
+  BSON_APPEND_INT64(doc, "updated_at", head.updated_at);
+  AppendStringIfSet(doc, "actor", head.actor);
+  AppendStringIfSet(doc, "reason", head.reason);
+  AppendStringIfSet(doc, "on_behalf_of", head.on_behalf_of);
+  // Left out when `idx` gives it back exactly (most heads: only values `idx` cannot hold, such
+  // as null or integers past int64, keep it).
+  if (IndexedTextOfIdx(idx.get()) != indexed_text) AppendString(doc, "indexed", indexed_text);
+  BSON_APPEND_INT64(doc, "n_created", head.tally.created);
+  // Read as 0 when absent, unlike n_created (absent: a head from before tallies).
+  if (head.tally.updated != 0) BSON_APPEND_INT64(doc, "n_updated", head.tally.updated);
+  if (head.tally.deleted != 0) BSON_APPEND_INT64(doc, "n_deleted", head.tally.deleted);
+  BSON_APPEND_DOCUMENT(doc, "idx", idx.get());
 }
 
 void BuildVersionDoc(bson_t* doc, const VersionRow& version) {
@@ -192,6 +259,22 @@ void BuildClaimDoc(bson_t* doc, const ClaimRow& claim) {
   AppendString(doc, "body", claim.body);
 }
 
+namespace {
+
+// The canonical text of the `idx` subdocument of a head document.
+std::optional<std::string> IndexedTextOf(const bson_t* doc) {
+  bson_iter_t it;
+  if (!bson_iter_init_find(&it, doc, "idx") || !BSON_ITER_HOLDS_DOCUMENT(&it)) return "{}";
+  uint32_t length = 0;
+  const uint8_t* data = nullptr;
+  bson_iter_document(&it, &length, &data);
+  bson_t idx;
+  if (!bson_init_static(&idx, data, length)) return std::nullopt;
+  return IndexedTextOfIdx(&idx);
+}
+
+}  // namespace
+
 HeadRow ReadHeadDoc(const bson_t* doc) {
   HeadRow head;
   head.id = StringField(doc, "_id");
@@ -206,7 +289,12 @@ HeadRow ReadHeadDoc(const bson_t* doc) {
   head.actor = StringField(doc, "actor");
   head.reason = StringField(doc, "reason");
   head.on_behalf_of = StringField(doc, "on_behalf_of");  // Absent in documents of older writes.
-  head.indexed = StringField(doc, "indexed");
+  bson_iter_t indexed;
+  if (bson_iter_init_find(&indexed, doc, "indexed") && BSON_ITER_HOLDS_UTF8(&indexed)) {
+    head.indexed = StringField(doc, "indexed");
+  } else {
+    head.indexed = IndexedTextOf(doc).value_or("{}");
+  }
   // Absent in documents written before heads kept tallies: -1 says so.
   head.tally = {Int64Field(doc, "n_created").value_or(-1), Int64Field(doc, "n_updated").value_or(0),
                 Int64Field(doc, "n_deleted").value_or(0)};

@@ -84,6 +84,22 @@ Status ReplaceHead(SqliteConnection& conn, const SqliteTables& t, const HeadRow&
   return HeadConflict(t.head, head.id, expected, select.ColumnInt(0));
 }
 
+// Delete the head of `id` at `expected` (NotFound when absent, Conflict at another version).
+Status RemoveHead(SqliteConnection& conn, const SqliteTables& t, const std::string& id,
+                  int64_t expected, const std::string& what) {
+  {
+    XRONOX_ASSIGN_OR_RETURN(Statement remove, conn.Prepare(DeleteHeadSql(t), what));
+    remove.BindText(id).BindInt(expected);
+    XRONOX_RETURN_IF_ERROR(remove.Run());
+  }
+  if (conn.Changes() == 1) return Status::Ok();
+  XRONOX_ASSIGN_OR_RETURN(Statement select, conn.Prepare(SelectHeadVersionSql(t), what));
+  select.BindText(id);
+  XRONOX_ASSIGN_OR_RETURN(bool found, select.Step());
+  if (!found) return HeadNotFound(t.head, id, expected);
+  return HeadConflict(t.head, id, expected, select.ColumnInt(0));
+}
+
 Status PutHead(SqliteConnection& conn, const SqliteTables& t, const HeadRow& head,
                const std::string& indexed, std::optional<int64_t> expected_version) {
   if (!expected_version.has_value()) return InsertHead(conn, t, head, indexed);
@@ -297,18 +313,21 @@ Status SqliteHotStore::DeleteHead(const CollectionRef& ref, const std::string& i
   XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, Existing(ref));
   const SqliteTables& t = *tables;
   const std::string what = "delete head " + Target(t.head, id);
+  return Write(what, [&](SqliteConnection& conn) {
+    return RemoveHead(conn, t, id, expected_version, what);
+  });
+}
+
+Status SqliteHotStore::ShrinkHead(const CollectionRef& ref, const HeadRow& head,
+                                  int64_t expected_version) {
+  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, Existing(ref));
+  const SqliteTables& t = *tables;
+  XRONOX_ASSIGN_OR_RETURN(IndexedValues indexed, ParseIndexed(head.indexed));
+  const std::string what = "shrink head " + Target(t.head, head.id);
   return Write(what, [&](SqliteConnection& conn) -> Status {
-    {
-      XRONOX_ASSIGN_OR_RETURN(Statement remove, conn.Prepare(DeleteHeadSql(t), what));
-      remove.BindText(id).BindInt(expected_version);
-      XRONOX_RETURN_IF_ERROR(remove.Run());
-    }
-    if (conn.Changes() == 1) return Status::Ok();
-    XRONOX_ASSIGN_OR_RETURN(Statement select, conn.Prepare(SelectHeadVersionSql(t), what));
-    select.BindText(id);
-    XRONOX_ASSIGN_OR_RETURN(bool found, select.Step());
-    if (!found) return HeadNotFound(t.head, id, expected_version);
-    return HeadConflict(t.head, id, expected_version, select.ColumnInt(0));
+    XRONOX_RETURN_IF_ERROR(RemoveHead(conn, t, head.id, expected_version, what));
+    XRONOX_RETURN_IF_ERROR(InsertHead(conn, t, head, indexed.text));
+    return AddCountRows(conn, t, head.counts_delta);
   });
 }
 
