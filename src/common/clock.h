@@ -10,6 +10,9 @@
 
 namespace xronox {
 
+/// Microseconds in a day (policies counted in days: retention, offload).
+inline constexpr TimestampMicros kDayMicros = 86'400'000'000;
+
 class Clock {
  public:
   virtual ~Clock() = default;

@@ -253,13 +253,12 @@ class Verifier {
   // Parts that no head points into, older than the lease, while no offload run holds the
   // collection's lease: a killed run's, or those whose records were all written again since.
   Status CheckOffloadParts() {
-    const std::string prefix = OffloadPrefix(b_);
     XRONOX_ASSIGN_OR_RETURN(auto lease,
                             b_.hot->GetClaim(b_.ref, std::string(kJobLeasePrefix) + kOffloadJob));
     if (lease && !JobLease::Expired(*lease, engine_.clock()->NowMicros())) return Status::Ok();
     TimestampMicros cutoff = engine_.LeaseCutoff();
     for (const store::ObjectInfo& object : offload_objects_) {
-      if (offload_parts_.contains(OffloadPartOfKey(object.key, prefix))) continue;
+      if (offload_parts_.contains(OffloadPartOfKey(object.key, offload_prefix_))) continue;
       if (object.modified_at >= cutoff) continue;
       XRONOX_RETURN_IF_ERROR(
           Garbage("offload part object no record points into: " + object.key,
@@ -361,7 +360,7 @@ class Verifier {
 
   Status CheckRecordObject(const store::ObjectInfo& object, const std::string& prefix,
                            TimestampMicros cutoff) {
-    if (object.key.starts_with(OffloadPrefix(b_))) {
+    if (object.key.starts_with(offload_prefix_)) {
       offload_objects_.push_back(object);  // Checked once the heads say which are in use.
       return Status::Ok();
     }
@@ -463,6 +462,7 @@ class Verifier {
   std::set<std::string> offload_parts_;             // Parts the heads scanned point into.
   std::string part_name_, part_bytes_;              // The offload part read last, whole.
   std::vector<store::ObjectInfo> offload_objects_;  // Under the offload prefix, as listed.
+  const std::string offload_prefix_ = OffloadPrefix(b_);
 };
 
 Result<VerifyReport> Engine::Verify(const Binding& b, bool repair) {

@@ -5,12 +5,6 @@
 
 namespace xronox {
 
-namespace {
-
-constexpr TimestampMicros kDayMicros = 86'400'000'000;
-
-}  // namespace
-
 Json OffloadReportToJson(const OffloadReport& r) {
   return {{"olderThanDays", r.older_than_days},
           {"cutoff", FormatRfc3339(r.cutoff)},

@@ -7,7 +7,6 @@ namespace xronox {
 
 namespace {
 
-constexpr TimestampMicros kDayMicros = 86'400'000'000;
 // The name of the lease a collection's retention runs hold (one run at a time writes marks).
 constexpr const char* kRetentionJob = "retention";
 
