@@ -7,8 +7,8 @@
 # (scripts/api-fuzz.sh), then the same suites under ASan+UBSan, then the libFuzzer
 # targets of fuzz/ for 20 s each (scripts/fuzz.sh). The test services
 # (FerretDB for the MongoDB wire, versitygw for S3; docs/architecture.md) are built once and
-# cached by scripts/test-services.sh, started on 127.0.0.1 for this run and stopped at its end;
-# a service that does not start fails the run.
+# cached by scripts/test-services.sh (beside the debug build), started on 127.0.0.1 for this run
+# and stopped at its end; a service that does not start fails the run.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -21,21 +21,45 @@ export XRONOX_WERROR=ON
 
 services="$root/scripts/test-services.sh"
 services_env=""
+services_build_pid=""
 stop_services() {
+  if [ -n "$services_build_pid" ]; then kill "$services_build_pid" 2>/dev/null || true; fi
   if [ -n "$services_env" ]; then "$services" stop "$services_env" || true; fi
 }
 trap stop_services EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-services_started=$SECONDS
-"$services" build
-services_env="$("$services" start)" || { echo "test: the test services did not start" >&2; exit 1; }
-# shellcheck source=/dev/null
-. "$services_env"
-echo "== services ready in $((SECONDS - services_started)) s"
-# The service smoke tests fail, not skip, if their endpoints are missing.
-export XRONOX_REQUIRE_SERVICES=1
+# Each phase prints how long it took, so that a slow one shows in the log.
+phase_started=$SECONDS
+phase_done() {
+  echo "== $1 took $((SECONDS - phase_started)) s"
+  phase_started=$SECONDS
+}
+phase_done "setup and checks"
+
+# The test services are built (from the Go module proxy, on a fresh machine mostly a download)
+# while the debug build compiles; the services start once both are done.
+services_build_log="$(mktemp)"
+"$services" build >"$services_build_log" 2>&1 &
+services_build_pid=$!
+start_services() {
+  local status=0
+  wait "$services_build_pid" || status=$?
+  services_build_pid=""
+  cat "$services_build_log" >&2
+  rm -f "$services_build_log"
+  if [ "$status" != 0 ]; then
+    echo "test: building the test services failed" >&2
+    exit 1
+  fi
+  services_env="$("$services" start)" || { echo "test: the test services did not start" >&2; exit 1; }
+  # shellcheck source=/dev/null
+  . "$services_env"
+  phase_done "services built and started"
+  # The service smoke tests fail, not skip, if their endpoints are missing.
+  export XRONOX_REQUIRE_SERVICES=1
+}
 
 # Fail if a service has died since it started (its log says why).
 check_services() {
@@ -68,6 +92,7 @@ run_suites() {
   local preset="$1"
   echo "== build ($preset)"
   "$root/scripts/build.sh" "$preset"
+  phase_done "build ($preset)"
   check_services
   remove_stale_mongoc_counters
   echo "== test ($preset): conformance on memory, sqlite, folder, mongo, s3 and mongo objects;" \
@@ -82,6 +107,7 @@ run_suites() {
   passed_total=$((passed_total + ${total:-0} - skipped))
   skipped_total=$((skipped_total + skipped))
   check_services
+  phase_done "test ($preset)"
 }
 
 # One line per backend: how many tests ran on it (passed) and how many were skipped, from the
@@ -113,6 +139,8 @@ skipped_total=0
 echo "== build (debug) and lint"
 "$root/scripts/build.sh" debug
 "$root/scripts/lint.py"
+phase_done "build (debug) and lint"
+start_services
 run_suites debug
 # Property-based fuzzing of the HTTP API from docs/openapi.json (schemathesis from PyPI), against
 # the debug xronoxd just tested; counted as one test, and a failure (or no PyPI) fails the run.
@@ -120,6 +148,7 @@ echo "== api fuzz (debug xronoxd, schemathesis)"
 if "$root/scripts/api-fuzz.sh" "${XRONOX_API_FUZZ_SECONDS:-90}"; then
   echo "== api fuzz: passed"
   passed_total=$((passed_total + 1))
+  phase_done "api fuzz"
 else
   echo "== api fuzz: failed" >&2
   exit 1
@@ -129,6 +158,7 @@ if [ "${XRONOX_SKIP_SANITIZERS:-0}" != "1" ]; then
 fi
 # Coverage-guided fuzzing of every parser of outside input, 20 s a target (clang-14, libFuzzer).
 "$root/scripts/fuzz.sh" 20
+phase_done "fuzz"
 rm -f "$ctest_log"
 # Every suite passed (a failure exits above): one closing line for all runs.
 echo "test: ${passed_total} passed, 0 failed, ${skipped_total} skipped"
