@@ -83,8 +83,8 @@ struct OffloadOptions {
   /// Records whose last change is older than this many days move; nullopt: the collection
   /// map's s3Offload.olderThan. 0 moves every record not changed since the run began.
   std::optional<int> older_than_days;
-  /// At most this many records move per second, so that foreground work keeps its latency
-  /// (0: no bound).
+  /// At most this many records move per second, and moving them takes at most 0.5% of the
+  /// time, so that foreground work keeps its latency (0: neither bound).
   int max_records_per_second = 1000;
   /// When set and it becomes true, the run stops before its next record with Unavailable,
   /// reason cancelled; what it moved stays moved.

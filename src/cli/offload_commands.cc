@@ -97,7 +97,9 @@ void AddOffloadCommands(CLI::App& app, StoreOptions& store, int& exit_code) {
                   "Days without a change (default: the map's s3Offload.olderThan); with it, "
                   "collections without a policy are offloaded too")
       ->check(CLI::NonNegativeNumber);
-  run->add_option("--rate", args->rate, "Records moved per second at most (0: no bound)")
+  run->add_option("--rate", args->rate,
+                  "Records moved per second at most; moves also take at most 0.5% of the time (0: "
+                  "neither bound)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   run->add_flag("--dry-run", args->dry_run, "Count what would move; write nothing");

@@ -91,7 +91,7 @@ struct OffloadRunOptions {
   /// Called before each record (an error stops the run and is returned).
   std::function<Status()> keep_alive;
   int max_records_per_second = 0;             ///< Moves paced to this many a second (0: not).
-  int64_t part_max_bytes = int64_t{8} << 20;  ///< A part is written once its entries reach this.
+  int64_t part_max_bytes = int64_t{1} << 20;  ///< A part is written once its entries reach this.
   /// Entries waiting for their part, over every day, are written once they reach this.
   int64_t buffered_max_bytes = int64_t{32} << 20;
 };

@@ -1,6 +1,7 @@
-// The HotStore conformance suite, ShrinkHead: the conditional replace of a head by a much smaller
-// one (an offloaded record's) behaves as WriteHead with an expected version on every backend:
-// the new head in full, Conflict at another version, NotFound when absent, the counts added.
+// The HotStore conformance suite, ShrinkHeads: the conditional replace of heads by much smaller
+// ones (offloaded records') behaves as WriteHead with an expected version for each, on every
+// backend: the new head in full, Conflict at another version, NotFound when absent, one head's
+// refusal leaving the others of its batch to be written.
 #include "conformance/hot_store_backends.h"
 
 namespace xronox::store {
@@ -10,7 +11,7 @@ using testing::ExpectHeadEq;
 
 using HotStoreShrinkTest = HotStoreConformanceTest;
 
-TEST_P(HotStoreShrinkTest, ShrinkHeadReplacesTheHeadOnlyAtItsVersion) {
+TEST_P(HotStoreShrinkTest, ShrinkHeadsReplacesEachHeadOnlyAtItsVersion) {
   HeadRow big = MakeHead("r1", 0, R"({"status":"open"})");
   big.data = R"({"text":")" + std::string(5000, 'x') + R"("})";
   HOT_ASSERT_OK(store_->WriteHead(ref_, big, std::nullopt));
@@ -26,22 +27,19 @@ TEST_P(HotStoreShrinkTest, ShrinkHeadReplacesTheHeadOnlyAtItsVersion) {
 
   HeadRow stale = small;
   stale.version = 1;
-  Status conflict = store_->ShrinkHead(ref_, stale, 1);
-  EXPECT_EQ(conflict.code(), StatusCode::kConflict) << conflict.ToString();
-  EXPECT_EQ(conflict.current_version(), std::optional<int64_t>(0));
+  HOT_ASSERT_OK_AND_ASSIGN(auto refused, store_->ShrinkHeads(ref_, {stale}));
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_EQ(refused[0].code(), StatusCode::kConflict) << refused[0].ToString();
+  EXPECT_EQ(refused[0].current_version(), std::optional<int64_t>(0));
   ExpectHeadEq(*Head("r1"), big);
-  HOT_EXPECT_CODE(store_->ShrinkHead(
-                      ref_,
-                      [&] {
-                        HeadRow absent = small;
-                        absent.id = "absent";
-                        return absent;
-                      }(),
-                      0),
-                  StatusCode::kNotFound);
-  EXPECT_FALSE(Head("absent").has_value());
 
-  HOT_ASSERT_OK(store_->ShrinkHead(ref_, small, 0));
+  HeadRow absent = small;
+  absent.id = "absent";
+  HOT_ASSERT_OK_AND_ASSIGN(auto results, store_->ShrinkHeads(ref_, {absent, small}));
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[0].code(), StatusCode::kNotFound) << results[0].ToString();
+  EXPECT_TRUE(results[1].ok()) << results[1].ToString();
+  EXPECT_FALSE(Head("absent").has_value());
   ExpectHeadEq(*Head("r1"), small);
   ExpectHeadEq(*Head("r2"), MakeHead("r2", 0));
   // Still found by its indexed value, in id order with the others.

@@ -139,14 +139,28 @@ class HotStore {
   /// can (SQLite) and version row first where it cannot. AlreadyExists if the version exists.
   virtual Status CommitVersion(const CollectionRef& ref, const VersionRow& version,
                                const HeadRow& head, std::optional<int64_t> expected_version) = 0;
-  /// WriteHead with an expected version, for a head much smaller than the one it replaces (an
-  /// offloaded record's): the same conditional replace, written so that the backend reclaims the
-  /// space the old row took. SQLite deletes the row and inserts the new one in one transaction:
-  /// an update that shrinks a row leaves its B-tree pages as they were, a delete merges pages
-  /// that it leaves underfull. The default is WriteHead.
-  virtual Status ShrinkHead(const CollectionRef& ref, const HeadRow& head,
-                            int64_t expected_version) {
-    return WriteHead(ref, head, expected_version);
+  /// Replace each head by one much smaller at the same version (an offloaded record's), each
+  /// only if the stored head is still at that version: per head Ok, Conflict (another version)
+  /// or NotFound, in order; an error of the whole call means none was written. Written so that
+  /// the backend reclaims the space the old rows took, and for a background job that runs
+  /// beside foreground writes: SQLite does the batch in one transaction, each head a delete and
+  /// an insert (an update that shrinks a row leaves its B-tree pages as they were, a delete
+  /// merges pages that it leaves underfull), committed without waiting for its fsync. A power
+  /// cut may undo such a batch, which leaves its records whole as before; the caller must be
+  /// content with that. The default calls WriteHead for each.
+  virtual Result<std::vector<Status>> ShrinkHeads(const CollectionRef& ref,
+                                                  const std::vector<HeadRow>& heads) {
+    std::vector<Status> results;
+    results.reserve(heads.size());
+    for (const HeadRow& head : heads) {
+      Status written = WriteHead(ref, head, head.version);
+      if (!written.ok() && written.code() != StatusCode::kConflict &&
+          written.code() != StatusCode::kNotFound) {
+        return written;
+      }
+      results.push_back(std::move(written));
+    }
+    return results;
   }
   /// Remove the head of `id` outright (retention of append-only records: no tombstone stays),
   /// only if its version is `expected_version`: NotFound when absent, Conflict when at another

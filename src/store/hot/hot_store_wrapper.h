@@ -48,9 +48,9 @@ class HotStoreWrapper : public HotStore {
                     int64_t expected_version) override {
     return target_->DeleteHead(ref, id, expected_version);
   }
-  Status ShrinkHead(const CollectionRef& ref, const HeadRow& head,
-                    int64_t expected_version) override {
-    return target_->ShrinkHead(ref, head, expected_version);
+  Result<std::vector<Status>> ShrinkHeads(const CollectionRef& ref,
+                                          const std::vector<HeadRow>& heads) override {
+    return target_->ShrinkHeads(ref, heads);
   }
   Status InsertVersion(const CollectionRef& ref, const VersionRow& version) override {
     return target_->InsertVersion(ref, version);

@@ -10,7 +10,7 @@ constexpr const char* kOpNames[] = {
     "WriteHead",        "CommitVersion", "InsertVersion",    "GetVersion",       "GetVersionAsOf",
     "ListVersions",     "ScanHeads",     "InsertClaim",      "GetClaim",         "UpdateClaim",
     "DeleteClaim",      "ListClaims",    "IncrementCounter", "GetCounts",        "AddCounts",
-    "SetCounts",        "DeleteHead",    "ShrinkHead"};
+    "SetCounts",        "DeleteHead",    "ShrinkHeads"};
 
 }  // namespace
 
@@ -55,10 +55,9 @@ Status MeteredHotStore::DeleteHead(const CollectionRef& ref, const std::string& 
                [&] { return target().DeleteHead(ref, id, expected_version); });
 }
 
-Status MeteredHotStore::ShrinkHead(const CollectionRef& ref, const HeadRow& head,
-                                   int64_t expected_version) {
-  return Timed(series_[kShrinkHead],
-               [&] { return target().ShrinkHead(ref, head, expected_version); });
+Result<std::vector<Status>> MeteredHotStore::ShrinkHeads(const CollectionRef& ref,
+                                                         const std::vector<HeadRow>& heads) {
+  return Timed(series_[kShrinkHeads], [&] { return target().ShrinkHeads(ref, heads); });
 }
 
 Status MeteredHotStore::WriteHead(const CollectionRef& ref, const HeadRow& head,

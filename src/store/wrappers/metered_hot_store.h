@@ -30,8 +30,8 @@ class MeteredHotStore final : public HotStoreWrapper {
                    std::optional<int64_t> expected_version) override;
   Status DeleteHead(const CollectionRef& ref, const std::string& id,
                     int64_t expected_version) override;
-  Status ShrinkHead(const CollectionRef& ref, const HeadRow& head,
-                    int64_t expected_version) override;
+  Result<std::vector<Status>> ShrinkHeads(const CollectionRef& ref,
+                                          const std::vector<HeadRow>& heads) override;
   Status CommitVersion(const CollectionRef& ref, const VersionRow& version, const HeadRow& head,
                        std::optional<int64_t> expected_version) override;
   Status InsertVersion(const CollectionRef& ref, const VersionRow& version) override;
@@ -86,7 +86,7 @@ class MeteredHotStore final : public HotStoreWrapper {
     kAddCounts,
     kSetCounts,
     kDeleteHead,
-    kShrinkHead,
+    kShrinkHeads,
     kOpCount,
   };
 

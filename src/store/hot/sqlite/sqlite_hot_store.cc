@@ -100,6 +100,25 @@ Status RemoveHead(SqliteConnection& conn, const SqliteTables& t, const std::stri
   return HeadConflict(t.head, id, expected, select.ColumnInt(0));
 }
 
+// Run `body` in a BEGIN IMMEDIATE transaction on `conn`; commit when it succeeds, else roll back.
+Status RunTransaction(SqliteConnection& conn, const std::string& what,
+                      const std::function<Status(SqliteConnection&)>& body) {
+  {
+    XRONOX_ASSIGN_OR_RETURN(Statement begin, conn.Prepare("BEGIN IMMEDIATE", "begin " + what));
+    XRONOX_RETURN_IF_ERROR(begin.Run());
+  }
+  Status status = body(conn);
+  if (status.ok()) {
+    Result<Statement> commit = conn.Prepare("COMMIT", "commit " + what);
+    status = commit.ok() ? commit->Run() : commit.status();
+  }
+  if (!status.ok() && conn.InTransaction()) {
+    // The pool drops the connection if this rollback fails too; `status` is what matters.
+    (void)conn.Exec("ROLLBACK", "roll back " + what);
+  }
+  return status;
+}
+
 Status PutHead(SqliteConnection& conn, const SqliteTables& t, const HeadRow& head,
                const std::string& indexed, std::optional<int64_t> expected_version) {
   if (!expected_version.has_value()) return InsertHead(conn, t, head, indexed);
@@ -171,21 +190,16 @@ Result<std::unique_ptr<SqliteHotStore>> SqliteHotStore::Open(const std::string& 
   return store;
 }
 
-Status SqliteHotStore::Write(const std::string& what, const WriteBody& body) {
+Status SqliteHotStore::Write(const std::string& what, const WriteBody& body, Sync sync) {
   XRONOX_ASSIGN_OR_RETURN(SqlitePool::Lease conn, pool_.Acquire());
   std::lock_guard writer(write_mu_);
-  {
-    XRONOX_ASSIGN_OR_RETURN(Statement begin, conn->Prepare("BEGIN IMMEDIATE", "begin " + what));
-    XRONOX_RETURN_IF_ERROR(begin.Run());
+  if (sync == Sync::kLazy) {
+    XRONOX_RETURN_IF_ERROR(conn->Exec("PRAGMA synchronous=NORMAL", "lazy commit of " + what));
   }
-  Status status = body(*conn);
-  if (status.ok()) {
-    Result<Statement> commit = conn->Prepare("COMMIT", "commit " + what);
-    status = commit.ok() ? commit->Run() : commit.status();
-  }
-  if (!status.ok() && conn->InTransaction()) {
-    // The pool drops the connection if this rollback fails too; `status` is what matters.
-    (void)conn->Exec("ROLLBACK", "roll back " + what);
+  Status status = RunTransaction(*conn, what, body);
+  if (sync == Sync::kLazy && !conn->Exec("PRAGMA synchronous=FULL", "after " + what).ok()) {
+    // Never lend out a connection whose commits would not wait for the disk.
+    conn.Discard();
   }
   return status;
 }
@@ -318,17 +332,37 @@ Status SqliteHotStore::DeleteHead(const CollectionRef& ref, const std::string& i
   });
 }
 
-Status SqliteHotStore::ShrinkHead(const CollectionRef& ref, const HeadRow& head,
-                                  int64_t expected_version) {
+Result<std::vector<Status>> SqliteHotStore::ShrinkHeads(const CollectionRef& ref,
+                                                        const std::vector<HeadRow>& heads) {
   XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, Existing(ref));
   const SqliteTables& t = *tables;
-  XRONOX_ASSIGN_OR_RETURN(IndexedValues indexed, ParseIndexed(head.indexed));
-  const std::string what = "shrink head " + Target(t.head, head.id);
-  return Write(what, [&](SqliteConnection& conn) -> Status {
-    XRONOX_RETURN_IF_ERROR(RemoveHead(conn, t, head.id, expected_version, what));
-    XRONOX_RETURN_IF_ERROR(InsertHead(conn, t, head, indexed.text));
-    return AddCountRows(conn, t, head.counts_delta);
-  });
+  std::vector<std::string> indexed_texts;
+  indexed_texts.reserve(heads.size());
+  for (const HeadRow& head : heads) {
+    XRONOX_ASSIGN_OR_RETURN(IndexedValues indexed, ParseIndexed(head.indexed));
+    indexed_texts.push_back(std::move(indexed.text));
+  }
+  std::vector<Status> results;
+  const std::string what = "shrink heads of " + t.head;
+  Status batch = Write(
+      what,
+      [&](SqliteConnection& conn) -> Status {
+        for (size_t i = 0; i < heads.size(); ++i) {
+          Status removed = RemoveHead(conn, t, heads[i].id, heads[i].version, what);
+          if (removed.ok()) {
+            XRONOX_RETURN_IF_ERROR(InsertHead(conn, t, heads[i], indexed_texts[i]));
+            XRONOX_RETURN_IF_ERROR(AddCountRows(conn, t, heads[i].counts_delta));
+          } else if (removed.code() != StatusCode::kConflict &&
+                     removed.code() != StatusCode::kNotFound) {
+            return removed;
+          }
+          results.push_back(std::move(removed));
+        }
+        return Status::Ok();
+      },
+      Sync::kLazy);
+  XRONOX_RETURN_IF_ERROR(batch);
+  return results;
 }
 
 Status SqliteHotStore::CommitVersion(const CollectionRef& ref, const VersionRow& version,

@@ -39,8 +39,8 @@ class SqliteHotStore final : public HotStore {
                    std::optional<int64_t> expected_version) override;
   Status DeleteHead(const CollectionRef& ref, const std::string& id,
                     int64_t expected_version) override;
-  Status ShrinkHead(const CollectionRef& ref, const HeadRow& head,
-                    int64_t expected_version) override;
+  Result<std::vector<Status>> ShrinkHeads(const CollectionRef& ref,
+                                          const std::vector<HeadRow>& heads) override;
   Status CommitVersion(const CollectionRef& ref, const VersionRow& version, const HeadRow& head,
                        std::optional<int64_t> expected_version) override;
   Status InsertVersion(const CollectionRef& ref, const VersionRow& version) override;
@@ -77,8 +77,14 @@ class SqliteHotStore final : public HotStore {
 
   explicit SqliteHotStore(const std::string& path) : pool_(path, kMaxConnections) {}
 
-  // Run `body` in a BEGIN IMMEDIATE transaction; commit when it succeeds, else roll back.
-  Status Write(const std::string& what, const WriteBody& body);
+  // How a write transaction's commit reaches the disk: kDurable waits for the WAL's fsync (the
+  // connection's synchronous=FULL); kLazy does not (synchronous=NORMAL for that transaction):
+  // a power cut may undo it, and WAL keeps commit order, so the next durable commit makes it
+  // durable too.
+  enum class Sync { kDurable, kLazy };
+  // Run `body` in a BEGIN IMMEDIATE transaction under the writer lock; commit when it
+  // succeeds, else roll back.
+  Status Write(const std::string& what, const WriteBody& body, Sync sync = Sync::kDurable);
   // `key`: the head table and the counter table, joined by \x1f.
   bool IsEnsured(const std::string& key, const std::vector<std::string>& props);
   // The tables of `ref` when they exist under exactly its names; NotFound otherwise.

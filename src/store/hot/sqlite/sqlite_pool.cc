@@ -34,13 +34,17 @@ void SqlitePool::Release(std::unique_ptr<SqliteConnection> conn) {
       conn.reset();
     }
   }
-  if (conn != nullptr) conn->TrimCache(kMaxCachedStatements);
+  if (conn == nullptr) return Drop(nullptr);
+  conn->TrimCache(kMaxCachedStatements);
   std::lock_guard lock(mu_);
-  if (conn == nullptr) {
-    --open_;
-  } else {
-    idle_.push_back(std::move(conn));
-  }
+  idle_.push_back(std::move(conn));
+  available_.notify_one();
+}
+
+void SqlitePool::Drop(std::unique_ptr<SqliteConnection> conn) {
+  conn.reset();  // Closes it before another may open.
+  std::lock_guard lock(mu_);
+  --open_;
   available_.notify_one();
 }
 

@@ -35,6 +35,10 @@ class SqlitePool {
       if (conn_ != nullptr) pool_->Release(std::move(conn_));
     }
     SqliteConnection& operator*() const { return *conn_; }
+    /// Close the connection instead of returning it to the pool.
+    void Discard() {
+      if (conn_ != nullptr) pool_->Drop(std::move(conn_));
+    }
     SqliteConnection* operator->() const { return conn_.get(); }
 
    private:
@@ -47,6 +51,7 @@ class SqlitePool {
 
  private:
   void Release(std::unique_ptr<SqliteConnection> conn);
+  void Drop(std::unique_ptr<SqliteConnection> conn);
 
   const std::string path_;
   const size_t max_connections_;
