@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 failed=0
 
-if grep -rn '#include "xronox/xronox.h"' src/engine src/content src/backup src/retention src/jobs; then
+if grep -rn '#include "xronox/xronox.h"' src/engine src/content src/backup src/retention src/audit src/jobs; then
   echo "layering: the engine or a service include xronox/xronox.h (above)" >&2
   failed=1
 fi

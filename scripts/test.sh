@@ -30,8 +30,9 @@ trap stop_services EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# Each phase prints how long it took, so that a slow one shows in the log.
-phase_started=$SECONDS
+# Each phase prints how long it took, so that a slow one shows in the log (SECONDS counts from
+# the start of this script).
+phase_started=0
 phase_done() {
   echo "== $1 took $((SECONDS - phase_started)) s"
   phase_started=$SECONDS

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "xronox/audit.h"
 #include "xronox/backup.h"
 #include "xronox/config.h"
 #include "xronox/content.h"
@@ -112,6 +113,11 @@ class Collection {
   /// gives an age; NotSupported on runtime; Conflict (reason job_running) while another run
   /// works on it; an empty report for a collection that does not exist.
   Result<OffloadReport> Offload(const OffloadOptions& options = {});
+  /// For each field of record `id` (each leaf of its data, as a JSON Pointer), the version that
+  /// last set it, with its actor, time and reason (docs/audit.md). Reads one payload per
+  /// version from the newest, and stops once every field has its version. NotSupported
+  /// (reason not_versioned) but on runtime; NotFound when the record is absent or deleted.
+  Result<BlameReport> Blame(const std::string& id, const BlameOptions& options = {});
   /// Every legal hold in force on this collection's database (any collection).
   Result<std::vector<LegalHold>> ListHolds();
   /// Every legal hold placed and lifted on this collection's database, oldest first.

@@ -51,6 +51,7 @@ int Fail(const Status& status);
 /// Register each command group on the app; each sets the command's callback.
 void AddRecordCommands(CLI::App& app, StoreOptions& store, int& exit_code);
 void AddHistoryCommands(CLI::App& app, StoreOptions& store, int& exit_code);
+void AddAuditCommands(CLI::App& app, StoreOptions& store, int& exit_code);
 void AddAdminCommands(CLI::App& app, StoreOptions& store, int& exit_code);
 /// Register `backup create|list|verify|restore|prune` and `restore-collection`.
 void AddBackupCommands(CLI::App& app, StoreOptions& store, int& exit_code);

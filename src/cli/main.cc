@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   AddRecordCommands(app, store, exit_code);
   AddHistoryCommands(app, store, exit_code);
+  AddAuditCommands(app, store, exit_code);
   AddAdminCommands(app, store, exit_code);
   AddBackupCommands(app, store, exit_code);
   AddHoldCommands(app, store, exit_code);

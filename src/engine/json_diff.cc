@@ -6,9 +6,6 @@
 
 namespace xronox {
 
-namespace {
-
-// RFC 6901: '~' is written "~0" and '/' "~1" in a path segment.
 std::string EscapePointer(const std::string& key) {
   std::string out;
   for (char c : key) {
@@ -22,6 +19,8 @@ std::string EscapePointer(const std::string& key) {
   }
   return out;
 }
+
+namespace {
 
 // Counts the values of `value`, stopping early once past `limit`.
 size_t CountNodes(const Json& value, size_t limit) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 
 #include "xronox/status.h"
 #include "xronox/types.h"
@@ -16,6 +17,9 @@ struct DiffBudget {
   size_t max_operations = 10000;             ///< Patch operations.
   size_t max_value_nodes = size_t{1} << 20;  ///< JSON values copied into add/replace operations.
 };
+
+/// A key as a JSON Pointer reference token (RFC 6901): '~' written "~0" and '/' "~1".
+std::string EscapePointer(const std::string& key);
 
 /// The patch that turns `before` into `after`: objects compared key by key, arrays index by
 /// index (extra elements removed from the end first, new ones appended), a replace where the

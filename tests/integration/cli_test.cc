@@ -73,6 +73,7 @@ TEST_F(CliTest, StoreOptionsMayFollowTheSubcommand) {
            {"get", {"runtime", "acme", "orders", "o1"}},
            {"history", {"runtime", "acme", "orders", "o1"}},
            {"diff", {"runtime", "acme", "orders", "o1", "--from", "0", "--to", "1"}},
+           {"blame", {"runtime", "acme", "orders", "o1"}},
            {"counters", {"runtime", "acme", "orders"}},
            {"verify", {}}}) {
     auto [a, b] = both(command, rest);
@@ -163,6 +164,37 @@ TEST_F(CliTest, LsListsDatabasesTenantsCollectionsAndRecords) {
   EXPECT_NE(Cli({"ls", "--format", "xml"}).exit_code, 0);
 }
 
+// blame gives each field the version, actor and reason that last set it; it refuses a bound
+// out of range and a type without history.
+TEST_F(CliTest, BlameNamesTheVersionThatLastSetEachField) {
+  ASSERT_EQ(Cli({"put", "runtime", "acme", "orders", "o-1", R"({"a":1,"b":1})", "--actor", "alice",
+                 "--reason", "opened"})
+                .exit_code,
+            0);
+  ASSERT_EQ(Cli({"put", "runtime", "acme", "orders", "o-1", R"({"a":1,"b":2})", "--actor", "bob",
+                 "--reason", "raised"})
+                .exit_code,
+            0);
+  CliResult blamed = Cli({"blame", "runtime", "acme", "orders", "o-1", "--format", "json"});
+  ASSERT_EQ(blamed.exit_code, 0) << blamed.err;
+  Json report = Json::parse(blamed.out, nullptr, false);
+  ASSERT_TRUE(report.is_object()) << blamed.out;
+  ASSERT_EQ(report["fields"].size(), 2u) << blamed.out;
+  EXPECT_EQ(report["fields"][0]["path"], "/a");
+  EXPECT_EQ(report["fields"][0]["version"], 0);
+  EXPECT_EQ(report["fields"][0]["actor"], "alice");
+  EXPECT_EQ(report["fields"][1]["path"], "/b");
+  EXPECT_EQ(report["fields"][1]["version"], 1);
+  EXPECT_EQ(report["fields"][1]["reason"], "raised");
+  EXPECT_EQ(report["versionsRead"], 2);
+  CliResult unbounded = Cli({"blame", "runtime", "acme", "orders", "o-1", "--max-versions", "0"});
+  EXPECT_NE(unbounded.exit_code, 0);
+  ASSERT_EQ(Cli({"put", "knowledge", "_", "facts", "f-1", R"({"a":1})"}).exit_code, 0);
+  CliResult plain = Cli({"blame", "knowledge", "_", "facts", "f-1"});
+  EXPECT_NE(plain.exit_code, 0);
+  EXPECT_NE(plain.err.find("runtime"), std::string::npos) << plain.err;
+}
+
 // Read commands print a table on a terminal and JSON when piped, unless --format says.
 TEST_F(CliTest, ReadCommandsPrintATableOnATerminalAndJsonWhenPiped) {
   ASSERT_EQ(Cli({"put", "runtime", "acme", "orders", "o-1", R"({"a":1})", "--actor", "ops",
@@ -177,6 +209,7 @@ TEST_F(CliTest, ReadCommandsPrintATableOnATerminalAndJsonWhenPiped) {
       {{"get", "runtime", "acme", "orders", "o-1"}, "field"},
       {{"history", "runtime", "acme", "orders", "o-1"}, "version"},
       {{"diff", "runtime", "acme", "orders", "o-1", "--from", "0", "--to", "1"}, "op"},
+      {{"blame", "runtime", "acme", "orders", "o-1"}, "path"},
       {{"ls", "runtime", "acme", "orders"}, "id"}};
   for (const auto& [args, header] : commands) {
     CliResult piped = Cli(args);

@@ -238,6 +238,7 @@ std::vector<Case> OpenApiTest::RecordCases() {
   const std::string big_json = R"({"x":")" + std::string(70000, 'x') + R"("})";
   const std::string history = std::string(kRecord) + "/history";
   const std::string diff = std::string(kRecord) + "/diff";
+  const std::string blame = std::string(kRecord) + "/blame";
   const std::string restore = std::string(kRecord) + "/restore";
   const std::string json = "application/json", merge = "application/merge-patch+json";
   const httplib::Headers stale = Full({{"If-Match", "\"99\""}});
@@ -287,6 +288,11 @@ std::vector<Case> OpenApiTest::RecordCases() {
       {diff, "GET", "/v1/runtime/globex/orders/r/diff?from=0&to=1", 403, "", "", Reader()},
       {diff, "GET", o + "missing/diff?from=0&to=1", 404, "", "", Full()},
       {diff, "GET", o + "wide/diff?from=0&to=1", 422, "", "", Full()},
+      {blame, "GET", o + "r/blame?maxVersions=10", 200, "", "", Full()},
+      {blame, "GET", o + "r/blame?maxVersions=0", 400, "", "", Full()},
+      {blame, "GET", o + "r/blame", 401},
+      {blame, "GET", "/v1/runtime/globex/orders/r/blame", 403, "", "", Reader()},
+      {blame, "GET", o + "missing/blame", 404, "", "", Full()},
       {restore, "POST", o + "rs/restore", 200, R"({"version":0})", json,
        Full({{"Idempotency-Key", "restore-once"}})},
       {restore, "POST", o + "rs/restore", 400, R"({"version":-1})", json, Full()},

@@ -32,6 +32,7 @@ inline std::vector<RouteCase> EveryRecordRoute() {
       {RouteKind::kRecord, "PATCH", "/r", R"({"extra":1})", "application/merge-patch+json", 200},
       {RouteKind::kHistory, "GET", "/r/history", "", "", 200},
       {RouteKind::kDiff, "GET", "/r/diff?from=0&to=1", "", "", 200},
+      {RouteKind::kBlame, "GET", "/r/blame", "", "", 200},
       {RouteKind::kRestore, "POST", "/r/restore", R"({"version":0})", "application/json", 200},
       {RouteKind::kContent, "PUT", "/r/content/scan", "%PDF-bytes", "application/pdf", 200},
       {RouteKind::kContent, "GET", "/r/content/scan", "", "", 200},

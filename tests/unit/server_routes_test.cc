@@ -56,6 +56,7 @@ TEST(ServerRoutesTest, MatchRouteFollowsTheTable) {
   EXPECT_EQ(record->id, "o1");
   EXPECT_EQ(MatchRoute(Segments{"v1", "k", "_", "c", "i", "history"})->kind, RouteKind::kHistory);
   EXPECT_EQ(MatchRoute(Segments{"v1", "k", "_", "c", "i", "diff"})->kind, RouteKind::kDiff);
+  EXPECT_EQ(MatchRoute(Segments{"v1", "k", "_", "c", "i", "blame"})->kind, RouteKind::kBlame);
   EXPECT_EQ(MatchRoute(Segments{"v1", "k", "_", "c", "i", "restore"})->kind, RouteKind::kRestore);
   EXPECT_FALSE(MatchRoute(Segments{"v1", "k", "_", "c", "i", "other"}));
   EXPECT_FALSE(MatchRoute(Segments{"v1", "k", "_"}));

@@ -57,11 +57,11 @@ Status CheckVersionedOnly(const Route& route, const QueryParams& query, Database
                          route.kind == RouteKind::kCollection) &&
                         (query.count("version") || query.count("asOf"));
   if (route.kind == RouteKind::kHistory || route.kind == RouteKind::kDiff ||
-      route.kind == RouteKind::kRestore || route.kind == RouteKind::kRestoreCollection ||
-      versioned_read) {
+      route.kind == RouteKind::kBlame || route.kind == RouteKind::kRestore ||
+      route.kind == RouteKind::kRestoreCollection || versioned_read) {
     return InvalidArgument(std::string(DatabaseTypeName(type)) +
-                           " keeps no versions: history, diff, restore, :restore-collection, "
-                           "?version and ?asOf need a runtime collection")
+                           " keeps no versions: history, diff, blame, restore, "
+                           ":restore-collection, ?version and ?asOf need a runtime collection")
         .WithReason("not_versioned");
   }
   return Status::Ok();

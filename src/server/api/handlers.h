@@ -37,6 +37,7 @@ Result<HttpResponse> HandleRestore(RecordCall& call);  ///< POST record/restore:
 Result<HttpResponse> HandleGet(RecordCall& call);      ///< GET record [?version|?asOf].
 Result<HttpResponse> HandleHistory(RecordCall& call);  ///< GET record/history.
 Result<HttpResponse> HandleDiff(RecordCall& call);     ///< GET record/diff?from=&to=.
+Result<HttpResponse> HandleBlame(RecordCall& call);    ///< GET record/blame?maxVersions=.
 Result<HttpResponse> HandleQuery(RecordCall& call);    ///< GET collection?where=.
 
 // Content (content_handlers.cc).

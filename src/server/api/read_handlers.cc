@@ -1,4 +1,4 @@
-// Read handlers: current and time-travel reads, history, diff, query and counters; and the
+// Read handlers: current and time-travel reads, history, diff, blame, query and counters; and the
 // handler table.
 #include "server/api/codec.h"
 #include "server/api/handlers.h"
@@ -25,6 +25,22 @@ Result<HttpResponse> HandleDiff(RecordCall& call) {
   XRONOX_ASSIGN_OR_RETURN(int64_t to, RequiredIntParam(call.query, "to"));
   XRONOX_ASSIGN_OR_RETURN(Json patch, call.collection.Diff(call.route.id, from, to));
   return JsonResponse(200, Json{{"from", from}, {"to", to}, {"patch", std::move(patch)}});
+}
+
+Result<HttpResponse> HandleBlame(RecordCall& call) {
+  XRONOX_RETURN_IF_ERROR(CheckQueryParams(call.query, {"maxVersions"}));
+  BlameOptions options;
+  XRONOX_ASSIGN_OR_RETURN(std::optional<int64_t> max_versions,
+                          OptionalIntParam(call.query, "maxVersions"));
+  if (max_versions) {
+    if (*max_versions < 1 || *max_versions > kMaxBlameVersions) {
+      return InvalidArgument("maxVersions must be 1.." + std::to_string(kMaxBlameVersions))
+          .WithReason("invalid_query");
+    }
+    options.max_versions = static_cast<int>(*max_versions);
+  }
+  XRONOX_ASSIGN_OR_RETURN(BlameReport report, call.collection.Blame(call.route.id, options));
+  return JsonResponse(200, BlameReportToJson(report));
 }
 
 Result<HttpResponse> HandleQuery(RecordCall& call) {
@@ -58,6 +74,8 @@ Handler FindHandler(RouteKind kind, const std::string& method) {
       return method == "GET" ? &HandleHistory : nullptr;
     case RouteKind::kDiff:
       return method == "GET" ? &HandleDiff : nullptr;
+    case RouteKind::kBlame:
+      return method == "GET" ? &HandleBlame : nullptr;
     case RouteKind::kRestore:
       return method == "POST" ? &HandleRestore : nullptr;
     case RouteKind::kContent:

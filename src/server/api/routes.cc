@@ -168,6 +168,8 @@ std::optional<Route> MatchRoute(const std::vector<std::string>& segments) {
     route.kind = RouteKind::kHistory;
   } else if (segments[5] == "diff") {
     route.kind = RouteKind::kDiff;
+  } else if (segments[5] == "blame") {
+    route.kind = RouteKind::kBlame;
   } else if (segments[5] == "restore") {
     route.kind = RouteKind::kRestore;
   } else {
@@ -190,6 +192,7 @@ std::vector<std::string> AllowedMethods(RouteKind kind, bool logs) {
     case RouteKind::kHistory:
     case RouteKind::kCounters:
     case RouteKind::kDiff:
+    case RouteKind::kBlame:
       return {"GET"};
     case RouteKind::kRestore:
     case RouteKind::kVerifyBackup:
@@ -230,6 +233,8 @@ std::string RouteTemplate(RouteKind kind) {
       return collection + "/{id}/history";
     case RouteKind::kDiff:
       return collection + "/{id}/diff";
+    case RouteKind::kBlame:
+      return collection + "/{id}/blame";
     case RouteKind::kRestore:
       return collection + "/{id}/restore";
     case RouteKind::kContent:

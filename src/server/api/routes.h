@@ -14,6 +14,7 @@
 //   GET, PUT, PATCH, DELETE  /v1/{db}/{tenant}/{collection}/{id}   (logs: GET only)
 //   GET               /v1/{db}/{tenant}/{collection}/{id}/history
 //   GET               /v1/{db}/{tenant}/{collection}/{id}/diff
+//   GET               /v1/{db}/{tenant}/{collection}/{id}/blame
 //   POST              /v1/{db}/{tenant}/{collection}/{id}/restore
 //   GET, PUT, DELETE  /v1/{db}/{tenant}/{collection}/{id}/content/{property}   (logs: GET only)
 // {tenant} is "_" for the generic tier. Every path segment is percent-decoded on its own, so an
@@ -70,7 +71,8 @@ enum class RouteKind {
   kLiftHold,
   kHoldLog,
   kApplyRetention,
-  kOffload
+  kOffload,
+  kBlame
 };
 
 /// Every route kind, in declaration order (for tests and documents that must cover them all).
@@ -81,7 +83,8 @@ inline constexpr RouteKind kAllRouteKinds[] = {
     RouteKind::kCounters,      RouteKind::kBackups,        RouteKind::kVerifyBackup,
     RouteKind::kRestoreBackup, RouteKind::kPruneBackups,   RouteKind::kRestoreCollection,
     RouteKind::kRebuild,       RouteKind::kHolds,          RouteKind::kLiftHold,
-    RouteKind::kHoldLog,       RouteKind::kApplyRetention, RouteKind::kOffload};
+    RouteKind::kHoldLog,       RouteKind::kApplyRetention, RouteKind::kOffload,
+    RouteKind::kBlame};
 
 /// True for the verbs on a collection ("{collection}:verb"), whose routes have no record id.
 bool IsCollectionVerb(RouteKind kind);
