@@ -370,16 +370,17 @@ TEST_F(CliBackupTest, ARetentionRunKilledAtAnyStepLosesNothing) {
         CliWith({"--config", path, "retention", "run", "--db", "runtime", "--collection", c});
     ::unsetenv("XRONOX_FAULT_STOP");
     EXPECT_NE(killed.exit_code, 0) << point << " did not stop the run: " << killed.out;
+    // First, while the killed run's lease (1 s) surely holds.
+    const std::vector<std::string> run = {"--config", path,      "retention",    "run",
+                                          "--db",     "runtime", "--collection", c};
+    CliResult early = CliWith(run);
+    EXPECT_NE(early.err.find("is running elsewhere"), std::string::npos) << point << early.err;
     for (int v = 0; v < 4; ++v) {
       int status = Get(record + "?version=" + std::to_string(v)).status;
       EXPECT_TRUE(status == 200 || status == 410) << point << " v" << v << ": " << status;
     }
     CliResult after_kill = Cli({"verify"});
     EXPECT_EQ(after_kill.exit_code, 0) << point << ": " << after_kill.out << after_kill.err;
-    const std::vector<std::string> run = {"--config", path,      "retention",    "run",
-                                          "--db",     "runtime", "--collection", c};
-    CliResult early = CliWith(run);
-    EXPECT_NE(early.err.find("is running elsewhere"), std::string::npos) << point << early.err;
     std::this_thread::sleep_for(std::chrono::milliseconds(1100));
     CliResult rerun = CliWith(run);
     ASSERT_EQ(rerun.exit_code, 0) << point << ": " << rerun.err;

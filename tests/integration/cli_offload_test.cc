@@ -106,18 +106,19 @@ TEST_F(CliOffloadTest, ARunKilledAtAnyStepLosesNothing) {
     const Json before = Observe(c, 6);
     const std::vector<std::string> run = {
         "--config", config, "offload", "run", "--collection", c, "--older-than", "0", "--json"};
-    // The head step is killed at its third record: three moved, three not.
+    // The head step is killed after its third record (its batch of heads is committed by then).
     const std::string stop =
         std::string(point) + (point == std::string_view("offload_head_moved") ? ":3" : "");
     ::setenv("XRONOX_FAULT_STOP", stop.c_str(), 1);
     CliResult killed = CliWith(run);
     ::unsetenv("XRONOX_FAULT_STOP");
     EXPECT_NE(killed.exit_code, 0) << point << " did not stop the run: " << killed.out;
+    // First, while the killed run's lease (1 s) surely holds.
+    CliResult early = CliWith(run);
+    EXPECT_NE(early.err.find("is running elsewhere"), std::string::npos) << point << early.err;
     EXPECT_EQ(Observe(c, 6), before) << point;
     CliResult after_kill = Cli({"verify"});
     EXPECT_EQ(after_kill.exit_code, 0) << point << ": " << after_kill.out << after_kill.err;
-    CliResult early = CliWith(run);
-    EXPECT_NE(early.err.find("is running elsewhere"), std::string::npos) << point << early.err;
     std::this_thread::sleep_for(std::chrono::milliseconds(1100));
     CliResult rerun = CliWith(run);
     ASSERT_EQ(rerun.exit_code, 0) << point << ": " << rerun.err;
