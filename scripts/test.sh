@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Install what is missing, check formatting, that every docs/ reference resolves and that no
 # include crosses the layers backwards, build with warnings as errors, lint src/ with clang-tidy,
-# and run every test suite: unit, conformance, engine (over
-# the backend matrix) and integration (server over loopback HTTP, CLI, crash tests, and smoke
-# tests of the real test services), then a bounded schemathesis run against the debug xronoxd
-# (scripts/api-fuzz.sh), then the same suites under ASan+UBSan, then the libFuzzer
-# targets of fuzz/ for 20 s each (scripts/fuzz.sh). The test services
-# (FerretDB for the MongoDB wire, versitygw for S3; docs/architecture.md) are built once and
-# cached by scripts/test-services.sh (beside the debug build), started on 127.0.0.1 for this run
-# and stopped at its end; a service that does not start fails the run.
+# and run every test suite once under ASan+UBSan: unit, conformance, engine (over the backend
+# matrix) and integration (server over loopback HTTP, CLI, crash tests, and smoke tests of the
+# real test services). The debug build (no sanitizers) provides the lint's compile commands, runs
+# the tests that measure memory and bytes (tests/measured/, which the sanitizers would distort),
+# compiles the benchmarks, and serves a bounded schemathesis run (scripts/api-fuzz.sh). Then the
+# libFuzzer targets of fuzz/ run for 20 s each (scripts/fuzz.sh). The test services (FerretDB for
+# the MongoDB wire, versitygw for S3; docs/architecture.md) are built once and cached by
+# scripts/test-services.sh (beside the debug build), started on 127.0.0.1 for this run and
+# stopped at its end; a service that does not start fails the run.
+# XRONOX_SKIP_SANITIZERS=1 runs every suite in the debug build instead of the ASan+UBSan one.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -89,17 +91,22 @@ remove_stale_mongoc_counters() {
   done
 }
 
+# run_suites PRESET [CTEST_ARGS...]: build the preset (the debug one is built already) and run
+# its tests (all, or those CTEST_ARGS select).
 run_suites() {
   local preset="$1"
-  echo "== build ($preset)"
-  "$root/scripts/build.sh" "$preset"
-  phase_done "build ($preset)"
+  shift
+  if [ "$preset" != debug ]; then
+    echo "== build ($preset)"
+    "$root/scripts/build.sh" "$preset"
+    phase_done "build ($preset)"
+  fi
   check_services
   remove_stale_mongoc_counters
-  echo "== test ($preset): conformance on memory, sqlite, folder, mongo, s3 and mongo objects;" \
-    "engine suites on memory, embedded (sqlite + folder), mongo+s3 and mongo-only;" \
+  echo "== test ($preset${*:+ $*}): conformance on memory, sqlite, folder, mongo, s3 and mongo" \
+    "objects; engine suites on memory, embedded (sqlite + folder), mongo+s3 and mongo-only;" \
     "services: $XRONOX_TEST_SERVICES_DESCRIPTION"
-  ctest --preset "$preset" -j2 --timeout 600 | tee "$ctest_log"
+  ctest --preset "$preset" -j2 --timeout 600 "$@" | tee "$ctest_log"
   summarize_backends "$preset" "$ctest_log"
   # ctest's summary: "100% tests passed, 0 tests failed out of N".
   local total skipped
@@ -135,16 +142,28 @@ summarize_backends() {
 ctest_log="$(mktemp)"
 passed_total=0
 skipped_total=0
-# clang-tidy (.clang-tidy) over src/, on the debug build's compile commands: only the files with
-# no known clean result (scripts/lint.py says how that is decided).
+sanitized=1
+if [ "${XRONOX_SKIP_SANITIZERS:-0}" = "1" ]; then sanitized=0; fi
+# The debug build: without the sanitizers, only what runs or is checked in it (the server and CLI,
+# the measured tests, the benchmarks) unless it runs every suite. clang-tidy (.clang-tidy) lints
+# src/ on its compile commands: only the files with no known clean result (scripts/lint.py says
+# how that is decided).
 echo "== build (debug) and lint"
-"$root/scripts/build.sh" debug
+if [ "$sanitized" = 1 ]; then
+  "$root/scripts/build.sh" debug --target xronoxd xronox_cli xronox_measured_tests xronox_benches
+else
+  "$root/scripts/build.sh" debug
+fi
 "$root/scripts/lint.py"
 phase_done "build (debug) and lint"
 start_services
-run_suites debug
+if [ "$sanitized" = 1 ]; then
+  run_suites debug -L measured
+else
+  run_suites debug
+fi
 # Property-based fuzzing of the HTTP API from docs/openapi.json (schemathesis from PyPI), against
-# the debug xronoxd just tested; counted as one test, and a failure (or no PyPI) fails the run.
+# the debug xronoxd; counted as one test, and a failure (or no PyPI) fails the run.
 echo "== api fuzz (debug xronoxd, schemathesis)"
 if "$root/scripts/api-fuzz.sh" "${XRONOX_API_FUZZ_SECONDS:-90}"; then
   echo "== api fuzz: passed"
@@ -154,7 +173,8 @@ else
   echo "== api fuzz: failed" >&2
   exit 1
 fi
-if [ "${XRONOX_SKIP_SANITIZERS:-0}" != "1" ]; then
+# Every suite under ASan+UBSan (the measured tests skip there, or run smaller, as each says).
+if [ "$sanitized" = 1 ]; then
   run_suites asan
 fi
 # Coverage-guided fuzzing of every parser of outside input, 20 s a target (clang-14, libFuzzer).
