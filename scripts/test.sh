@@ -103,9 +103,13 @@ run_suites() {
   fi
   check_services
   remove_stale_mongoc_counters
-  echo "== test ($preset${*:+ $*}): conformance on memory, sqlite, folder, mongo, s3 and mongo" \
-    "objects; engine suites on memory, embedded (sqlite + folder), mongo+s3 and mongo-only;" \
-    "services: $XRONOX_TEST_SERVICES_DESCRIPTION"
+  if [ $# -gt 0 ]; then
+    echo "== test ($preset $*): services: $XRONOX_TEST_SERVICES_DESCRIPTION"
+  else
+    echo "== test ($preset): conformance on memory, sqlite, folder, mongo, s3 and mongo objects;" \
+      "engine suites on memory, embedded (sqlite + folder), mongo+s3 and mongo-only;" \
+      "services: $XRONOX_TEST_SERVICES_DESCRIPTION"
+  fi
   ctest --preset "$preset" -j2 --timeout 600 "$@" | tee "$ctest_log"
   summarize_backends "$preset" "$ctest_log"
   # ctest's summary: "100% tests passed, 0 tests failed out of N".

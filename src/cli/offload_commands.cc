@@ -3,7 +3,7 @@
 // hot store into parts in the object store; they read, query and write as before.
 #include <iostream>
 
-#include "cli/cli_context.h"
+#include "cli/collection_jobs.h"
 #include "common/clock.h"
 
 namespace xronox::cli {
@@ -11,9 +11,7 @@ namespace xronox::cli {
 namespace {
 
 struct OffloadArgs {
-  std::string db;  // Every type but runtime.
-  std::string tenant;
-  std::string collection;
+  CollectionSelection selection;  // Every type but runtime by default.
   std::optional<int> older_than_days;
   int rate = OffloadOptions{}.max_records_per_second;
   bool dry_run = false;
@@ -41,41 +39,30 @@ void PrintReport(const Target& target, const OffloadReport& r, bool json) {
   std::cout << std::endl;
 }
 
-// Without a collection named, collections that have no policy (or are runtime) are not
-// selected; a collection named must be offloadable.
-bool NotSelected(const Status& status, const OffloadArgs& args) {
-  return args.collection.empty() &&
-         (status.reason() == "no_offload" || status.reason() == "not_offloadable");
-}
-
 int RunOffload(const StoreOptions& options, const OffloadArgs& args) {
-  auto store = OpenStore(options);
-  if (!store.ok()) return Fail(store.status());
-  auto targets = ListCollectionTargets(**store, args.db, args.tenant, args.collection);
-  if (!targets.ok()) return Fail(targets.status());
   OffloadOptions run;
   run.dry_run = args.dry_run;
   run.older_than_days = args.older_than_days;
   run.max_records_per_second = args.rate;
   int64_t moved = 0, freed = 0, collections = 0;
-  for (const Target& target : *targets) {
-    if (target.database_type == DatabaseType::kRuntime && args.collection.empty()) continue;
-    auto collection = (*store)->With(target);
-    if (!collection.ok()) return Fail(collection.status());
-    auto report = collection->Offload(run);
-    if (!report.ok() && NotSelected(report.status(), args)) continue;
-    if (!report.ok()) return Fail(report.status());
-    PrintReport(target, *report, args.json);
-    moved += report->offloaded;
-    freed += report->bytes_freed;
-    ++collections;
-  }
-  if (!args.json) {
+  int exit_code = RunOverCollections<OffloadReport>(
+      options, args.selection, [&run](Collection& collection) { return collection.Offload(run); },
+      // Without a collection named, those without a policy and runtime ones are left out.
+      [](const Status& status) {
+        return status.reason() == "no_offload" || status.reason() == "not_offloadable";
+      },
+      [&](const Target& target, const OffloadReport& report) {
+        PrintReport(target, report, args.json);
+        moved += report.offloaded;
+        freed += report.bytes_freed;
+        ++collections;
+      });
+  if (exit_code == 0 && !args.json) {
     std::cout << "offload: " << collections << " collections, " << moved << " records "
               << (args.dry_run ? "would move, " : "moved, ") << freed << " bytes "
               << (args.dry_run ? "to free" : "freed") << std::endl;
   }
-  return 0;
+  return exit_code;
 }
 
 }  // namespace
@@ -90,9 +77,10 @@ void AddOffloadCommands(CLI::App& app, StoreOptions& store, int& exit_code) {
       "Move the records of every selected collection whose map enables s3Offload, not changed "
       "for its olderThan days, from the hot store into parts in the object store (they read, "
       "query and write as before)");
-  run->add_option("--db", args->db, "Only this database type (default: every type but runtime)");
-  run->add_option("--tenant", args->tenant, "Only this tenant (_ for the generic tier)");
-  run->add_option("--collection", args->collection, "Only this collection");
+  run->add_option("--db", args->selection.db,
+                  "Only this database type (default: every type but runtime)");
+  run->add_option("--tenant", args->selection.tenant, "Only this tenant (_ for the generic tier)");
+  run->add_option("--collection", args->selection.collection, "Only this collection");
   run->add_option("--older-than", args->older_than_days,
                   "Days without a change (default: the map's s3Offload.olderThan); with it, "
                   "collections without a policy are offloaded too")

@@ -3,7 +3,7 @@
 // audit skeletons kept), but what a legal hold keeps.
 #include <iostream>
 
-#include "cli/cli_context.h"
+#include "cli/collection_jobs.h"
 #include "common/clock.h"
 
 namespace xronox::cli {
@@ -11,9 +11,7 @@ namespace xronox::cli {
 namespace {
 
 struct RetentionArgs {
-  std::string db;  // Every type.
-  std::string tenant;
-  std::string collection;
+  CollectionSelection selection;  // Every type by default.
   bool dry_run = false;
   bool json = false;
 };
@@ -46,33 +44,25 @@ void PrintReport(const Target& target, const RetentionReport& r, bool json) {
 }
 
 int RunRetention(const StoreOptions& options, const RetentionArgs& args) {
-  auto store = OpenStore(options);
-  if (!store.ok()) return Fail(store.status());
-  auto targets = ListCollectionTargets(**store, args.db, args.tenant, args.collection);
-  if (!targets.ok()) return Fail(targets.status());
   RetentionOptions run;
   run.dry_run = args.dry_run;
   int64_t removed = 0, versions_removed = 0, collections = 0;
-  for (const Target& target : *targets) {
-    auto collection = (*store)->With(target);
-    if (!collection.ok()) return Fail(collection.status());
-    auto report = collection->ApplyRetention(run);
-    // Without a collection named, one without a policy is not selected.
-    if (!report.ok() && report.status().reason() == "no_retention" && args.collection.empty()) {
-      continue;
-    }
-    if (!report.ok()) return Fail(report.status());
-    PrintReport(target, *report, args.json);
-    removed += report->removed;
-    versions_removed += report->versions_removed;
-    ++collections;
-  }
-  if (!args.json) {
+  int exit_code = RunOverCollections<RetentionReport>(
+      options, args.selection,
+      [&run](Collection& collection) { return collection.ApplyRetention(run); },
+      [](const Status& status) { return status.reason() == "no_retention"; },
+      [&](const Target& target, const RetentionReport& report) {
+        PrintReport(target, report, args.json);
+        removed += report.removed;
+        versions_removed += report.versions_removed;
+        ++collections;
+      });
+  if (exit_code == 0 && !args.json) {
     std::cout << "retention: " << collections << " collections with a policy, " << removed
               << " records and " << versions_removed << " version payloads "
               << (args.dry_run ? "would be removed\n" : "removed\n");
   }
-  return 0;
+  return exit_code;
 }
 
 }  // namespace
@@ -87,9 +77,9 @@ void AddRetentionCommands(CLI::App& app, StoreOptions& store, int& exit_code) {
       "Apply every selected collection's retention policy (logs: delete records older than "
       "retention.days; runtime: remove the payloads of versions past retention.days or "
       "retention.maxPerItem, keeping their audit entries), but what a legal hold keeps");
-  run->add_option("--db", args->db, "Only this database type (default: every type)");
-  run->add_option("--tenant", args->tenant, "Only this tenant (_ for the generic tier)");
-  run->add_option("--collection", args->collection, "Only this collection");
+  run->add_option("--db", args->selection.db, "Only this database type (default: every type)");
+  run->add_option("--tenant", args->selection.tenant, "Only this tenant (_ for the generic tier)");
+  run->add_option("--collection", args->selection.collection, "Only this collection");
   run->add_flag("--dry-run", args->dry_run, "Count what would be removed; delete nothing");
   run->add_flag("--json", args->json, "Results as JSON lines");
   run->callback([&store, &exit_code, args] { exit_code = RunRetention(store, *args); });

@@ -231,8 +231,7 @@ class Engine::Offloader {
       base.version = head.version;
       std::string warning;
       Status written = engine_.CommitLargePlain(b_, base, head, {}, &warning);
-      if (!written.ok() && written.code() != StatusCode::kConflict &&
-          written.code() != StatusCode::kNotFound && !IsLostRace(written)) {
+      if (!written.ok() && !store::IsStaleHeadRefusal(written) && !IsLostRace(written)) {
         return written;
       }
       moved.push_back(written.ok());
@@ -272,12 +271,8 @@ class Engine::Offloader {
 };
 
 Result<OffloadReport> Engine::Offload(const Binding& b, const OffloadRunOptions& options) {
-  if (b.versioned) {
-    return NotSupported(
-               "offload moves records of the unversioned types; a runtime record's payload is "
-               "in its version objects already")
-        .WithReason("not_offloadable");
-  }
+  // OffloadService::CheckPolicy, the one caller, refuses runtime collections to users first.
+  if (b.versioned) return Internal("offload of the versioned collection " + TargetPath(b.target));
   if (b.objects == nullptr) {
     return FailedPrecondition("offload needs an object store; this database has none")
         .WithReason("not_offloadable");

@@ -213,7 +213,8 @@ int Run(const Flags& flags) {
                                         {.max_body_bytes = flags.max_body,
                                          .max_content_bytes = flags.max_content,
                                          .api_keys = std::move(keys).value(),
-                                         .max_requests_per_key = flags.max_requests_per_key});
+                                         .max_requests_per_key = flags.max_requests_per_key,
+                                         .log = &log});
   xronox::server::OpsHandler ops(
       [&dispatcher](const auto& request) { return dispatcher.Handle(request); }, **store, log,
       dispatcher.authenticator());

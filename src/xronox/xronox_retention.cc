@@ -18,42 +18,52 @@ Result<LegalHold> Collection::LiftHold(HoldScope scope, const std::string& id,
       [&]() -> Result<LegalHold> { return state_->holds->Lift(*binding_, scope, id, audit); });
 }
 
+namespace {
+
+// What a retention or an offload run shares: the policy check, an empty report for a collection
+// that does not exist yet, the run, and the store's counters for a run that was not a dry run.
+template <typename Report, typename Run, typename Count>
+Result<Report> RunCollectionJob(Collection& collection, const Status& policy, bool dry_run, Run run,
+                                Count count) {
+  XRONOX_RETURN_IF_ERROR(policy);
+  XRONOX_ASSIGN_OR_RETURN(bool exists, collection.Exists());
+  if (!exists) {
+    Report empty;
+    empty.dry_run = dry_run;
+    return empty;
+  }
+  XRONOX_ASSIGN_OR_RETURN(Report report, run());
+  if (!report.dry_run) count(report);
+  return report;
+}
+
+}  // namespace
+
 Result<RetentionReport> Collection::ApplyRetention(const RetentionOptions& options) {
   return GuardExceptions([&]() -> Result<RetentionReport> {
-    XRONOX_RETURN_IF_ERROR(RetentionService::CheckPolicy(*binding_));
-    XRONOX_ASSIGN_OR_RETURN(bool exists, Exists());
-    if (!exists) {
-      RetentionReport empty;
-      empty.dry_run = options.dry_run;
-      return empty;
-    }
-    XRONOX_ASSIGN_OR_RETURN(RetentionReport report, state_->retention->Run(*binding_, options));
-    if (!report.dry_run) {
-      state_->retention_runs.fetch_add(1);
-      state_->retention_removed.fetch_add(static_cast<uint64_t>(report.removed));
-      state_->retention_held.fetch_add(static_cast<uint64_t>(report.held));
-      state_->retention_versions_removed.fetch_add(static_cast<uint64_t>(report.versions_removed));
-    }
-    return report;
+    return RunCollectionJob<RetentionReport>(
+        *this, RetentionService::CheckPolicy(*binding_), options.dry_run,
+        [&] { return state_->retention->Run(*binding_, options); },
+        [&](const RetentionReport& report) {
+          state_->retention_runs.fetch_add(1);
+          state_->retention_removed.fetch_add(static_cast<uint64_t>(report.removed));
+          state_->retention_held.fetch_add(static_cast<uint64_t>(report.held));
+          state_->retention_versions_removed.fetch_add(
+              static_cast<uint64_t>(report.versions_removed));
+        });
   });
 }
 
 Result<OffloadReport> Collection::Offload(const OffloadOptions& options) {
   return GuardExceptions([&]() -> Result<OffloadReport> {
-    XRONOX_RETURN_IF_ERROR(OffloadService::CheckPolicy(*binding_, options));
-    XRONOX_ASSIGN_OR_RETURN(bool exists, Exists());
-    if (!exists) {
-      OffloadReport empty;
-      empty.dry_run = options.dry_run;
-      return empty;
-    }
-    XRONOX_ASSIGN_OR_RETURN(OffloadReport report, state_->offload->Run(*binding_, options));
-    if (!report.dry_run) {
-      state_->offload_runs.fetch_add(1);
-      state_->offload_moved.fetch_add(static_cast<uint64_t>(report.offloaded));
-      state_->offload_bytes_freed.fetch_add(static_cast<uint64_t>(report.bytes_freed));
-    }
-    return report;
+    return RunCollectionJob<OffloadReport>(
+        *this, OffloadService::CheckPolicy(*binding_, options), options.dry_run,
+        [&] { return state_->offload->Run(*binding_, options); },
+        [&](const OffloadReport& report) {
+          state_->offload_runs.fetch_add(1);
+          state_->offload_moved.fetch_add(static_cast<uint64_t>(report.offloaded));
+          state_->offload_bytes_freed.fetch_add(static_cast<uint64_t>(report.bytes_freed));
+        });
   });
 }
 

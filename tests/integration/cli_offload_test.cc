@@ -85,6 +85,8 @@ TEST_F(CliOffloadTest, RecordsMoveAndAnswerOverHttpAsBefore) {
   ASSERT_EQ(http.status, 200) << http.raw;
   EXPECT_EQ(http.body["offloaded"], 1) << http.raw;
   EXPECT_EQ(http.body["alreadyOffloaded"], 11) << http.raw;
+  EXPECT_NE(server_->Stderr().find("requested offload knowledge/_/docs"), std::string::npos)
+      << server_->Stderr();
   Reply no_policy = SendJson("POST", "/v1/knowledge/_/docs:offload", Json::object());
   EXPECT_EQ(no_policy.status, 412) << no_policy.raw;
   Reply bad = SendJson("POST", "/v1/knowledge/_/docs:offload", {{"olderThanDays", -1}});

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "integration/test_support.h"
@@ -74,6 +75,29 @@ TEST_F(ServerNoJobsTest, ZeroRunsNothing) {
   WriteVersions("acme", 3);
   std::this_thread::sleep_for(std::chrono::milliseconds(600));
   EXPECT_EQ(Removed("acme"), 0);
+}
+
+// A retention run that a request starts is logged through the server's log, a JSON line like
+// every other line on stderr (it was once a bare text line there).
+TEST_F(ServerNoJobsTest, ARequestedRetentionRunIsLoggedAsAJsonLine) {
+  WriteVersions("acme", 3);
+  Reply run = SendJson("POST", "/v1/runtime/acme/orders:apply-retention", Json::object());
+  ASSERT_EQ(run.status, 200) << run.raw;
+  EXPECT_EQ(run.body["versionsRemoved"], 2) << run.raw;
+  Reply dry = SendJson("POST", "/v1/runtime/acme/orders:apply-retention", {{"dryRun", true}});
+  ASSERT_EQ(dry.status, 200) << dry.raw;
+  int logged = 0;
+  std::istringstream lines(server_->Stderr());
+  std::string line;
+  while (std::getline(lines, line)) {
+    Json json = Json::parse(line, nullptr, /*allow_exceptions=*/false);
+    ASSERT_TRUE(json.is_object()) << "not a JSON line: " << line;
+    if (json.value("msg", "") != "requested retention runtime/acme/orders") continue;
+    ++logged;
+    EXPECT_EQ(json["collection"], "runtime/acme/orders") << line;
+    EXPECT_EQ(json["retention"]["versionsRemoved"], 2) << line;
+  }
+  EXPECT_EQ(logged, 1) << "the run, and not the dry run, is logged:\n" << server_->Stderr();
 }
 
 // docs offloads records not changed for a day (notes has no policy): 20 records of each are

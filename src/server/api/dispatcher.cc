@@ -233,7 +233,9 @@ Result<HttpResponse> Dispatcher::Invoke(const HttpRequest& request, const Parsed
   XRONOX_ASSIGN_OR_RETURN(Collection collection, store_.With(target));
   Handler handler = FindHandler(route.kind, method);
   if (handler == nullptr) return Internal("no handler for " + method + " on this route");
-  RecordCall call{request, route, parsed.query, collection, principal, options_.max_content_bytes};
+  RecordCall call{request,     route,     parsed.query,
+                  collection,  principal, options_.max_content_bytes,
+                  options_.log};
   return handler(call);
 }
 

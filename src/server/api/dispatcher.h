@@ -33,6 +33,8 @@ struct DispatcherOptions {
   std::vector<ApiKey> api_keys;
   /// Requests one API key may have in flight; more get 429 too_many_requests.
   int max_requests_per_key = kDefaultMaxRequestsPerKey;
+  /// Where the retention and offload runs that requests start are logged; null logs nothing.
+  LogSink* log = nullptr;
 };
 
 class Dispatcher {

@@ -10,6 +10,8 @@
 namespace xronox::server {
 
 /// Everything a handler needs: the request, its decoded route and query, and the collection.
+class LogSink;
+
 struct RecordCall {
   const HttpRequest& request;
   const Route& route;
@@ -19,6 +21,8 @@ struct RecordCall {
   const std::string& principal;
   /// Largest content upload accepted, in bytes (DispatcherOptions::max_content_bytes).
   int64_t max_content_bytes = 0;
+  /// Where the runs a request starts (retention, offload) are logged; null logs nothing.
+  LogSink* log = nullptr;
 };
 
 using Handler = Result<HttpResponse> (*)(RecordCall& call);

@@ -4,12 +4,10 @@
 // (docs/formats/offload.md). Admin scope (the dispatcher checks
 // it); the actor is the key's principal (else X-Xronox-Actor) and X-Xronox-Reason is required.
 // A database hold is placed through any collection of the database.
-#include <iostream>
-
-#include "common/clock.h"
 #include "server/api/codec.h"
 #include "server/api/handlers.h"
 #include "server/api/request_parsing.h"
+#include "server/operations/job_log.h"
 
 namespace xronox::server {
 
@@ -71,16 +69,7 @@ Result<HttpResponse> HandleApplyRetention(RecordCall& call) {
   RetentionOptions options;
   XRONOX_ASSIGN_OR_RETURN(options.dry_run, BoolField(body, "dryRun"));
   XRONOX_ASSIGN_OR_RETURN(RetentionReport report, call.collection.ApplyRetention(options));
-  bool acted = report.removed > 0 || report.versions_removed > 0 || report.held > 0;
-  if (!report.dry_run && acted) {
-    std::cerr << "xronoxd: retention " << TargetPath(call.collection.target()) << ": removed ";
-    if (report.max_per_item > 0 || report.versions_removed > 0) {
-      std::cerr << report.versions_removed << " version payloads past the history retention";
-    } else {
-      std::cerr << report.removed << " records written before " << FormatRfc3339(report.cutoff);
-    }
-    std::cerr << " (" << report.held << " kept by legal holds)" << std::endl;
-  }
+  if (call.log != nullptr) LogJobRun(*call.log, "requested", call.collection.target(), report);
   return JsonResponse(200, RetentionReportToJson(report));
 }
 
@@ -99,6 +88,7 @@ Result<HttpResponse> HandleOffload(RecordCall& call) {
       CountField(body, "maxRecordsPerSecond", options.max_records_per_second, kMaxOffloadRate));
   options.max_records_per_second = static_cast<int>(rate);
   XRONOX_ASSIGN_OR_RETURN(OffloadReport report, call.collection.Offload(options));
+  if (call.log != nullptr) LogJobRun(*call.log, "requested", call.collection.target(), report);
   return JsonResponse(200, OffloadReportToJson(report));
 }
 

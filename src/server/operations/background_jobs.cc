@@ -1,6 +1,9 @@
 #include "server/operations/background_jobs.h"
 
-#include "common/clock.h"
+#include <algorithm>
+#include <string>
+
+#include "server/operations/job_log.h"
 
 namespace xronox::server {
 
@@ -52,45 +55,41 @@ void BackgroundJobs::RunPass() {
   }
 }
 
-void BackgroundJobs::RunRetention(const Target& target) {
+// Runs one job on a collection with the stop flag set: the refusals named in `quiet` (no
+// policy, another server or a CLI run at it, the server stopping) log nothing, another failure
+// is a warning, and a run that changed something is logged.
+template <typename Options, typename Run>
+void BackgroundJobs::RunJob(const Target& target, std::string_view job,
+                            std::initializer_list<std::string_view> quiet, Run run) {
   auto collection = store_.With(target);
   if (!collection.ok()) return;
-  RetentionOptions options;
+  Options options;
   options.stop = &stop_;
-  auto report = collection->ApplyRetention(options);
+  auto report = run(*collection, options);
   if (!report.ok()) {
     const std::string& reason = report.status().reason();
-    // No policy, or another server (or a CLI run) is at it, or the server is stopping.
-    if (reason == "no_retention" || reason == "job_running" || reason == "cancelled") return;
-    log_.Event("warn",
-               "background retention " + TargetPath(target) + ": " + report.status().ToString());
+    if (std::find(quiet.begin(), quiet.end(), reason) != quiet.end()) return;
+    log_.Event("warn", "background " + std::string(job) + " " + TargetPath(target) + ": " +
+                           report.status().ToString());
     return;
   }
-  if (report->removed == 0 && report->versions_removed == 0 && report->held == 0) return;
-  log_.Event("info", "background retention " + TargetPath(target),
-             {{"collection", TargetPath(target)}, {"retention", RetentionReportToJson(*report)}});
+  LogJobRun(log_, "background", target, *report);
+}
+
+void BackgroundJobs::RunRetention(const Target& target) {
+  RunJob<RetentionOptions>(target, "retention", {"no_retention", "job_running", "cancelled"},
+                           [](Collection& collection, const RetentionOptions& options) {
+                             return collection.ApplyRetention(options);
+                           });
 }
 
 void BackgroundJobs::RunOffload(const Target& target) {
-  auto collection = store_.With(target);
-  if (!collection.ok()) return;
-  OffloadOptions options;
-  options.stop = &stop_;
-  auto report = collection->Offload(options);
-  if (!report.ok()) {
-    const std::string& reason = report.status().reason();
-    // No policy or none possible (runtime), another server is at it, or the server is stopping.
-    if (reason == "no_offload" || reason == "not_offloadable" || reason == "job_running" ||
-        reason == "cancelled") {
-      return;
-    }
-    log_.Event("warn",
-               "background offload " + TargetPath(target) + ": " + report.status().ToString());
-    return;
-  }
-  if (report->offloaded == 0 && report->parts_removed == 0) return;
-  log_.Event("info", "background offload " + TargetPath(target),
-             {{"collection", TargetPath(target)}, {"offload", OffloadReportToJson(*report)}});
+  // Runtime collections are never offloadable: their refusal is quiet too.
+  RunJob<OffloadOptions>(target, "offload",
+                         {"no_offload", "not_offloadable", "job_running", "cancelled"},
+                         [](Collection& collection, const OffloadOptions& options) {
+                           return collection.Offload(options);
+                         });
 }
 
 }  // namespace xronox::server

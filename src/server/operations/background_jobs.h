@@ -11,7 +11,9 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <initializer_list>
 #include <mutex>
+#include <string_view>
 #include <thread>
 
 #include "server/operations/access_log.h"
@@ -36,6 +38,9 @@ class BackgroundJobs {
   void RunPass();
   void RunRetention(const Target& target);
   void RunOffload(const Target& target);
+  template <typename Options, typename Run>
+  void RunJob(const Target& target, std::string_view job,
+              std::initializer_list<std::string_view> quiet, Run run);
 
   Xronox& store_;
   LogSink& log_;

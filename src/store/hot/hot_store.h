@@ -100,6 +100,13 @@ struct Condition {
 
 enum class Order { kAscending, kDescending };
 
+/// Whether a write conditional on a head's version was refused only because the head has moved
+/// on (Conflict: another version) or is gone (NotFound): the record stays as it is, which a
+/// background job that rewrites heads takes as "not this one", not as an error.
+inline bool IsStaleHeadRefusal(const Status& status) {
+  return status.code() == StatusCode::kConflict || status.code() == StatusCode::kNotFound;
+}
+
 class HotStore {
  public:
   virtual ~HotStore() = default;
@@ -154,10 +161,7 @@ class HotStore {
     results.reserve(heads.size());
     for (const HeadRow& head : heads) {
       Status written = WriteHead(ref, head, head.version);
-      if (!written.ok() && written.code() != StatusCode::kConflict &&
-          written.code() != StatusCode::kNotFound) {
-        return written;
-      }
+      if (!written.ok() && !IsStaleHeadRefusal(written)) return written;
       results.push_back(std::move(written));
     }
     return results;
