@@ -115,6 +115,13 @@ struct QueryOptions {
   /// state at the instant is found through the version index, so a page costs the records it
   /// examines, however long their histories.
   std::optional<TimestampMicros> as_of;
+  /// Records by id from the largest down (on logs, whose ids carry their append time: newest
+  /// first) instead of from the smallest. A `next` cursor goes on in the same direction.
+  bool newest_first = false;
+  /// Logs only: the entries appended at or after `from` and before `to`, by the millisecond
+  /// their ids carry (each entry's id is made when it is appended).
+  std::optional<TimestampMicros> from;
+  std::optional<TimestampMicros> to;
 };
 
 struct QueryPage {
@@ -139,6 +146,18 @@ struct WriteResult {
   std::string warning;
 };
 
+/// At most this many entries per Append call.
+inline constexpr int kMaxAppendEntries = 1000;
+
+/// Result of an append: the ids the entries were given, in the entries' order (each id sorts
+/// after the one before it: ids carry their append time, and a batch's ids are ordered).
+struct AppendResult {
+  std::vector<std::string> ids;
+  /// As WriteResult::warning: the entries are written but the collection's counters could not
+  /// be updated after them. Empty otherwise.
+  std::string warning;
+};
+
 /// A collection's counters ({c}_counter, or the runtime tenant's analytics database): how many
 /// records were created, updated and deleted, and how many are live now. Every write keeps
 /// them; a no-op write changes none. Used as a change too (a write's delta; live may fall).
@@ -148,6 +167,13 @@ struct CollectionCounts {
   int64_t deleted = 0;
   int64_t live = 0;
   bool operator==(const CollectionCounts&) const = default;
+  CollectionCounts& operator+=(const CollectionCounts& other) {
+    created += other.created;
+    updated += other.updated;
+    deleted += other.deleted;
+    live += other.live;
+    return *this;
+  }
   bool IsZero() const { return created == 0 && updated == 0 && deleted == 0 && live == 0; }
 };
 

@@ -26,6 +26,10 @@ class Collection {
   /// Create a record with a new id; returns the id and version 0.
   /// `data` is taken by value: move a large body in to spare a copy.
   Result<WriteResult> Create(Json data, const WriteOptions& options);
+  /// Create one record per entry (1 to kMaxAppendEntries JSON objects) with new ids in the
+  /// entries' order, on the unversioned types: what logs are written with, in bulk (one
+  /// transaction on SQLite). An invalid entry fails the call before anything is written.
+  Result<AppendResult> Append(std::vector<Json> entries, const WriteOptions& options);
   /// Create (id absent) or replace (id present) a record by id.
   Result<WriteResult> Put(const std::string& id, Json data, const WriteOptions& options);
   /// Merge `patch` into the record (RFC 7396 merge patch).
@@ -40,7 +44,8 @@ class Collection {
   Result<Json> Diff(const std::string& id, int64_t from, int64_t to);
   /// Write a new version equal to `version` (runtime only; history only grows).
   Result<WriteResult> Restore(const std::string& id, int64_t version, const WriteOptions& options);
-  /// Records matching a filter ({"field": value, "a.b": {"$gt": 1}, ...}), ordered by id.
+  /// Records matching a filter ({"field": value, "a.b": {"$gt": 1}, ...}), ordered by id (from
+  /// the largest with QueryOptions::newest_first; on logs, within a time range too).
   Result<QueryPage> Query(const Json& filter, const QueryOptions& options = {});
   /// Start streaming content into `property` (1-128 bytes of [A-Za-z0-9_-]) of existing
   /// record `id`; NotFound when the record does not exist.

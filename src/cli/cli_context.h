@@ -62,6 +62,7 @@ void AddOffloadCommands(CLI::App& app, StoreOptions& store, int& exit_code);
 /// Register `hold place|lift|list|log` (legal holds).
 void AddHoldCommands(CLI::App& app, StoreOptions& store, int& exit_code);
 /// Register `ls` (databases, tenants, collections, records).
+void AddAppendCommand(CLI::App& app, StoreOptions& store, int& exit_code);
 void AddListCommand(CLI::App& app, StoreOptions& store, int& exit_code);
 /// Register `config migrate` (works without --data/--config: it opens no store).
 void AddConfigCommands(CLI::App& app, int& exit_code);

@@ -19,8 +19,19 @@ struct ListArgs {
   int limit = 100;
   std::string cursor;
   std::string as_of;
+  bool newest_first = false;
+  std::string from;
+  std::string to;
   std::string format;
 };
+
+// The time of option `flag` when given: an RFC 3339 time.
+Status ParseTime(const std::string& text, const char* flag, std::optional<TimestampMicros>& time) {
+  if (text.empty()) return Status::Ok();
+  time = ParseRfc3339(text);
+  if (!time) return InvalidArgument(std::string(flag) + " needs an RFC 3339 time");
+  return Status::Ok();
+}
 
 std::string TenantOf(const Target& target) {
   return target.tier == Tier::kTenant ? target.tenant_id : "_";
@@ -60,9 +71,11 @@ int ListRecords(Xronox& store, const ListArgs& args, OutputFormat format) {
   QueryOptions options;
   options.limit = args.limit;
   options.cursor = args.cursor;
-  if (!args.as_of.empty()) {
-    options.as_of = ParseRfc3339(args.as_of);
-    if (!options.as_of) return Fail(InvalidArgument("--as-of needs an RFC 3339 time"));
+  options.newest_first = args.newest_first;
+  for (Status parsed :
+       {ParseTime(args.as_of, "--as-of", options.as_of),
+        ParseTime(args.from, "--from", options.from), ParseTime(args.to, "--to", options.to)}) {
+    if (!parsed.ok()) return Fail(parsed);
   }
   auto page = collection->Query(*filter, options);
   if (!page.ok()) return Fail(page.status());
@@ -121,6 +134,11 @@ void AddListCommand(CLI::App& app, StoreOptions& store, int& exit_code) {
   ls->add_option("--cursor", args->cursor, "The next page, as printed after the previous one");
   ls->add_option("--as-of", args->as_of,
                  "RFC 3339 time: the records as they were then (runtime collections)");
+  ls->add_flag("--newest-first", args->newest_first,
+               "Records by id from the largest (on logs: the newest entries first)");
+  ls->add_option("--from", args->from,
+                 "Logs: RFC 3339 time, the entries appended then or later (by their ids)");
+  ls->add_option("--to", args->to, "Logs: RFC 3339 time, the entries appended before it");
   AddFormatOption(*ls, args->format);
   ls->callback([&store, &exit_code, args] { exit_code = RunList(store, *args); });
 

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   AddRetentionCommands(app, store, exit_code);
   AddOffloadCommands(app, store, exit_code);
   AddListCommand(app, store, exit_code);
+  AddAppendCommand(app, store, exit_code);
   AddConfigCommands(app, exit_code);
   AddKeyCommands(app, exit_code);
   try {

@@ -16,16 +16,23 @@ std::vector<unsigned char> RandomBytes(int count) {
   return bytes;
 }
 
+constexpr char kAlphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";
+
 }  // namespace
 
-std::string NewRecordId(TimestampMicros now) {
-  static constexpr char kAlphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";
-  uint64_t millis = static_cast<uint64_t>(now / 1000);
-  std::string id(26, '0');
+std::string RecordIdTimePrefix(TimestampMicros at) {
+  uint64_t millis = at < 0 ? 0 : static_cast<uint64_t>(at / 1000);
+  std::string prefix(10, '0');
   for (int i = 9; i >= 0; --i) {  // 10 characters: 50 bits of milliseconds.
-    id[i] = kAlphabet[millis & 31];
+    prefix[i] = kAlphabet[millis & 31];
     millis >>= 5;
   }
+  return prefix;
+}
+
+std::string NewRecordId(TimestampMicros now) {
+  std::string id = RecordIdTimePrefix(now);
+  id.resize(26, '0');
   std::vector<unsigned char> random = RandomBytes(10);  // 80 bits: 16 characters.
   uint64_t bits = 0;
   int available = 0;

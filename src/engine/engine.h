@@ -108,6 +108,14 @@ class Engine {
 
   Result<WriteResult> Write(const Binding& b, const std::string& id, const WriteIntent& intent,
                             const WriteOptions& options);
+  /// Create one record per entry (1 to kMaxAppendEntries, each a JSON object, moved from) on an
+  /// unversioned collection, with generated ids in the entries' order: those that stay inline
+  /// in one HotStore::CreateHeads call. An invalid entry fails the call before anything is
+  /// written (its index in the message).
+  Result<AppendResult> Append(const Binding& b, std::vector<Json>& entries,
+                              const WriteOptions& options);
+  /// What Append checks before it reads an entry: the type, the number of entries, options.
+  static Status CheckAppend(const Binding& b, size_t entries, const WriteOptions& options);
   Result<Record> Get(const Binding& b, const std::string& id, const GetOptions& options);
   Result<HistoryPage> History(const Binding& b, const std::string& id,
                               const HistoryOptions& options);
@@ -225,6 +233,10 @@ class Engine {
                                                              const std::string& id,
                                                              int64_t version);
   Status CommitPlain(const Binding& b, const std::optional<store::HeadRow>& head, const Plan& plan);
+  Result<AppendResult> CommitAppend(const Binding& b, std::vector<Plan>& plans,
+                                    std::vector<WriteIntent>& intents, const WriteOptions& options);
+  Status AppendAgain(const Binding& b, std::vector<Plan>& plans, std::vector<WriteIntent>& intents,
+                     size_t index, const WriteOptions& options);
   Status CommitLargePlain(const Binding& b, const std::optional<store::HeadRow>& head,
                           const store::HeadRow& next, std::string_view object_text,
                           std::string* warning);

@@ -2,6 +2,7 @@
 // is then checked on the record's data, so results are exact whatever the pushdown did.
 #include <algorithm>
 
+#include "common/ids.h"
 #include "common/json_codec.h"
 #include "common/memory_reserve.h"
 #include "engine/engine.h"
@@ -44,17 +45,44 @@ Result<std::string> DecodeCursor(const std::string& cursor) {
 
 struct ParsedQuery {
   Filter filter;
-  std::string after;  // Scan ids greater than this.
+  store::IdRange range;  // The ids left to scan, in the query's order.
+  // Past the record `id`: the scan goes on beyond it in the query's order.
+  void Past(const std::string& id) {
+    (range.order == store::Order::kAscending ? range.after_id : range.before_id) = id;
+  }
 };
 
-Result<ParsedQuery> ParseQuery(const Json& filter_json, const QueryOptions& options) {
+// A time range on logs: their ids begin with the millisecond they were appended at, so the ids
+// after the prefix of `from` are those of then or later, and the ids before the prefix of `to`
+// those of earlier (a prefix sorts before every id that extends it).
+Status SetTimeRange(const Binding& b, const QueryOptions& options, store::IdRange& range) {
+  if (!options.from && !options.to) return Status::Ok();
+  if (!b.append_only) {
+    return InvalidArgument(
+               "from and to select log entries by the time their ids carry; ids of other types "
+               "are chosen by their writers")
+        .WithReason("invalid_query");
+  }
+  if (options.from && options.to && *options.from > *options.to) {
+    return InvalidArgument("from must not be later than to").WithReason("invalid_query");
+  }
+  if (options.from) range.after_id = RecordIdTimePrefix(*options.from);
+  if (options.to) range.before_id = RecordIdTimePrefix(*options.to);
+  return Status::Ok();
+}
+
+Result<ParsedQuery> ParseQuery(const Binding& b, const Json& filter_json,
+                               const QueryOptions& options) {
   if (options.limit < 1 || options.limit > 1000) {
     return InvalidArgument("query limit must be between 1 and 1000");
   }
   ParsedQuery parsed;
   XRONOX_ASSIGN_OR_RETURN(parsed.filter, ParseFilter(filter_json));
+  parsed.range.order = options.newest_first ? store::Order::kDescending : store::Order::kAscending;
+  XRONOX_RETURN_IF_ERROR(SetTimeRange(b, options, parsed.range));
   if (!options.cursor.empty()) {
-    XRONOX_ASSIGN_OR_RETURN(parsed.after, DecodeCursor(options.cursor));
+    XRONOX_ASSIGN_OR_RETURN(std::string past, DecodeCursor(options.cursor));
+    parsed.Past(past);
   }
   return parsed;
 }
@@ -78,7 +106,7 @@ size_t PageBytes(const Record& record) {
 
 Status Engine::ValidateQuery(const Binding& b, const Json& filter, const QueryOptions& options) {
   if (options.as_of && !b.versioned) return NotVersioned(b, "a query as of a time");
-  return ParseQuery(filter, options).status();
+  return ParseQuery(b, filter, options).status();
 }
 
 // The record `head` holds for the query: now, or as it was at the query's instant (nullopt when
@@ -98,8 +126,8 @@ Result<std::optional<Record>> Engine::QueriedRecord(const Binding& b, const stor
 Result<QueryPage> Engine::Query(const Binding& b, const Json& filter_json,
                                 const QueryOptions& options) {
   XRONOX_RETURN_IF_ERROR(ValidateQuery(b, filter_json, options));
-  XRONOX_ASSIGN_OR_RETURN(ParsedQuery query, ParseQuery(filter_json, options));
-  std::string& after = query.after;
+  XRONOX_ASSIGN_OR_RETURN(ParsedQuery query, ParseQuery(b, filter_json, options));
+  std::string last_examined;
   // Indexed values are those of the current heads: a query as of an instant checks every record.
   std::vector<store::Condition> conditions;
   if (!options.as_of) conditions = PushdownConditions(query.filter, b.indexed_props);
@@ -111,15 +139,16 @@ Result<QueryPage> Engine::Query(const Binding& b, const Json& filter_json,
   while (true) {
     int batch = std::min(kScanBatch, kMaxExaminedPerPage - examined + 1);
     XRONOX_ASSIGN_OR_RETURN(auto heads,
-                            b.hot->ScanHeads(b.ref, after, batch, conditions, with_deleted));
+                            b.hot->ScanHeads(b.ref, query.range, batch, conditions, with_deleted));
     for (const auto& head : heads) {
       if (examined == kMaxExaminedPerPage || (examined > 0 && clock_->NowMicros() >= deadline)) {
-        page.next = EncodeCursor(after);
+        page.next = EncodeCursor(last_examined);
         return page;
       }
       ++examined;
       XRONOX_RETURN_IF_ERROR(CheckMemory());
-      after = head.id;
+      last_examined = head.id;
+      query.Past(head.id);
       XRONOX_ASSIGN_OR_RETURN(std::optional<Record> found, QueriedRecord(b, head, options));
       if (!found) continue;
       Record& record = *found;

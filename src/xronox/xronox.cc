@@ -78,6 +78,15 @@ Result<WriteResult> Collection::Create(Json data, const WriteOptions& options) {
   });
 }
 
+Result<AppendResult> Collection::Append(std::vector<Json> entries, const WriteOptions& options) {
+  return GuardExceptions([&]() -> Result<AppendResult> {
+    // Refused calls create nothing.
+    XRONOX_RETURN_IF_ERROR(Engine::CheckAppend(*binding_, entries.size(), options));
+    XRONOX_RETURN_IF_ERROR(PrepareWrite());
+    return state_->engine->Append(*binding_, entries, options);
+  });
+}
+
 Result<WriteResult> Collection::Put(const std::string& id, Json data, const WriteOptions& options) {
   return WriteBody(id, static_cast<int>(WriteIntent::Kind::kPut), data, options);
 }

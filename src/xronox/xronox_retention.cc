@@ -22,11 +22,11 @@ namespace {
 
 // What a retention or an offload run shares: the policy check, an empty report for a collection
 // that does not exist yet, the run, and the store's counters for a run that was not a dry run.
-template <typename Report, typename Run, typename Count>
-Result<Report> RunCollectionJob(Collection& collection, const Status& policy, bool dry_run, Run run,
+template <typename Report, typename Exists, typename Run, typename Count>
+Result<Report> RunCollectionJob(const Status& policy, Exists exists_now, bool dry_run, Run run,
                                 Count count) {
   XRONOX_RETURN_IF_ERROR(policy);
-  XRONOX_ASSIGN_OR_RETURN(bool exists, collection.Exists());
+  XRONOX_ASSIGN_OR_RETURN(bool exists, exists_now());
   if (!exists) {
     Report empty;
     empty.dry_run = dry_run;
@@ -42,7 +42,7 @@ Result<Report> RunCollectionJob(Collection& collection, const Status& policy, bo
 Result<RetentionReport> Collection::ApplyRetention(const RetentionOptions& options) {
   return GuardExceptions([&]() -> Result<RetentionReport> {
     return RunCollectionJob<RetentionReport>(
-        *this, RetentionService::CheckPolicy(*binding_), options.dry_run,
+        RetentionService::CheckPolicy(*binding_), [this] { return Exists(); }, options.dry_run,
         [&] { return state_->retention->Run(*binding_, options); },
         [&](const RetentionReport& report) {
           state_->retention_runs.fetch_add(1);
@@ -57,8 +57,8 @@ Result<RetentionReport> Collection::ApplyRetention(const RetentionOptions& optio
 Result<OffloadReport> Collection::Offload(const OffloadOptions& options) {
   return GuardExceptions([&]() -> Result<OffloadReport> {
     return RunCollectionJob<OffloadReport>(
-        *this, OffloadService::CheckPolicy(*binding_, options), options.dry_run,
-        [&] { return state_->offload->Run(*binding_, options); },
+        OffloadService::CheckPolicy(*binding_, options), [this] { return Exists(); },
+        options.dry_run, [&] { return state_->offload->Run(*binding_, options); },
         [&](const OffloadReport& report) {
           state_->offload_runs.fetch_add(1);
           state_->offload_moved.fetch_add(static_cast<uint64_t>(report.offloaded));

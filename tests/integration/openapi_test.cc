@@ -435,6 +435,23 @@ std::vector<Case> OpenApiTest::BackupCases() {
   cases.push_back({offload, "POST", "/v1/knowledge/_/facts:offload", 412, dry_run, json, Full()});
   cases.push_back({offload, "POST", events_offload, 413, big, json, Full()});
   cases.push_back({offload, "POST", events_offload, 415, now, "text/plain", Full()});
+  // Append: entries in bulk on logs; runtime appends nothing (405); a reader may not write.
+  const std::string append = std::string(kCollection) + ":append";
+  const std::string events_append = std::string(kEvents) + ":append";
+  const std::string two = R"({"entries":[{"event":"a"},{"event":"b"}]})";
+  cases.push_back({append, "POST", events_append, 201, two, json, Full()});
+  cases.push_back({append, "POST", events_append, 400, R"({"entries":[]})", json, Full()});
+  cases.push_back({append, "POST", events_append, 401, two, json});
+  cases.push_back({append, "POST", events_append, 403, two, json, Reader()});
+  cases.push_back({append, "POST", "/v1/nosuch/_/e:append", 404, two, json, Full()});
+  cases.push_back({append, "POST", o + ":append", 405, two, json, Full()});
+  cases.push_back({append, "POST", events_append, 413, big, json, Full()});
+  cases.push_back({append, "POST", events_append, 415, two, "text/plain", Full()});
+  cases.push_back({kCollection, "GET",
+                   std::string(kEvents) + "?order=newest&from=2020-01-01T00:00:00Z&limit=5", 200,
+                   "", "", Full()});
+  cases.push_back(
+      {kCollection, "GET", std::string(kEvents) + "?order=sideways", 400, "", "", Full()});
   // History retention: a run over aged removes a1's v0 payload; every read of it then answers 410.
   const std::string aged = kAged, record = kRecord;
   cases.push_back({retention, "POST", aged + ":apply-retention", 200, "{}", json, Full()});

@@ -59,6 +59,13 @@ TEST(ServerRoutesTest, MatchRouteFollowsTheTable) {
   EXPECT_EQ(MatchRoute(Segments{"v1", "k", "_", "c", "i", "blame"})->kind, RouteKind::kBlame);
   EXPECT_EQ(MatchRoute(Segments{"v1", "k", "_", "c", "i", "restore"})->kind, RouteKind::kRestore);
   EXPECT_FALSE(MatchRoute(Segments{"v1", "k", "_", "c", "i", "other"}));
+  std::optional<Route> append = MatchRoute(Segments{"v1", "logs", "_", "events:append"});
+  ASSERT_TRUE(append);
+  EXPECT_EQ(append->kind, RouteKind::kAppend);
+  EXPECT_EQ(append->collection, "events");
+  EXPECT_EQ(JoinMethods(AllowedMethods(RouteKind::kAppend, true)), "POST");
+  EXPECT_FALSE(NeedsAdmin(RouteKind::kAppend)) << "appending is a write, not an admin task";
+  EXPECT_FALSE(MatchRoute(Segments{"v1", "logs", "_", "events:append", "x"}));
   EXPECT_FALSE(MatchRoute(Segments{"v1", "k", "_"}));
   EXPECT_FALSE(MatchRoute(Segments{"v2", "health"}));
   EXPECT_FALSE(MatchRoute(Segments{"v1", "health", ""}));

@@ -13,6 +13,7 @@
 #include "server/api/auth.h"
 #include "server/api/routes.h"
 #include "server/api/status_http.h"
+#include "server/operations/access_log.h"
 #include "server/operations/key_limiter.h"
 #include "server/transport/http_types.h"
 #include "xronox/xronox.h"

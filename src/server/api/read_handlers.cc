@@ -108,6 +108,8 @@ Handler FindHandler(RouteKind kind, const std::string& method) {
       return method == "POST" ? &HandleApplyRetention : nullptr;
     case RouteKind::kOffload:
       return method == "POST" ? &HandleOffload : nullptr;
+    case RouteKind::kAppend:
+      return method == "POST" ? &HandleAppend : nullptr;
   }
   return nullptr;
 }

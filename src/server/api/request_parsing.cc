@@ -151,19 +151,33 @@ Result<int64_t> RequiredIntParam(const QueryParams& query, const char* name) {
 
 namespace {
 
-// The asOf parameter as a time; nullopt when absent.
-Result<std::optional<TimestampMicros>> AsOfParam(const QueryParams& query) {
-  auto as_of = query.find("asOf");
-  if (as_of == query.end()) return std::optional<TimestampMicros>();
-  std::optional<TimestampMicros> time = ParseRfc3339(as_of->second);
+// A time parameter (asOf, from, to); nullopt when absent.
+Result<std::optional<TimestampMicros>> TimeParam(const QueryParams& query, const char* name) {
+  auto param = query.find(name);
+  if (param == query.end()) return std::optional<TimestampMicros>();
+  std::optional<TimestampMicros> time = ParseRfc3339(param->second);
   if (!time) {
     // An unencoded '+' of a time-zone offset arrives as a space.
-    std::string repaired = as_of->second;
+    std::string repaired = param->second;
     for (char& c : repaired) c = (c == ' ') ? '+' : c;
     time = ParseRfc3339(repaired);
   }
-  if (!time) return BadQuery("asOf must be an RFC 3339 time, e.g. 2024-01-01T10:00:00Z");
+  if (!time) {
+    return BadQuery(std::string(name) + " must be an RFC 3339 time, e.g. 2024-01-01T10:00:00Z");
+  }
   return time;
+}
+
+Result<std::optional<TimestampMicros>> AsOfParam(const QueryParams& query) {
+  return TimeParam(query, "asOf");
+}
+
+// order=newest|oldest: whether newest first; `newest_by_default` when absent.
+Result<bool> NewestFirstParam(const QueryParams& query, bool newest_by_default) {
+  std::string order = Param(query, "order");
+  if (order.empty()) return newest_by_default;
+  if (order != "newest" && order != "oldest") return BadQuery("order must be 'newest' or 'oldest'");
+  return order == "newest";
 }
 
 }  // namespace
@@ -182,22 +196,21 @@ Result<HistoryOptions> HistoryOptionsFromQuery(const QueryParams& query) {
   HistoryOptions options;
   XRONOX_ASSIGN_OR_RETURN(options.limit, LimitParam(query, options.limit));
   options.cursor = Param(query, "cursor");
-  std::string order = Param(query, "order");
-  if (order == "oldest") {
-    options.newest_first = false;
-  } else if (!order.empty() && order != "newest") {
-    return BadQuery("order must be 'newest' or 'oldest'");
-  }
+  XRONOX_ASSIGN_OR_RETURN(options.newest_first, NewestFirstParam(query, true));
   return options;
 }
 
 Result<QueryOptions> QueryOptionsFromQuery(const QueryParams& query) {
-  XRONOX_RETURN_IF_ERROR(CheckQueryParams(query, {"where", "limit", "cursor", "asOf"}));
+  XRONOX_RETURN_IF_ERROR(
+      CheckQueryParams(query, {"where", "limit", "cursor", "asOf", "order", "from", "to"}));
   QueryOptions options;
   options.raw_data = true;
   XRONOX_ASSIGN_OR_RETURN(options.limit, LimitParam(query, options.limit));
   options.cursor = Param(query, "cursor");
   XRONOX_ASSIGN_OR_RETURN(options.as_of, AsOfParam(query));
+  XRONOX_ASSIGN_OR_RETURN(options.newest_first, NewestFirstParam(query, false));
+  XRONOX_ASSIGN_OR_RETURN(options.from, TimeParam(query, "from"));
+  XRONOX_ASSIGN_OR_RETURN(options.to, TimeParam(query, "to"));
   return options;
 }
 

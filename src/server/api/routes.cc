@@ -103,6 +103,7 @@ namespace {
 
 std::optional<RouteKind> CollectionVerb(const std::string& verb) {
   if (verb == "counters") return RouteKind::kCounters;
+  if (verb == "append") return RouteKind::kAppend;
   if (verb == "backups") return RouteKind::kBackups;
   if (verb == "verify-backup") return RouteKind::kVerifyBackup;
   if (verb == "restore-backup") return RouteKind::kRestoreBackup;
@@ -119,7 +120,9 @@ std::optional<RouteKind> CollectionVerb(const std::string& verb) {
 
 }  // namespace
 
-bool IsCollectionVerb(RouteKind kind) { return kind == RouteKind::kCounters || NeedsAdmin(kind); }
+bool IsCollectionVerb(RouteKind kind) {
+  return kind == RouteKind::kCounters || kind == RouteKind::kAppend || NeedsAdmin(kind);
+}
 
 bool NeedsAdmin(RouteKind kind) {
   return kind == RouteKind::kBackups || kind == RouteKind::kVerifyBackup ||
@@ -203,6 +206,7 @@ std::vector<std::string> AllowedMethods(RouteKind kind, bool logs) {
     case RouteKind::kLiftHold:
     case RouteKind::kApplyRetention:
     case RouteKind::kOffload:
+    case RouteKind::kAppend:
       return {"POST"};
     case RouteKind::kBackups:
     case RouteKind::kHolds:
@@ -263,6 +267,8 @@ std::string RouteTemplate(RouteKind kind) {
       return collection + ":apply-retention";
     case RouteKind::kOffload:
       return collection + ":offload";
+    case RouteKind::kAppend:
+      return collection + ":append";
   }
   return "other";
 }

@@ -5,6 +5,7 @@
 //   GET, POST         /v1/{db}/{tenant}/{collection}
 //   GET               /v1/{db}/{tenant}/{collection}:counters   (collection verbs follow a ':',
 //                     which no collection name holds, so none can meet a record id)
+//   POST              /v1/{db}/{tenant}/{collection}:append   (entries in bulk; not runtime)
 //   GET, POST         /v1/{db}/{tenant}/{collection}:backups   (list, create; admin scope)
 //   POST              /v1/{db}/{tenant}/{collection}:verify-backup, :restore-backup,
 //                     :prune-backups, :restore-collection, :rebuild, :lift-hold (admin scope)
@@ -72,7 +73,8 @@ enum class RouteKind {
   kHoldLog,
   kApplyRetention,
   kOffload,
-  kBlame
+  kBlame,
+  kAppend
 };
 
 /// Every route kind, in declaration order (for tests and documents that must cover them all).
@@ -84,7 +86,7 @@ inline constexpr RouteKind kAllRouteKinds[] = {
     RouteKind::kRestoreBackup, RouteKind::kPruneBackups,   RouteKind::kRestoreCollection,
     RouteKind::kRebuild,       RouteKind::kHolds,          RouteKind::kLiftHold,
     RouteKind::kHoldLog,       RouteKind::kApplyRetention, RouteKind::kOffload,
-    RouteKind::kBlame};
+    RouteKind::kBlame,         RouteKind::kAppend};
 
 /// True for the verbs on a collection ("{collection}:verb"), whose routes have no record id.
 bool IsCollectionVerb(RouteKind kind);

@@ -1,4 +1,4 @@
-// Write handlers: create, put, merge patch, delete and restore.
+// Write handlers: create, append, put, merge patch, delete and restore.
 #include "common/json_codec.h"
 #include "server/api/codec.h"
 #include "server/api/handlers.h"
@@ -51,6 +51,29 @@ Result<HttpResponse> HandleCreate(RecordCall& call) {
                           WriteOptionsFromRequest(call.request, {}, call.principal));
   XRONOX_ASSIGN_OR_RETURN(WriteResult result, call.collection.Create(std::move(data), options));
   return WrittenResponse(call, result, 201);
+}
+
+// {"entries": [{...}, ...]}: 201 {"ids": [...]} (and "warning" as Xronox-Warning says).
+Result<HttpResponse> HandleAppend(RecordCall& call) {
+  XRONOX_ASSIGN_OR_RETURN(Json body, VerbBody(call.query, call.request.body, {"entries"}));
+  ReleaseOnExit release(body);  // The entries are moved out; the rest released.
+  auto entries = body.find("entries");
+  if (entries == body.end() || !entries->is_array()) {
+    return InvalidArgument("the body must be {\"entries\": [1 to " +
+                           std::to_string(kMaxAppendEntries) + " JSON objects]}")
+        .WithReason("invalid_body");
+  }
+  std::vector<Json> list;
+  list.reserve(entries->size());
+  for (Json& entry : *entries) list.push_back(std::move(entry));
+  XRONOX_ASSIGN_OR_RETURN(WriteOptions options,
+                          WriteOptionsFromRequest(call.request, {}, call.principal));
+  XRONOX_ASSIGN_OR_RETURN(AppendResult result, call.collection.Append(std::move(list), options));
+  Json answer = {{"ids", result.ids}};
+  if (!result.warning.empty()) answer["warning"] = result.warning.substr(0, 1024);
+  HttpResponse response = JsonResponse(201, answer);
+  if (!result.warning.empty()) response.headers["Xronox-Warning"] = result.warning.substr(0, 1024);
+  return response;
 }
 
 Result<HttpResponse> HandlePut(RecordCall& call) {

@@ -100,6 +100,16 @@ struct Condition {
 
 enum class Order { kAscending, kDescending };
 
+/// The ids a head scan covers, and the order it returns them in. Converts from the `after_id`
+/// of an ascending scan, which most scans are.
+struct IdRange {
+  IdRange(std::string after = {}) : after_id(std::move(after)) {}  // NOLINT: implicit on purpose
+  IdRange(const char* after) : after_id(after) {}                  // NOLINT: implicit on purpose
+  std::string after_id;             ///< Only ids > after_id; empty: no lower bound.
+  std::string before_id;            ///< Only ids < before_id; empty: no upper bound.
+  Order order = Order::kAscending;  ///< kDescending: the largest ids first.
+};
+
 /// Whether a write conditional on a head's version was refused only because the head has moved
 /// on (Conflict: another version) or is gone (NotFound): the record stays as it is, which a
 /// background job that rewrites heads takes as "not this one", not as an error.
@@ -146,6 +156,24 @@ class HotStore {
   /// can (SQLite) and version row first where it cannot. AlreadyExists if the version exists.
   virtual Status CommitVersion(const CollectionRef& ref, const VersionRow& version,
                                const HeadRow& head, std::optional<int64_t> expected_version) = 0;
+  /// Insert each head as a new record (create-only): per head Ok or AlreadyExists, in order.
+  /// Each head written adds its counts_delta to the collection's counters with it where
+  /// CountsCommitWithHead(); else the caller adds those of the heads written. For appends in
+  /// bulk: SQLite inserts the batch in one transaction (an error of the whole call then means
+  /// none was written); MongoDB sends one unordered insert_many, after whose error of the whole
+  /// call some heads may be written (a retry of the same heads finds them AlreadyExists). The
+  /// default calls WriteHead for each.
+  virtual Result<std::vector<Status>> CreateHeads(const CollectionRef& ref,
+                                                  const std::vector<HeadRow>& heads) {
+    std::vector<Status> results;
+    results.reserve(heads.size());
+    for (const HeadRow& head : heads) {
+      Status written = WriteHead(ref, head, std::nullopt);
+      if (!written.ok() && written.code() != StatusCode::kAlreadyExists) return written;
+      results.push_back(std::move(written));
+    }
+    return results;
+  }
   /// Replace each head by one much smaller at the same version (an offloaded record's), each
   /// only if the stored head is still at that version: per head Ok, Conflict (another version)
   /// or NotFound, in order; an error of the whole call means none was written. Written so that
@@ -186,10 +214,10 @@ class HotStore {
                                                        std::optional<int64_t> start_after,
                                                        int limit, Order order) = 0;
 
-  /// Heads with id > after_id in id order, at most `limit`, matching every condition
+  /// Heads with ids in `range`, in its order, at most `limit`, matching every condition
   /// (conditions name indexed properties only). Deleted heads only when include_deleted.
-  virtual Result<std::vector<HeadRow>> ScanHeads(const CollectionRef& ref,
-                                                 const std::string& after_id, int limit,
+  virtual Result<std::vector<HeadRow>> ScanHeads(const CollectionRef& ref, const IdRange& range,
+                                                 int limit,
                                                  const std::vector<Condition>& conditions,
                                                  bool include_deleted) = 0;
 

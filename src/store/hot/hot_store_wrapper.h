@@ -68,10 +68,14 @@ class HotStoreWrapper : public HotStore {
                                                Order order) override {
     return target_->ListVersions(ref, id, start_after, limit, order);
   }
-  Result<std::vector<HeadRow>> ScanHeads(const CollectionRef& ref, const std::string& after_id,
-                                         int limit, const std::vector<Condition>& conditions,
+  Result<std::vector<Status>> CreateHeads(const CollectionRef& ref,
+                                          const std::vector<HeadRow>& heads) override {
+    return target_->CreateHeads(ref, heads);
+  }
+  Result<std::vector<HeadRow>> ScanHeads(const CollectionRef& ref, const IdRange& range, int limit,
+                                         const std::vector<Condition>& conditions,
                                          bool include_deleted) override {
-    return target_->ScanHeads(ref, after_id, limit, conditions, include_deleted);
+    return target_->ScanHeads(ref, range, limit, conditions, include_deleted);
   }
   Status InsertClaim(const CollectionRef& ref, const ClaimRow& claim) override {
     return target_->InsertClaim(ref, claim);

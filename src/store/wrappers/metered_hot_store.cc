@@ -10,7 +10,7 @@ constexpr const char* kOpNames[] = {
     "WriteHead",        "CommitVersion", "InsertVersion",    "GetVersion",       "GetVersionAsOf",
     "ListVersions",     "ScanHeads",     "InsertClaim",      "GetClaim",         "UpdateClaim",
     "DeleteClaim",      "ListClaims",    "IncrementCounter", "GetCounts",        "AddCounts",
-    "SetCounts",        "DeleteHead",    "ShrinkHeads"};
+    "SetCounts",        "DeleteHead",    "ShrinkHeads",      "CreateHeads"};
 
 }  // namespace
 
@@ -60,6 +60,11 @@ Result<std::vector<Status>> MeteredHotStore::ShrinkHeads(const CollectionRef& re
   return Timed(series_[kShrinkHeads], [&] { return target().ShrinkHeads(ref, heads); });
 }
 
+Result<std::vector<Status>> MeteredHotStore::CreateHeads(const CollectionRef& ref,
+                                                         const std::vector<HeadRow>& heads) {
+  return Timed(series_[kCreateHeads], [&] { return target().CreateHeads(ref, heads); });
+}
+
 Status MeteredHotStore::WriteHead(const CollectionRef& ref, const HeadRow& head,
                                   std::optional<int64_t> expected_version) {
   return Timed(series_[kWriteHead],
@@ -98,12 +103,11 @@ Result<std::vector<VersionRow>> MeteredHotStore::ListVersions(const CollectionRe
 }
 
 Result<std::vector<HeadRow>> MeteredHotStore::ScanHeads(const CollectionRef& ref,
-                                                        const std::string& after_id, int limit,
+                                                        const IdRange& range, int limit,
                                                         const std::vector<Condition>& conditions,
                                                         bool include_deleted) {
-  return Timed(series_[kScanHeads], [&] {
-    return target().ScanHeads(ref, after_id, limit, conditions, include_deleted);
-  });
+  return Timed(series_[kScanHeads],
+               [&] { return target().ScanHeads(ref, range, limit, conditions, include_deleted); });
 }
 
 Status MeteredHotStore::InsertClaim(const CollectionRef& ref, const ClaimRow& claim) {

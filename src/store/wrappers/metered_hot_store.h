@@ -32,6 +32,8 @@ class MeteredHotStore final : public HotStoreWrapper {
                     int64_t expected_version) override;
   Result<std::vector<Status>> ShrinkHeads(const CollectionRef& ref,
                                           const std::vector<HeadRow>& heads) override;
+  Result<std::vector<Status>> CreateHeads(const CollectionRef& ref,
+                                          const std::vector<HeadRow>& heads) override;
   Status CommitVersion(const CollectionRef& ref, const VersionRow& version, const HeadRow& head,
                        std::optional<int64_t> expected_version) override;
   Status InsertVersion(const CollectionRef& ref, const VersionRow& version) override;
@@ -42,8 +44,8 @@ class MeteredHotStore final : public HotStoreWrapper {
   Result<std::vector<VersionRow>> ListVersions(const CollectionRef& ref, const std::string& id,
                                                std::optional<int64_t> start_after, int limit,
                                                Order order) override;
-  Result<std::vector<HeadRow>> ScanHeads(const CollectionRef& ref, const std::string& after_id,
-                                         int limit, const std::vector<Condition>& conditions,
+  Result<std::vector<HeadRow>> ScanHeads(const CollectionRef& ref, const IdRange& range, int limit,
+                                         const std::vector<Condition>& conditions,
                                          bool include_deleted) override;
   Status InsertClaim(const CollectionRef& ref, const ClaimRow& claim) override;
   Result<std::optional<ClaimRow>> GetClaim(const CollectionRef& ref,
@@ -87,6 +89,7 @@ class MeteredHotStore final : public HotStoreWrapper {
     kSetCounts,
     kDeleteHead,
     kShrinkHeads,
+    kCreateHeads,
     kOpCount,
   };
 

@@ -220,7 +220,7 @@ Result<std::vector<VersionRow>> MemoryHotStore::ListVersions(const CollectionRef
 }
 
 Result<std::vector<HeadRow>> MemoryHotStore::ScanHeads(const CollectionRef& ref,
-                                                       const std::string& after_id, int limit,
+                                                       const IdRange& range, int limit,
                                                        const std::vector<Condition>& conditions,
                                                        bool include_deleted) {
   XRONOX_RETURN_IF_ERROR(ValidateLimit(limit, "scan heads"));
@@ -228,11 +228,22 @@ Result<std::vector<HeadRow>> MemoryHotStore::ScanHeads(const CollectionRef& ref,
   std::shared_lock lock(mu_);
   XRONOX_ASSIGN_OR_RETURN(Collection * c, Find(ref, "scan heads"));
   std::vector<HeadRow> rows;
-  for (auto it = c->heads.upper_bound(after_id);
-       it != c->heads.end() && static_cast<int>(rows.size()) < limit; ++it) {
-    const Head& head = it->second;
-    if (head.row.deleted && !include_deleted) continue;
+  if (!range.before_id.empty() && range.before_id <= range.after_id) return rows;
+  // [first, last): the ids after after_id and before before_id.
+  auto first = c->heads.upper_bound(range.after_id);
+  auto last = range.before_id.empty() ? c->heads.end() : c->heads.lower_bound(range.before_id);
+  auto take = [&](const Head& head) {
+    if (head.row.deleted && !include_deleted) return;
     if (MatchesConditions(conditions, head.indexed)) rows.push_back(head.row);
+  };
+  if (range.order == Order::kAscending) {
+    for (auto it = first; it != last && static_cast<int>(rows.size()) < limit; ++it) {
+      take(it->second);
+    }
+  } else {
+    for (auto it = last; it != first && static_cast<int>(rows.size()) < limit;) {
+      take((--it)->second);
+    }
   }
   return rows;
 }

@@ -43,8 +43,8 @@ class MemoryHotStore final : public HotStore {
                                                std::optional<int64_t> start_after, int limit,
                                                Order order) override;
 
-  Result<std::vector<HeadRow>> ScanHeads(const CollectionRef& ref, const std::string& after_id,
-                                         int limit, const std::vector<Condition>& conditions,
+  Result<std::vector<HeadRow>> ScanHeads(const CollectionRef& ref, const IdRange& range, int limit,
+                                         const std::vector<Condition>& conditions,
                                          bool include_deleted) override;
 
   Status InsertClaim(const CollectionRef& ref, const ClaimRow& claim) override;

@@ -328,11 +328,12 @@ ClaimRow ReadClaimDoc(const bson_t* doc) {
   return claim;
 }
 
-bool BuildScanFilter(bson_t* filter, const std::string& after_id,
-                     const std::vector<Condition>& conditions, bool include_deleted) {
+bool BuildScanFilter(bson_t* filter, const IdRange& range, const std::vector<Condition>& conditions,
+                     bool include_deleted) {
   bson_t id_range;
   BSON_APPEND_DOCUMENT_BEGIN(filter, "_id", &id_range);
-  AppendString(&id_range, "$gt", after_id);
+  AppendString(&id_range, "$gt", range.after_id);
+  if (!range.before_id.empty()) AppendString(&id_range, "$lt", range.before_id);
   bson_append_document_end(filter, &id_range);
   if (!include_deleted) BSON_APPEND_BOOL(filter, "deleted", false);
   bool all_pushed = true;

@@ -37,11 +37,11 @@ std::string StringField(const bson_t* doc, const char* key);
 /// The int64 at `key` (int32, int64 or double in the document), or nullopt.
 std::optional<int64_t> Int64Field(const bson_t* doc, const char* key);
 
-/// Fill `filter` with ScanHeads' server-side filter: _id > after_id, not deleted unless
+/// Fill `filter` with ScanHeads' server-side filter: _id in the range, not deleted unless
 /// include_deleted, and the conditions that can be pushed down exactly or loosely (never
 /// dropping a head that MatchesConditions accepts). Returns true when every condition was
 /// pushed down (the caller re-checks with MatchesConditions either way).
-bool BuildScanFilter(bson_t* filter, const std::string& after_id,
-                     const std::vector<Condition>& conditions, bool include_deleted);
+bool BuildScanFilter(bson_t* filter, const IdRange& range, const std::vector<Condition>& conditions,
+                     bool include_deleted);
 
 }  // namespace xronox::store

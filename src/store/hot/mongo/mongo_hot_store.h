@@ -97,6 +97,8 @@ class MongoHotStore final : public HotStore {
                    std::optional<int64_t> expected_version) override;
   Status DeleteHead(const CollectionRef& ref, const std::string& id,
                     int64_t expected_version) override;
+  Result<std::vector<Status>> CreateHeads(const CollectionRef& ref,
+                                          const std::vector<HeadRow>& heads) override;
   Status CommitVersion(const CollectionRef& ref, const VersionRow& version, const HeadRow& head,
                        std::optional<int64_t> expected_version) override;
   Status InsertVersion(const CollectionRef& ref, const VersionRow& version) override;
@@ -109,8 +111,8 @@ class MongoHotStore final : public HotStore {
                                                std::optional<int64_t> start_after, int limit,
                                                Order order) override;
 
-  Result<std::vector<HeadRow>> ScanHeads(const CollectionRef& ref, const std::string& after_id,
-                                         int limit, const std::vector<Condition>& conditions,
+  Result<std::vector<HeadRow>> ScanHeads(const CollectionRef& ref, const IdRange& range, int limit,
+                                         const std::vector<Condition>& conditions,
                                          bool include_deleted) override;
 
   Status InsertClaim(const CollectionRef& ref, const ClaimRow& claim) override;

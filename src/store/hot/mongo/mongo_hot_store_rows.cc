@@ -28,6 +28,34 @@ void BuildFindOpts(bson_t* opts, std::initializer_list<std::pair<const char*, in
   if (limit > 0) BSON_APPEND_INT64(opts, "limit", limit);
 }
 
+// Sets results[i] to AlreadyExists for each document of a failed unordered insert_many that
+// the reply's writeErrors name as a duplicate id; an error of the call otherwise.
+Status DuplicatesOfBatch(const bson_t* reply, const std::vector<HeadRow>& heads,
+                         const bson_error_t& error, const std::string& table,
+                         std::vector<Status>& results) {
+  bson_iter_t errors, each;
+  if (!bson_iter_init_find(&errors, reply, "writeErrors") || !BSON_ITER_HOLDS_ARRAY(&errors) ||
+      !bson_iter_recurse(&errors, &each)) {
+    return MongoStatus("create heads in", table, error);
+  }
+  while (bson_iter_next(&each)) {
+    bson_iter_t field;
+    if (!BSON_ITER_HOLDS_DOCUMENT(&each) || !bson_iter_recurse(&each, &field)) continue;
+    int64_t index = -1;
+    bson_error_t one = {};
+    while (bson_iter_next(&field)) {
+      std::string_view key = bson_iter_key(&field);
+      if (key == "index") index = bson_iter_as_int64(&field);
+      if (key == "code") one.code = static_cast<uint32_t>(bson_iter_as_int64(&field));
+    }
+    if (index < 0 || index >= static_cast<int64_t>(heads.size()) || !IsDuplicateKey(one)) {
+      return MongoStatus("create heads in", table, error);
+    }
+    results[static_cast<size_t>(index)] = HeadExists(table, heads[static_cast<size_t>(index)].id);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status MongoHotStore::Find(const Names& names, const std::string& collection, const bson_t* filter,
@@ -150,6 +178,41 @@ Status MongoHotStore::WriteHead(const CollectionRef& ref, const HeadRow& head,
   XRONOX_RETURN_IF_ERROR(ParseIndexed(head.indexed).status());
   XRONOX_ASSIGN_OR_RETURN(Names names, Resolve(ref, "write head"));
   return PutHead(names, head, expected_version);
+}
+
+// One unordered insert_many: a duplicate id fails its document alone (a write error naming its
+// index); any other write error fails the call.
+Result<std::vector<Status>> MongoHotStore::CreateHeads(const CollectionRef& ref,
+                                                       const std::vector<HeadRow>& heads) {
+  XRONOX_ASSIGN_OR_RETURN(Names names, Resolve(ref, "create heads"));
+  std::vector<Status> results(heads.size());
+  if (heads.empty()) return results;
+  std::vector<Bson> docs(heads.size());
+  // bson_t's alignment attribute is lost on a template argument (GCC warns), so the pointers
+  // are held in a one-member struct, pointer-interconvertible with its member.
+  struct DocPointer {
+    const bson_t* doc;
+  };
+  std::vector<DocPointer> pointers;
+  pointers.reserve(heads.size());
+  for (size_t i = 0; i < heads.size(); ++i) {
+    XRONOX_ASSIGN_OR_RETURN(IndexedValues indexed, ParseIndexed(heads[i].indexed));
+    BuildHeadDoc(docs[i].get(), heads[i], indexed.text, indexed.values);
+    pointers.push_back({docs[i].get()});
+  }
+  const std::string table = names.Target(names.head);
+  MongoPooledClient client(pool_.get());
+  MongoCollection coll(
+      mongoc_client_get_collection(client.get(), names.db.c_str(), names.head.c_str()));
+  Bson opts, reply;
+  BSON_APPEND_BOOL(opts.get(), "ordered", false);
+  bson_error_t error;
+  if (mongoc_collection_insert_many(coll.get(), reinterpret_cast<const bson_t**>(pointers.data()),
+                                    pointers.size(), opts.get(), reply.Reply(), &error)) {
+    return results;
+  }
+  XRONOX_RETURN_IF_ERROR(DuplicatesOfBatch(reply.get(), heads, error, table, results));
+  return results;
 }
 
 Status MongoHotStore::DeleteHead(const CollectionRef& ref, const std::string& id,
@@ -302,17 +365,18 @@ Result<std::vector<VersionRow>> MongoHotStore::ListVersions(const CollectionRef&
 }
 
 Result<std::vector<HeadRow>> MongoHotStore::ScanHeads(const CollectionRef& ref,
-                                                      const std::string& after_id, int limit,
+                                                      const IdRange& range, int limit,
                                                       const std::vector<Condition>& conditions,
                                                       bool include_deleted) {
   XRONOX_RETURN_IF_ERROR(ValidateLimit(limit, "scan heads"));
   XRONOX_RETURN_IF_ERROR(ValidateConditions(conditions));
   XRONOX_ASSIGN_OR_RETURN(Names names, Resolve(ref, "scan heads"));
   Bson filter, opts;
-  BuildScanFilter(filter.get(), after_id, conditions, include_deleted);
+  BuildScanFilter(filter.get(), range, conditions, include_deleted);
   // The server filter may over-match (and skips what it cannot push down exactly), so
   // conditions are re-checked here and the cursor read until `limit` heads match.
-  BuildFindOpts(opts.get(), {{"_id", 1}}, conditions.empty() ? limit : 0);
+  BuildFindOpts(opts.get(), {{"_id", range.order == Order::kAscending ? 1 : -1}},
+                conditions.empty() ? limit : 0);
   if (!conditions.empty()) BSON_APPEND_INT32(opts.get(), "batchSize", std::max(limit, 100));
   std::vector<HeadRow> rows;
   Status parse_error;

@@ -352,8 +352,7 @@ Result<std::vector<Status>> SqliteHotStore::ShrinkHeads(const CollectionRef& ref
           if (removed.ok()) {
             XRONOX_RETURN_IF_ERROR(InsertHead(conn, t, heads[i], indexed_texts[i]));
             XRONOX_RETURN_IF_ERROR(AddCountRows(conn, t, heads[i].counts_delta));
-          } else if (removed.code() != StatusCode::kConflict &&
-                     removed.code() != StatusCode::kNotFound) {
+          } else if (!IsStaleHeadRefusal(removed)) {
             return removed;
           }
           results.push_back(std::move(removed));
@@ -361,6 +360,36 @@ Result<std::vector<Status>> SqliteHotStore::ShrinkHeads(const CollectionRef& ref
         return Status::Ok();
       },
       Sync::kLazy);
+  XRONOX_RETURN_IF_ERROR(batch);
+  return results;
+}
+
+Result<std::vector<Status>> SqliteHotStore::CreateHeads(const CollectionRef& ref,
+                                                        const std::vector<HeadRow>& heads) {
+  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, Existing(ref));
+  const SqliteTables& t = *tables;
+  std::vector<std::string> indexed_texts;
+  indexed_texts.reserve(heads.size());
+  for (const HeadRow& head : heads) {
+    XRONOX_ASSIGN_OR_RETURN(IndexedValues indexed, ParseIndexed(head.indexed));
+    indexed_texts.push_back(std::move(indexed.text));
+  }
+  std::vector<Status> results;
+  Status batch = Write("create heads in " + t.head, [&](SqliteConnection& conn) -> Status {
+    results.clear();  // A retried transaction starts over.
+    CollectionCounts added;
+    for (size_t i = 0; i < heads.size(); ++i) {
+      // A failed insert undoes that statement only; the transaction goes on.
+      Status inserted = InsertHead(conn, t, heads[i], indexed_texts[i]);
+      if (inserted.ok()) {
+        added += heads[i].counts_delta;
+      } else if (inserted.code() != StatusCode::kAlreadyExists) {
+        return inserted;
+      }
+      results.push_back(std::move(inserted));
+    }
+    return AddCountRows(conn, t, added);
+  });
   XRONOX_RETURN_IF_ERROR(batch);
   return results;
 }
@@ -444,14 +473,14 @@ Result<std::vector<VersionRow>> SqliteHotStore::ListVersions(const CollectionRef
 }
 
 Result<std::vector<HeadRow>> SqliteHotStore::ScanHeads(const CollectionRef& ref,
-                                                       const std::string& after_id, int limit,
+                                                       const IdRange& range, int limit,
                                                        const std::vector<Condition>& conditions,
                                                        bool include_deleted) {
   XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, Existing(ref));
   const SqliteTables& t = *tables;
   XRONOX_RETURN_IF_ERROR(ValidateLimit(limit, "scan heads"));
   XRONOX_RETURN_IF_ERROR(ValidateConditions(conditions));
-  SqlQuery query = ScanHeadsQuery(t, after_id, limit, conditions, include_deleted);
+  SqlQuery query = ScanHeadsQuery(t, range, limit, conditions, include_deleted);
   XRONOX_ASSIGN_OR_RETURN(SqlitePool::Lease conn, pool_.Acquire());
   XRONOX_ASSIGN_OR_RETURN(Statement select, conn->Prepare(query.sql, "scan heads " + t.head));
   BindParams(select, query.params);

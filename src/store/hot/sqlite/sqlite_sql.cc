@@ -320,16 +320,20 @@ std::string AddCountSql(const SqliteTables& t) {
   return "INSERT INTO " + t.q_counter + " (name, value) VALUES " + rows +
          " ON CONFLICT (name) DO UPDATE SET value = value + excluded.value";
 }
-SqlQuery ScanHeadsQuery(const SqliteTables& t, const std::string& after_id, int limit,
+SqlQuery ScanHeadsQuery(const SqliteTables& t, const IdRange& range, int limit,
                         const std::vector<Condition>& conditions, bool include_deleted) {
   SqlQuery q;
   q.sql = std::string("SELECT ") + kHeadColumns + " FROM " + t.q_head + " WHERE id > ?";
-  q.params.push_back(after_id);
+  q.params.push_back(range.after_id);
+  if (!range.before_id.empty()) {
+    q.sql += " AND id < ?";
+    q.params.push_back(range.before_id);
+  }
   if (!include_deleted) q.sql += " AND deleted = 0";
   for (const Condition& condition : conditions) {
     q.sql += " AND " + ConditionSql(condition, q);
   }
-  q.sql += " ORDER BY id LIMIT ?";
+  q.sql += range.order == Order::kAscending ? " ORDER BY id LIMIT ?" : " ORDER BY id DESC LIMIT ?";
   q.params.push_back(static_cast<int64_t>(limit));
   return q;
 }

@@ -93,7 +93,7 @@ struct SqlQuery {
 
 /// The ScanHeads query. Conditions must have passed ValidateConditions; each becomes an
 /// exact, type-aware predicate on IndexedExpression(path) with bound values.
-SqlQuery ScanHeadsQuery(const SqliteTables& t, const std::string& after_id, int limit,
+SqlQuery ScanHeadsQuery(const SqliteTables& t, const IdRange& range, int limit,
                         const std::vector<Condition>& conditions, bool include_deleted);
 
 }  // namespace xronox::store
