@@ -64,7 +64,9 @@ struct VersionInfo {
   std::string reason;
   std::string on_behalf_of;  ///< For whom the actor wrote it; empty when not given.
   TimestampMicros at = 0;
-  std::vector<std::string> changed_fields;  ///< Top-level field names this version changed.
+  /// What this version changed, as JSON Pointers at any depth ("/address/city"); versions
+  /// written before changed fields had depth hold top-level names ("address").
+  std::vector<std::string> changed_fields;
   /// Retention removed this version's payload: its audit entry is all that remains, and reading
   /// it (Get with this version, Diff, Restore) answers NotFound with reason payload_removed.
   bool payload_removed = false;
@@ -92,7 +94,13 @@ struct GetOptions {
   /// Return the data as JSON text in Record::data_text instead of parsed in Record::data
   /// (saves a parse when the caller only forwards the bytes, as the HTTP server does).
   bool raw_data = false;
+  /// Projection: only these fields of the data ("status", "address.city": dotted paths as in
+  /// filters; at most kMaxProjectedFields), each where the record has it; empty: all.
+  std::vector<std::string> fields;
 };
+
+/// At most this many fields in a projection.
+inline constexpr size_t kMaxProjectedFields = 100;
 
 struct HistoryOptions {
   int limit = 50;      ///< 1..1000.
@@ -122,6 +130,8 @@ struct QueryOptions {
   /// their ids carry (each entry's id is made when it is appended).
   std::optional<TimestampMicros> from;
   std::optional<TimestampMicros> to;
+  /// Projection of each record returned, as GetOptions::fields (the filter still sees it all).
+  std::vector<std::string> fields;
 };
 
 struct QueryPage {

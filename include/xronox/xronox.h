@@ -34,6 +34,10 @@ class Collection {
   Result<WriteResult> Put(const std::string& id, Json data, const WriteOptions& options);
   /// Merge `patch` into the record (RFC 7396 merge patch).
   Result<WriteResult> Update(const std::string& id, Json patch, const WriteOptions& options);
+  /// Add `patch` to the record: objects merge at every depth, arrays gain the elements they
+  /// lack (no duplicates), other values are replaced; nothing is removed (a null in the patch is
+  /// refused). One write (a version on runtime); unchanged when nothing is new.
+  Result<WriteResult> Enrich(const std::string& id, Json patch, const WriteOptions& options);
   /// Delete a record: on runtime, a soft delete recorded as a version.
   Result<WriteResult> Delete(const std::string& id, const WriteOptions& options);
   /// Read a record: current, at a version, or as of a time.

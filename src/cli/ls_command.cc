@@ -20,6 +20,7 @@ struct ListArgs {
   std::string cursor;
   std::string as_of;
   bool newest_first = false;
+  std::vector<std::string> fields;
   std::string from;
   std::string to;
   std::string format;
@@ -72,6 +73,7 @@ int ListRecords(Xronox& store, const ListArgs& args, OutputFormat format) {
   options.limit = args.limit;
   options.cursor = args.cursor;
   options.newest_first = args.newest_first;
+  options.fields = args.fields;
   for (Status parsed :
        {ParseTime(args.as_of, "--as-of", options.as_of),
         ParseTime(args.from, "--from", options.from), ParseTime(args.to, "--to", options.to)}) {
@@ -139,6 +141,9 @@ void AddListCommand(CLI::App& app, StoreOptions& store, int& exit_code) {
   ls->add_option("--from", args->from,
                  "Logs: RFC 3339 time, the entries appended then or later (by their ids)");
   ls->add_option("--to", args->to, "Logs: RFC 3339 time, the entries appended before it");
+  ls->add_option("--fields", args->fields,
+                 "Only these fields of each record's data (dotted paths, comma-separated)")
+      ->delimiter(',');
   AddFormatOption(*ls, args->format);
   ls->callback([&store, &exit_code, args] { exit_code = RunList(store, *args); });
 

@@ -16,6 +16,7 @@ struct GetArgs {
   TargetArgs target;
   std::optional<int64_t> version;
   std::string as_of;
+  std::vector<std::string> fields;
   std::string format;
 };
 
@@ -28,6 +29,7 @@ struct PutArgs {
   std::optional<int64_t> if_version;
   bool create_only = false;
   bool merge = false;
+  bool enrich = false;
 };
 
 Result<std::string> ReadBody(const PutArgs& args) {
@@ -51,6 +53,7 @@ int RunGet(const StoreOptions& store, const GetArgs& args) {
   if (!collection.ok()) return Fail(collection.status());
   GetOptions options;
   options.version = args.version;
+  options.fields = args.fields;
   if (!args.as_of.empty()) {
     options.as_of = ParseRfc3339(args.as_of);
     if (!options.as_of) return Fail(InvalidArgument("--as-of needs an RFC 3339 time"));
@@ -71,8 +74,9 @@ int RunPut(const StoreOptions& store, const PutArgs& args) {
   if (!collection.ok()) return Fail(collection.status());
   WriteOptions options = AuditedWrite(args.actor, args.reason, args.if_version);
   options.create_only = args.create_only;
-  auto written = args.merge ? collection->Update(args.target.id, *body, options)
-                            : collection->Put(args.target.id, *body, options);
+  auto written = args.merge    ? collection->Update(args.target.id, *body, options)
+                 : args.enrich ? collection->Enrich(args.target.id, *body, options)
+                               : collection->Put(args.target.id, *body, options);
   if (!written.ok()) return Fail(written.status());
   Json answer = {{"id", written->id}, {"version", written->version}, {"created", written->created}};
   if (written->unchanged) answer["unchanged"] = true;  // No version was made.
@@ -89,11 +93,15 @@ void AddRecordCommands(CLI::App& app, StoreOptions& store, int& exit_code) {
   AddTargetArgs(*get, get_args->target, true);
   get->add_option("--version", get_args->version, "Version number to read (runtime)");
   get->add_option("--as-of", get_args->as_of, "RFC 3339 time: the version current then (runtime)");
+  get->add_option("--fields", get_args->fields,
+                  "Only these fields of the data (dotted paths, comma-separated)")
+      ->delimiter(',');
   AddFormatOption(*get, get_args->format);
   get->callback([&store, &exit_code, get_args] { exit_code = RunGet(store, *get_args); });
 
   auto put_args = std::make_shared<PutArgs>();
-  CLI::App* put = app.add_subcommand("put", "Create or replace a record (--merge: merge patch)");
+  CLI::App* put = app.add_subcommand(
+      "put", "Create or replace a record (--merge: merge patch; --enrich: add, arrays united)");
   AddTargetArgs(*put, put_args->target, true);
   put->add_option("json", put_args->json, "The record as a JSON object");
   put->add_option("--file", put_args->file, "Read the record from a file (- for stdin)");
@@ -101,7 +109,12 @@ void AddRecordCommands(CLI::App& app, StoreOptions& store, int& exit_code) {
   put->add_option("--reason", put_args->reason, "Why (required on runtime)");
   put->add_option("--if-version", put_args->if_version, "Fail unless this is the current version");
   put->add_flag("--create-only", put_args->create_only, "Fail if the record exists");
-  put->add_flag("--merge", put_args->merge, "Merge the JSON into the record (RFC 7396)");
+  CLI::Option* merge =
+      put->add_flag("--merge", put_args->merge, "Merge the JSON into the record (RFC 7396)");
+  put->add_flag("--enrich", put_args->enrich,
+                "Add the JSON to the record: objects merged at every depth, arrays gain what they "
+                "lack, nothing removed")
+      ->excludes(merge);
   put->callback([&store, &exit_code, put_args] { exit_code = RunPut(store, *put_args); });
 }
 

@@ -23,9 +23,10 @@ namespace xronox {
 
 /// What a write asks for.
 struct WriteIntent {
-  enum class Kind { kCreate, kPut, kMerge, kDelete, kRestore };
+  /// kEnrich: a deep merge that only adds, arrays united (engine/enrich.h).
+  enum class Kind { kCreate, kPut, kMerge, kDelete, kRestore, kEnrich };
   Kind kind = Kind::kPut;
-  Json body;                    ///< Data (create, put) or merge patch.
+  Json body;                    ///< Data (create, put), merge patch or enrich patch.
   int64_t restore_version = 0;  ///< kRestore: the version to copy.
   /// kCreate: the id was generated for this write, so no head can exist and the first attempt
   /// skips reading it (a collision still fails at the unique inserts and is re-read).

@@ -5,6 +5,7 @@
 
 #include "common/clock.h"
 #include "common/json_codec.h"
+#include "engine/json_diff.h"
 
 namespace xronox {
 
@@ -134,18 +135,39 @@ Result<VersionSkeleton> DecodeSkeleton(std::string_view bytes) {
   }
 }
 
-std::vector<std::string> ChangedFields(const Json& before, const Json& after) {
-  static const Json kEmpty = Json::object();
-  const Json& a = before.is_object() ? before : kEmpty;
-  const Json& b = after.is_object() ? after : kEmpty;
-  std::set<std::string> changed;
+namespace {
+
+// Whether two values are compared inside: two objects, neither a content reference
+// ({"$content": ...}, docs/formats/content.md), which changes as one value.
+bool ComparedInside(const Json& a, const Json& b) {
+  return a.is_object() && b.is_object() && !a.contains("$content") && !b.contains("$content");
+}
+
+// Adds the paths under `prefix` where objects `a` and `b` differ. Records are at most 100
+// levels deep, which bounds the recursion.
+void CollectChanges(const Json& a, const Json& b, const std::string& prefix,
+                    std::set<std::string>& changed) {
   for (auto it = a.begin(); it != a.end(); ++it) {
+    const std::string path = prefix + "/" + EscapePointer(it.key());
     auto other = b.find(it.key());
-    if (other == b.end() || *other != it.value()) changed.insert(it.key());
+    if (other != b.end() && ComparedInside(it.value(), *other)) {
+      CollectChanges(it.value(), *other, path, changed);
+    } else if (other == b.end() || *other != it.value()) {
+      changed.insert(path);
+    }
   }
   for (auto it = b.begin(); it != b.end(); ++it) {
-    if (!a.contains(it.key())) changed.insert(it.key());
+    if (!a.contains(it.key())) changed.insert(prefix + "/" + EscapePointer(it.key()));
   }
+}
+
+}  // namespace
+
+std::vector<std::string> ChangedFields(const Json& before, const Json& after) {
+  static const Json kEmpty = Json::object();
+  std::set<std::string> changed;
+  CollectChanges(before.is_object() ? before : kEmpty, after.is_object() ? after : kEmpty, "",
+                 changed);
   return {changed.begin(), changed.end()};
 }
 

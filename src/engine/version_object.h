@@ -56,7 +56,12 @@ Result<std::string> EncodeSkeleton(const VersionSkeleton& skeleton);
 /// Parse and check the shape; Corruption when the bytes are not a skeleton.
 Result<VersionSkeleton> DecodeSkeleton(std::string_view bytes);
 
-/// Top-level field names whose values differ between `before` and `after`, sorted.
+/// What a version changed, as JSON Pointers (RFC 6901), sorted: objects are compared key by key
+/// at every depth, and a key added or removed, or any other value that differs (a scalar, an
+/// array, a value of another kind), is named by its own path ("/address/city", "/tags"). A
+/// create names each top-level key of its data, a delete each of the data it removes; a content
+/// reference ({"$content": ...}) that changes is named whole. Versions
+/// written before changed fields had depth hold top-level names instead ("status").
 std::vector<std::string> ChangedFields(const Json& before, const Json& after);
 /// The value at a dotted path, or nullptr when absent.
 const Json* FindPath(const Json& data, const std::string& path);

@@ -5,6 +5,7 @@
 #include "common/names.h"
 #include "engine/engine.h"
 #include "engine/engine_internal.h"
+#include "engine/enrich.h"
 
 namespace xronox {
 
@@ -53,6 +54,7 @@ Status CheckState(const Binding& b, const std::optional<store::HeadRow>& head,
       if (tombstone && b.versioned && !intent.restores_backup) return DeletedConflict(*head);
       return Status::Ok();
     case Kind::kMerge:
+    case Kind::kEnrich:
       if (tombstone && b.versioned) return DeletedConflict(*head);
       if (!live) return NotFound("record not found");
       return Status::Ok();
@@ -98,8 +100,9 @@ Status CheckContentReferences(const Json& before, const Json& after) {
 // order aside, numbers by value) changes nothing.
 bool IsNoOp(const std::optional<store::HeadRow>& head, const WriteIntent& intent,
             const Json& before, const Json& after) {
-  bool rewrites =
-      intent.kind == WriteIntent::Kind::kPut || intent.kind == WriteIntent::Kind::kMerge;
+  bool rewrites = intent.kind == WriteIntent::Kind::kPut ||
+                  intent.kind == WriteIntent::Kind::kMerge ||
+                  intent.kind == WriteIntent::Kind::kEnrich;
   return rewrites && head && !head->deleted && before == after;
 }
 
@@ -144,8 +147,8 @@ Status CheckWriteAllowed(const Binding& b, const WriteIntent& intent, const Writ
   if (options.idempotency_key.size() > 256) {
     return InvalidArgument("idempotency key is longer than 256 bytes");
   }
-  bool has_body =
-      intent.kind == Kind::kCreate || intent.kind == Kind::kPut || intent.kind == Kind::kMerge;
+  bool has_body = intent.kind == Kind::kCreate || intent.kind == Kind::kPut ||
+                  intent.kind == Kind::kMerge || intent.kind == Kind::kEnrich;
   if (has_body && !intent.body.is_object()) {
     return InvalidArgument("record data must be a JSON object");
   }
@@ -184,6 +187,14 @@ Result<Engine::Plan> Engine::PlanWrite(const Binding& b, const std::string& id,
       ReleaseOnExit release_merged(merged);  // Moved from when all goes well.
       merged.merge_patch(intent.body);
       plan.data = ShareJson(std::move(merged));
+      break;
+    }
+    case WriteIntent::Kind::kEnrich: {
+      XRONOX_RETURN_IF_ERROR(CheckEnrichPatch(intent.body));
+      Json enriched = before;
+      ReleaseOnExit release_enriched(enriched);  // Moved from when all goes well.
+      EnrichInto(enriched, intent.body);
+      plan.data = ShareJson(std::move(enriched));
       break;
     }
     case WriteIntent::Kind::kDelete:

@@ -10,6 +10,7 @@
 #include "common/names.h"
 #include "content/content_service.h"
 #include "engine/engine.h"
+#include "engine/projection.h"
 #include "router/router.h"
 #include "xronox/xronox_state.h"
 
@@ -58,7 +59,7 @@ Result<WriteResult> Collection::WriteBody(const std::string& id, int kind_value,
   ReleaseOnExit release_body(body);
   auto kind = static_cast<WriteIntent::Kind>(kind_value);
   return GuardExceptions([&]() -> Result<WriteResult> {
-    if (kind == WriteIntent::Kind::kMerge) {
+    if (kind == WriteIntent::Kind::kMerge || kind == WriteIntent::Kind::kEnrich) {
       XRONOX_RETURN_IF_ERROR(PrepareExistingRecord(id));
     } else {
       XRONOX_RETURN_IF_ERROR(PrepareWrite());
@@ -96,6 +97,11 @@ Result<WriteResult> Collection::Update(const std::string& id, Json patch,
   return WriteBody(id, static_cast<int>(WriteIntent::Kind::kMerge), patch, options);
 }
 
+Result<WriteResult> Collection::Enrich(const std::string& id, Json patch,
+                                       const WriteOptions& options) {
+  return WriteBody(id, static_cast<int>(WriteIntent::Kind::kEnrich), patch, options);
+}
+
 Result<WriteResult> Collection::Delete(const std::string& id, const WriteOptions& options) {
   return GuardExceptions([&]() -> Result<WriteResult> {
     XRONOX_RETURN_IF_ERROR(PrepareExistingRecord(id));
@@ -114,8 +120,11 @@ Result<WriteResult> Collection::Restore(const std::string& id, int64_t version,
 
 Result<Record> Collection::Get(const std::string& id, const GetOptions& options) {
   return GuardExceptions([&]() -> Result<Record> {
+    XRONOX_RETURN_IF_ERROR(CheckProjection(options.fields));
     XRONOX_RETURN_IF_ERROR(NeedExisting(id));
-    return state_->engine->Get(*binding_, id, options);
+    XRONOX_ASSIGN_OR_RETURN(Record record, state_->engine->Get(*binding_, id, options));
+    XRONOX_RETURN_IF_ERROR(ProjectRecord(record, options.fields));
+    return record;
   });
 }
 
@@ -135,8 +144,15 @@ Result<Json> Collection::Diff(const std::string& id, int64_t from, int64_t to) {
 
 Result<QueryPage> Collection::Query(const Json& filter, const QueryOptions& options) {
   return GuardExceptions([&]() -> Result<QueryPage> {
+    XRONOX_RETURN_IF_ERROR(CheckProjection(options.fields));
     XRONOX_ASSIGN_OR_RETURN(bool exists, Exists());
-    if (exists) return state_->engine->Query(*binding_, filter, options);
+    if (exists) {
+      XRONOX_ASSIGN_OR_RETURN(QueryPage page, state_->engine->Query(*binding_, filter, options));
+      for (Record& record : page.records) {
+        XRONOX_RETURN_IF_ERROR(ProjectRecord(record, options.fields));
+      }
+      return page;
+    }
     // No collection: an empty page, after the same checks of the filter and paging.
     XRONOX_RETURN_IF_ERROR(state_->engine->ValidateQuery(*binding_, filter, options));
     return QueryPage{};

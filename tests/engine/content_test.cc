@@ -171,7 +171,7 @@ TEST_P(ContentTest, RuntimeKeepsEveryVersionsContent) {
   EXPECT_EQ(history->versions[0].actor, "carol");
   EXPECT_EQ(history->versions[1].actor, "bob");
   EXPECT_EQ(history->versions[1].reason, "rescan");
-  EXPECT_EQ(history->versions[1].changed_fields, std::vector<std::string>{"scan"});
+  EXPECT_EQ(history->versions[1].changed_fields, std::vector<std::string>{"/scan"});
   EXPECT_EQ(ContentKeys(*b).size(), 2u) << "runtime history must keep both blobs";
 }
 

@@ -100,14 +100,23 @@ TEST_P(VersioningTest, ExpectedVersionMismatchNamesCurrentVersion) {
   EXPECT_EQ(fresh->version, 2);
 }
 
-TEST_P(VersioningTest, ChangedFieldsNameTopLevelFields) {
-  ASSERT_TRUE(Put("o1", {{"a", 1}, {"b", {{"x", 1}}}, {"c", 3}}).ok());
-  ASSERT_TRUE(Put("o1", {{"a", 1}, {"b", {{"x", 2}}}, {"d", 4}}).ok());
+TEST_P(VersioningTest, ChangedFieldsAreJsonPointersAtEveryDepth) {
+  ASSERT_TRUE(
+      Put("o1", {{"a", 1}, {"b", {{"x", 1}, {"y", {{"z", 1}}}}}, {"c", 3}, {"t", {1}}}).ok());
+  ASSERT_TRUE(Put("o1", {{"a", 1},
+                         {"b", {{"x", 2}, {"y", {{"z", 1}, {"w/~", 0}}}}},
+                         {"d", {{"e", 4}}},
+                         {"t", {1, 2}}})
+                  .ok());
   auto page = engine_.History(b_, "o1", {});
   ASSERT_TRUE(page.ok());
   ASSERT_EQ(page->versions.size(), 2u);
-  EXPECT_EQ(page->versions[0].changed_fields, (std::vector<std::string>{"b", "c", "d"}));
-  EXPECT_EQ(page->versions[1].changed_fields, (std::vector<std::string>{"a", "b", "c"}));
+  // Objects are compared at depth; an array that differs, a key added or removed are named
+  // whole; a key's '~' and '/' are escaped (RFC 6901).
+  EXPECT_EQ(page->versions[0].changed_fields,
+            (std::vector<std::string>{"/b/x", "/b/y/w~1~0", "/c", "/d", "/t"}));
+  // A create names each top-level key.
+  EXPECT_EQ(page->versions[1].changed_fields, (std::vector<std::string>{"/a", "/b", "/c", "/t"}));
   EXPECT_EQ(page->versions[0].op, Operation::kUpdate);
   EXPECT_EQ(page->versions[1].op, Operation::kCreate);
 }

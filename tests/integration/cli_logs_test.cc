@@ -26,17 +26,29 @@ TEST_F(CliLogsTest, AppendedEntriesReadNewestFirstAndByTimeOverHttp) {
   ASSERT_EQ(ids.size(), 3u);
   EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
   EXPECT_EQ(Get(std::string(kEvents) + "/" + ids[1]).body["data"]["n"], 1);
+  // Projection, on a record and on a page.
+  ASSERT_EQ(SendJson("POST", std::string(kEvents) + ":append",
+                     {{"entries", {{{"n", 3}, {"ctx", {{"user", "u1"}, {"ip", "10.0.0.1"}}}}}}})
+                .status,
+            201);
+  Reply projected = Get(std::string(kEvents) + "?order=newest&limit=1&fields=ctx.user,absent");
+  ASSERT_EQ(projected.status, 200) << projected.raw;
+  EXPECT_EQ(projected.body["records"][0]["data"], (Json{{"ctx", {{"user", "u1"}}}}))
+      << projected.raw;
+  EXPECT_EQ(Get(std::string(kEvents) + "/" + ids[0] + "?fields=n").body["data"], (Json{{"n", 0}}));
+  EXPECT_EQ(Get(std::string(kEvents) + "?fields=a..b").status, 400);
+  ASSERT_EQ(Get(std::string(kEvents) + "?order=newest&limit=1").body["records"][0]["data"]["n"], 3);
 
   Reply newest = Get(std::string(kEvents) + "?order=newest&limit=2");
   ASSERT_EQ(newest.status, 200) << newest.raw;
-  EXPECT_EQ(Numbers(newest.body["records"]), (std::vector<int>{2, 1}));
+  EXPECT_EQ(Numbers(newest.body["records"]), (std::vector<int>{3, 2}));
   ASSERT_TRUE(newest.body["next"].is_string()) << newest.raw;
   Reply rest = Get(std::string(kEvents) + "?order=newest&limit=2&cursor=" +
                    UrlEncode(newest.body["next"].get<std::string>()));
-  EXPECT_EQ(Numbers(rest.body["records"]), (std::vector<int>{0}));
+  EXPECT_EQ(Numbers(rest.body["records"]), (std::vector<int>{1, 0}));
   EXPECT_TRUE(rest.body["next"].is_null()) << rest.raw;
 
-  EXPECT_EQ(Get(std::string(kEvents) + "?from=2000-01-01T00:00:00Z").body["records"].size(), 3u);
+  EXPECT_EQ(Get(std::string(kEvents) + "?from=2000-01-01T00:00:00Z").body["records"].size(), 4u);
   EXPECT_TRUE(Get(std::string(kEvents) + "?from=2999-01-01T00:00:00Z").body["records"].empty());
   EXPECT_TRUE(Get(std::string(kEvents) + "?to=2000-01-01T00:00:00Z").body["records"].empty());
   Reply backwards =
@@ -89,6 +101,11 @@ TEST_F(CliLogsTest, TheCliAppendsJsonLinesInBatchesAndListsNewestFirst) {
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
   Json page = Json::parse(listed.out, nullptr, false);
   EXPECT_EQ(Numbers(page["records"]), (std::vector<int>{2499, 2498, 2497})) << listed.out;
+  CliResult narrow =
+      Cli({"ls", "logs", "_", "events", "--newest-first", "--limit", "1", "--fields", "n,none"});
+  ASSERT_EQ(narrow.exit_code, 0) << narrow.err;
+  EXPECT_EQ(Json::parse(narrow.out, nullptr, false)["records"][0]["data"], (Json{{"n", 2499}}))
+      << narrow.out;
   CliResult future = Cli({"ls", "logs", "_", "events", "--from", "2999-01-01T00:00:00Z"});
   ASSERT_EQ(future.exit_code, 0) << future.err;
   EXPECT_TRUE(Json::parse(future.out, nullptr, false)["records"].empty()) << future.out;

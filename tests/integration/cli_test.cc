@@ -280,6 +280,35 @@ TEST_F(CliTest, WritesThatTheServerThenServes) {
   EXPECT_EQ(Get("/v1/runtime/acme/orders/o3").status, 404);
 }
 
+// put --enrich adds to a record (arrays united) as one version; over HTTP POST .../enrich does
+// the same, and a null is refused.
+TEST_F(CliTest, EnrichAddsWithoutRemovingFromTheCliAndOverHttp) {
+  const std::vector<std::string> audit = {"--actor", "ops", "--reason", "enrich"};
+  std::vector<std::string> put = {"put",    "runtime", "acme",
+                                  "orders", "e1",      R"({"tags":["a"],"c":{"n":1}})"};
+  put.insert(put.end(), audit.begin(), audit.end());
+  ASSERT_EQ(Cli(put).exit_code, 0);
+  std::vector<std::string> enrich = {
+      "put", "runtime", "acme", "orders", "e1", R"({"tags":["a","b"],"c":{"m":2}})", "--enrich"};
+  enrich.insert(enrich.end(), audit.begin(), audit.end());
+  CliResult enriched = Cli(enrich);
+  ASSERT_EQ(enriched.exit_code, 0) << enriched.err;
+  EXPECT_NE(enriched.out.find(R"("version":1)"), std::string::npos) << enriched.out;
+  EXPECT_EQ(Get("/v1/runtime/acme/orders/e1").body["data"],
+            (Json{{"tags", {"a", "b"}}, {"c", {{"n", 1}, {"m", 2}}}}));
+  std::vector<std::string> both = enrich;
+  both.push_back("--merge");
+  EXPECT_NE(Cli(both).exit_code, 0) << "--enrich and --merge exclude each other";
+  Reply http = SendJson("POST", "/v1/runtime/acme/orders/e1/enrich", {{"tags", {"c"}}},
+                        Audit({{"If-Match", "\"1\""}}));
+  ASSERT_EQ(http.status, 200) << http.raw;
+  EXPECT_EQ(http.body["data"]["tags"], (Json{"a", "b", "c"}));
+  EXPECT_EQ(http.body["version"], 2);
+  Reply with_null =
+      SendJson("POST", "/v1/runtime/acme/orders/e1/enrich", {{"c", nullptr}}, Audit());
+  EXPECT_EQ(with_null.status, 400) << with_null.raw;
+}
+
 TEST_F(CliTest, VerifyIsCleanThenFailsOnTamperingAndReportsGarbage) {
   for (int i = 0; i < 3; ++i) {
     ASSERT_EQ(SendJson("PUT", "/v1/runtime/acme/orders/o1", {{"i", i}}, Audit()).status,

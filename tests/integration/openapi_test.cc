@@ -205,6 +205,7 @@ std::vector<Case> OpenApiTest::Cases() {
       {kCollection, "GET", orders + "?where=%7B%22state%22%3A%22new%22%7D&limit=5", 200, "", "",
        Full()},
       {kCollection, "GET", orders + "?limit=0", 400, "", "", Full()},
+      {kCollection, "GET", orders + "?where=" + std::string(9000, 'w'), 414, "", "", Full()},
       {kCollection, "GET", orders + "?asOf=2020-01-01T00:00:00Z&limit=5", 200, "", "", Full()},
       {kCollection, "GET", "/v1/knowledge/_/facts?asOf=2020-01-01T00:00:00Z", 400, "", "", Full()},
       {kCollection, "GET", orders, 401},
@@ -240,11 +241,15 @@ std::vector<Case> OpenApiTest::RecordCases() {
   const std::string diff = std::string(kRecord) + "/diff";
   const std::string blame = std::string(kRecord) + "/blame";
   const std::string restore = std::string(kRecord) + "/restore";
+  const std::string enrich = std::string(kRecord) + "/enrich";
   const std::string json = "application/json", merge = "application/merge-patch+json";
   const httplib::Headers stale = Full({{"If-Match", "\"99\""}});
   return {
       {kRecord, "GET", o + "r", 200, "", "", Full()},
       {kRecord, "GET", o + "r?version=x", 400, "", "", Full()},
+      {kRecord, "GET", o + "r?fields=state,missing.path", 200, "", "", Full()},
+      {kRecord, "GET", o + "r?fields=a..b", 400, "", "", Full()},
+      {kRecord, "GET", o + "r?fields=" + std::string(9000, 'f'), 414, "", "", Full()},
       {kRecord, "GET", o + "r", 401},
       {kRecord, "GET", "/v1/runtime/globex/orders/r", 403, "", "", Reader()},
       {kRecord, "GET", o + "missing", 404, "", "", Full()},
@@ -269,6 +274,16 @@ std::vector<Case> OpenApiTest::RecordCases() {
       {kRecord, "PATCH", o + "pa1", 412, R"({"b":1})", merge, stale},
       {kRecord, "PATCH", o + "pa1", 413, big_json, merge, Full()},
       {kRecord, "PATCH", o + "pa1", 415, R"({"b":1})", "text/plain", Full()},
+      {enrich, "POST", o + "pa1/enrich", 200, R"({"tags":["x"]})", json, Full()},
+      {enrich, "POST", o + "pa1/enrich", 400, R"({"tags":null})", json, Full()},
+      {enrich, "POST", o + "pa1/enrich", 401, R"({"tags":["x"]})", json},
+      {enrich, "POST", o + "pa1/enrich", 403, R"({"tags":["x"]})", json, Reader()},
+      {enrich, "POST", o + "missing/enrich", 404, R"({"tags":["x"]})", json, Full()},
+      {enrich, "POST", std::string(kEvents) + "/e1/enrich", 405, R"({"t":["x"]})", json, Full()},
+      {enrich, "POST", o + "d1/enrich", 409, R"({"tags":["x"]})", json, Full()},
+      {enrich, "POST", o + "pa1/enrich", 412, R"({"tags":["x"]})", json, stale},
+      {enrich, "POST", o + "pa1/enrich", 413, big_json, json, Full()},
+      {enrich, "POST", o + "pa1/enrich", 415, R"({"tags":["x"]})", "text/plain", Full()},
       {kRecord, "DELETE", o + "r", 412, "", "", stale},
       {kRecord, "DELETE", o + "del1", 200, "", "", Full({{"Idempotency-Key", "delete-once"}})},
       {kRecord, "DELETE", o + "r", 400, "", "", Full({{"If-Match", "x"}})},

@@ -38,6 +38,7 @@ inline std::vector<RouteCase> EveryRecordRoute() {
       {RouteKind::kContent, "GET", "/r/content/scan", "", "", 200},
       {RouteKind::kContent, "GET", "/r/content/scan?version=5", "", "", 200},
       {RouteKind::kContent, "DELETE", "/r/content/scan", "", "", 200},
+      {RouteKind::kEnrich, "POST", "/r/enrich", R"({"tags":["x"]})", "application/json", 200},
       {RouteKind::kCounters, "GET", ":counters", "", "", 200},
       {RouteKind::kRecord, "DELETE", "/r", "", "", 200},
   };

@@ -102,8 +102,9 @@ TEST(ServerAuthRoutesTest, CaseListCoversEveryRecordRouteAndMethod) {
   using server::RouteKind;
   std::set<std::pair<RouteKind, std::string>> covered;
   for (const RouteCase& c : EveryRecordRoute()) covered.insert({c.kind, c.method});
-  for (RouteKind kind : {RouteKind::kCollection, RouteKind::kRecord, RouteKind::kHistory,
-                         RouteKind::kDiff, RouteKind::kRestore, RouteKind::kContent}) {
+  for (RouteKind kind :
+       {RouteKind::kCollection, RouteKind::kRecord, RouteKind::kHistory, RouteKind::kDiff,
+        RouteKind::kRestore, RouteKind::kContent, RouteKind::kEnrich}) {
     for (const std::string& method : server::AllowedMethods(kind, /*logs=*/false)) {
       if (method == "OPTIONS") continue;  // Answers the Allow list only, after authentication.
       EXPECT_TRUE(covered.count({kind, method}))

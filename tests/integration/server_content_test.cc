@@ -152,7 +152,7 @@ TEST_P(ServerContentTest, RuntimeContentIsVersionedWithItsAuditTrail) {
   ASSERT_GE(history.body["versions"].size(), 2u) << history.raw;
   EXPECT_EQ(history.body["versions"][0]["actor"], "bob");
   EXPECT_EQ(history.body["versions"][0]["reason"], "rescan");
-  EXPECT_EQ(history.body["versions"][0]["changedFields"], Json::array({"scan"}));
+  EXPECT_EQ(history.body["versions"][0]["changedFields"], Json::array({"/scan"}));
   EXPECT_EQ(history.body["versions"][1]["actor"], "alice");
   // The record-write headers apply: audit, If-Match, Idempotency-Key.
   EXPECT_EQ(PutContent(path, "x", {}).status, 400);

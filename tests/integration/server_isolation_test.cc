@@ -189,7 +189,8 @@ TEST_P(ServerIsolationTest, AKeyForAnotherCaseOfATenantReachesNothingOfIt) {
       EXPECT_EQ(reply.body, (Json{{"created", 0}, {"updated", 0}, {"deleted", 0}, {"live", 0}}))
           << what;
     } else if (c.method == "GET" || c.method == "PATCH" || c.method == "DELETE" ||
-               c.kind == server::RouteKind::kRestore || c.kind == server::RouteKind::kContent) {
+               c.kind == server::RouteKind::kRestore || c.kind == server::RouteKind::kContent ||
+               c.kind == server::RouteKind::kEnrich) {
       EXPECT_EQ(reply.status, 404) << what;  // Needs a record, and nothing exists as "ACME".
     } else {
       EXPECT_EQ(reply.status, 400) << what;  // POST and PUT would create tenant "ACME".

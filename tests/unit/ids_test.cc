@@ -112,5 +112,22 @@ TEST(IdsTest, RandomHexTokensDiffer) {
   EXPECT_EQ(digits.size(), 16u);
 }
 
+// The time prefix is the first 10 characters of every id of its millisecond, sorts before
+// them and after every id of an earlier millisecond: what a time range of log ids relies on.
+TEST(IdsTest, TimePrefixBoundsTheIdsOfItsMillisecond) {
+  const int64_t at = k2024Jan1 + 5 * kMilli + 300;
+  std::string prefix = RecordIdTimePrefix(at);
+  ASSERT_EQ(prefix.size(), 10u);
+  EXPECT_EQ(PrefixMillis(prefix + std::string(16, '0')), static_cast<uint64_t>(at / kMilli));
+  for (int i = 0; i < 50; ++i) {
+    std::string same = NewRecordId(at - 300 + i * 10);  // The same millisecond.
+    EXPECT_EQ(same.substr(0, 10), prefix);
+    EXPECT_LT(prefix, same);
+    EXPECT_LT(NewRecordId(at - kMilli), prefix);
+    EXPECT_GT(NewRecordId(at + kMilli), prefix + std::string(16, 'z'));
+  }
+  EXPECT_EQ(RecordIdTimePrefix(-5), std::string(10, '0')) << "before 1970: the smallest";
+}
+
 }  // namespace
 }  // namespace xronox

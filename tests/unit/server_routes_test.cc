@@ -58,6 +58,7 @@ TEST(ServerRoutesTest, MatchRouteFollowsTheTable) {
   EXPECT_EQ(MatchRoute(Segments{"v1", "k", "_", "c", "i", "diff"})->kind, RouteKind::kDiff);
   EXPECT_EQ(MatchRoute(Segments{"v1", "k", "_", "c", "i", "blame"})->kind, RouteKind::kBlame);
   EXPECT_EQ(MatchRoute(Segments{"v1", "k", "_", "c", "i", "restore"})->kind, RouteKind::kRestore);
+  EXPECT_EQ(MatchRoute(Segments{"v1", "k", "_", "c", "i", "enrich"})->kind, RouteKind::kEnrich);
   EXPECT_FALSE(MatchRoute(Segments{"v1", "k", "_", "c", "i", "other"}));
   std::optional<Route> append = MatchRoute(Segments{"v1", "logs", "_", "events:append"});
   ASSERT_TRUE(append);

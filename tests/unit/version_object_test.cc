@@ -206,8 +206,8 @@ TEST(VersionObjectTest, ParseOperationInvertsOperationName) {
 TEST(VersionObjectTest, ChangedFieldsListsAddedRemovedAndModifiedKeysSorted) {
   Json before = Json::parse(R"({"a": 1, "b": {"x": 1}, "c": "same", "d": [1]})");
   Json after = Json::parse(R"({"a": 2, "b": {"x": 2}, "c": "same", "e": null})");
-  EXPECT_THAT(ChangedFields(before, after), ElementsAre("a", "b", "d", "e"));
-  EXPECT_THAT(ChangedFields(after, before), ElementsAre("a", "b", "d", "e"));
+  EXPECT_THAT(ChangedFields(before, after), ElementsAre("/a", "/b/x", "/d", "/e"));
+  EXPECT_THAT(ChangedFields(after, before), ElementsAre("/a", "/b/x", "/d", "/e"));
 }
 
 TEST(VersionObjectTest, ChangedFieldsOfIdenticalDataIsEmpty) {
@@ -219,16 +219,23 @@ TEST(VersionObjectTest, ChangedFieldsOfIdenticalDataIsEmpty) {
 
 TEST(VersionObjectTest, ChangedFieldsOnCreateAndDeleteListsEveryKey) {
   Json data = Json::parse(R"({"z": 1, "a": 2})");
-  EXPECT_THAT(ChangedFields(nullptr, data), ElementsAre("a", "z"));
-  EXPECT_THAT(ChangedFields(data, nullptr), ElementsAre("a", "z"));
+  EXPECT_THAT(ChangedFields(nullptr, data), ElementsAre("/a", "/z"));
+  EXPECT_THAT(ChangedFields(data, nullptr), ElementsAre("/a", "/z"));
   EXPECT_THAT(ChangedFields(nullptr, nullptr), IsEmpty());
 }
 
-TEST(VersionObjectTest, ChangedFieldsReportsTopLevelNamesOnly) {
-  Json before = Json::parse(R"({"a": {"b": {"c": 1}}})");
-  Json after = Json::parse(R"({"a": {"b": {"c": 2}}})");
-  EXPECT_THAT(ChangedFields(before, after), ElementsAre("a"));
-  EXPECT_THAT(ChangedFields(Json::parse(R"({"a": null})"), Json::object()), ElementsAre("a"));
+TEST(VersionObjectTest, ChangedFieldsAreJsonPointersAtDepth) {
+  Json before = Json::parse(R"({"a": {"b": {"c": 1, "d": 1}}, "t": [1], "o": {"k": 1}})");
+  Json after = Json::parse(R"({"a": {"b": {"c": 2, "d": 1}}, "t": [1, 2], "o": 5})");
+  EXPECT_THAT(ChangedFields(before, after), ElementsAre("/a/b/c", "/o", "/t"));
+  EXPECT_THAT(ChangedFields(Json::parse(R"({"a": null})"), Json::object()), ElementsAre("/a"));
+  // Keys are escaped (RFC 6901); a content reference changes as one value.
+  EXPECT_THAT(
+      ChangedFields(Json::parse(R"({"x/y": {"~": 1}})"), Json::parse(R"({"x/y": {"~": 2}})")),
+      ElementsAre("/x~1y/~0"));
+  Json scan_v1 = Json::parse(R"({"scan": {"$content": "sha256:a", "size": 1}})");
+  Json scan_v2 = Json::parse(R"({"scan": {"$content": "sha256:b", "size": 2}})");
+  EXPECT_THAT(ChangedFields(scan_v1, scan_v2), ElementsAre("/scan"));
 }
 
 // ---- FindPath ----

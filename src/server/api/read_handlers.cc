@@ -7,7 +7,10 @@
 namespace xronox::server {
 
 Result<HttpResponse> HandleGet(RecordCall& call) {
-  XRONOX_ASSIGN_OR_RETURN(GetOptions options, GetOptionsFromQuery(call.query));
+  QueryParams version_params = call.query;  // All but the projection.
+  version_params.erase("fields");
+  XRONOX_ASSIGN_OR_RETURN(GetOptions options, GetOptionsFromQuery(version_params));
+  options.fields = FieldsParam(call.query);
   options.raw_data = true;  // The stored JSON text is forwarded without a parse.
   XRONOX_ASSIGN_OR_RETURN(Record record, call.collection.Get(call.route.id, options));
   return RecordResponse(200, record);
@@ -110,6 +113,8 @@ Handler FindHandler(RouteKind kind, const std::string& method) {
       return method == "POST" ? &HandleOffload : nullptr;
     case RouteKind::kAppend:
       return method == "POST" ? &HandleAppend : nullptr;
+    case RouteKind::kEnrich:
+      return method == "POST" ? &HandleEnrich : nullptr;
   }
   return nullptr;
 }

@@ -200,9 +200,24 @@ Result<HistoryOptions> HistoryOptionsFromQuery(const QueryParams& query) {
   return options;
 }
 
+std::vector<std::string> FieldsParam(const QueryParams& query) {
+  std::vector<std::string> fields;
+  auto param = query.find("fields");
+  if (param == query.end()) return fields;
+  const std::string& text = param->second;
+  size_t start = 0;
+  while (fields.size() <= kMaxProjectedFields) {
+    size_t comma = text.find(',', start);
+    fields.push_back(text.substr(start, comma == std::string::npos ? comma : comma - start));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return fields;
+}
+
 Result<QueryOptions> QueryOptionsFromQuery(const QueryParams& query) {
-  XRONOX_RETURN_IF_ERROR(
-      CheckQueryParams(query, {"where", "limit", "cursor", "asOf", "order", "from", "to"}));
+  XRONOX_RETURN_IF_ERROR(CheckQueryParams(
+      query, {"where", "limit", "cursor", "asOf", "order", "from", "to", "fields"}));
   QueryOptions options;
   options.raw_data = true;
   XRONOX_ASSIGN_OR_RETURN(options.limit, LimitParam(query, options.limit));
@@ -211,6 +226,7 @@ Result<QueryOptions> QueryOptionsFromQuery(const QueryParams& query) {
   XRONOX_ASSIGN_OR_RETURN(options.newest_first, NewestFirstParam(query, false));
   XRONOX_ASSIGN_OR_RETURN(options.from, TimeParam(query, "from"));
   XRONOX_ASSIGN_OR_RETURN(options.to, TimeParam(query, "to"));
+  options.fields = FieldsParam(query);
   return options;
 }
 

@@ -46,8 +46,11 @@ Result<int64_t> RequiredIntParam(const QueryParams& query, const char* name);
 Result<GetOptions> GetOptionsFromQuery(const QueryParams& query);
 /// HistoryOptions from ?limit=&cursor=&order=newest|oldest.
 Result<HistoryOptions> HistoryOptionsFromQuery(const QueryParams& query);
-/// QueryOptions from ?limit=&cursor=.
+/// QueryOptions from ?where=&limit=&cursor=&asOf=&order=&from=&to=&fields=.
 Result<QueryOptions> QueryOptionsFromQuery(const QueryParams& query);
+/// The fields of ?fields=a,b.c (a projection; empty when absent), split at commas: at most
+/// kMaxProjectedFields + 1 of them are kept, enough for the library to refuse too many.
+std::vector<std::string> FieldsParam(const QueryParams& query);
 /// The filter of ?where=<JSON object>; an empty object when absent (reason "invalid_filter").
 Result<Json> FilterFromQuery(const QueryParams& query);
 

@@ -175,6 +175,8 @@ std::optional<Route> MatchRoute(const std::vector<std::string>& segments) {
     route.kind = RouteKind::kBlame;
   } else if (segments[5] == "restore") {
     route.kind = RouteKind::kRestore;
+  } else if (segments[5] == "enrich") {
+    route.kind = RouteKind::kEnrich;
   } else {
     return std::nullopt;
   }
@@ -198,6 +200,7 @@ std::vector<std::string> AllowedMethods(RouteKind kind, bool logs) {
     case RouteKind::kBlame:
       return {"GET"};
     case RouteKind::kRestore:
+    case RouteKind::kEnrich:
     case RouteKind::kVerifyBackup:
     case RouteKind::kRestoreBackup:
     case RouteKind::kPruneBackups:
@@ -241,6 +244,8 @@ std::string RouteTemplate(RouteKind kind) {
       return collection + "/{id}/blame";
     case RouteKind::kRestore:
       return collection + "/{id}/restore";
+    case RouteKind::kEnrich:
+      return collection + "/{id}/enrich";
     case RouteKind::kContent:
       return collection + "/{id}/content/{property}";
     case RouteKind::kCounters:

@@ -17,6 +17,7 @@
 //   GET               /v1/{db}/{tenant}/{collection}/{id}/diff
 //   GET               /v1/{db}/{tenant}/{collection}/{id}/blame
 //   POST              /v1/{db}/{tenant}/{collection}/{id}/restore
+//   POST              /v1/{db}/{tenant}/{collection}/{id}/enrich   (logs: none)
 //   GET, PUT, DELETE  /v1/{db}/{tenant}/{collection}/{id}/content/{property}   (logs: GET only)
 // {tenant} is "_" for the generic tier. Every path segment is percent-decoded on its own, so an
 // encoded '/' never splits or joins segments; names are then checked with common/names.h.
@@ -74,7 +75,8 @@ enum class RouteKind {
   kApplyRetention,
   kOffload,
   kBlame,
-  kAppend
+  kAppend,
+  kEnrich
 };
 
 /// Every route kind, in declaration order (for tests and documents that must cover them all).
@@ -86,7 +88,7 @@ inline constexpr RouteKind kAllRouteKinds[] = {
     RouteKind::kRestoreBackup, RouteKind::kPruneBackups,   RouteKind::kRestoreCollection,
     RouteKind::kRebuild,       RouteKind::kHolds,          RouteKind::kLiftHold,
     RouteKind::kHoldLog,       RouteKind::kApplyRetention, RouteKind::kOffload,
-    RouteKind::kBlame,         RouteKind::kAppend};
+    RouteKind::kBlame,         RouteKind::kAppend,         RouteKind::kEnrich};
 
 /// True for the verbs on a collection ("{collection}:verb"), whose routes have no record id.
 bool IsCollectionVerb(RouteKind kind);

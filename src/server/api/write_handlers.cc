@@ -1,4 +1,4 @@
-// Write handlers: create, append, put, merge patch, delete and restore.
+// Write handlers: create, append, put, merge patch, enrich, delete and restore.
 #include "common/json_codec.h"
 #include "server/api/codec.h"
 #include "server/api/handlers.h"
@@ -88,15 +88,32 @@ Result<HttpResponse> HandlePut(RecordCall& call) {
   return WrittenResponse(call, result, result.created ? 201 : 200);
 }
 
-Result<HttpResponse> HandlePatch(RecordCall& call) {
-  XRONOX_ASSIGN_OR_RETURN(Json patch, ParseBodyObject(call.request.body, "merge patch"));
+namespace {
+
+// PATCH (a merge patch) and POST .../enrich: a JSON object applied to the record by `write`.
+Result<HttpResponse> ApplyToRecord(RecordCall& call, const char* what,
+                                   Result<WriteResult> (Collection::*write)(const std::string&,
+                                                                            Json,
+                                                                            const WriteOptions&)) {
+  XRONOX_ASSIGN_OR_RETURN(Json patch, ParseBodyObject(call.request.body, what));
   ReleaseOnExit release(patch);
   XRONOX_ASSIGN_OR_RETURN(
       WriteOptions options,
       WriteOptionsFromRequest(call.request, {.if_match = true}, call.principal));
   XRONOX_ASSIGN_OR_RETURN(WriteResult result,
-                          call.collection.Update(call.route.id, std::move(patch), options));
+                          (call.collection.*write)(call.route.id, std::move(patch), options));
   return WrittenResponse(call, result, 200);
+}
+
+}  // namespace
+
+Result<HttpResponse> HandlePatch(RecordCall& call) {
+  return ApplyToRecord(call, "merge patch", &Collection::Update);
+}
+
+Result<HttpResponse> HandleEnrich(RecordCall& call) {
+  XRONOX_RETURN_IF_ERROR(CheckQueryParams(call.query, {}));
+  return ApplyToRecord(call, "enrich patch", &Collection::Enrich);
 }
 
 Result<HttpResponse> HandleDelete(RecordCall& call) {

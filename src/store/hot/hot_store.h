@@ -74,7 +74,7 @@ struct VersionRow {
   std::string reason;
   std::string on_behalf_of;
   TimestampMicros at = 0;
-  std::string changed_fields;  ///< JSON array of top-level field names.
+  std::string changed_fields;  ///< JSON array of JSON Pointers (older versions: top-level names).
   std::string payload_key;     ///< Object key of the version object.
   std::string entry_hash;      ///< sha256 hex of the version object bytes.
   std::string prev_hash;       ///< entry_hash of the previous version; empty for version 0.

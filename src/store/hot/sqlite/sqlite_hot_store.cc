@@ -66,6 +66,17 @@ Status InsertHead(SqliteConnection& conn, const SqliteTables& t, const HeadRow& 
   return insert.Run();
 }
 
+// The canonical text of each head's indexed values, for a batch of head writes.
+Result<std::vector<std::string>> IndexedTexts(const std::vector<HeadRow>& heads) {
+  std::vector<std::string> texts;
+  texts.reserve(heads.size());
+  for (const HeadRow& head : heads) {
+    XRONOX_ASSIGN_OR_RETURN(IndexedValues indexed, ParseIndexed(head.indexed));
+    texts.push_back(std::move(indexed.text));
+  }
+  return texts;
+}
+
 // Replaces the head only at `expected`; otherwise names why (absent or current version).
 Status ReplaceHead(SqliteConnection& conn, const SqliteTables& t, const HeadRow& head,
                    const std::string& indexed, int64_t expected) {
@@ -336,12 +347,7 @@ Result<std::vector<Status>> SqliteHotStore::ShrinkHeads(const CollectionRef& ref
                                                         const std::vector<HeadRow>& heads) {
   XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, Existing(ref));
   const SqliteTables& t = *tables;
-  std::vector<std::string> indexed_texts;
-  indexed_texts.reserve(heads.size());
-  for (const HeadRow& head : heads) {
-    XRONOX_ASSIGN_OR_RETURN(IndexedValues indexed, ParseIndexed(head.indexed));
-    indexed_texts.push_back(std::move(indexed.text));
-  }
+  XRONOX_ASSIGN_OR_RETURN(std::vector<std::string> indexed_texts, IndexedTexts(heads));
   std::vector<Status> results;
   const std::string what = "shrink heads of " + t.head;
   Status batch = Write(
@@ -368,15 +374,9 @@ Result<std::vector<Status>> SqliteHotStore::CreateHeads(const CollectionRef& ref
                                                         const std::vector<HeadRow>& heads) {
   XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, Existing(ref));
   const SqliteTables& t = *tables;
-  std::vector<std::string> indexed_texts;
-  indexed_texts.reserve(heads.size());
-  for (const HeadRow& head : heads) {
-    XRONOX_ASSIGN_OR_RETURN(IndexedValues indexed, ParseIndexed(head.indexed));
-    indexed_texts.push_back(std::move(indexed.text));
-  }
+  XRONOX_ASSIGN_OR_RETURN(std::vector<std::string> indexed_texts, IndexedTexts(heads));
   std::vector<Status> results;
   Status batch = Write("create heads in " + t.head, [&](SqliteConnection& conn) -> Status {
-    results.clear();  // A retried transaction starts over.
     CollectionCounts added;
     for (size_t i = 0; i < heads.size(); ++i) {
       // A failed insert undoes that statement only; the transaction goes on.
