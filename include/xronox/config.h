@@ -129,6 +129,12 @@ struct CollectionMap {
   OffloadPolicy s3_offload;
   /// Overrides its database's retention for collections of this name.
   std::optional<RetentionPolicy> retention;
+  /// Property paths whose values together name at most one live record of the collection:
+  /// creates refuse a taken combination, and Collection::Upsert merges into its record.
+  std::vector<std::string> natural_keys;
+  /// Property paths that reads return only to callers allowed to read hidden fields, and that
+  /// diff, history, blame and `where` never show.
+  std::vector<std::string> hidden_fields;
 };
 
 /// Engine tuning.

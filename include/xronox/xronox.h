@@ -30,6 +30,11 @@ class Collection {
   /// entries' order, on the unversioned types: what logs are written with, in bulk (one
   /// transaction on SQLite). An invalid entry fails the call before anything is written.
   Result<AppendResult> Append(std::vector<Json> entries, const WriteOptions& options);
+  /// Create a record of `data`, or merge `data` into the live record that has the same values of
+  /// the collection's natural keys (collectionMaps.{c}.naturalKeys) as a merge patch (objects
+  /// merged at every depth, arrays replaced, null removes). WriteResult::created says which;
+  /// concurrent upserts of the same values make one record.
+  Result<WriteResult> Upsert(Json data, const WriteOptions& options);
   /// Create (id absent) or replace (id present) a record by id.
   Result<WriteResult> Put(const std::string& id, Json data, const WriteOptions& options);
   /// Merge `patch` into the record (RFC 7396 merge patch).
@@ -134,6 +139,12 @@ class Collection {
 
   const Target& target() const { return target_; }
 
+  /// A handle on the same collection whose reads (Get, Query, content) and write results include
+  /// the collection's hidden fields (collectionMaps.{c}.hiddenFields): for callers allowed to
+  /// read them. Every other handle leaves them out. Diff, History, Blame and filters never show
+  /// them (docs/formats/hidden-fields.md).
+  Collection RevealingHidden() const;
+
  private:
   friend class Xronox;
   Collection(std::shared_ptr<XronoxState> state, std::shared_ptr<const Binding> binding);
@@ -147,10 +158,16 @@ class Collection {
   // Create, Put or Update (`kind` as the engine's WriteIntent::Kind) with `body`.
   Result<WriteResult> WriteBody(const std::string& id, int kind, Json& body,
                                 const WriteOptions& options);
+  // Remove the hidden fields from a record read or written through this handle, unless it
+  // reveals them.
+  Status Conceal(Record& record) const;
+  Result<WriteResult> Concealed(Result<WriteResult> written) const;
+  Status CheckContentShown(const std::string& property) const;
   // Shared: a Collection keeps the store open even after its Xronox is destroyed.
   std::shared_ptr<XronoxState> state_;
   std::shared_ptr<const Binding> binding_;
   Target target_;
+  bool reveal_hidden_ = false;
 };
 
 /// An open store.

@@ -7,6 +7,7 @@
 
 #include "common/clock.h"
 #include "engine/json_diff.h"
+#include "engine/projection.h"
 
 namespace xronox {
 
@@ -201,6 +202,7 @@ Result<BlameReport> BlameRecord(Engine& engine, const Binding& b, const std::str
                                 const BlameOptions& options) {
   XRONOX_RETURN_IF_ERROR(CheckBlame(b, options));
   XRONOX_ASSIGN_OR_RETURN(Record current, engine.Get(b, id, {}));
+  HideFields(current.data, b.hidden_fields);  // Never blamed: docs/formats/hidden-fields.md.
   BlameReport report;
   report.id = id;
   report.version = current.version;

@@ -21,6 +21,7 @@ struct ListArgs {
   std::string as_of;
   bool newest_first = false;
   std::vector<std::string> fields;
+  bool include_hidden = false;
   std::string from;
   std::string to;
   std::string format;
@@ -79,6 +80,7 @@ int ListRecords(Xronox& store, const ListArgs& args, OutputFormat format) {
         ParseTime(args.from, "--from", options.from), ParseTime(args.to, "--to", options.to)}) {
     if (!parsed.ok()) return Fail(parsed);
   }
+  if (args.include_hidden) *collection = collection->RevealingHidden();
   auto page = collection->Query(*filter, options);
   if (!page.ok()) return Fail(page.status());
   Json records = Json::array();
@@ -144,6 +146,8 @@ void AddListCommand(CLI::App& app, StoreOptions& store, int& exit_code) {
   ls->add_option("--fields", args->fields,
                  "Only these fields of each record's data (dotted paths, comma-separated)")
       ->delimiter(',');
+  ls->add_flag("--include-hidden", args->include_hidden,
+               "Show the collection's hiddenFields too (left out otherwise)");
   AddFormatOption(*ls, args->format);
   ls->callback([&store, &exit_code, args] { exit_code = RunList(store, *args); });
 

@@ -1,4 +1,4 @@
-// get and put.
+// get, put and upsert.
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -17,6 +17,7 @@ struct GetArgs {
   std::optional<int64_t> version;
   std::string as_of;
   std::vector<std::string> fields;
+  bool include_hidden = false;
   std::string format;
 };
 
@@ -58,6 +59,7 @@ int RunGet(const StoreOptions& store, const GetArgs& args) {
     options.as_of = ParseRfc3339(args.as_of);
     if (!options.as_of) return Fail(InvalidArgument("--as-of needs an RFC 3339 time"));
   }
+  if (args.include_hidden) *collection = collection->RevealingHidden();
   auto record = collection->Get(args.target.id, options);
   if (!record.ok()) return Fail(record.status());
   const Json json = RecordToJson(*record);
@@ -65,23 +67,41 @@ int RunGet(const StoreOptions& store, const GetArgs& args) {
   return 0;
 }
 
-int RunPut(const StoreOptions& store, const PutArgs& args) {
+// Read the body, open the collection and run `write` on them; print {"id", "version",
+// "created"} and "unchanged": true when no version was made.
+template <typename Write>
+int RunWrite(const StoreOptions& store, const PutArgs& args, Write write) {
   auto text = ReadBody(args);
   if (!text.ok()) return Fail(text.status());
   auto body = ParseJsonObject(*text, "record");
   if (!body.ok()) return Fail(body.status());
   auto collection = OpenCollection(store, args.target);
   if (!collection.ok()) return Fail(collection.status());
-  WriteOptions options = AuditedWrite(args.actor, args.reason, args.if_version);
-  options.create_only = args.create_only;
-  auto written = args.merge    ? collection->Update(args.target.id, *body, options)
-                 : args.enrich ? collection->Enrich(args.target.id, *body, options)
-                               : collection->Put(args.target.id, *body, options);
+  Result<WriteResult> written = write(*collection, std::move(*body));
   if (!written.ok()) return Fail(written.status());
   Json answer = {{"id", written->id}, {"version", written->version}, {"created", written->created}};
-  if (written->unchanged) answer["unchanged"] = true;  // No version was made.
+  if (written->unchanged) answer["unchanged"] = true;
   std::cout << answer.dump() << "\n";
   return 0;
+}
+
+int RunPut(const StoreOptions& store, const PutArgs& args) {
+  WriteOptions options = AuditedWrite(args.actor, args.reason, args.if_version);
+  options.create_only = args.create_only;
+  return RunWrite(store, args, [&](Collection& collection, Json body) {
+    const std::string& id = args.target.id;
+    return args.merge    ? collection.Update(id, std::move(body), options)
+           : args.enrich ? collection.Enrich(id, std::move(body), options)
+                         : collection.Put(id, std::move(body), options);
+  });
+}
+
+// The record's data, created or merged into the record with the same natural-key values.
+int RunUpsert(const StoreOptions& store, const PutArgs& args) {
+  WriteOptions options = AuditedWrite(args.actor, args.reason, std::nullopt);
+  return RunWrite(store, args, [&](Collection& collection, Json body) {
+    return collection.Upsert(std::move(body), options);
+  });
 }
 
 }  // namespace
@@ -96,6 +116,8 @@ void AddRecordCommands(CLI::App& app, StoreOptions& store, int& exit_code) {
   get->add_option("--fields", get_args->fields,
                   "Only these fields of the data (dotted paths, comma-separated)")
       ->delimiter(',');
+  get->add_flag("--include-hidden", get_args->include_hidden,
+                "Show the collection's hiddenFields too (left out otherwise)");
   AddFormatOption(*get, get_args->format);
   get->callback([&store, &exit_code, get_args] { exit_code = RunGet(store, *get_args); });
 
@@ -116,6 +138,19 @@ void AddRecordCommands(CLI::App& app, StoreOptions& store, int& exit_code) {
                 "lack, nothing removed")
       ->excludes(merge);
   put->callback([&store, &exit_code, put_args] { exit_code = RunPut(store, *put_args); });
+
+  auto upsert_args = std::make_shared<PutArgs>();
+  CLI::App* upsert = app.add_subcommand(
+      "upsert",
+      "Create a record, or merge it into the record with the same natural-key values "
+      "(collectionMaps.{c}.naturalKeys)");
+  AddTargetArgs(*upsert, upsert_args->target, false);
+  upsert->add_option("json", upsert_args->json, "The record as a JSON object");
+  upsert->add_option("--file", upsert_args->file, "Read the record from a file (- for stdin)");
+  upsert->add_option("--actor", upsert_args->actor, "Who writes (required on runtime)");
+  upsert->add_option("--reason", upsert_args->reason, "Why (required on runtime)");
+  upsert->callback(
+      [&store, &exit_code, upsert_args] { exit_code = RunUpsert(store, *upsert_args); });
 }
 
 }  // namespace xronox::cli

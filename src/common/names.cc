@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 #include <string_view>
+#include <utility>
 
 namespace xronox {
 
@@ -103,6 +104,11 @@ Status ValidatePropertyPath(const std::string& path) {
     if (end == std::string::npos) return Status::Ok();
     start = end + 1;
   }
+}
+
+bool PropertyPathsOverlap(std::string_view a, std::string_view b) {
+  if (a.size() > b.size()) std::swap(a, b);
+  return b.substr(0, a.size()) == a && (b.size() == a.size() || b[a.size()] == '.');
 }
 
 bool EqualsIgnoringAsciiCase(std::string_view a, std::string_view b) {

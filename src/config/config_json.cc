@@ -246,6 +246,8 @@ void ReadDatabases(ObjectReader& root, Config* config) {
 
 void ReadCollectionMap(ObjectReader& reader, CollectionMap* map) {
   reader.StringArray("indexedProps", &map->indexed_props);
+  reader.StringArray("naturalKeys", &map->natural_keys);
+  reader.StringArray("hiddenFields", &map->hidden_fields);
   if (const Json* offload = reader.Object("s3Offload")) {
     ObjectReader offload_reader(*offload, reader.PathOf("s3Offload"), reader.problems());
     offload_reader.Bool("enabled", &map->s3_offload.enabled);

@@ -131,6 +131,8 @@ Json CollectionMapsJson(const Config& config) {
         {"indexedProps", map.indexed_props},
         {"s3Offload",
          {{"enabled", map.s3_offload.enabled}, {"olderThan", map.s3_offload.older_than_days}}}};
+    if (!map.natural_keys.empty()) maps[collection]["naturalKeys"] = map.natural_keys;
+    if (!map.hidden_fields.empty()) maps[collection]["hiddenFields"] = map.hidden_fields;
     if (map.retention) maps[collection]["retention"] = RetentionJson(*map.retention);
   }
   return maps;

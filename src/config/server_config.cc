@@ -15,7 +15,7 @@ namespace config_internal {
 namespace {
 
 constexpr size_t kMaxPrincipalBytes = 256;
-constexpr const char* kOperations[] = {"read", "write", "admin", "*"};
+constexpr const char* kOperations[] = {"read", "write", "admin", "read_hidden", "*"};
 
 ApiKeyScope ReadScope(const Json& value, const std::string& path, Problems* problems) {
   ApiKeyScope scope;
@@ -88,7 +88,7 @@ void ValidateScope(const ApiKeyScope& scope, const std::string& path, Problems* 
             std::end(kOperations)) {
           return "";
         }
-        return "'" + op + "' is not an operation (read, write, admin or \"*\")";
+        return "'" + op + "' is not an operation (read, write, admin, read_hidden or \"*\")";
       },
       problems);
 }

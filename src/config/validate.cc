@@ -1,5 +1,6 @@
 // ValidateConfig: connections, collection maps and engine options; databases live in
 // validate_databases.cc.
+#include <algorithm>
 #include <initializer_list>
 #include <set>
 
@@ -18,6 +19,11 @@ namespace {
 constexpr int64_t kMaxInlineBytes = int64_t{16} << 20;
 
 constexpr int kMaxS3Retries = 10;
+// Paths per collection map list: an index per indexed property, a claim key over the natural
+// keys' values, a projection per read over the hidden fields.
+constexpr size_t kMaxIndexedProps = 64;
+constexpr size_t kMaxNaturalKeys = 8;
+constexpr size_t kMaxHiddenFields = 100;
 
 bool StartsWith(const std::string& text, const std::string& prefix) {
   return text.compare(0, prefix.size(), prefix) == 0;
@@ -148,13 +154,36 @@ void ForEachConnection(const char* kind, const Map& connections, Check check, Pr
   }
 }
 
-void CheckCollectionMap(const std::string& path, const CollectionMap& map, Problems* problems) {
+// The property paths of collectionMaps.{c}.{key}: each valid, none twice, at most `max`.
+void CheckPathList(const std::string& path, const char* key, const std::vector<std::string>& list,
+                   size_t max, Problems* problems) {
+  std::string list_path = JoinPath(path, key);
+  if (list.size() > max) {
+    problems->Add(list_path, "lists " + std::to_string(list.size()) + " paths; at most " +
+                                 std::to_string(max) + " are allowed");
+  }
   std::set<std::string> seen;
-  for (size_t i = 0; i < map.indexed_props.size(); ++i) {
-    const std::string& prop = map.indexed_props[i];
-    std::string prop_path = IndexPath(JoinPath(path, "indexedProps"), i);
+  for (size_t i = 0; i < list.size(); ++i) {
+    const std::string& prop = list[i];
+    std::string prop_path = IndexPath(list_path, i);
     if (Status s = ValidatePropertyPath(prop); !s.ok()) problems->Add(prop_path, s.message());
     if (!seen.insert(prop).second) problems->Add(prop_path, "'" + prop + "' is listed twice");
+  }
+}
+
+void CheckCollectionMap(const std::string& path, const CollectionMap& map, Problems* problems) {
+  CheckPathList(path, "indexedProps", map.indexed_props, kMaxIndexedProps, problems);
+  CheckPathList(path, "naturalKeys", map.natural_keys, kMaxNaturalKeys, problems);
+  CheckPathList(path, "hiddenFields", map.hidden_fields, kMaxHiddenFields, problems);
+  for (size_t i = 0; i < map.natural_keys.size(); ++i) {
+    const std::string& key = map.natural_keys[i];
+    bool hidden =
+        std::any_of(map.hidden_fields.begin(), map.hidden_fields.end(),
+                    [&](const std::string& field) { return PropertyPathsOverlap(field, key); });
+    if (hidden) {
+      problems->Add(IndexPath(JoinPath(path, "naturalKeys"), i),
+                    "'" + key + "' is a hidden field; a natural key must be readable");
+    }
   }
   if (map.s3_offload.older_than_days < 1) {
     problems->Add(JoinPath(path, "s3Offload.olderThan"), "must be at least 1 (days)");

@@ -31,6 +31,12 @@ Status Engine::CheckAppend(const Binding& b, size_t entries, const WriteOptions&
                "one version at a time")
         .WithReason("not_appendable");
   }
+  if (!b.natural_keys.empty()) {
+    return NotSupported("collection '" + b.ref.collection +
+                        "' has natural keys, whose values each create claims: create the "
+                        "records one at a time, or upsert them")
+        .WithReason("not_appendable");
+  }
   if (entries == 0 || entries > static_cast<size_t>(kMaxAppendEntries)) {
     return InvalidArgument("an append takes 1 to " + std::to_string(kMaxAppendEntries) +
                            " entries, not " + std::to_string(entries));

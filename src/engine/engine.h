@@ -115,6 +115,13 @@ class Engine {
   /// written (its index in the message).
   Result<AppendResult> Append(const Binding& b, std::vector<Json>& entries,
                               const WriteOptions& options);
+  /// Create a record of `data`, or merge `data` (as a JSON merge patch: objects merged at every
+  /// depth, arrays and other values replaced, null removes) into the live record that holds
+  /// its values of the collection's natural keys (natural_keys.cc). WriteResult::created says
+  /// which. Concurrent upserts of the same values make one record.
+  Result<WriteResult> Upsert(const Binding& b, const Json& data, const WriteOptions& options);
+  /// What Upsert checks before it reads anything: natural keys configured, not logs, options.
+  static Status CheckUpsert(const Binding& b, const Json& data, const WriteOptions& options);
   /// What Append checks before it reads an entry: the type, the number of entries, options.
   static Status CheckAppend(const Binding& b, size_t entries, const WriteOptions& options);
   Result<Record> Get(const Binding& b, const std::string& id, const GetOptions& options);
@@ -193,8 +200,10 @@ class Engine {
   /// True when work begun at `started` is older than the claim lease.
   bool LeaseExpired(TimestampMicros started) const { return started < LeaseCutoff(); }
 
-  struct Plan;      // The next state of a record, computed from its head (engine_internal.h).
-  class Offloader;  // One offload run (offload.cc).
+  struct Plan;  // The next state of a record, computed from its head (engine_internal.h).
+  struct NaturalKeyHolder;  // The record a natural-key claim names, and its state.
+  struct HeldNaturalKey;    // The natural-key claim one write holds across its attempts.
+  class Offloader;          // One offload run (offload.cc).
 
  private:
   Result<WriteResult> WithRecord(const Binding& b, WriteResult result, bool raw_data);
@@ -234,6 +243,17 @@ class Engine {
                                                              const std::string& id,
                                                              int64_t version);
   Status CommitPlain(const Binding& b, const std::optional<store::HeadRow>& head, const Plan& plan);
+  // Natural keys (natural_keys.cc).
+  Result<NaturalKeyHolder> HolderOf(const Binding& b, const store::ClaimRow& claim);
+  /// Hold the claim of `plan.natural_key` (dropping one held for other values): Conflict
+  /// (natural_key_taken) when a live record holds them.
+  Status HoldNaturalKey(const Binding& b, const Plan& plan, HeldNaturalKey& held);
+  void DropNaturalKey(const Binding& b, HeldNaturalKey& held);
+  /// After a commit: delete the claim of the values the record held before, if it names it.
+  void ReleaseNaturalKey(const Binding& b, const Plan& plan);
+  /// Rebuild: claim the natural-key values of a rebuilt live record (its claims were lost with
+  /// the hot store); values another record holds are a problem of the report.
+  Status ReclaimNaturalKey(const Binding& b, const store::HeadRow& head, RebuildReport& report);
   Result<AppendResult> CommitAppend(const Binding& b, std::vector<Plan>& plans,
                                     std::vector<WriteIntent>& intents, const WriteOptions& options);
   Status AppendAgain(const Binding& b, std::vector<Plan>& plans, std::vector<WriteIntent>& intents,

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/ids.h"
 #include "engine/engine.h"
 
 namespace xronox {
@@ -36,6 +37,11 @@ struct Engine::Plan {
   std::string prev_hash;          ///< Entry hash of the base version (runtime).
   store::RecordTally tally;       ///< The record's tally after the write.
   CollectionCounts counts_delta;  ///< What the write adds to the collection's counters.
+  /// Natural keys: the claim key of the data's values where the record did not hold them
+  /// before (the write must hold that claim to commit), and of the values it held before and
+  /// no longer does (released once committed). Empty: none.
+  std::string natural_key;
+  std::string released_natural_key;
   /// Set by the commit when the write is committed but its counts could not be added
   /// (WriteResult::warning).
   mutable std::string warning;
@@ -58,6 +64,23 @@ Status NotVersioned(const Binding& b, const std::string& what);
 
 /// Refuse writes that the database type, the audit rules or the body shape forbid.
 Status CheckWriteAllowed(const Binding& b, const WriteIntent& intent, const WriteOptions& options);
+
+struct Engine::NaturalKeyHolder {
+  /// kLive: the record is live with the claimed values. kPending: it is not, and the claim is
+  /// younger than the claim lease (a write in flight). kStale: older (its writer is gone).
+  enum State { kLive, kPending, kStale };
+  std::string id;  ///< The record the claim names.
+  State state = kStale;
+};
+
+struct Engine::HeldNaturalKey {
+  std::string owner = RandomHex(8);  ///< Owner of the claims this write inserts.
+  std::string key;                   ///< The claim held; empty: none.
+};
+
+/// Set `plan.natural_key` and `plan.released_natural_key` from the data before the write and
+/// after it (natural_keys.cc); InvalidArgument when the data after lacks a natural key.
+Status PlanNaturalKeys(const Binding& b, const Json& before, Engine::Plan& plan);
 
 /// Reason attached to a Status when a writer lost a race and should re-read and retry.
 inline constexpr const char* kLostRace = "lost_race";

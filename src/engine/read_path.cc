@@ -9,6 +9,7 @@
 #include "engine/json_diff.h"
 #include "engine/keys.h"
 #include "engine/offload_pack.h"
+#include "engine/projection.h"
 
 namespace xronox {
 
@@ -231,6 +232,9 @@ Result<Json> Engine::Diff(const Binding& b, const std::string& id, int64_t from,
   ReleaseOnExit release_before(before.data);
   XRONOX_ASSIGN_OR_RETURN(VersionObject after, ReadVersion(b, to_row));
   ReleaseOnExit release_after(after.data);
+  // Hidden fields stay out of every diff (docs/formats/hidden-fields.md).
+  HideFields(before.data, b.hidden_fields);
+  HideFields(after.data, b.hidden_fields);
   return DiffJson(before.data, after.data);
 }
 

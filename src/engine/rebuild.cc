@@ -70,6 +70,7 @@ Status Engine::RebuildRecord(const Binding& b, const std::string& id, int64_t la
   }
   if (!problem.empty()) report.problems.push_back(problem + "; rebuilt up to the break");
   if (head) ++report.records;
+  if (head && !head->deleted) XRONOX_RETURN_IF_ERROR(ReclaimNaturalKey(b, *head, report));
   return Status::Ok();
 }
 

@@ -176,6 +176,7 @@ Result<WriteResult> Engine::Write(const Binding& b, const std::string& id,
 Result<WriteResult> Engine::WriteWithRetries(const Binding& b, const std::string& id,
                                              const WriteIntent& intent,
                                              const WriteOptions& options) {
+  HeldNaturalKey held;
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     std::optional<store::HeadRow> head;
     if (attempt > 0 || !intent.generated_id) {
@@ -183,13 +184,23 @@ Result<WriteResult> Engine::WriteWithRetries(const Binding& b, const std::string
     }
     Result<Plan> planned = PlanWrite(b, id, head, intent, options);
     if (!planned.ok() && IsLostRace(planned.status())) continue;
+    if (!planned.ok() || planned->unchanged) DropNaturalKey(b, held);
     XRONOX_ASSIGN_OR_RETURN(Plan plan, std::move(planned));
     if (plan.unchanged) return ResultOf(plan, options.raw_data);
+    Status claimed = HoldNaturalKey(b, plan, held);
+    if (IsLostRace(claimed)) continue;
+    XRONOX_RETURN_IF_ERROR(claimed);
     Status committed = b.versioned ? CommitVersioned(b, head, plan) : CommitPlain(b, head, plan);
-    if (committed.ok()) return ResultOf(plan, options.raw_data);
+    if (committed.ok()) {
+      ReleaseNaturalKey(b, plan);
+      return ResultOf(plan, options.raw_data);
+    }
+    // A commit that failed otherwise may yet be rolled forward: its claim stays, and is stale
+    // after the claim lease unless the record then holds the values.
     if (!IsLostRace(committed)) return committed;
     BackOffAfterLostRace(attempt);
   }
+  DropNaturalKey(b, held);
   return Unavailable("write to record '" + id + "' lost " + std::to_string(kMaxAttempts) +
                      " races in a row; retry later");
 }

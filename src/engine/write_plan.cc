@@ -231,6 +231,7 @@ Result<Engine::Plan> Engine::PlanWrite(const Binding& b, const std::string& id,
   plan.on_behalf_of = options.on_behalf_of;
   plan.idempotency_key = options.idempotency_key;
   CountWrite(head, plan.op, &plan.tally, &plan.counts_delta);
+  XRONOX_RETURN_IF_ERROR(PlanNaturalKeys(b, before, plan));
   return plan;
 }
 

@@ -29,6 +29,10 @@ struct Binding {
   /// then they are the configured ones, and only the hot store may be used.
   bool keys_scoped = false;
   std::vector<std::string> indexed_props;
+  /// The collection map's naturalKeys: paths whose values name at most one live record.
+  std::vector<std::string> natural_keys;
+  /// The collection map's hiddenFields: paths that reads leave out unless asked with permission.
+  std::vector<std::string> hidden_fields;
   bool versioned = false;    ///< Runtime: every write is a new immutable version.
   bool append_only = false;  ///< Logs: update and delete are refused.
   /// The collection map's retention, else its database's; nullopt when neither has one.

@@ -164,8 +164,10 @@ Result<Binding> Router::Resolve(const Target& target) {
   b.retention = map != config_.collection_maps.end() && map->second.retention
                     ? map->second.retention
                     : db.retention;
-  if (map != config_.collection_maps.end() && map->second.s3_offload.enabled) {
-    b.offload = map->second.s3_offload;
+  if (map != config_.collection_maps.end()) {
+    if (map->second.s3_offload.enabled) b.offload = map->second.s3_offload;
+    b.natural_keys = map->second.natural_keys;
+    b.hidden_fields = map->second.hidden_fields;
   }
   b.versioned = target.database_type == DatabaseType::kRuntime;
   b.append_only = target.database_type == DatabaseType::kLogs;

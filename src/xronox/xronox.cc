@@ -37,6 +37,28 @@ Status Collection::PrepareWrite() { return state_->router->PrepareWrite(binding_
 
 Result<bool> Collection::Exists() { return state_->router->Exists(binding_); }
 
+Collection Collection::RevealingHidden() const {
+  Collection revealing = *this;
+  revealing.reveal_hidden_ = true;
+  return revealing;
+}
+
+Status Collection::Conceal(Record& record) const {
+  return reveal_hidden_ ? Status::Ok() : HideRecordFields(record, binding_->hidden_fields);
+}
+
+Result<WriteResult> Collection::Concealed(Result<WriteResult> written) const {
+  if (written.ok() && written->record) XRONOX_RETURN_IF_ERROR(Conceal(*written->record));
+  return written;
+}
+
+// A hidden content property reads as absent through a handle that does not reveal it.
+Status Collection::CheckContentShown(const std::string& property) const {
+  if (reveal_hidden_ || !IsHiddenPointer(property, binding_->hidden_fields)) return Status::Ok();
+  return NotFound("content '" + property + "' of the record: the record has no such content")
+      .WithReason("content_not_found");
+}
+
 Status Collection::PrepareExistingRecord(const std::string& id) {
   XRONOX_RETURN_IF_ERROR(ValidateRecordId(id));
   XRONOX_ASSIGN_OR_RETURN(bool exists, Exists());
@@ -67,7 +89,7 @@ Result<WriteResult> Collection::WriteBody(const std::string& id, int kind_value,
     WriteIntent intent = Intent(kind, std::move(body));
     ReleaseOnExit release_intent(intent.body);
     intent.generated_id = kind == WriteIntent::Kind::kCreate;
-    return state_->engine->Write(*binding_, id, intent, options);
+    return Concealed(state_->engine->Write(*binding_, id, intent, options));
   });
 }
 
@@ -85,6 +107,15 @@ Result<AppendResult> Collection::Append(std::vector<Json> entries, const WriteOp
     XRONOX_RETURN_IF_ERROR(Engine::CheckAppend(*binding_, entries.size(), options));
     XRONOX_RETURN_IF_ERROR(PrepareWrite());
     return state_->engine->Append(*binding_, entries, options);
+  });
+}
+
+Result<WriteResult> Collection::Upsert(Json data, const WriteOptions& options) {
+  ReleaseOnExit release(data);
+  return GuardExceptions([&]() -> Result<WriteResult> {
+    XRONOX_RETURN_IF_ERROR(Engine::CheckUpsert(*binding_, data, options));
+    XRONOX_RETURN_IF_ERROR(PrepareWrite());
+    return Concealed(state_->engine->Upsert(*binding_, data, options));
   });
 }
 
@@ -113,8 +144,8 @@ Result<WriteResult> Collection::Restore(const std::string& id, int64_t version,
                                         const WriteOptions& options) {
   return GuardExceptions([&]() -> Result<WriteResult> {
     XRONOX_RETURN_IF_ERROR(PrepareExistingRecord(id));
-    return state_->engine->Write(*binding_, id,
-                                 Intent(WriteIntent::Kind::kRestore, nullptr, version), options);
+    return Concealed(state_->engine->Write(
+        *binding_, id, Intent(WriteIntent::Kind::kRestore, nullptr, version), options));
   });
 }
 
@@ -124,6 +155,7 @@ Result<Record> Collection::Get(const std::string& id, const GetOptions& options)
     XRONOX_RETURN_IF_ERROR(NeedExisting(id));
     XRONOX_ASSIGN_OR_RETURN(Record record, state_->engine->Get(*binding_, id, options));
     XRONOX_RETURN_IF_ERROR(ProjectRecord(record, options.fields));
+    XRONOX_RETURN_IF_ERROR(Conceal(record));
     return record;
   });
 }
@@ -131,7 +163,13 @@ Result<Record> Collection::Get(const std::string& id, const GetOptions& options)
 Result<HistoryPage> Collection::History(const std::string& id, const HistoryOptions& options) {
   return GuardExceptions([&]() -> Result<HistoryPage> {
     XRONOX_RETURN_IF_ERROR(NeedExisting(id));
-    return state_->engine->History(*binding_, id, options);
+    XRONOX_ASSIGN_OR_RETURN(HistoryPage page, state_->engine->History(*binding_, id, options));
+    for (VersionInfo& version : page.versions) {
+      std::erase_if(version.changed_fields, [&](const std::string& field) {
+        return IsHiddenPointer(field, binding_->hidden_fields);
+      });
+    }
+    return page;
   });
 }
 
@@ -145,11 +183,17 @@ Result<Json> Collection::Diff(const std::string& id, int64_t from, int64_t to) {
 Result<QueryPage> Collection::Query(const Json& filter, const QueryOptions& options) {
   return GuardExceptions([&]() -> Result<QueryPage> {
     XRONOX_RETURN_IF_ERROR(CheckProjection(options.fields));
+    if (filter.is_object() && !binding_->hidden_fields.empty()) {
+      std::vector<std::string> paths;
+      for (const auto& [path, condition] : filter.items()) paths.push_back(path);
+      XRONOX_RETURN_IF_ERROR(CheckFilterNotHidden(paths, binding_->hidden_fields));
+    }
     XRONOX_ASSIGN_OR_RETURN(bool exists, Exists());
     if (exists) {
       XRONOX_ASSIGN_OR_RETURN(QueryPage page, state_->engine->Query(*binding_, filter, options));
       for (Record& record : page.records) {
         XRONOX_RETURN_IF_ERROR(ProjectRecord(record, options.fields));
+        XRONOX_RETURN_IF_ERROR(Conceal(record));
       }
       return page;
     }
@@ -193,7 +237,7 @@ Result<WriteResult> Collection::PutContent(const std::string& id, const std::str
     XRONOX_ASSIGN_OR_RETURN(auto upload,
                             state_->content->Begin(binding_, state_, id, property, options));
     XRONOX_RETURN_IF_ERROR(upload->Write(bytes));
-    return upload->Finish();
+    return Concealed(upload->Finish());
   });
 }
 
@@ -202,6 +246,7 @@ Result<std::unique_ptr<ContentReader>> Collection::ReadContent(const std::string
                                                                const ContentReadOptions& options) {
   return GuardExceptions([&]() -> Result<std::unique_ptr<ContentReader>> {
     XRONOX_RETURN_IF_ERROR(NeedExisting(id));
+    XRONOX_RETURN_IF_ERROR(CheckContentShown(property));
     return state_->content->Open(*binding_, id, property, options);
   });
 }
@@ -210,7 +255,7 @@ Result<WriteResult> Collection::DeleteContent(const std::string& id, const std::
                                               const WriteOptions& options) {
   return GuardExceptions([&]() -> Result<WriteResult> {
     XRONOX_RETURN_IF_ERROR(PrepareExistingRecord(id));
-    return state_->content->Delete(*binding_, id, property, options);
+    return Concealed(state_->content->Delete(*binding_, id, property, options));
   });
 }
 
@@ -219,6 +264,7 @@ Result<std::string> Collection::PresignContent(const std::string& id, const std:
                                                int expires_seconds) {
   return GuardExceptions([&]() -> Result<std::string> {
     XRONOX_RETURN_IF_ERROR(NeedExisting(id));
+    XRONOX_RETURN_IF_ERROR(CheckContentShown(property));
     return state_->content->Presign(*binding_, id, property, options, expires_seconds);
   });
 }

@@ -141,6 +141,24 @@ TEST_P(RebuildTest, ARuntimeCollectionComesBackFromItsVersionObjectsAlone) {
   EXPECT_EQ(engine_.Get(b, "o1", {})->version, before.at("o1")["record"]["version"].get<int>() + 1);
 }
 
+// Natural-key claims live in the hot store: a rebuild claims the values of every live record
+// again, so a create of a live record's values is refused afterwards and a deleted one's is not.
+TEST_P(RebuildTest, NaturalKeysAreClaimedAgain) {
+  Binding people = Bind(DatabaseType::kRuntime, "people");
+  people.natural_keys = {"email"};
+  MustWrite(people, "p1", Kind::kPut, {{"email", "ada@example.com"}});
+  MustWrite(people, "p2", Kind::kPut, {{"email", "bob@example.com"}});
+  MustWrite(people, "p2", Kind::kDelete);
+  Binding b = OnAFreshHotStore(people);
+  auto rebuilt = engine_.Rebuild(b);
+  ASSERT_TRUE(rebuilt.ok()) << rebuilt.status().ToString();
+  EXPECT_TRUE(rebuilt->problems.empty()) << rebuilt->problems.front();
+  auto taken = engine_.Write(b, "p3", MakeIntent(Kind::kPut, {{"email", "ada@example.com"}}), By());
+  EXPECT_EQ(taken.status().reason(), "natural_key_taken") << taken.status().ToString();
+  auto freed = engine_.Write(b, "p4", MakeIntent(Kind::kPut, {{"email", "bob@example.com"}}), By());
+  EXPECT_TRUE(freed.ok()) << freed.status().ToString();
+}
+
 TEST_P(RebuildTest, ABrokenChainIsReportedAndTheRestRebuilt) {
   Binding orders = Bind(DatabaseType::kRuntime, "orders");
   for (int v = 0; v < 3; ++v) MustWrite(orders, "broken", Kind::kPut, {{"v", v}});

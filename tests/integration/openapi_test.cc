@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "integration/api_keys.h"
 #include "integration/fault_support.h"
 #include "integration/openapi_support.h"
 #include "integration/test_support.h"
@@ -73,18 +74,7 @@ std::vector<std::string> CheckAnswer(const Json& doc, const std::string& path,
   return errors;
 }
 
-struct Key {
-  std::string principal;
-  std::string token = NewApiKeyToken();
-};
-
-Json KeyJson(const Key& key, std::vector<std::string> types, std::vector<std::string> tenants,
-             std::vector<std::string> operations) {
-  return {
-      {"principal", key.principal},
-      {"secretSha256", HashApiKeyToken(key.token)},
-      {"scopes", {{{"databaseTypes", types}, {"tenants", tenants}, {"operations", operations}}}}};
-}
+using Key = TestKey;
 
 // One request of the status table: which documented operation it exercises and what it expects.
 struct Case {
@@ -121,6 +111,7 @@ class OpenApiTest : public XronoxdTest {
       if (db.type == DatabaseType::kLogs) db.retention = RetentionPolicy{30, 0};
     }
     config->collection_maps["aged"].retention = RetentionPolicy{0, 1};
+    config->collection_maps["people"].natural_keys = {"email"};
     std::string path = dir_.path() + "/store.json";
     std::ofstream(path) << ConfigToJson(*config).dump(2);
     return {"--config", path};
@@ -462,6 +453,21 @@ std::vector<Case> OpenApiTest::BackupCases() {
   cases.push_back({append, "POST", o + ":append", 405, two, json, Full()});
   cases.push_back({append, "POST", events_append, 413, big, json, Full()});
   cases.push_back({append, "POST", events_append, 415, two, "text/plain", Full()});
+  // Upsert: people has natural keys (email); the first upsert creates, the second merges.
+  const std::string upsert = std::string(kCollection) + ":upsert";
+  const std::string people = "/v1/runtime/acme/people:upsert";
+  const std::string ada = R"({"email":"ada@example.com","n":1})";
+  cases.push_back({upsert, "POST", people, 201, ada, json, Full()});
+  cases.push_back(
+      {upsert, "POST", people, 200, R"({"email":"ada@example.com","n":2})", json, Full()});
+  cases.push_back({upsert, "POST", people, 400, R"({"n":1})", json, Full()});
+  cases.push_back({upsert, "POST", o + ":upsert", 400, ada, json, Full()});
+  cases.push_back({upsert, "POST", people, 401, ada, json});
+  cases.push_back({upsert, "POST", people, 403, ada, json, Reader()});
+  cases.push_back({upsert, "POST", "/v1/nosuch/_/people:upsert", 404, ada, json, Full()});
+  cases.push_back({upsert, "POST", std::string(kEvents) + ":upsert", 405, ada, json, Full()});
+  cases.push_back({upsert, "POST", people, 413, big, json, Full()});
+  cases.push_back({upsert, "POST", people, 415, ada, "text/plain", Full()});
   cases.push_back({kCollection, "GET",
                    std::string(kEvents) + "?order=newest&from=2020-01-01T00:00:00Z&limit=5", 200,
                    "", "", Full()});

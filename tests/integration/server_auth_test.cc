@@ -4,6 +4,7 @@
 #include <fstream>
 #include <set>
 
+#include "integration/api_keys.h"
 #include "integration/route_cases.h"
 #include "integration/test_support.h"
 #include "server/api/routes.h"
@@ -12,23 +13,7 @@
 namespace xronox::testing {
 namespace {
 
-struct Token {
-  std::string principal;
-  std::string token = NewApiKeyToken();
-};
-
-Json KeyJson(const Token& key, std::vector<std::string> types, std::vector<std::string> tenants,
-             std::vector<std::string> operations) {
-  return {
-      {"principal", key.principal},
-      {"secretSha256", HashApiKeyToken(key.token)},
-      {"scopes", {{{"databaseTypes", types}, {"tenants", tenants}, {"operations", operations}}}}};
-}
-
-httplib::Headers Bearer(const Token& key, httplib::Headers extra = {}) {
-  extra.emplace("Authorization", "Bearer " + key.token);
-  return extra;
-}
+using Token = TestKey;
 
 class ServerAuthTest : public XronoxdTest {
  protected:

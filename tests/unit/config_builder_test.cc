@@ -360,6 +360,24 @@ const RuleCase kRuleCases[] = {
        c.collection_maps["orders"].indexed_props = {"address.city", "agentId", "address.city"};
      },
      "collectionMaps.orders.indexedProps[2]: 'address.city' is listed twice"},
+    {"NaturalKeyTwice",
+     [](Config& c) {
+       c.collection_maps["people"].natural_keys = {"email", "email"};
+     },
+     "collectionMaps.people.naturalKeys[1]: 'email' is listed twice"},
+    {"NaturalKeysTooMany",
+     [](Config& c) {
+       c.collection_maps["people"].natural_keys = {"a", "b", "c", "d", "e", "f", "g", "h", "i"};
+     },
+     "collectionMaps.people.naturalKeys: lists 9 paths; at most 8 are allowed"},
+    {"HiddenFieldInvalid", [](Config& c) { c.collection_maps["people"].hidden_fields = {"a..b"}; },
+     "collectionMaps.people.hiddenFields[0]: property path 'a..b'"},
+    {"NaturalKeyHidden",
+     [](Config& c) {
+       c.collection_maps["people"].natural_keys = {"ids.ssn"};
+       c.collection_maps["people"].hidden_fields = {"ids"};
+     },
+     "collectionMaps.people.naturalKeys[0]: 'ids.ssn' is a hidden field"},
     {"OlderThanZero",
      [](Config& c) { c.collection_maps["activity_logs"].s3_offload.older_than_days = 0; },
      "collectionMaps.activity_logs.s3Offload.olderThan: must be at least 1"},

@@ -60,6 +60,9 @@ TEST(ServerRoutesTest, MatchRouteFollowsTheTable) {
   EXPECT_EQ(MatchRoute(Segments{"v1", "k", "_", "c", "i", "restore"})->kind, RouteKind::kRestore);
   EXPECT_EQ(MatchRoute(Segments{"v1", "k", "_", "c", "i", "enrich"})->kind, RouteKind::kEnrich);
   EXPECT_FALSE(MatchRoute(Segments{"v1", "k", "_", "c", "i", "other"}));
+  EXPECT_EQ(MatchRoute(Segments{"v1", "k", "_", "people:upsert"})->kind, RouteKind::kUpsert);
+  EXPECT_EQ(JoinMethods(AllowedMethods(RouteKind::kUpsert, false)), "POST");
+  EXPECT_EQ(JoinMethods(AllowedMethods(RouteKind::kUpsert, true)), "") << "logs never upsert";
   std::optional<Route> append = MatchRoute(Segments{"v1", "logs", "_", "events:append"});
   ASSERT_TRUE(append);
   EXPECT_EQ(append->kind, RouteKind::kAppend);

@@ -43,6 +43,8 @@ const char* AccessName(Access access) {
       return "write";
     case Access::kAdmin:
       return "admin";
+    case Access::kReadHidden:
+      return "read_hidden";
   }
   return "read";
 }

@@ -17,9 +17,10 @@ namespace xronox::server {
 HttpResponse UnauthorizedResponse(const Status& status);
 
 /// The kinds of access a scope grants.
-enum class Access { kRead, kWrite, kAdmin };
+/// kReadHidden: reads that include a collection's hidden fields (?includeHidden=true).
+enum class Access { kRead, kWrite, kAdmin, kReadHidden };
 
-/// Return "read", "write" or "admin".
+/// Return "read", "write", "admin" or "read_hidden".
 const char* AccessName(Access access);
 
 class Authenticator {

@@ -100,6 +100,28 @@ Access AccessFor(RouteKind kind, const std::string& method) {
   return IsWrite(method) ? Access::kWrite : Access::kRead;
 }
 
+const std::string kNoPrincipal;
+
+// Take includeHidden out of `query`: true when it asks for the hidden fields, which only the
+// reads of records and content return (docs/formats/hidden-fields.md).
+Result<bool> TakeIncludeHidden(RouteKind kind, const std::string& method, QueryParams& query) {
+  auto found = query.find("includeHidden");
+  if (found == query.end()) return false;
+  bool reads_data =
+      method == "GET" &&
+      (kind == RouteKind::kRecord || kind == RouteKind::kCollection || kind == RouteKind::kContent);
+  if (!reads_data) {
+    return InvalidArgument("includeHidden applies to reads of records and content only")
+        .WithReason("invalid_query");
+  }
+  if (found->second != "true" && found->second != "false") {
+    return InvalidArgument("includeHidden must be true or false").WithReason("invalid_query");
+  }
+  bool reveal = found->second == "true";
+  query.erase(found);
+  return reveal;
+}
+
 }  // namespace
 
 Dispatcher::Dispatcher(Xronox& store, DispatcherOptions options)
@@ -196,8 +218,7 @@ HttpResponse Dispatcher::DispatchRecord(const HttpRequest& request, const Parsed
   if (route.kind != RouteKind::kContent && !bodiless_verb) {
     if (std::optional<HttpError> error = CheckBody(request, method)) return ErrorResponse(*error);
   }
-  Result<HttpResponse> response =
-      Invoke(request, parsed, route, method, key != nullptr ? key->principal : "");
+  Result<HttpResponse> response = Invoke(request, parsed, route, method, key);
   if (!response.ok()) return ErrorResponse(HttpErrorFromStatus(response.status(), context));
   return std::move(response).value();
 }
@@ -223,18 +244,25 @@ std::optional<HttpError> Dispatcher::CheckBody(const HttpRequest& request,
 
 Result<HttpResponse> Dispatcher::Invoke(const HttpRequest& request, const ParsedTarget& parsed,
                                         const Route& route, const std::string& method,
-                                        const std::string& principal) const {
+                                        const ApiKey* key) const {
   XRONOX_ASSIGN_OR_RETURN(Target target, ResolveTarget(route));
   if (route.kind != RouteKind::kCollection && !IsCollectionVerb(route.kind)) {
     XRONOX_RETURN_IF_ERROR(ValidateRouteId(route));
   }
   XRONOX_RETURN_IF_ERROR(CheckVersionedOnly(route, parsed.query, target.database_type));
   if (IsWrite(method)) XRONOX_RETURN_IF_ERROR(CheckQueryParams(parsed.query, {}));
+  QueryParams query = parsed.query;
+  XRONOX_ASSIGN_OR_RETURN(bool reveal, TakeIncludeHidden(route.kind, method, query));
+  if (reveal && key != nullptr) {
+    XRONOX_RETURN_IF_ERROR(
+        Authenticator::Authorize(*key, Access::kReadHidden, route.database_type, route.tenant));
+  }
   XRONOX_ASSIGN_OR_RETURN(Collection collection, store_.With(target));
+  if (reveal) collection = collection.RevealingHidden();
   Handler handler = FindHandler(route.kind, method);
   if (handler == nullptr) return Internal("no handler for " + method + " on this route");
-  RecordCall call{request,     route,     parsed.query,
-                  collection,  principal, options_.max_content_bytes,
+  const std::string& principal = key != nullptr ? key->principal : kNoPrincipal;
+  RecordCall call{request,     route, query, collection, principal, options_.max_content_bytes,
                   options_.log};
   return handler(call);
 }

@@ -60,7 +60,7 @@ class Dispatcher {
   std::optional<HttpError> CheckBody(const HttpRequest& request, const std::string& method) const;
   Result<HttpResponse> Invoke(const HttpRequest& request, const ParsedTarget& parsed,
                               const Route& route, const std::string& method,
-                              const std::string& principal) const;
+                              const ApiKey* key) const;
 
   Xronox& store_;
   DispatcherOptions options_;

@@ -115,6 +115,8 @@ Handler FindHandler(RouteKind kind, const std::string& method) {
       return method == "POST" ? &HandleAppend : nullptr;
     case RouteKind::kEnrich:
       return method == "POST" ? &HandleEnrich : nullptr;
+    case RouteKind::kUpsert:
+      return method == "POST" ? &HandleUpsert : nullptr;
   }
   return nullptr;
 }

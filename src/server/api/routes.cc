@@ -104,6 +104,7 @@ namespace {
 std::optional<RouteKind> CollectionVerb(const std::string& verb) {
   if (verb == "counters") return RouteKind::kCounters;
   if (verb == "append") return RouteKind::kAppend;
+  if (verb == "upsert") return RouteKind::kUpsert;
   if (verb == "backups") return RouteKind::kBackups;
   if (verb == "verify-backup") return RouteKind::kVerifyBackup;
   if (verb == "restore-backup") return RouteKind::kRestoreBackup;
@@ -121,7 +122,8 @@ std::optional<RouteKind> CollectionVerb(const std::string& verb) {
 }  // namespace
 
 bool IsCollectionVerb(RouteKind kind) {
-  return kind == RouteKind::kCounters || kind == RouteKind::kAppend || NeedsAdmin(kind);
+  return kind == RouteKind::kCounters || kind == RouteKind::kAppend || kind == RouteKind::kUpsert ||
+         NeedsAdmin(kind);
 }
 
 bool NeedsAdmin(RouteKind kind) {
@@ -211,6 +213,9 @@ std::vector<std::string> AllowedMethods(RouteKind kind, bool logs) {
     case RouteKind::kOffload:
     case RouteKind::kAppend:
       return {"POST"};
+    case RouteKind::kUpsert:
+      if (logs) return {};
+      return {"POST"};
     case RouteKind::kBackups:
     case RouteKind::kHolds:
       return {"GET", "POST"};
@@ -274,6 +279,8 @@ std::string RouteTemplate(RouteKind kind) {
       return collection + ":offload";
     case RouteKind::kAppend:
       return collection + ":append";
+    case RouteKind::kUpsert:
+      return collection + ":upsert";
   }
   return "other";
 }

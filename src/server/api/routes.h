@@ -76,7 +76,8 @@ enum class RouteKind {
   kOffload,
   kBlame,
   kAppend,
-  kEnrich
+  kEnrich,
+  kUpsert
 };
 
 /// Every route kind, in declaration order (for tests and documents that must cover them all).
@@ -88,7 +89,8 @@ inline constexpr RouteKind kAllRouteKinds[] = {
     RouteKind::kRestoreBackup, RouteKind::kPruneBackups,   RouteKind::kRestoreCollection,
     RouteKind::kRebuild,       RouteKind::kHolds,          RouteKind::kLiftHold,
     RouteKind::kHoldLog,       RouteKind::kApplyRetention, RouteKind::kOffload,
-    RouteKind::kBlame,         RouteKind::kAppend,         RouteKind::kEnrich};
+    RouteKind::kBlame,         RouteKind::kAppend,         RouteKind::kEnrich,
+    RouteKind::kUpsert};
 
 /// True for the verbs on a collection ("{collection}:verb"), whose routes have no record id.
 bool IsCollectionVerb(RouteKind kind);

@@ -76,6 +76,18 @@ Result<HttpResponse> HandleAppend(RecordCall& call) {
   return response;
 }
 
+// The record's data, as for a create: 201 (and Location) when it made a record, 200 when it
+// merged into the record with the same natural-key values.
+Result<HttpResponse> HandleUpsert(RecordCall& call) {
+  XRONOX_RETURN_IF_ERROR(CheckQueryParams(call.query, {}));
+  XRONOX_ASSIGN_OR_RETURN(Json data, ParseBodyObject(call.request.body, "record"));
+  ReleaseOnExit release(data);  // Moved into the write, or released without allocating.
+  XRONOX_ASSIGN_OR_RETURN(WriteOptions options,
+                          WriteOptionsFromRequest(call.request, {}, call.principal));
+  XRONOX_ASSIGN_OR_RETURN(WriteResult result, call.collection.Upsert(std::move(data), options));
+  return WrittenResponse(call, result, result.created ? 201 : 200);
+}
+
 Result<HttpResponse> HandlePut(RecordCall& call) {
   XRONOX_ASSIGN_OR_RETURN(Json data, ParseBodyObject(call.request.body, "record"));
   ReleaseOnExit release(data);  // Moved into the write, or released without allocating.
