@@ -1,9 +1,11 @@
-// Audit questions over a runtime record's history (docs/audit.md): field blame, the version
-// that last set each field of a record, as `git blame` gives the commit of each line.
+// Audit questions over runtime history (docs/audit.md): field blame, the version that last set
+// each field of a record, as `git blame` gives the commit of each line; and version queries
+// across records, the versions an actor wrote, or written in a time range, or touching a field.
 // Thread-safety: plain values.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,5 +50,38 @@ struct BlameReport {
 /// {"id","version","fields":[{"path","version","op","actor","reason","at"[,"onBehalfOf"]}],
 /// "unattributed","versionsRead","stopped"} (stopped null when complete; times RFC 3339).
 Json BlameReportToJson(const BlameReport& report);
+
+/// Most versions one audit page holds.
+inline constexpr int kMaxVersionsPage = 1000;
+
+/// A version query (Collection::Versions, Xronox::TenantVersions): the versions that match every
+/// condition given, newest first, a page at a time. Each page costs the versions it returns
+/// (per collection queried), not the collections' whole history.
+struct VersionQuery {
+  std::string actor;                    ///< Written by this actor (exactly); empty: any.
+  std::optional<TimestampMicros> from;  ///< Written at or after this instant.
+  std::optional<TimestampMicros> to;    ///< Written before this instant.
+  /// Changed this field or one inside it: a JSON Pointer ("/address") or a dotted path
+  /// ("address.city"); empty: any.
+  std::string field;
+  int limit = 100;     ///< 1..kMaxVersionsPage.
+  std::string cursor;  ///< From the previous page's `next`.
+};
+
+/// One version a query found: its record and its audit entry.
+struct AuditedVersion {
+  std::string collection;
+  std::string id;
+  VersionInfo info;
+};
+
+struct VersionsPage {
+  std::vector<AuditedVersion> versions;
+  std::optional<std::string> next;  ///< Cursor of the next page; nullopt at the end.
+};
+
+/// {"versions":[{"collection","id","version","op","actor","reason","at","changedFields"
+/// [,"onBehalfOf"]}],"next":<cursor or null>} (times RFC 3339).
+Json VersionsPageToJson(const VersionsPage& page);
 
 }  // namespace xronox

@@ -132,6 +132,10 @@ class Collection {
   /// version from the newest, and stops once every field has its version. NotSupported
   /// (reason not_versioned) but on runtime; NotFound when the record is absent or deleted.
   Result<BlameReport> Blame(const std::string& id, const BlameOptions& options = {});
+  /// The versions of this runtime collection that match `query` (an actor, a time range, a
+  /// changed field), newest first, a page at a time (docs/audit.md). NotSupported (reason
+  /// not_versioned) on the other types; an empty page for a collection that does not exist.
+  Result<VersionsPage> Versions(const VersionQuery& query);
   /// Every legal hold in force on this collection's database (any collection).
   Result<std::vector<LegalHold>> ListHolds();
   /// Every legal hold placed and lifted on this collection's database, oldest first.
@@ -199,6 +203,9 @@ class Xronox {
   /// names are refused since they are one place in some layers and two in others; this finds
   /// those written before (docs/formats/names.md).
   Result<std::vector<std::string>> NameCaseCollisions();
+
+  /// Collection::Versions over every runtime collection of `tenant`, merged newest first.
+  Result<VersionsPage> TenantVersions(const std::string& tenant, const VersionQuery& query);
 
   /// List the tenants of a tenant-tier database type: those configured and, with a tenant
   /// template, those whose database exists in the hot store. Sorted.

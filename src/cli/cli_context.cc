@@ -2,6 +2,8 @@
 
 #include <iostream>
 
+#include "common/clock.h"
+
 namespace xronox::cli {
 
 Result<std::unique_ptr<Xronox>> OpenStore(const StoreOptions& options) {
@@ -82,6 +84,13 @@ WriteOptions AuditedWrite(const std::string& actor, const std::string& reason,
 int Fail(const Status& status) {
   std::cerr << "error: " << status.ToString() << "\n";
   return 1;
+}
+
+Status ParseTime(const std::string& text, const char* flag, std::optional<TimestampMicros>& time) {
+  if (text.empty()) return Status::Ok();
+  time = ParseRfc3339(text);
+  if (!time) return InvalidArgument(std::string(flag) + " needs an RFC 3339 time");
+  return Status::Ok();
 }
 
 }  // namespace xronox::cli

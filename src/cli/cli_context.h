@@ -45,6 +45,9 @@ void AddTargetArgs(CLI::App& command, TargetArgs& args, bool with_id);
 /// Write options from the audit flags (--actor, --reason) and --if-version.
 WriteOptions AuditedWrite(const std::string& actor, const std::string& reason,
                           std::optional<int64_t> if_version);
+/// Set `time` from option `flag`'s text when it was given (an RFC 3339 time; InvalidArgument
+/// naming the flag otherwise); leave it unset when the text is empty.
+Status ParseTime(const std::string& text, const char* flag, std::optional<TimestampMicros>& time);
 /// Print a status as "error: ..." on stderr; return the exit code for it (1).
 int Fail(const Status& status);
 

@@ -27,14 +27,6 @@ struct ListArgs {
   std::string format;
 };
 
-// The time of option `flag` when given: an RFC 3339 time.
-Status ParseTime(const std::string& text, const char* flag, std::optional<TimestampMicros>& time) {
-  if (text.empty()) return Status::Ok();
-  time = ParseRfc3339(text);
-  if (!time) return InvalidArgument(std::string(flag) + " needs an RFC 3339 time");
-  return Status::Ok();
-}
-
 std::string TenantOf(const Target& target) {
   return target.tier == Tier::kTenant ? target.tenant_id : "_";
 }

@@ -58,4 +58,32 @@ std::string RandomHex(int bytes) {
   return out;
 }
 
+std::string EncodeHexCursor(char kind, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string cursor(1, kind);
+  for (unsigned char c : text) {
+    cursor += kHex[c >> 4];
+    cursor += kHex[c & 15];
+  }
+  return cursor;
+}
+
+std::optional<std::string> DecodeHexCursor(char kind, std::string_view cursor, size_t max_chars) {
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  if (cursor.empty() || cursor[0] != kind || cursor.size() % 2 == 0 || cursor.size() > max_chars) {
+    return std::nullopt;
+  }
+  std::string text;
+  for (size_t i = 1; i < cursor.size(); i += 2) {
+    int hi = nibble(cursor[i]), lo = nibble(cursor[i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    text += static_cast<char>(hi * 16 + lo);
+  }
+  return text;
+}
+
 }  // namespace xronox

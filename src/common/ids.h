@@ -1,7 +1,9 @@
 // Random identifiers. Thread-safety: safe from many threads.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "xronox/types.h"
 
@@ -16,5 +18,12 @@ std::string NewRecordId(TimestampMicros now);
 std::string RecordIdTimePrefix(TimestampMicros at);
 /// A random token of `bytes` random bytes, hex encoded.
 std::string RandomHex(int bytes);
+
+/// An opaque page cursor: `kind` (a letter naming what pages it continues) and the lowercase hex
+/// of `text`.
+std::string EncodeHexCursor(char kind, std::string_view text);
+/// The text of a cursor EncodeHexCursor made with `kind`; nullopt for any other string, or one
+/// longer than `max_chars`.
+std::optional<std::string> DecodeHexCursor(char kind, std::string_view cursor, size_t max_chars);
 
 }  // namespace xronox

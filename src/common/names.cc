@@ -106,6 +106,20 @@ Status ValidatePropertyPath(const std::string& path) {
   }
 }
 
+std::string EscapePointer(const std::string& key) {
+  std::string out;
+  for (char c : key) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 bool PropertyPathsOverlap(std::string_view a, std::string_view b) {
   if (a.size() > b.size()) std::swap(a, b);
   return b.substr(0, a.size()) == a && (b.size() == a.size() || b[a.size()] == '.');

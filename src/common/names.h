@@ -35,6 +35,9 @@ Status ValidateBucketName(const std::string& bucket);
 Status ValidateFolderBucketName(const std::string& bucket);
 /// A property path: dot-separated segments of 1-128 bytes, none starting with '$'.
 Status ValidatePropertyPath(const std::string& path);
+/// A key as a JSON Pointer reference token (RFC 6901): '~' written "~0" and '/' "~1".
+std::string EscapePointer(const std::string& key);
+
 /// True when property paths `a` and `b` name the same field or one lies inside the other
 /// ("a.b" and "a", "a.b" and "a.b.c"; not "a.b" and "a.bc").
 bool PropertyPathsOverlap(std::string_view a, std::string_view b);

@@ -40,6 +40,9 @@ struct WriteIntent {
   bool restores_backup = false;
 };
 
+/// The audit entry of a version row (payload_removed unset: it needs the record's aged mark).
+VersionInfo InfoFromRow(const store::VersionRow& row);
+
 /// Report `text` as garbage in `report`; with `repair`, run `fix` and count it as removed.
 /// Shared by the engine's verify and the content service's.
 template <typename Fix>

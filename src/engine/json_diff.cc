@@ -6,20 +6,6 @@
 
 namespace xronox {
 
-std::string EscapePointer(const std::string& key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 namespace {
 
 // Counts the values of `value`, stopping early once past `limit`.

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <string>
 
+#include "common/names.h"  // EscapePointer.
 #include "xronox/status.h"
 #include "xronox/types.h"
 
@@ -17,9 +18,6 @@ struct DiffBudget {
   size_t max_operations = 10000;             ///< Patch operations.
   size_t max_value_nodes = size_t{1} << 20;  ///< JSON values copied into add/replace operations.
 };
-
-/// A key as a JSON Pointer reference token (RFC 6901): '~' written "~0" and '/' "~1".
-std::string EscapePointer(const std::string& key);
 
 /// The patch that turns `before` into `after`: objects compared key by key, arrays index by
 /// index (extra elements removed from the end first, new ones appended), a replace where the

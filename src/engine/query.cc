@@ -15,32 +15,12 @@ namespace {
 
 constexpr int kScanBatch = 256;
 
-std::string EncodeCursor(const std::string& id) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "q";
-  for (unsigned char c : id) {
-    out += kHex[c >> 4];
-    out += kHex[c & 15];
-  }
-  return out;
-}
+std::string EncodeCursor(const std::string& id) { return EncodeHexCursor('q', id); }
 
 Result<std::string> DecodeCursor(const std::string& cursor) {
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
-  if (cursor.empty() || cursor[0] != 'q' || cursor.size() % 2 == 0 || cursor.size() > 600) {
-    return InvalidArgument("invalid query cursor");
-  }
-  std::string id;
-  for (size_t i = 1; i < cursor.size(); i += 2) {
-    int hi = nibble(cursor[i]), lo = nibble(cursor[i + 1]);
-    if (hi < 0 || lo < 0) return InvalidArgument("invalid query cursor");
-    id += static_cast<char>(hi * 16 + lo);
-  }
-  return id;
+  std::optional<std::string> id = DecodeHexCursor('q', cursor, 600);
+  if (!id) return InvalidArgument("invalid query cursor");
+  return *id;
 }
 
 struct ParsedQuery {

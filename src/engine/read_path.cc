@@ -30,6 +30,17 @@ Result<Json> ParseStoredData(const std::string& text, const std::string& id) {
   return data;
 }
 
+Result<int64_t> ParseCursor(const std::string& cursor) {
+  std::optional<int64_t> version;
+  if (!cursor.empty() && cursor[0] == 'v') {
+    version = ParseNonNegativeDecimal(std::string_view(cursor).substr(1));
+  }
+  if (!version) return InvalidArgument("invalid history cursor");
+  return *version;
+}
+
+}  // namespace
+
 VersionInfo InfoFromRow(const store::VersionRow& row) {
   VersionInfo info;
   info.version = row.version;
@@ -46,17 +57,6 @@ VersionInfo InfoFromRow(const store::VersionRow& row) {
   }
   return info;
 }
-
-Result<int64_t> ParseCursor(const std::string& cursor) {
-  std::optional<int64_t> version;
-  if (!cursor.empty() && cursor[0] == 'v') {
-    version = ParseNonNegativeDecimal(std::string_view(cursor).substr(1));
-  }
-  if (!version) return InvalidArgument("invalid history cursor");
-  return *version;
-}
-
-}  // namespace
 
 // The object a head named is gone. A writer that shrank the record back inline (or deleted it)
 // removes the object after moving the head, so a head read before that is stale: a lost race,

@@ -258,7 +258,7 @@ TEST_F(SqliteHotStoreTest, SchemaUsesExactTableNamesAndIndexes) {
   SqliteDb db = OpenRaw(Path());
   EXPECT_EQ(Query(db.get(), "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"),
             (std::vector<std::string>{"appdb.items_counter", "appdb.items_head",
-                                      "appdb.items_locks", "appdb.items_ver"}));
+                                      "appdb.items_locks", "appdb.items_ver", "appdb.items_verf"}));
   EXPECT_EQ(Query(db.get(), "SELECT name FROM pragma_index_info('appdb.items_ver:id_at')"),
             (std::vector<std::string>{"id", "at", "version"}));
   EXPECT_EQ(
@@ -288,10 +288,52 @@ TEST_F(SqliteHotStoreTest, LookupsUseIndexesWhateverTheHistoryLength) {
     EXPECT_EQ(list.find("TEMP B-TREE"), std::string::npos) << list;
   }
 
+  // A page of a version query reads one index in order, whatever the history holds.
+  const VersionPosition after{100, "r1", 2};
+  for (const VersionFilter& filter :
+       {VersionFilter{}, VersionFilter{.actor = "ada"}, VersionFilter{.from = 1, .to = 5},
+        VersionFilter{.field = "/address"}, VersionFilter{.actor = "ada", .field = "/a"}}) {
+    for (bool paged : {false, true}) {
+      SqlQuery versions = ScanVersionsQuery(t, filter, filter.field,
+                                            paged ? std::optional(after) : std::nullopt, 10);
+      std::string plan = JoinPlan(db.get(), versions.sql);
+      EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << versions.sql << "\n" << plan;
+      EXPECT_EQ(plan.find("SCAN v\n"), std::string::npos) << versions.sql << "\n" << plan;
+      std::string index = !filter.field.empty()   ? "SEARCH f USING PRIMARY KEY (field=?"
+                          : !filter.actor.empty() ? "USING INDEX appdb.items_ver:actor_at"
+                                                  : "USING INDEX appdb.items_ver:at";
+      EXPECT_NE(plan.find(index), std::string::npos) << versions.sql << "\n" << plan;
+    }
+  }
+
   SqlQuery scan = ScanHeadsQuery(t, "", 10, {{"address.city", Condition::Op::kEq, "Paris"}}, false);
   std::string plan = JoinPlan(db.get(), scan.sql);
   EXPECT_NE(plan.find("INDEX appdb.items_head:ix:address.city (<expr>=?"), std::string::npos)
       << plan;
+}
+
+// A file whose runtime collection was made before {c}_verf: the next EnsureCollection creates it
+// and indexes every version already there by field.
+TEST_F(SqliteHotStoreTest, VersionsWrittenBeforeTheFieldIndexAreFoundByField) {
+  {
+    std::unique_ptr<SqliteHotStore> store = Open();
+    ASSERT_NE(store, nullptr);
+    HOT_ASSERT_OK(store->EnsureCollection(ref_, {}));
+    VersionRow old = MakeVersion("r1", 0, 100);
+    old.changed_fields = R"(["address"])";
+    HOT_ASSERT_OK(store->InsertVersion(ref_, old));
+  }
+  {
+    SqliteDb db = OpenRaw(Path());
+    Query(db.get(), "DROP TABLE \"appdb.items_verf\"");
+  }
+  std::unique_ptr<SqliteHotStore> store = Open();
+  ASSERT_NE(store, nullptr);
+  HOT_ASSERT_OK(store->EnsureCollection(ref_, {}));
+  HOT_ASSERT_OK_AND_ASSIGN(std::vector<VersionRow> found,
+                           store->ScanVersions(ref_, {.field = "/address"}, std::nullopt, 10));
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].id, "r1");
 }
 
 TEST(SqliteHotStoreSqlTest, QuotesIdentifiersAndLiterals) {

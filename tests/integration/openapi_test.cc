@@ -453,6 +453,20 @@ std::vector<Case> OpenApiTest::BackupCases() {
   cases.push_back({append, "POST", o + ":append", 405, two, json, Full()});
   cases.push_back({append, "POST", events_append, 413, big, json, Full()});
   cases.push_back({append, "POST", events_append, 415, two, "text/plain", Full()});
+  // Version queries, on a collection and over a tenant.
+  const std::string versions = std::string(kCollection) + ":versions";
+  const std::string tenant_versions = "/v1/{db}/{tenant}:versions";
+  cases.push_back({versions, "GET", o + ":versions?actor=operator&limit=5", 200, "", "", Full()});
+  cases.push_back({versions, "GET", o + ":versions?limit=0", 400, "", "", Full()});
+  cases.push_back({versions, "GET", o + ":versions", 401});
+  cases.push_back({versions, "GET", "/v1/runtime/globex/orders:versions", 403, "", "", Reader()});
+  cases.push_back({versions, "GET", "/v1/nosuch/_/orders:versions", 404, "", "", Full()});
+  cases.push_back(
+      {tenant_versions, "GET", "/v1/runtime/acme:versions?field=state", 200, "", "", Reader()});
+  cases.push_back({tenant_versions, "GET", "/v1/runtime/_:versions", 400, "", "", Full()});
+  cases.push_back({tenant_versions, "GET", "/v1/runtime/acme:versions", 401});
+  cases.push_back({tenant_versions, "GET", "/v1/runtime/globex:versions", 403, "", "", Reader()});
+  cases.push_back({tenant_versions, "GET", "/v1/nosuch/acme:versions", 404, "", "", Full()});
   // Upsert: people has natural keys (email); the first upsert creates, the second merges.
   const std::string upsert = std::string(kCollection) + ":upsert";
   const std::string people = "/v1/runtime/acme/people:upsert";

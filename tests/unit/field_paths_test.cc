@@ -5,6 +5,7 @@
 #include "common/names.h"
 #include "engine/natural_keys.h"
 #include "engine/projection.h"
+#include "store/hot/hot_store_rules.h"
 
 namespace xronox {
 namespace {
@@ -60,6 +61,22 @@ TEST(FieldPathsTest, NaturalKeyClaimKeysCompareValuesNotSpellings) {
   }
   EXPECT_EQ(NaturalKeyHolderId(NaturalKeyClaimBody("r-1")), "r-1");
   EXPECT_EQ(NaturalKeyHolderId("not json"), "");
+}
+
+TEST(FieldPathsTest, VersionsAreIndexedUnderEachChangedFieldAndThoseAroundIt) {
+  using Keys = std::vector<std::string>;
+  EXPECT_EQ(store::VersionFieldKeys(R"(["/a/b/c","/d"])"),
+            (Keys{"/a", "/a/b", "/a/b/c", "/d", "=/a/b/c", "=/d"}));
+  EXPECT_EQ(store::VersionFieldKeys(R"(["name","a/b"])"),
+            (Keys{"/a~1b", "/name", "=/a~1b", "=/name"}))
+      << "top-level names of older versions become pointers";
+  EXPECT_TRUE(store::VersionFieldKeys("not json").empty());
+  EXPECT_TRUE(store::VersionFieldKeys("[]").empty());
+  std::string many = "[";
+  for (int i = 0; i < 300; ++i) many += (i ? ",\"/f" : "\"/f") + std::to_string(i) + "\"";
+  EXPECT_EQ(store::VersionFieldKeys(many + "]").size(), store::kMaxVersionFieldKeys);
+  EXPECT_EQ(store::FieldQueryKeys("/a/b/c"), (Keys{"/a/b/c", "=/a", "=/a/b"}));
+  EXPECT_EQ(store::FieldQueryKeys("/a"), (Keys{"/a"}));
 }
 
 }  // namespace

@@ -61,6 +61,15 @@ TEST(ServerRoutesTest, MatchRouteFollowsTheTable) {
   EXPECT_EQ(MatchRoute(Segments{"v1", "k", "_", "c", "i", "enrich"})->kind, RouteKind::kEnrich);
   EXPECT_FALSE(MatchRoute(Segments{"v1", "k", "_", "c", "i", "other"}));
   EXPECT_EQ(MatchRoute(Segments{"v1", "k", "_", "people:upsert"})->kind, RouteKind::kUpsert);
+  EXPECT_EQ(MatchRoute(Segments{"v1", "runtime", "acme", "orders:versions"})->kind,
+            RouteKind::kVersions);
+  std::optional<Route> tenant = MatchRoute(Segments{"v1", "runtime", "acme:versions"});
+  ASSERT_TRUE(tenant);
+  EXPECT_EQ(tenant->kind, RouteKind::kTenantVersions);
+  EXPECT_EQ(tenant->tenant, "acme");
+  EXPECT_TRUE(tenant->collection.empty());
+  EXPECT_FALSE(MatchRoute(Segments{"v1", "runtime", "acme:counters"}));
+  EXPECT_EQ(RouteTemplate(RouteKind::kTenantVersions), "/v1/{db}/{tenant}:versions");
   EXPECT_EQ(JoinMethods(AllowedMethods(RouteKind::kUpsert, false)), "POST");
   EXPECT_EQ(JoinMethods(AllowedMethods(RouteKind::kUpsert, true)), "") << "logs never upsert";
   std::optional<Route> append = MatchRoute(Segments{"v1", "logs", "_", "events:append"});

@@ -245,6 +245,7 @@ std::optional<HttpError> Dispatcher::CheckBody(const HttpRequest& request,
 Result<HttpResponse> Dispatcher::Invoke(const HttpRequest& request, const ParsedTarget& parsed,
                                         const Route& route, const std::string& method,
                                         const ApiKey* key) const {
+  if (route.kind == RouteKind::kTenantVersions) return TenantVersions(parsed, route);
   XRONOX_ASSIGN_OR_RETURN(Target target, ResolveTarget(route));
   if (route.kind != RouteKind::kCollection && !IsCollectionVerb(route.kind)) {
     XRONOX_RETURN_IF_ERROR(ValidateRouteId(route));
@@ -265,6 +266,21 @@ Result<HttpResponse> Dispatcher::Invoke(const HttpRequest& request, const Parsed
   RecordCall call{request,     route, query, collection, principal, options_.max_content_bytes,
                   options_.log};
   return handler(call);
+}
+
+Result<HttpResponse> Dispatcher::TenantVersions(const ParsedTarget& parsed,
+                                                const Route& route) const {
+  XRONOX_ASSIGN_OR_RETURN(DatabaseType type, ResolveDatabaseType(route.database_type));
+  if (type != DatabaseType::kRuntime) {
+    return NotSupported("a version query reads version history, which only runtime keeps")
+        .WithReason("not_versioned");
+  }
+  Route named = route;
+  named.collection = "any";  // Checks the tenant as every route does; names no collection.
+  XRONOX_ASSIGN_OR_RETURN(Target target, ResolveTarget(named));
+  XRONOX_ASSIGN_OR_RETURN(VersionQuery query, VersionQueryFromQuery(parsed.query));
+  XRONOX_ASSIGN_OR_RETURN(VersionsPage page, store_.TenantVersions(target.tenant_id, query));
+  return JsonResponse(200, VersionsPageToJson(page));
 }
 
 }  // namespace xronox::server

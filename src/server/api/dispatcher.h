@@ -61,6 +61,8 @@ class Dispatcher {
   Result<HttpResponse> Invoke(const HttpRequest& request, const ParsedTarget& parsed,
                               const Route& route, const std::string& method,
                               const ApiKey* key) const;
+  // GET /v1/{db}/{tenant}:versions: the version query over every collection of a tenant.
+  Result<HttpResponse> TenantVersions(const ParsedTarget& parsed, const Route& route) const;
 
   Xronox& store_;
   DispatcherOptions options_;

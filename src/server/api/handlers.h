@@ -31,14 +31,15 @@ using Handler = Result<HttpResponse> (*)(RecordCall& call);
 Handler FindHandler(RouteKind kind, const std::string& method);
 
 // Writes (write_handlers.cc).
-Result<HttpResponse> HandleCreate(RecordCall& call);   ///< POST collection: 201.
-Result<HttpResponse> HandleAppend(RecordCall& call);   ///< POST :append: 201.
-Result<HttpResponse> HandleUpsert(RecordCall& call);   ///< POST :upsert: 201 created, 200 merged.
-Result<HttpResponse> HandleEnrich(RecordCall& call);   ///< POST record/enrich: 200.
-Result<HttpResponse> HandlePut(RecordCall& call);      ///< PUT record: 201 or 200.
-Result<HttpResponse> HandlePatch(RecordCall& call);    ///< PATCH record (merge patch): 200.
-Result<HttpResponse> HandleDelete(RecordCall& call);   ///< DELETE record: 200.
-Result<HttpResponse> HandleRestore(RecordCall& call);  ///< POST record/restore: 200.
+Result<HttpResponse> HandleCreate(RecordCall& call);    ///< POST collection: 201.
+Result<HttpResponse> HandleAppend(RecordCall& call);    ///< POST :append: 201.
+Result<HttpResponse> HandleUpsert(RecordCall& call);    ///< POST :upsert: 201 created, 200 merged.
+Result<HttpResponse> HandleVersions(RecordCall& call);  ///< GET :versions: 200.
+Result<HttpResponse> HandleEnrich(RecordCall& call);    ///< POST record/enrich: 200.
+Result<HttpResponse> HandlePut(RecordCall& call);       ///< PUT record: 201 or 200.
+Result<HttpResponse> HandlePatch(RecordCall& call);     ///< PATCH record (merge patch): 200.
+Result<HttpResponse> HandleDelete(RecordCall& call);    ///< DELETE record: 200.
+Result<HttpResponse> HandleRestore(RecordCall& call);   ///< POST record/restore: 200.
 
 // Reads (read_handlers.cc).
 Result<HttpResponse> HandleGet(RecordCall& call);      ///< GET record [?version|?asOf].

@@ -1,5 +1,5 @@
-// Read handlers: current and time-travel reads, history, diff, blame, query and counters; and the
-// handler table.
+// Read handlers: current and time-travel reads, history, diff, blame, version queries, query and
+// counters; and the handler table.
 #include "server/api/codec.h"
 #include "server/api/handlers.h"
 #include "server/api/request_parsing.h"
@@ -44,6 +44,12 @@ Result<HttpResponse> HandleBlame(RecordCall& call) {
   }
   XRONOX_ASSIGN_OR_RETURN(BlameReport report, call.collection.Blame(call.route.id, options));
   return JsonResponse(200, BlameReportToJson(report));
+}
+
+Result<HttpResponse> HandleVersions(RecordCall& call) {
+  XRONOX_ASSIGN_OR_RETURN(VersionQuery query, VersionQueryFromQuery(call.query));
+  XRONOX_ASSIGN_OR_RETURN(VersionsPage page, call.collection.Versions(query));
+  return JsonResponse(200, VersionsPageToJson(page));
 }
 
 Result<HttpResponse> HandleQuery(RecordCall& call) {
@@ -117,6 +123,10 @@ Handler FindHandler(RouteKind kind, const std::string& method) {
       return method == "POST" ? &HandleEnrich : nullptr;
     case RouteKind::kUpsert:
       return method == "POST" ? &HandleUpsert : nullptr;
+    case RouteKind::kVersions:
+      return method == "GET" ? &HandleVersions : nullptr;
+    case RouteKind::kTenantVersions:
+      return nullptr;  // No collection: the dispatcher answers it (Dispatcher::TenantVersions).
   }
   return nullptr;
 }

@@ -215,6 +215,19 @@ std::vector<std::string> FieldsParam(const QueryParams& query) {
   return fields;
 }
 
+Result<VersionQuery> VersionQueryFromQuery(const QueryParams& query) {
+  XRONOX_RETURN_IF_ERROR(
+      CheckQueryParams(query, {"actor", "from", "to", "field", "limit", "cursor"}));
+  VersionQuery versions;
+  versions.actor = Param(query, "actor");
+  XRONOX_ASSIGN_OR_RETURN(versions.from, TimeParam(query, "from"));
+  XRONOX_ASSIGN_OR_RETURN(versions.to, TimeParam(query, "to"));
+  versions.field = Param(query, "field");
+  XRONOX_ASSIGN_OR_RETURN(versions.limit, LimitParam(query, versions.limit));
+  versions.cursor = Param(query, "cursor");
+  return versions;
+}
+
 Result<QueryOptions> QueryOptionsFromQuery(const QueryParams& query) {
   XRONOX_RETURN_IF_ERROR(CheckQueryParams(
       query, {"where", "limit", "cursor", "asOf", "order", "from", "to", "fields"}));

@@ -10,6 +10,7 @@
 
 #include "server/api/routes.h"
 #include "server/transport/http_types.h"
+#include "xronox/audit.h"
 #include "xronox/status.h"
 #include "xronox/types.h"
 
@@ -46,6 +47,8 @@ Result<int64_t> RequiredIntParam(const QueryParams& query, const char* name);
 Result<GetOptions> GetOptionsFromQuery(const QueryParams& query);
 /// HistoryOptions from ?limit=&cursor=&order=newest|oldest.
 Result<HistoryOptions> HistoryOptionsFromQuery(const QueryParams& query);
+/// A version query from ?actor=&from=&to=&field=&limit=&cursor= (the library checks the rest).
+Result<VersionQuery> VersionQueryFromQuery(const QueryParams& query);
 /// QueryOptions from ?where=&limit=&cursor=&asOf=&order=&from=&to=&fields=.
 Result<QueryOptions> QueryOptionsFromQuery(const QueryParams& query);
 /// The fields of ?fields=a,b.c (a projection; empty when absent), split at commas: at most

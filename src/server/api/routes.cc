@@ -105,6 +105,7 @@ std::optional<RouteKind> CollectionVerb(const std::string& verb) {
   if (verb == "counters") return RouteKind::kCounters;
   if (verb == "append") return RouteKind::kAppend;
   if (verb == "upsert") return RouteKind::kUpsert;
+  if (verb == "versions") return RouteKind::kVersions;
   if (verb == "backups") return RouteKind::kBackups;
   if (verb == "verify-backup") return RouteKind::kVerifyBackup;
   if (verb == "restore-backup") return RouteKind::kRestoreBackup;
@@ -123,7 +124,7 @@ std::optional<RouteKind> CollectionVerb(const std::string& verb) {
 
 bool IsCollectionVerb(RouteKind kind) {
   return kind == RouteKind::kCounters || kind == RouteKind::kAppend || kind == RouteKind::kUpsert ||
-         NeedsAdmin(kind);
+         kind == RouteKind::kVersions || NeedsAdmin(kind);
 }
 
 bool NeedsAdmin(RouteKind kind) {
@@ -144,6 +145,13 @@ std::optional<Route> MatchRoute(const std::vector<std::string>& segments) {
   }
   if (segments.size() == 2 && segments[1] == "openapi.json") {
     route.kind = RouteKind::kOpenApi;
+    return route;
+  }
+  if (segments.size() == 3 && segments[2].ends_with(":versions")) {
+    // The versions of every collection of a tenant: "/v1/{db}/{tenant}:versions".
+    route.kind = RouteKind::kTenantVersions;
+    route.database_type = segments[1];
+    route.tenant = segments[2].substr(0, segments[2].size() - std::string_view(":versions").size());
     return route;
   }
   if (segments.size() < 4 || segments.size() > 7) return std::nullopt;
@@ -197,6 +205,8 @@ std::vector<std::string> AllowedMethods(RouteKind kind, bool logs) {
       if (logs) return {"GET"};
       return {"GET", "PUT", "PATCH", "DELETE"};
     case RouteKind::kHistory:
+    case RouteKind::kVersions:
+    case RouteKind::kTenantVersions:
     case RouteKind::kCounters:
     case RouteKind::kDiff:
     case RouteKind::kBlame:
@@ -281,6 +291,10 @@ std::string RouteTemplate(RouteKind kind) {
       return collection + ":append";
     case RouteKind::kUpsert:
       return collection + ":upsert";
+    case RouteKind::kVersions:
+      return collection + ":versions";
+    case RouteKind::kTenantVersions:
+      return "/v1/{db}/{tenant}:versions";
   }
   return "other";
 }

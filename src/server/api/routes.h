@@ -77,7 +77,9 @@ enum class RouteKind {
   kBlame,
   kAppend,
   kEnrich,
-  kUpsert
+  kUpsert,
+  kVersions,
+  kTenantVersions
 };
 
 /// Every route kind, in declaration order (for tests and documents that must cover them all).
@@ -90,7 +92,7 @@ inline constexpr RouteKind kAllRouteKinds[] = {
     RouteKind::kRebuild,       RouteKind::kHolds,          RouteKind::kLiftHold,
     RouteKind::kHoldLog,       RouteKind::kApplyRetention, RouteKind::kOffload,
     RouteKind::kBlame,         RouteKind::kAppend,         RouteKind::kEnrich,
-    RouteKind::kUpsert};
+    RouteKind::kUpsert,        RouteKind::kVersions,       RouteKind::kTenantVersions};
 
 /// True for the verbs on a collection ("{collection}:verb"), whose routes have no record id.
 bool IsCollectionVerb(RouteKind kind);
@@ -106,7 +108,7 @@ struct Route {
   RouteKind kind = RouteKind::kHealth;
   std::string database_type;
   std::string tenant;
-  std::string collection;
+  std::string collection;  ///< Empty for kTenantVersions.
   std::string id;        ///< Empty for kHealth, kReady, kOpenApi, kCollection and collection verbs.
   std::string property;  ///< kContent only.
 };

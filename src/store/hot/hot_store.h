@@ -110,6 +110,26 @@ struct IdRange {
   Order order = Order::kAscending;  ///< kDescending: the largest ids first.
 };
 
+/// Which versions ScanVersions returns: every condition given must hold.
+struct VersionFilter {
+  std::string actor;         ///< Written by this actor; empty: any.
+  TimestampMicros from = 0;  ///< Written at or after this instant; 0: no lower bound.
+  TimestampMicros to = 0;    ///< Written before this instant; 0: no upper bound.
+  /// Changed this field (a JSON Pointer, "/address/city"): it or a field inside it changed, or
+  /// a field around it was set whole ("/address" replaced, as a create sets every field); empty:
+  /// any. A version of an older write, whose changed fields are top-level names, changed
+  /// "/{name}".
+  std::string field;
+};
+
+/// Where a ScanVersions page ends: the next page holds the versions after it in the scan's
+/// order (time, then id, then version, each descending).
+struct VersionPosition {
+  TimestampMicros at = 0;
+  std::string id;
+  int64_t version = 0;
+};
+
 /// Whether a write conditional on a head's version was refused only because the head has moved
 /// on (Conflict: another version) or is gone (NotFound): the record stays as it is, which a
 /// background job that rewrites heads takes as "not this one", not as an error.
@@ -220,6 +240,17 @@ class HotStore {
                                                  int limit,
                                                  const std::vector<Condition>& conditions,
                                                  bool include_deleted) = 0;
+
+  /// The collection's versions that match `filter`, newest first (by time, then id, then
+  /// version, each descending), those after `after` when given, at most `limit` (positive).
+  /// Served from indexes on every backend, so that a page costs the versions it reads in order,
+  /// not the collection's whole history: by field when `filter.field` is set (one range per
+  /// key of FieldQueryKeys, merged), else by actor when set, else by time. An unversioned ref
+  /// has none.
+  virtual Result<std::vector<VersionRow>> ScanVersions(const CollectionRef& ref,
+                                                       const VersionFilter& filter,
+                                                       const std::optional<VersionPosition>& after,
+                                                       int limit) = 0;
 
   /// Insert a claim; AlreadyExists when the key is taken.
   virtual Status InsertClaim(const CollectionRef& ref, const ClaimRow& claim) = 0;

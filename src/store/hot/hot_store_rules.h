@@ -89,4 +89,36 @@ bool MatchesCondition(const Condition& condition, const Json& indexed);
 /// Return true when `indexed` satisfies every condition (true for none).
 bool MatchesConditions(const std::vector<Condition>& conditions, const Json& indexed);
 
+/// Most field keys one version is indexed under (VersionFieldKeys); a version that changed
+/// more is found by its first ones only.
+inline constexpr size_t kMaxVersionFieldKeys = 256;
+
+/// The keys a version is found under by VersionFilter::field, from its `changed_fields` (a JSON
+/// array of JSON Pointers, or of top-level names in versions of older writes, which become
+/// "/{name}"): each changed field and every field around it ("/a/b" gives "/a" and "/a/b"), and
+/// each changed field as itself, "=" and the pointer ("=/a/b"). Sorted, each once, at most
+/// kMaxVersionFieldKeys. Malformed text gives none.
+std::vector<std::string> VersionFieldKeys(const std::string& changed_fields);
+
+/// The keys whose versions changed `field` (a JSON Pointer): `field` itself (it, or a field
+/// inside it, changed) and "=" and each field around it (that field was replaced whole, as a
+/// create sets every field): "/a/b/c" gives "/a/b/c", "=/a" and "=/a/b".
+std::vector<std::string> FieldQueryKeys(const std::string& field);
+
+/// InvalidArgument unless `filter` is well formed: `field` empty or a JSON Pointer of 1-1024
+/// bytes, `from` and `to` not negative and `from` <= `to` when both are set.
+Status ValidateVersionFilter(const VersionFilter& filter);
+
+/// The reference semantics of ScanVersions: true when `row` matches `filter` (its field keys
+/// computed with VersionFieldKeys) and, with `after`, comes after it in the scan's order.
+bool VersionMatches(const VersionFilter& filter, const std::optional<VersionPosition>& after,
+                    const VersionRow& row);
+
+/// True when `a` comes before `b` in the scan's order (newer first: time, id, version
+/// descending).
+bool VersionScanOrder(const VersionRow& a, const VersionRow& b);
+
+/// `rows` (the pages of several ranges) in the scan's order, each version once, at most `limit`.
+std::vector<VersionRow> MergeVersionPages(std::vector<VersionRow> rows, int limit);
+
 }  // namespace xronox::store

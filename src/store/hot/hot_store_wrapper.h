@@ -68,6 +68,12 @@ class HotStoreWrapper : public HotStore {
                                                Order order) override {
     return target_->ListVersions(ref, id, start_after, limit, order);
   }
+  Result<std::vector<VersionRow>> ScanVersions(const CollectionRef& ref,
+                                               const VersionFilter& filter,
+                                               const std::optional<VersionPosition>& after,
+                                               int limit) override {
+    return target_->ScanVersions(ref, filter, after, limit);
+  }
   Result<std::vector<Status>> CreateHeads(const CollectionRef& ref,
                                           const std::vector<HeadRow>& heads) override {
     return target_->CreateHeads(ref, heads);

@@ -10,7 +10,7 @@ constexpr const char* kOpNames[] = {
     "WriteHead",        "CommitVersion", "InsertVersion",    "GetVersion",       "GetVersionAsOf",
     "ListVersions",     "ScanHeads",     "InsertClaim",      "GetClaim",         "UpdateClaim",
     "DeleteClaim",      "ListClaims",    "IncrementCounter", "GetCounts",        "AddCounts",
-    "SetCounts",        "DeleteHead",    "ShrinkHeads",      "CreateHeads"};
+    "SetCounts",        "DeleteHead",    "ShrinkHeads",      "CreateHeads",      "ScanVersions"};
 
 }  // namespace
 
@@ -108,6 +108,13 @@ Result<std::vector<HeadRow>> MeteredHotStore::ScanHeads(const CollectionRef& ref
                                                         bool include_deleted) {
   return Timed(series_[kScanHeads],
                [&] { return target().ScanHeads(ref, range, limit, conditions, include_deleted); });
+}
+
+Result<std::vector<VersionRow>> MeteredHotStore::ScanVersions(
+    const CollectionRef& ref, const VersionFilter& filter,
+    const std::optional<VersionPosition>& after, int limit) {
+  return Timed(series_[kScanVersions],
+               [&] { return target().ScanVersions(ref, filter, after, limit); });
 }
 
 Status MeteredHotStore::InsertClaim(const CollectionRef& ref, const ClaimRow& claim) {

@@ -47,6 +47,10 @@ class MeteredHotStore final : public HotStoreWrapper {
   Result<std::vector<HeadRow>> ScanHeads(const CollectionRef& ref, const IdRange& range, int limit,
                                          const std::vector<Condition>& conditions,
                                          bool include_deleted) override;
+  Result<std::vector<VersionRow>> ScanVersions(const CollectionRef& ref,
+                                               const VersionFilter& filter,
+                                               const std::optional<VersionPosition>& after,
+                                               int limit) override;
   Status InsertClaim(const CollectionRef& ref, const ClaimRow& claim) override;
   Result<std::optional<ClaimRow>> GetClaim(const CollectionRef& ref,
                                            const std::string& key) override;
@@ -90,6 +94,7 @@ class MeteredHotStore final : public HotStoreWrapper {
     kDeleteHead,
     kShrinkHeads,
     kCreateHeads,
+    kScanVersions,
     kOpCount,
   };
 

@@ -1,5 +1,6 @@
 #include "store/hot/memory/memory_hot_store.h"
 
+#include <algorithm>
 #include <iterator>
 #include <limits>
 #include <mutex>
@@ -217,6 +218,22 @@ Result<std::vector<VersionRow>> MemoryHotStore::ListVersions(const CollectionRef
     }
   }
   return rows;
+}
+
+Result<std::vector<VersionRow>> MemoryHotStore::ScanVersions(
+    const CollectionRef& ref, const VersionFilter& filter,
+    const std::optional<VersionPosition>& after, int limit) {
+  XRONOX_RETURN_IF_ERROR(ValidateLimit(limit, "scan versions"));
+  XRONOX_RETURN_IF_ERROR(ValidateVersionFilter(filter));
+  std::shared_lock lock(mu_);
+  XRONOX_ASSIGN_OR_RETURN(Collection * c, Find(ref, "scan versions"));
+  std::vector<VersionRow> rows;
+  for (const auto& [id, history] : c->versions) {
+    for (const auto& [version, row] : history.by_version) {
+      if (VersionMatches(filter, after, row)) rows.push_back(row);
+    }
+  }
+  return MergeVersionPages(std::move(rows), limit);
 }
 
 Result<std::vector<HeadRow>> MemoryHotStore::ScanHeads(const CollectionRef& ref,

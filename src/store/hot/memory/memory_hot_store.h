@@ -42,6 +42,11 @@ class MemoryHotStore final : public HotStore {
   Result<std::vector<VersionRow>> ListVersions(const CollectionRef& ref, const std::string& id,
                                                std::optional<int64_t> start_after, int limit,
                                                Order order) override;
+  /// Reads every version of the collection (a test stand-in: no index).
+  Result<std::vector<VersionRow>> ScanVersions(const CollectionRef& ref,
+                                               const VersionFilter& filter,
+                                               const std::optional<VersionPosition>& after,
+                                               int limit) override;
 
   Result<std::vector<HeadRow>> ScanHeads(const CollectionRef& ref, const IdRange& range, int limit,
                                          const std::vector<Condition>& conditions,

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "common/json_codec.h"
+#include "store/hot/hot_store_rules.h"
 #include "store/hot/mongo/mongo_handles.h"
 
 namespace xronox::store {
@@ -250,6 +251,18 @@ void BuildVersionDoc(bson_t* doc, const VersionRow& version) {
   AppendString(doc, "prev_hash", version.prev_hash);
   BSON_APPEND_BOOL(doc, "deleted", version.deleted);
   AppendString(doc, "idempotency_key", version.idempotency_key);
+  AppendVersionFields(doc, version.changed_fields);
+}
+
+void AppendVersionFields(bson_t* doc, const std::string& changed_fields) {
+  bson_t fields;
+  BSON_APPEND_ARRAY_BEGIN(doc, "fields", &fields);
+  int n = 0;
+  for (const std::string& key : VersionFieldKeys(changed_fields)) {
+    std::string index = std::to_string(n++);  // BSON_APPEND_* evaluates the key twice.
+    AppendString(&fields, index.c_str(), key);
+  }
+  bson_append_array_end(doc, &fields);
 }
 
 void BuildClaimDoc(bson_t* doc, const ClaimRow& claim) {

@@ -25,7 +25,11 @@ void AppendString(bson_t* doc, const char* key, const std::string& value);
 /// BSON value, non-null scalars only) is built.
 void BuildHeadDoc(bson_t* doc, const HeadRow& head, const std::string& indexed_text,
                   const Json& indexed_values);
+/// A version document: the row's fields, and `fields`, the keys ScanVersions finds it under by
+/// field (VersionFieldKeys of its changed fields).
 void BuildVersionDoc(bson_t* doc, const VersionRow& version);
+/// Append `fields`: the array of VersionFieldKeys(changed_fields).
+void AppendVersionFields(bson_t* doc, const std::string& changed_fields);
 void BuildClaimDoc(bson_t* doc, const ClaimRow& claim);
 
 HeadRow ReadHeadDoc(const bson_t* doc);

@@ -121,26 +121,31 @@ Status MongoHotStore::CreateCollection(MongoPooledClient& client, const Names& n
   return Status::Ok();
 }
 
-Status MongoHotStore::EnsureIndexes(MongoPooledClient& client, const Names& names,
-                                    const std::string& collection,
-                                    const std::vector<IndexSpec>& specs) {
+Result<std::set<std::string>> MongoHotStore::IndexNames(MongoPooledClient& client,
+                                                        const Names& names,
+                                                        const std::string& collection) {
   MongoCollection coll(
       mongoc_client_get_collection(client.get(), names.db.c_str(), collection.c_str()));
   std::set<std::string> existing;
-  {
-    MongoCursor cursor(mongoc_collection_find_indexes_with_opts(coll.get(), nullptr));
-    const bson_t* doc = nullptr;
-    bson_iter_t it;
-    while (mongoc_cursor_next(cursor.get(), &doc)) {
-      if (bson_iter_init_find(&it, doc, "name") && BSON_ITER_HOLDS_UTF8(&it)) {
-        existing.insert(bson_iter_utf8(&it, nullptr));
-      }
-    }
-    bson_error_t error;
-    if (mongoc_cursor_error(cursor.get(), &error)) {
-      return MongoStatus("list indexes", names.Target(collection), error);
+  MongoCursor cursor(mongoc_collection_find_indexes_with_opts(coll.get(), nullptr));
+  const bson_t* doc = nullptr;
+  bson_iter_t it;
+  while (mongoc_cursor_next(cursor.get(), &doc)) {
+    if (bson_iter_init_find(&it, doc, "name") && BSON_ITER_HOLDS_UTF8(&it)) {
+      existing.insert(bson_iter_utf8(&it, nullptr));
     }
   }
+  bson_error_t error;
+  if (mongoc_cursor_error(cursor.get(), &error)) {
+    return MongoStatus("list indexes", names.Target(collection), error);
+  }
+  return existing;
+}
+
+Status MongoHotStore::EnsureIndexes(MongoPooledClient& client, const Names& names,
+                                    const std::string& collection,
+                                    const std::vector<IndexSpec>& specs) {
+  XRONOX_ASSIGN_OR_RETURN(std::set<std::string> existing, IndexNames(client, names, collection));
   Bson command;
   AppendString(command.get(), "createIndexes", collection);
   bson_t indexes;
@@ -216,10 +221,17 @@ Status MongoHotStore::EnsureCollectionOnce(const Names& names,
   // whose existence is what marks the collection as there.
   if (versioned) {
     XRONOX_RETURN_IF_ERROR(CreateCollection(client, names, names.ver));
-    XRONOX_RETURN_IF_ERROR(
-        EnsureIndexes(client, names, names.ver,
-                      {{"id_version", {{"id", 1}, {"version", 1}}, true},
-                       {"id_at_version", {{"id", 1}, {"at", -1}, {"version", -1}}, false}}));
+    // ScanVersions reads these three in order: by time, by actor and time, by field and time.
+    constexpr const char* kFieldsIndex = "fields_at_id_version";
+    XRONOX_ASSIGN_OR_RETURN(std::set<std::string> existing, IndexNames(client, names, names.ver));
+    if (existing.count(kFieldsIndex) == 0) XRONOX_RETURN_IF_ERROR(FillVersionFields(names));
+    XRONOX_RETURN_IF_ERROR(EnsureIndexes(
+        client, names, names.ver,
+        {{"id_version", {{"id", 1}, {"version", 1}}, true},
+         {"id_at_version", {{"id", 1}, {"at", -1}, {"version", -1}}, false},
+         {"at_id_version", {{"at", -1}, {"id", -1}, {"version", -1}}, false},
+         {"actor_at_id_version", {{"actor", 1}, {"at", -1}, {"id", -1}, {"version", -1}}, false},
+         {kFieldsIndex, {{"fields", 1}, {"at", -1}, {"id", -1}, {"version", -1}}, false}}));
   }
   Names counters = names.Counters();
   XRONOX_RETURN_IF_ERROR(CreateCollection(client, counters, counters.counter));

@@ -110,6 +110,10 @@ class MongoHotStore final : public HotStore {
   Result<std::vector<VersionRow>> ListVersions(const CollectionRef& ref, const std::string& id,
                                                std::optional<int64_t> start_after, int limit,
                                                Order order) override;
+  Result<std::vector<VersionRow>> ScanVersions(const CollectionRef& ref,
+                                               const VersionFilter& filter,
+                                               const std::optional<VersionPosition>& after,
+                                               int limit) override;
 
   Result<std::vector<HeadRow>> ScanHeads(const CollectionRef& ref, const IdRange& range, int limit,
                                          const std::vector<Condition>& conditions,
@@ -187,6 +191,11 @@ class MongoHotStore final : public HotStore {
   // create an index that exists, so existing names are listed first).
   Status EnsureIndexes(MongoPooledClient& client, const Names& names, const std::string& collection,
                        const std::vector<IndexSpec>& specs);
+  Result<std::set<std::string>> IndexNames(MongoPooledClient& client, const Names& names,
+                                           const std::string& collection);
+  // Give each version document written before they had one its `fields` (VersionFieldKeys),
+  // before the index on them is created (mongo_hot_store_rows.cc).
+  Status FillVersionFields(const Names& names);
   bool IsEnsured(const std::string& key, const std::vector<std::string>& props);
 
   Status InsertOne(const Names& names, const std::string& collection, const bson_t* doc,

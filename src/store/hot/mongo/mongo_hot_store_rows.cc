@@ -364,6 +364,105 @@ Result<std::vector<VersionRow>> MongoHotStore::ListVersions(const CollectionRef&
   return rows;
 }
 
+namespace {
+
+// The ScanVersions filter: the conditions of `filter`, and with `after`, the versions after it in
+// the scan's order: at < a, or at = a and id < i, or at = a, id = i and version < v.
+void BuildVersionScanFilter(bson_t* doc, const VersionFilter& filter,
+                            const std::optional<VersionPosition>& after) {
+  if (!filter.actor.empty()) AppendString(doc, "actor", filter.actor);
+  if (!filter.field.empty()) {
+    bson_t keys, any;
+    BSON_APPEND_DOCUMENT_BEGIN(doc, "fields", &keys);
+    BSON_APPEND_ARRAY_BEGIN(&keys, "$in", &any);
+    int n = 0;
+    for (const std::string& key : FieldQueryKeys(filter.field)) {
+      std::string index = std::to_string(n++);  // BSON_APPEND_* evaluates the key twice.
+      AppendString(&any, index.c_str(), key);
+    }
+    bson_append_array_end(&keys, &any);
+    bson_append_document_end(doc, &keys);
+  }
+  if (filter.from != 0 || filter.to != 0) {
+    bson_t range;
+    BSON_APPEND_DOCUMENT_BEGIN(doc, "at", &range);
+    if (filter.from != 0) BSON_APPEND_INT64(&range, "$gte", filter.from);
+    if (filter.to != 0) BSON_APPEND_INT64(&range, "$lt", filter.to);
+    bson_append_document_end(doc, &range);
+  }
+  if (!after) return;
+  bson_t any, branch, less;
+  BSON_APPEND_ARRAY_BEGIN(doc, "$or", &any);
+  for (int level = 0; level < 3; ++level) {
+    std::string index = std::to_string(level);  // BSON_APPEND_* evaluates the key twice.
+    BSON_APPEND_DOCUMENT_BEGIN(&any, index.c_str(), &branch);
+    BSON_APPEND_DOCUMENT_BEGIN(&branch, level == 0 ? "at" : level == 1 ? "id" : "version", &less);
+    if (level == 1) {
+      AppendString(&less, "$lt", after->id);
+    } else {
+      BSON_APPEND_INT64(&less, "$lt", level == 0 ? after->at : after->version);
+    }
+    bson_append_document_end(&branch, &less);
+    if (level >= 1) BSON_APPEND_INT64(&branch, "at", after->at);
+    if (level == 2) AppendString(&branch, "id", after->id);
+    bson_append_document_end(&any, &branch);
+  }
+  bson_append_array_end(doc, &any);
+}
+
+}  // namespace
+
+Result<std::vector<VersionRow>> MongoHotStore::ScanVersions(
+    const CollectionRef& ref, const VersionFilter& filter,
+    const std::optional<VersionPosition>& after, int limit) {
+  XRONOX_RETURN_IF_ERROR(ValidateLimit(limit, "scan versions"));
+  XRONOX_RETURN_IF_ERROR(ValidateVersionFilter(filter));
+  XRONOX_ASSIGN_OR_RETURN(Names names, Resolve(ref, "scan versions"));
+  std::vector<VersionRow> rows;
+  if (!ref.versioned) return rows;  // No version index.
+  Bson query, opts;
+  BuildVersionScanFilter(query.get(), filter, after);
+  BuildFindOpts(opts.get(), {{"at", -1}, {"id", -1}, {"version", -1}}, limit);
+  XRONOX_RETURN_IF_ERROR(
+      Find(names, names.ver, query.get(), opts.get(), "scan versions", [&](Doc found) {
+        VersionRow row = ReadVersionDoc(found.bson);
+        // The reference rule decides, whatever the server matched.
+        if (VersionMatches(filter, after, row)) rows.push_back(row);
+        return static_cast<int>(rows.size()) < limit;
+      }));
+  return rows;
+}
+
+Status MongoHotStore::FillVersionFields(const Names& names) {
+  Bson missing, opts;
+  bson_t absent;
+  BSON_APPEND_DOCUMENT_BEGIN(missing.get(), "fields", &absent);
+  BSON_APPEND_BOOL(&absent, "$exists", false);
+  bson_append_document_end(missing.get(), &absent);
+  // A batch at a time: each one updated drops out of the next find.
+  while (true) {
+    std::vector<VersionRow> rows;
+    XRONOX_RETURN_IF_ERROR(Find(names, names.ver, missing.get(), opts.get(),
+                                "find versions without fields", [&](Doc found) {
+                                  rows.push_back(ReadVersionDoc(found.bson));
+                                  return rows.size() < 1000;
+                                }));
+    if (rows.empty()) return Status::Ok();
+    for (const VersionRow& row : rows) {
+      Bson filter, update;
+      AppendString(filter.get(), "id", row.id);
+      BSON_APPEND_INT64(filter.get(), "version", row.version);
+      bson_t set;
+      BSON_APPEND_DOCUMENT_BEGIN(update.get(), "$set", &set);
+      AppendVersionFields(&set, row.changed_fields);
+      bson_append_document_end(update.get(), &set);
+      XRONOX_RETURN_IF_ERROR(UpdateMatched(names, names.ver, filter.get(), update.get(),
+                                           /*replace=*/false, "index fields of versions")
+                                 .status());
+    }
+  }
+}
+
 Result<std::vector<HeadRow>> MongoHotStore::ScanHeads(const CollectionRef& ref,
                                                       const IdRange& range, int limit,
                                                       const std::vector<Condition>& conditions,

@@ -136,13 +136,47 @@ Status PutHead(SqliteConnection& conn, const SqliteTables& t, const HeadRow& hea
   return ReplaceHead(conn, t, head, indexed, *expected_version);
 }
 
+// Index the version under each field it changed, in {c}_verf (ScanVersions by field).
+Status PutVersionFields(SqliteConnection& conn, const SqliteTables& t, const std::string& id,
+                        int64_t version, TimestampMicros at, const std::string& changed_fields) {
+  for (const std::string& key : VersionFieldKeys(changed_fields)) {
+    XRONOX_ASSIGN_OR_RETURN(Statement insert, conn.Prepare(InsertVersionFieldSql(t),
+                                                           "index fields of " + Target(t.ver, id)));
+    insert.BindText(key).BindInt(at).BindText(id).BindInt(version);
+    XRONOX_RETURN_IF_ERROR(insert.Run());
+  }
+  return Status::Ok();
+}
+
 Status PutVersion(SqliteConnection& conn, const SqliteTables& t, const VersionRow& version) {
   XRONOX_ASSIGN_OR_RETURN(
       Statement insert,
       conn.Prepare(InsertVersionSql(t), "insert version " + Target(t.ver, version.id) +
                                             " version " + std::to_string(version.version)));
   BindVersion(insert, version);
-  return insert.Run();
+  XRONOX_RETURN_IF_ERROR(insert.Run());
+  return PutVersionFields(conn, t, version.id, version.version, version.at, version.changed_fields);
+}
+
+// Whether {c}_verf is still to be created (a runtime collection made before it, or a new one).
+Result<bool> VersionFieldsMissing(SqliteConnection& conn, const SqliteTables& t) {
+  XRONOX_ASSIGN_OR_RETURN(Statement exists, conn.Prepare(TableExistsSql(), "look up " + t.verf));
+  exists.BindText(t.verf);
+  XRONOX_ASSIGN_OR_RETURN(bool found, exists.Step());
+  return !found;
+}
+
+// {c}_verf came after the version index: index the versions written before it, once, in the
+// write transaction that created the table.
+Status FillVersionFields(SqliteConnection& conn, const SqliteTables& t) {
+  XRONOX_ASSIGN_OR_RETURN(Statement sources, conn.Prepare(SelectVersionFieldSourcesSql(t),
+                                                          "read the versions of " + t.ver));
+  while (true) {
+    XRONOX_ASSIGN_OR_RETURN(bool row, sources.Step());
+    if (!row) return Status::Ok();
+    XRONOX_RETURN_IF_ERROR(PutVersionFields(conn, t, sources.ColumnText(0), sources.ColumnInt(1),
+                                            sources.ColumnInt(2), sources.ColumnText(3)));
+  }
 }
 
 // Returns the collection named by a table name in [db + ".", db + "/"), or "" for other
@@ -239,9 +273,14 @@ Status SqliteHotStore::EnsureCollection(const CollectionRef& ref,
   XRONOX_RETURN_IF_ERROR(Write(what, [&](SqliteConnection& conn) {
     // In the write transaction, so that two names that differ only in case cannot both pass.
     XRONOX_RETURN_IF_ERROR(CheckTableNameCase(conn, ref));
+    bool fill_fields = false;
+    if (ref.versioned) {
+      XRONOX_ASSIGN_OR_RETURN(fill_fields, VersionFieldsMissing(conn, t));
+    }
     XRONOX_RETURN_IF_ERROR(
         conn.Exec(CreateCollectionSql(t, ref.versioned), "create tables " + t.head));
     XRONOX_RETURN_IF_ERROR(AddMissingColumns(conn, t, ref.versioned));
+    if (fill_fields) XRONOX_RETURN_IF_ERROR(FillVersionFields(conn, t));
     for (const std::string& prop : indexed_props) {
       XRONOX_RETURN_IF_ERROR(
           conn.Exec(CreateIndexSql(t, prop), "create index " + t.head + " '" + prop + "'"));
@@ -470,6 +509,32 @@ Result<std::vector<VersionRow>> SqliteHotStore::ListVersions(const CollectionRef
     if (!found) return rows;
     rows.push_back(ReadVersion(select));
   }
+}
+
+Result<std::vector<VersionRow>> SqliteHotStore::ScanVersions(
+    const CollectionRef& ref, const VersionFilter& filter,
+    const std::optional<VersionPosition>& after, int limit) {
+  XRONOX_ASSIGN_OR_RETURN(const SqliteTables* tables, Existing(ref));
+  if (!ref.versioned) return std::vector<VersionRow>();  // No version index.
+  const SqliteTables& t = *tables;
+  XRONOX_RETURN_IF_ERROR(ValidateLimit(limit, "scan versions"));
+  XRONOX_RETURN_IF_ERROR(ValidateVersionFilter(filter));
+  std::vector<std::string> keys = {""};
+  if (!filter.field.empty()) keys = FieldQueryKeys(filter.field);
+  XRONOX_ASSIGN_OR_RETURN(SqlitePool::Lease conn, pool_.Acquire());
+  std::vector<VersionRow> rows;
+  // One range per key, each read in order; their pages merged (a version may be in several).
+  for (const std::string& key : keys) {
+    SqlQuery query = ScanVersionsQuery(t, filter, key, after, limit);
+    XRONOX_ASSIGN_OR_RETURN(Statement select, conn->Prepare(query.sql, "scan versions " + t.ver));
+    BindParams(select, query.params);
+    while (true) {
+      XRONOX_ASSIGN_OR_RETURN(bool found, select.Step());
+      if (!found) break;
+      rows.push_back(ReadVersion(select));
+    }
+  }
+  return MergeVersionPages(std::move(rows), limit);
 }
 
 Result<std::vector<HeadRow>> SqliteHotStore::ScanHeads(const CollectionRef& ref,

@@ -55,6 +55,10 @@ class SqliteHotStore final : public HotStore {
                                                std::optional<int64_t> start_after, int limit,
                                                Order order) override;
 
+  Result<std::vector<VersionRow>> ScanVersions(const CollectionRef& ref,
+                                               const VersionFilter& filter,
+                                               const std::optional<VersionPosition>& after,
+                                               int limit) override;
   Result<std::vector<HeadRow>> ScanHeads(const CollectionRef& ref, const IdRange& range, int limit,
                                          const std::vector<Condition>& conditions,
                                          bool include_deleted) override;

@@ -134,10 +134,12 @@ SqliteTables BuildTables(const CollectionRef& ref) {
   SqliteTables t;
   t.head = StoreName(ref, "_head");
   t.ver = StoreName(ref, "_ver");
+  t.verf = StoreName(ref, "_verf");
   t.counter = StoreName(CollectionRef{ref.CounterDb(), ref.collection}, "_counter");
   t.locks = StoreName(ref, "_locks");
   t.q_head = QuoteIdentifier(t.head);
   t.q_ver = QuoteIdentifier(t.ver);
+  t.q_verf = QuoteIdentifier(t.verf);
   t.q_counter = QuoteIdentifier(t.counter);
   t.q_locks = QuoteIdentifier(t.locks);
   t.select_head = SelectHeadSql(t);
@@ -189,7 +191,13 @@ std::string CreateCollectionSql(const SqliteTables& t, bool versioned) {
       " on_behalf_of TEXT NOT NULL DEFAULT '',"
       " PRIMARY KEY (id, version)) WITHOUT ROWID;\n"
       "CREATE INDEX IF NOT EXISTS " +
-      QuoteIdentifier(t.ver + ":id_at") + " ON " + t.q_ver + " (id, at, version);\n";
+      QuoteIdentifier(t.ver + ":id_at") + " ON " + t.q_ver + " (id, at, version);\n" +
+      "CREATE INDEX IF NOT EXISTS " + QuoteIdentifier(t.ver + ":at") + " ON " + t.q_ver +
+      " (at, id, version);\n" + "CREATE INDEX IF NOT EXISTS " +
+      QuoteIdentifier(t.ver + ":actor_at") + " ON " + t.q_ver + " (actor, at, id, version);\n" +
+      "CREATE TABLE IF NOT EXISTS " + t.q_verf +
+      " (field TEXT NOT NULL, at INTEGER NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL,"
+      " PRIMARY KEY (field, at, id, version)) WITHOUT ROWID;\n";
   return "CREATE TABLE IF NOT EXISTS " + t.q_head +
          " (id TEXT PRIMARY KEY NOT NULL, version INTEGER NOT NULL, deleted INTEGER NOT NULL,"
          " data TEXT NOT NULL, payload_key TEXT NOT NULL, payload_hash TEXT NOT NULL,"
@@ -334,6 +342,54 @@ SqlQuery ScanHeadsQuery(const SqliteTables& t, const IdRange& range, int limit,
     q.sql += " AND " + ConditionSql(condition, q);
   }
   q.sql += range.order == Order::kAscending ? " ORDER BY id LIMIT ?" : " ORDER BY id DESC LIMIT ?";
+  q.params.push_back(static_cast<int64_t>(limit));
+  return q;
+}
+
+std::string InsertVersionFieldSql(const SqliteTables& t) {
+  return "INSERT OR IGNORE INTO " + t.q_verf + " (field, at, id, version) VALUES (?, ?, ?, ?)";
+}
+
+std::string SelectVersionFieldSourcesSql(const SqliteTables& t) {
+  return "SELECT id, version, at, changed_fields FROM " + t.q_ver;
+}
+
+SqlQuery ScanVersionsQuery(const SqliteTables& t, const VersionFilter& filter,
+                           const std::string& field_key,
+                           const std::optional<VersionPosition>& after, int limit) {
+  SqlQuery q;
+  const bool by_field = !field_key.empty();
+  // Every condition and the order name the driving table's columns, so that one index serves
+  // them all and is read in order.
+  const std::string key = by_field ? "f." : "v.";
+  std::string columns;
+  for (std::string_view rest = kVersionColumns; !rest.empty();) {
+    size_t comma = rest.find(", ");
+    columns += (columns.empty() ? "v." : ", v.") + std::string(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? "" : rest.substr(comma + 2);
+  }
+  q.sql = "SELECT " + columns + " FROM " +
+          (by_field ? t.q_verf + " AS f JOIN " + t.q_ver +
+                          " AS v ON v.id = f.id AND v.version = f.version WHERE f.field = ?"
+                    : t.q_ver + " AS v WHERE 1");
+  if (by_field) q.params.push_back(field_key);
+  if (!filter.actor.empty()) {
+    q.sql += " AND v.actor = ?";
+    q.params.push_back(filter.actor);
+  }
+  if (filter.from != 0) {
+    q.sql += " AND " + key + "at >= ?";
+    q.params.push_back(filter.from);
+  }
+  if (filter.to != 0) {
+    q.sql += " AND " + key + "at < ?";
+    q.params.push_back(filter.to);
+  }
+  if (after) {
+    q.sql += " AND (" + key + "at, " + key + "id, " + key + "version) < (?, ?, ?)";
+    q.params.insert(q.params.end(), {after->at, after->id, after->version});
+  }
+  q.sql += " ORDER BY " + key + "at DESC, " + key + "id DESC, " + key + "version DESC LIMIT ?";
   q.params.push_back(static_cast<int64_t>(limit));
   return q;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -22,12 +23,13 @@ std::string QuoteLiteral(std::string_view text);
 /// of every condition on it (the same text, so the planner can use the index).
 std::string IndexedExpression(const std::string& path);
 
-/// The four tables of one collection: names as stored (for messages) and quoted (for SQL).
+/// The tables of one collection: names as stored (for messages) and quoted (for SQL). `verf`
+/// (runtime) indexes each version under the fields it changed (VersionFieldKeys).
 struct SqliteTables {
-  std::string head, ver, counter, locks;          ///< e.g. db.c_head
-  std::string q_head, q_ver, q_counter, q_locks;  ///< e.g. "db.c_head"
-  std::string select_head;                        ///< SelectHeadSql, built once (hot path).
-  std::string add_count;                          ///< AddCountSql, built once (hot path).
+  std::string head, ver, verf, counter, locks;            ///< e.g. db.c_head
+  std::string q_head, q_ver, q_verf, q_counter, q_locks;  ///< e.g. "db.c_head"
+  std::string select_head;                                ///< SelectHeadSql, built once (hot path).
+  std::string add_count;                                  ///< AddCountSql, built once (hot path).
 };
 
 /// Validate `ref` and return its table names, built once per collection and kept for the
@@ -95,5 +97,17 @@ struct SqlQuery {
 /// exact, type-aware predicate on IndexedExpression(path) with bound values.
 SqlQuery ScanHeadsQuery(const SqliteTables& t, const IdRange& range, int limit,
                         const std::vector<Condition>& conditions, bool include_deleted);
+
+/// ?field, ?at, ?id, ?version: one field key of a version (VersionFieldKeys), kept if present.
+std::string InsertVersionFieldSql(const SqliteTables& t);
+/// id, version, at, changed_fields of every version, for filling {c}_verf once.
+std::string SelectVersionFieldSourcesSql(const SqliteTables& t);
+/// A ScanVersions query (version columns in select order), newest first: with `field_key` (one
+/// of FieldQueryKeys(filter.field)) through {c}_verf's primary key, else through the (actor,
+/// at, id, version) index when `filter.actor` is set, else the (at, id, version) index; each
+/// read in order. `filter.field` itself is not used.
+SqlQuery ScanVersionsQuery(const SqliteTables& t, const VersionFilter& filter,
+                           const std::string& field_key,
+                           const std::optional<VersionPosition>& after, int limit);
 
 }  // namespace xronox::store
