@@ -125,9 +125,7 @@ Result<VersionsPage> QueryVersions(const std::vector<const Binding*>& bindings,
   for (size_t i = 0; i < found.size() && static_cast<int>(i) < query.limit; ++i) {
     const Binding& b = *found[i].binding;
     AuditedVersion version{b.ref.collection, found[i].row.id, InfoFromRow(found[i].row)};
-    std::erase_if(version.info.changed_fields, [&](const std::string& field) {
-      return IsHiddenPointer(field, b.hidden_fields);
-    });
+    HideChangedFields(version.info.changed_fields, b.hidden_fields);
     page.versions.push_back(std::move(version));
   }
   if (static_cast<int>(found.size()) > query.limit) {

@@ -118,6 +118,13 @@ bool IsHiddenPointer(std::string_view pointer, const std::vector<std::string>& h
   return false;
 }
 
+void HideChangedFields(std::vector<std::string>& changed_fields,
+                       const std::vector<std::string>& hidden) {
+  if (hidden.empty()) return;
+  std::erase_if(changed_fields,
+                [&](const std::string& field) { return IsHiddenPointer(field, hidden); });
+}
+
 Status CheckFilterNotHidden(const std::vector<std::string>& filter_paths,
                             const std::vector<std::string>& hidden) {
   for (const std::string& path : filter_paths) {

@@ -39,6 +39,11 @@ Status HideRecordFields(Record& record, const std::vector<std::string>& hidden);
 /// it; also for a top-level name ("a", what versions before pointers recorded) that is one.
 bool IsHiddenPointer(std::string_view pointer, const std::vector<std::string>& hidden);
 
+/// Remove from a version's changed fields (JSON Pointers, or older top-level names) those that
+/// IsHiddenPointer finds hidden: history and version queries never name hidden fields.
+void HideChangedFields(std::vector<std::string>& changed_fields,
+                       const std::vector<std::string>& hidden);
+
 /// InvalidArgument (reason hidden_field) when a filter names a hidden field, or one inside or
 /// around it: hidden fields stay out of `where`.
 Status CheckFilterNotHidden(const std::vector<std::string>& filter_paths,

@@ -165,9 +165,7 @@ Result<HistoryPage> Collection::History(const std::string& id, const HistoryOpti
     XRONOX_RETURN_IF_ERROR(NeedExisting(id));
     XRONOX_ASSIGN_OR_RETURN(HistoryPage page, state_->engine->History(*binding_, id, options));
     for (VersionInfo& version : page.versions) {
-      std::erase_if(version.changed_fields, [&](const std::string& field) {
-        return IsHiddenPointer(field, binding_->hidden_fields);
-      });
+      HideChangedFields(version.changed_fields, binding_->hidden_fields);
     }
     return page;
   });
